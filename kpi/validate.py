@@ -1,0 +1,532 @@
+"""Checking a workbook: every cell parsed, every rule of the contract applied, every problem reported at once.
+
+Two steps per sheet. Parsing turns raw cells into typed columns (text numbers read the Vietnamese way,
+closed lists and place names normalised) and reports cells that cannot be read. Then the sheet's pandera
+schema, built once from the declarations of `kpi.schema`, checks ranges, required cells, uniqueness and the
+cross-field rules lazily, so that all failures come back together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from kpi import problems as pb
+from kpi.numbers import parse_number_text
+from kpi.reference import Reference, load_reference
+from kpi.schema import COOP, GROUP, INFO, NO, NUMERIC_KINDS, YES, Column, Kind, Sheet
+from kpi.text import fold
+from kpi.workbook import ROW, RawWorkbook, WorkbookUnreadable, read_workbook
+
+EARLIEST_YEAR = 1945  # no cooperative or report of this plan predates it; guards against typos like 204
+
+_YES_KEYS = frozenset({"co", "c", "x", "yes", "y", "1", "true", "dung"})
+_NO_KEYS = frozenset({"khong", "k", "ko", "no", "n", "0", "false", "sai"})
+
+
+@dataclass
+class CleanWorkbook:
+    """A workbook that passed validation: typed frames under column ids, and the info values."""
+
+    year: int
+    info: dict[str, object]
+    coops: pd.DataFrame  # clean_coops: one row per cooperative, column ids of schema.COOP + _row
+    groups: pd.DataFrame  # clean_groups: one row per district, column ids of schema.GROUP + _row
+
+
+@dataclass
+class Validation:
+    """The outcome of checking one workbook: its problems and, when it has no error, the clean data."""
+
+    problems: list[pb.Problem] = field(default_factory=list)
+    clean: CleanWorkbook | None = None
+
+    @property
+    def errors(self) -> list[pb.Problem]:
+        """Return the problems that stop the workbook from being used."""
+        return [p for p in self.problems if p.severity == pb.Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[pb.Problem]:
+        """Return the problems that are only shown."""
+        return [p for p in self.problems if p.severity == pb.Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        """Return True when the workbook can be used."""
+        return not self.errors and self.clean is not None
+
+    def table(self, lang: str = "vi") -> pd.DataFrame:
+        """Return the problems as a table (severity, sheet, row, column, value, message)."""
+        columns = ["severity", "sheet", "row", "column", "value", "message"]
+        return pd.DataFrame([p.record(lang) for p in self.problems], columns=columns)
+
+
+def check_bytes(data: bytes, reference: Reference | None = None, today: date | None = None) -> Validation:
+    """Return the validation of a workbook's bytes; raise WorkbookUnreadable when it is no workbook."""
+    return validate_workbook(read_workbook(data), reference, today)
+
+
+def check_file(path: str, reference: Reference | None = None) -> Validation:
+    """Return the validation of a workbook file; raise WorkbookUnreadable when it is no workbook."""
+    return validate_workbook(read_workbook(path), reference)
+
+
+def validate_workbook(
+    raw: RawWorkbook, reference: Reference | None = None, today: date | None = None
+) -> Validation:
+    """Return every problem of a raw workbook and, if there is no error, its clean data."""
+    reference = reference or load_reference()
+    today = today or date.today()
+    problems = list(raw.problems)
+
+    info, year = _validate_info(raw, today, problems)
+    frames: dict[str, pd.DataFrame] = {}
+    for sheet in (COOP, GROUP):
+        if sheet.id not in raw.tables:
+            frames[sheet.id] = _empty_clean(sheet)
+            continue
+        name = raw.sheet_names[sheet.id]
+        typed, unreadable = parse_table(raw.tables[sheet.id], sheet, name, reference, problems)
+        frames[sheet.id] = typed
+        problems.extend(_run_schema(typed, sheet, name, year, unreadable))
+
+    problems.sort(key=_problem_order)
+    if any(p.severity == pb.Severity.ERROR for p in problems) or year is None:
+        return Validation(problems)
+    clean = CleanWorkbook(year=year, info=info, coops=frames[COOP.id], groups=frames[GROUP.id])
+    return Validation(problems, clean)
+
+
+def _problem_order(p: pb.Problem) -> tuple:
+    sheet_rank = {INFO.name: 0, COOP.name: 1, GROUP.name: 2}
+    return (sheet_rank.get(p.sheet or "", 3 if p.sheet else -1), p.row or 0, p.severity != pb.Severity.ERROR)
+
+
+def _empty_clean(sheet: Sheet) -> pd.DataFrame:
+    return pd.DataFrame(
+        {**{c.id: pd.Series(dtype=_dtype(c)) for c in sheet.columns}, ROW: pd.Series(dtype="int64")}
+    )
+
+
+def _dtype(col: Column) -> str:
+    if col.kind in NUMERIC_KINDS:
+        return "float64"
+    if col.kind == Kind.YES_NO:
+        return "boolean"
+    return "str"
+
+
+# --- info sheet ---------------------------------------------------------------------------------------------
+
+
+def _validate_info(
+    raw: RawWorkbook, today: date, problems: list[pb.Problem]
+) -> tuple[dict[str, object], int | None]:
+    name = raw.sheet_names.get(INFO.id, INFO.name)
+    info: dict[str, object] = {}
+    for col in INFO.columns:
+        if col.id not in raw.info:
+            info[col.id] = None
+            continue
+        value, row = raw.info[col.id]
+        where = {"sheet": name, "row": row, "column": col.header}
+        if col.kind in NUMERIC_KINDS:
+            number, problem = _parse_cell_number(value, col)
+            if problem:
+                problems.append(pb.error(problem[0], value=value, **where, **problem[1]))
+                number = None
+            elif number is not None and col.kind == Kind.MONEY_NONNEG and number < 0:
+                problems.append(pb.error("negative", value=value, **where))
+                number = None
+            info[col.id] = number
+        else:
+            info[col.id] = None if value is None else str(value).strip()
+        if (
+            col.required
+            and info[col.id] is None
+            and not any(p.row == row and p.sheet == name for p in problems)
+        ):
+            problems.append(pb.error("required", **where))
+    year = info.get("year")
+    if year is not None:
+        high = today.year + 1
+        if not float(year).is_integer() or not EARLIEST_YEAR <= year <= high:
+            value, row = raw.info["year"]
+            problems.append(
+                pb.error(
+                    "bad_year",
+                    sheet=name,
+                    row=row,
+                    column=INFO.column("year").header,
+                    value=value,
+                    low=EARLIEST_YEAR,
+                    high=high,
+                )
+            )
+            year = None
+        else:
+            year = int(year)
+    info["year"] = year
+    return info, year
+
+
+def _parse_cell_number(value: object, col: Column) -> tuple[float | None, tuple[str, dict] | None]:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None, None
+    if isinstance(value, bool):
+        return None, ("not_a_number", {"expected": _expected_number(col)})
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value), None
+    parsed = parse_number_text(str(value))
+    if parsed.problem == "ambiguous_number":
+        return None, (
+            "ambiguous_number",
+            {"vi_reading": _fmt(parsed.vi_reading), "en_reading": _fmt(parsed.en_reading)},
+        )
+    if parsed.problem == "foreign_number":
+        return None, ("foreign_number", {"example": _fmt_vi_example(parsed.en_reading)})
+    if parsed.problem:
+        return None, ("not_a_number", {"expected": _expected_number(col)})
+    return parsed.value, None
+
+
+def _fmt(x: float | None) -> str:
+    from kpi.formatting import format_number
+
+    if x is None:
+        return "?"
+    decimals = 0 if float(x).is_integer() else min(len(repr(x).split(".")[1]), 6)
+    return format_number(x, decimals)
+
+
+def _fmt_vi_example(x: float | None) -> str:
+    return f"'{_fmt(x)}'"
+
+
+def _expected_number(col: Column) -> str:
+    return {
+        Kind.COUNT: f"một số nguyên ≥ 0 ({col.unit})" if col.unit else "một số nguyên ≥ 0",
+        Kind.MONEY: f"một số ({col.unit})",
+        Kind.MONEY_NONNEG: f"một số ≥ 0 ({col.unit})",
+        Kind.YEAR: "một năm, ví dụ 2024",
+    }[col.kind]
+
+
+# --- parsing a table sheet ----------------------------------------------------------------------------------
+
+
+def parse_table(
+    raw: pd.DataFrame, sheet: Sheet, sheet_name: str, reference: Reference, problems: list[pb.Problem]
+) -> tuple[pd.DataFrame, set[tuple[int, str]]]:
+    """Return the typed frame of a raw table and the (row, column id) cells that could not be read.
+
+    Problems of parsing are appended to `problems`.
+    """
+    typed = pd.DataFrame(index=raw.index)
+    unreadable: set[tuple[int, str]] = set()
+    rows = raw[ROW]
+    for col in sheet.columns:
+        series = raw[col.id]
+        if col.kind in NUMERIC_KINDS:
+            typed[col.id] = _parse_numbers(series, col, sheet_name, rows, problems, unreadable)
+        elif col.kind == Kind.CHOICE:
+            typed[col.id] = _parse_choice(series, col, sheet_name, rows, problems, unreadable)
+        elif col.kind == Kind.YES_NO:
+            typed[col.id] = _parse_yes_no(series, col, sheet_name, rows, problems, unreadable)
+        elif col.kind == Kind.DISTRICT:
+            typed[col.id] = _parse_district(series, col, sheet_name, rows, reference, problems, unreadable)
+        elif col.kind == Kind.CODE:
+            typed[col.id] = series.map(_code_text, na_action="ignore").astype("str")
+        else:
+            typed[col.id] = series.map(lambda v: str(v).strip(), na_action="ignore").astype("str")
+    if Kind.COMMUNE in {c.kind for c in sheet.columns}:
+        col = next(c for c in sheet.columns if c.kind == Kind.COMMUNE)
+        typed[col.id] = _parse_commune(
+            raw[col.id], typed["district"], col, sheet_name, rows, reference, problems
+        )
+    typed[ROW] = rows.astype("int64")
+    return typed, unreadable
+
+
+def _code_text(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _parse_numbers(series, col, sheet_name, rows, problems, unreadable) -> pd.Series:
+    is_text = series.map(lambda v: isinstance(v, str | bool))
+    out = pd.to_numeric(series.where(~is_text, None), errors="coerce").astype("float64")
+    for idx in series.index[is_text]:
+        value = series.at[idx]
+        number, problem = _parse_cell_number(value, col)
+        if problem:
+            unreadable.add((int(rows.at[idx]), col.id))
+            problems.append(
+                pb.error(
+                    problem[0],
+                    sheet=sheet_name,
+                    row=int(rows.at[idx]),
+                    column=col.header,
+                    value=value,
+                    **problem[1],
+                )
+            )
+        else:
+            out.at[idx] = np.nan if number is None else number
+    return out
+
+
+def _choice_lookup(col: Column) -> dict[str, str]:
+    lookup = {fold(c): c for c in col.choices}
+    lookup.update(col.choice_aliases)
+    return lookup
+
+
+def _map_unique(series: pd.Series, resolve) -> pd.Series:
+    uniques = series.dropna().unique()
+    mapping = {u: resolve(u) for u in uniques}
+    return series.map(mapping, na_action="ignore")
+
+
+def _report_unmatched(series, mapped, col, sheet_name, rows, problems, unreadable, code, **params) -> None:
+    bad = series.notna() & mapped.isna()
+    for idx in series.index[bad]:
+        unreadable.add((int(rows.at[idx]), col.id))
+        problems.append(
+            pb.error(
+                code,
+                sheet=sheet_name,
+                row=int(rows.at[idx]),
+                column=col.header,
+                value=series.at[idx],
+                **params,
+            )
+        )
+
+
+def _parse_choice(series, col, sheet_name, rows, problems, unreadable) -> pd.Series:
+    lookup = _choice_lookup(col)
+    mapped = _map_unique(series, lambda v: lookup.get(fold(v)))
+    _report_unmatched(
+        series,
+        mapped,
+        col,
+        sheet_name,
+        rows,
+        problems,
+        unreadable,
+        "not_in_list",
+        expected="; ".join(col.choices),
+    )
+    return mapped.astype("str")
+
+
+def _parse_yes_no(series, col, sheet_name, rows, problems, unreadable) -> pd.Series:
+    def resolve(v: object) -> bool | None:
+        if isinstance(v, bool):
+            return v
+        key = fold(v if not isinstance(v, float) or not v.is_integer() else int(v))
+        return True if key in _YES_KEYS else False if key in _NO_KEYS else None
+
+    mapped = _map_unique(series, resolve)
+    _report_unmatched(
+        series, mapped, col, sheet_name, rows, problems, unreadable, "not_in_list", expected=f"{YES}; {NO}"
+    )
+    return mapped.astype("boolean")
+
+
+def _parse_district(series, col, sheet_name, rows, reference, problems, unreadable) -> pd.Series:
+    def resolve(v: object) -> str | None:
+        d = reference.match_district(str(v))
+        return d.name if d else None
+
+    mapped = _map_unique(series, resolve)
+    expected = ", ".join(reference.district_names())
+    _report_unmatched(
+        series, mapped, col, sheet_name, rows, problems, unreadable, "unknown_district", expected=expected
+    )
+    return mapped.astype("str")
+
+
+def _parse_commune(series, districts, col, sheet_name, rows, reference, problems) -> pd.Series:
+    pairs = pd.DataFrame({"d": districts, "c": series}).dropna()
+    resolved: dict[tuple[str, object], str | None] = {}
+    for d, c in pairs.drop_duplicates().itertuples(index=False):
+        match = reference.match_commune(d, str(c))
+        resolved[(d, c)] = match.name if match else None
+    out = series.map(lambda v: str(v).strip(), na_action="ignore")
+    for idx, (d, c) in pairs.iterrows():
+        name = resolved[(d, c)]
+        if name is None:
+            problems.append(
+                pb.warning(
+                    "unknown_commune",
+                    sheet=sheet_name,
+                    row=int(rows.at[idx]),
+                    column=col.header,
+                    value=c,
+                    district=d,
+                )
+            )
+        else:
+            out.at[idx] = name
+    return out.astype("str")
+
+
+# --- the declared schema of each sheet ----------------------------------------------------------------------
+
+
+def _whole(s: pd.Series) -> pd.Series:
+    return s == np.floor(s)
+
+
+def sheet_schema(sheet: Sheet) -> pa.DataFrameSchema:
+    """Return the pandera schema of a table sheet, built once from its declaration (the report year comes later)."""
+    return _schema_by_id(sheet.id)
+
+
+@cache
+def _schema_by_id(sheet_id: str) -> pa.DataFrameSchema:
+    sheet = next(s for s in (COOP, GROUP) if s.id == sheet_id)
+    columns = {}
+    for col in sheet.columns:
+        checks = []
+        if col.kind == Kind.COUNT:
+            checks = [pa.Check(lambda s: s >= 0, name="negative"), pa.Check(_whole, name="not_whole")]
+        elif col.kind == Kind.MONEY_NONNEG:
+            checks = [pa.Check(lambda s: s >= 0, name="negative")]
+        elif col.kind == Kind.YEAR:
+            checks = [
+                pa.Check(_whole, name="not_whole"),
+                pa.Check(lambda s: s >= EARLIEST_YEAR, name="bad_year"),
+            ]
+        columns[col.id] = pa.Column(
+            _dtype(col),
+            checks=checks,
+            nullable=not col.required,
+            unique=col.unique,
+            required=True,
+            coerce=False,
+        )
+    wide = []
+    if sheet.id == COOP.id:
+        wide.append(
+            pa.Check(
+                lambda d: (
+                    ~((d["managers_vocational"].fillna(0) + d["managers_higher"].fillna(0)) > d["managers"])
+                ),
+                name="managers_split",
+            )
+        )
+    if sheet.id == GROUP.id:
+        wide.append(pa.Check(lambda d: ~(d["certified"] > d["groups"]), name="certified_above_groups"))
+    return pa.DataFrameSchema(columns, checks=wide, strict=False, name=sheet.name)
+
+
+_WIDE_COLUMN = {"managers_split": "managers", "certified_above_groups": "groups"}
+
+
+def _run_schema(
+    typed: pd.DataFrame, sheet: Sheet, sheet_name: str, year: int | None, unreadable: set[tuple[int, str]]
+) -> list[pb.Problem]:
+    schema = sheet_schema(sheet)
+    problems: list[pb.Problem] = []
+    try:
+        schema.validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        problems.extend(_from_failures(exc.failure_cases, typed, sheet, sheet_name, unreadable))
+    if year is not None and "founded_year" in typed:
+        late = typed["founded_year"] > year
+        for idx in typed.index[late.fillna(False)]:
+            problems.append(
+                pb.error(
+                    "founded_after_report",
+                    sheet=sheet_name,
+                    row=int(typed.at[idx, ROW]),
+                    column=sheet.column("founded_year").header,
+                    value=int(typed.at[idx, "founded_year"]),
+                    year=year,
+                )
+            )
+    return problems
+
+
+def _from_failures(fc: pd.DataFrame, typed, sheet, sheet_name, unreadable) -> list[pb.Problem]:
+    problems: list[pb.Problem] = []
+    fc = fc[fc["index"].notna()]
+    seen: set[tuple[int, str]] = set()
+    duplicate_rows: dict[str, list[int]] = {}
+    for check, column, index, value in fc[["check", "column", "index", "failure_case"]].itertuples(
+        index=False
+    ):
+        index = int(index)
+        row = int(typed.at[index, ROW])
+        col_id = _WIDE_COLUMN.get(check, column)
+        if (row, col_id, check) in seen or (row, col_id) in unreadable:
+            continue
+        seen.add((row, col_id, check))
+        col = sheet.column(col_id)
+        where = {"sheet": sheet_name, "row": row, "column": col.header}
+        if check == "not_nullable":
+            problems.append(pb.error("required", **where))
+        elif check == "field_uniqueness":
+            duplicate_rows.setdefault(str(value), []).append(row)
+        elif check == "negative":
+            problems.append(pb.error("negative", value=value, **where))
+        elif check == "not_whole":
+            problems.append(pb.error("not_whole", value=value, expected=_expected_number(col), **where))
+        elif check == "bad_year":
+            problems.append(
+                pb.error("bad_year", value=value, low=EARLIEST_YEAR, high=date.today().year, **where)
+            )
+        elif check == "managers_split":
+            v, h = typed.at[index, "managers_vocational"], typed.at[index, "managers_higher"]
+            v, h = (0 if pd.isna(v) else v), (0 if pd.isna(h) else h)
+            problems.append(
+                pb.error(
+                    "managers_split",
+                    value=typed.at[index, "managers"],
+                    vocational=_fmt(v),
+                    higher=_fmt(h),
+                    total=_fmt(v + h),
+                    **where,
+                )
+            )
+        elif check == "certified_above_groups":
+            problems.append(
+                pb.error(
+                    "certified_above_groups",
+                    value=typed.at[index, "groups"],
+                    certified=_fmt(typed.at[index, "certified"]),
+                    **where,
+                )
+            )
+    code = "duplicate_code" if sheet.id == COOP.id else "duplicate_district"
+    key_col = next(c for c in sheet.columns if c.unique)
+    for value, dup_rows in duplicate_rows.items():
+        all_rows = sorted(typed.loc[typed[key_col.id] == value, ROW].astype(int))
+        for row in dup_rows:
+            others = ", ".join(str(r) for r in all_rows if r != row)
+            problems.append(
+                pb.error(
+                    code, sheet=sheet_name, row=row, column=key_col.header, value=value, other_rows=others
+                )
+            )
+    return problems
+
+
+__all__ = [
+    "CleanWorkbook",
+    "Validation",
+    "WorkbookUnreadable",
+    "check_bytes",
+    "check_file",
+    "validate_workbook",
+]

@@ -1,0 +1,240 @@
+"""Reading workbooks as users make them: find the sheets, the header row below title rows, the columns.
+
+Nothing here judges the values; `kpi.validate` does. What comes out is *raw*: cells as found, with the
+Excel row number of each row, under the column ids of `kpi.schema`.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import pandas as pd
+
+from kpi import problems as pb
+from kpi.schema import INFO, INFO_KEY_HEADER, INFO_VALUE_HEADER, SHEETS, Column, Sheet, header_key
+from kpi.text import fold
+
+HEADER_SEARCH_ROWS = 11  # the header may stand below up to 10 title rows
+ROW = "_row"  # column holding the Excel row number of each raw row
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_TOTAL_KEYS = ("tongcong", "tong", "cong", "total")
+
+
+class WorkbookUnreadable(Exception):
+    """The file cannot be read as a workbook at all; carries the problem to show."""
+
+    def __init__(self, problem: pb.Problem):
+        super().__init__(problem.message("en"))
+        self.problem = problem
+
+
+@dataclass
+class RawWorkbook:
+    """Cells as found: one raw frame per table sheet, the info pairs, and the problems of reading."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # sheet id -> raw frame (column ids + _row)
+    info: dict[str, tuple[object, int]] = field(default_factory=dict)  # info id -> (value, Excel row)
+    sheet_names: dict[str, str] = field(default_factory=dict)  # sheet id -> name as in the file
+    problems: list[pb.Problem] = field(default_factory=list)
+
+
+def read_bytes(source: bytes | str | Path | BinaryIO) -> bytes:
+    """Return the file's bytes, whatever the source."""
+    if isinstance(source, bytes | bytearray):
+        return bytes(source)
+    if isinstance(source, str | Path):
+        return Path(source).read_bytes()
+    return source.read()
+
+
+def open_sheets(data: bytes) -> dict[str, pd.DataFrame]:
+    """Return every sheet as a header-less frame of cells; raise WorkbookUnreadable if it is no workbook."""
+    if not data:
+        raise WorkbookUnreadable(pb.error("empty_file"))
+    if data.startswith(_OLE_MAGIC) and _is_encrypted_ole(data):
+        raise WorkbookUnreadable(pb.error("encrypted"))
+    try:
+        return pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, engine="calamine")
+    except Exception as exc:  # calamine raises several types for foreign or broken files
+        detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        if data.startswith(b"PK") and not zipfile.is_zipfile(io.BytesIO(data)):
+            detail = "tệp zip bị hỏng"
+        raise WorkbookUnreadable(pb.error("not_excel", detail=detail)) from exc
+
+
+def _is_encrypted_ole(data: bytes) -> bool:
+    # An encrypted .xlsx is an OLE container holding an "EncryptedPackage" stream (names are UTF-16).
+    return (
+        "EncryptedPackage".encode("utf-16-le") in data[:200_000] or b"E\x00n\x00c\x00r\x00y\x00p\x00t" in data
+    )
+
+
+def read_workbook(source: bytes | str | Path | BinaryIO) -> RawWorkbook:
+    """Return the raw content of a statistics workbook; raise WorkbookUnreadable if it is no workbook."""
+    data = read_bytes(source)
+    frames = open_sheets(data)
+    return extract_sheets(frames, SHEETS)
+
+
+def extract_sheets(frames: dict[str, pd.DataFrame], sheets: tuple[Sheet, ...]) -> RawWorkbook:
+    """Return the raw tables of the declared sheets found among `frames`."""
+    raw = RawWorkbook()
+    by_key = {fold(name): name for name in frames}
+    for sheet in sheets:
+        found = next((by_key[k] for k in sheet.match_keys() if k in by_key), None)
+        if found is None:
+            code = "missing_sheet" if sheet.required else "missing_optional_sheet"
+            make = pb.error if sheet.required else pb.warning
+            raw.problems.append(
+                make(code, sheet=sheet.name, found=", ".join(f"'{n}'" for n in frames) or "—")
+            )
+            continue
+        raw.sheet_names[sheet.id] = found
+        if sheet.id == INFO.id:
+            raw.info, problems = read_info(frames[found], sheet, found)
+        else:
+            raw.tables[sheet.id], problems = read_table(frames[found], sheet, found)
+        raw.problems.extend(problems)
+    return raw
+
+
+def _column_lookup(sheet: Sheet) -> dict[str, Column]:
+    lookup: dict[str, Column] = {}
+    for col in sheet.columns:
+        for key in col.match_keys():
+            lookup.setdefault(key, col)
+    return lookup
+
+
+def _letters(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def find_header(cells: pd.DataFrame, sheet: Sheet) -> tuple[int, dict[int, Column]] | None:
+    """Return (row position, {column position: Column}) of the header row, or None when none is found."""
+    lookup = _column_lookup(sheet)
+    best: tuple[int, dict[int, Column]] | None = None
+    for pos in range(min(HEADER_SEARCH_ROWS, len(cells))):
+        row = cells.iloc[pos]
+        matched = {
+            i: lookup[k] for i, v in enumerate(row) if isinstance(v, str) and (k := header_key(v)) in lookup
+        }
+        if len(matched) >= 2 and (best is None or len(matched) > len(best[1])):
+            best = (pos, matched)
+    return best
+
+
+def read_table(cells: pd.DataFrame, sheet: Sheet, sheet_name: str) -> tuple[pd.DataFrame, list[pb.Problem]]:
+    """Return the raw rows of a table sheet under column ids, with their Excel row numbers, and problems."""
+    problems: list[pb.Problem] = []
+    empty = pd.DataFrame(columns=[*sheet.ids, ROW])
+    header = find_header(cells, sheet)
+    if header is None:
+        expected = ", ".join(f"'{c.header}'" for c in sheet.columns if c.required)
+        problems.append(pb.error("no_header", sheet=sheet_name, expected=expected))
+        return empty, problems
+    header_pos, matched = header
+    header_row = header_pos + 1
+    seen: dict[str, list[int]] = {}
+    for pos, col in matched.items():
+        seen.setdefault(col.id, []).append(pos)
+    for col_id, positions in seen.items():
+        if len(positions) > 1:
+            col = sheet.column(col_id)
+            letters = ", ".join(_letters(p) for p in positions)
+            problems.append(
+                pb.error(
+                    "duplicate_column", sheet=sheet_name, row=header_row, column=col.header, letters=letters
+                )
+            )
+    for i, v in enumerate(cells.iloc[header_pos]):
+        if i not in matched and isinstance(v, str) and v.strip():
+            problems.append(pb.warning("unknown_column", sheet=sheet_name, row=header_row, value=v.strip()))
+    for col in sheet.columns:
+        if col.required and col.id not in seen:
+            problems.append(pb.error("missing_column", sheet=sheet_name, row=header_row, column=col.header))
+
+    body = cells.iloc[header_pos + 1 :]
+    raw = pd.DataFrame(index=body.index)
+    for col in sheet.columns:
+        raw[col.id] = body.iloc[:, seen[col.id][0]] if col.id in seen else None
+    raw[ROW] = body.index + 1
+    raw = raw.astype({c: object for c in sheet.ids})
+    raw = raw.where(raw.notna(), None)
+    for c in sheet.ids:  # cells holding only spaces count as blank
+        raw[c] = raw[c].map(lambda v: None if isinstance(v, str) and not v.strip() else v)
+    raw = raw.loc[raw[sheet.ids].notna().any(axis=1).astype(bool)]
+    raw, skipped = _drop_total_rows(raw, sheet)
+    problems.extend(pb.warning("total_row_skipped", sheet=sheet_name, row=r, value=v) for r, v in skipped)
+    if raw.empty and not any(p.severity == pb.Severity.ERROR for p in problems):
+        make = pb.error if sheet.required else pb.warning
+        problems.append(make("no_rows", sheet=sheet_name, row=header_row + 1))
+    return raw.reset_index(drop=True), problems
+
+
+def _drop_total_rows(raw: pd.DataFrame, sheet: Sheet) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
+    # Report forms often end with a "Tổng cộng" row: it has a label in a text column and no identifier.
+    key_col = next((c for c in sheet.columns if c.unique), sheet.columns[0])
+    text_cols = [c.id for c in sheet.columns if c.kind.value in ("text", "code", "district")]
+    labels = (
+        raw[text_cols].bfill(axis=1).iloc[:, 0] if text_cols else pd.Series(index=raw.index, dtype=object)
+    )
+    is_total = labels.map(lambda v: isinstance(v, str) and fold(v).startswith(_TOTAL_KEYS)).astype(bool)
+    if key_col.kind.value != "district":
+        is_total &= (
+            raw[key_col.id].isna()
+            | raw[key_col.id].map(lambda v: isinstance(v, str) and fold(v) in _TOTAL_KEYS)
+        ).astype(bool)
+    skipped = [(int(r), str(v)) for r, v in zip(raw.loc[is_total, ROW], labels[is_total], strict=True)]
+    return raw.loc[~is_total], skipped
+
+
+def read_info(
+    cells: pd.DataFrame, sheet: Sheet, sheet_name: str
+) -> tuple[dict[str, tuple[object, int]], list[pb.Problem]]:
+    """Return {info id: (value, Excel row)} from the two-column sheet `Thông tin`, and problems."""
+    lookup = _column_lookup(sheet)
+    info: dict[str, tuple[object, int]] = {}
+    for pos in range(len(cells)):
+        row = cells.iloc[pos]
+        for i, v in enumerate(row):
+            if isinstance(v, str) and (col := lookup.get(header_key(v))) is not None and col.id not in info:
+                rest = [x for x in row.iloc[i + 1 :] if not _blank(x)]
+                info[col.id] = (rest[0] if rest else None, pos + 1)
+                break
+    problems = [
+        pb.error("missing_info", sheet=sheet_name, column=col.header)
+        for col in sheet.columns
+        if col.required and col.id not in info
+    ]
+    return info, problems
+
+
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
+
+
+__all__ = [
+    "HEADER_SEARCH_ROWS",
+    "INFO_KEY_HEADER",
+    "INFO_VALUE_HEADER",
+    "ROW",
+    "RawWorkbook",
+    "WorkbookUnreadable",
+    "extract_sheets",
+    "find_header",
+    "open_sheets",
+    "read_bytes",
+    "read_table",
+    "read_workbook",
+]
