@@ -1,0 +1,232 @@
+"""The command line: `python -m kpi <command>`. Messages in Vietnamese (English with --lang en).
+
+Exit codes: 0 done (warnings may be printed), 1 the workbook has errors or was rejected, 2 the file cannot be
+read at all or the command was used wrongly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from kpi import problems as pb
+from kpi.formatting import format_percent, format_value
+from kpi.settings import load_settings
+from kpi.workbook import WorkbookUnreadable
+
+EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
+
+TEXTS = {
+    "usable": {
+        "vi": "Tệp dùng được: {n} HTX, năm {year}.",
+        "en": "The workbook can be used: {n} cooperatives, year {year}.",
+    },
+    "has_errors": {
+        "vi": "Tệp có {errors} lỗi và {warnings} cảnh báo; hãy sửa rồi kiểm tra lại.",
+        "en": "The workbook has {errors} errors and {warnings} warnings; fix them and check again.",
+    },
+    "warnings": {"vi": "{n} cảnh báo.", "en": "{n} warnings."},
+    "written": {"vi": "Đã ghi {path}.", "en": "Wrote {path}."},
+    "no_data": {"vi": "Không có số liệu nào để báo cáo.", "en": "There is no data to report."},
+    "no_year": {
+        "vi": "Không có số liệu năm {year}; các năm có: {years}.",
+        "en": "No data for {year}; years present: {years}.",
+    },
+    "report_title": {"vi": "Kết quả thực hiện {plan}, năm {year}", "en": "Results of {plan}, year {year}"},
+    "header": {
+        "vi": ("Chỉ tiêu", "Giá trị", "Mục tiêu", "Đạt (%)", "Đánh giá"),
+        "en": ("Indicator", "Value", "Target", "Reached (%)", "Assessment"),
+    },
+}
+
+
+def t(key: str, lang: str, **kw: object) -> str:
+    """Return a command-line text in `lang`."""
+    return TEXTS[key][lang].format(**kw)
+
+
+def _print_problem_lines(problems: list[pb.Problem], lang: str, stream=sys.stdout) -> None:
+    limit = load_settings().max_listed_problems
+    for line in pb.summarise(problems, limit, lang):
+        print(line, file=stream)
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from kpi.template import write_workbook
+
+    write_workbook(Path(args.out))
+    print(t("written", args.lang, path=args.out))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from kpi.validate import check_bytes
+
+    data = Path(args.file).read_bytes()
+    result = check_bytes(data)
+    _print_problem_lines(result.problems, args.lang)
+    if result.ok:
+        assert result.clean is not None
+        print(t("usable", args.lang, n=len(result.clean.coops), year=result.clean.year))
+        return EXIT_OK
+    print(t("has_errors", args.lang, errors=len(result.errors), warnings=len(result.warnings)))
+    return EXIT_REJECTED
+
+
+def load_files(files: list[str], lang: str):
+    """Return (Dataset, exit code) from workbooks read directly; problems are printed."""
+    from kpi.indicators import dataset_from_workbooks
+    from kpi.validate import check_bytes
+
+    clean, worst = [], EXIT_OK
+    for name in files:
+        try:
+            result = check_bytes(Path(name).read_bytes())
+        except WorkbookUnreadable as exc:
+            print(f"{name}: {exc.problem.line(lang)}", file=sys.stderr)
+            worst = EXIT_UNREADABLE
+            continue
+        if not result.ok:
+            for line in pb.summarise(result.errors, load_settings().max_listed_problems, lang):
+                print(f"{name}: {line}", file=sys.stderr)
+            worst = max(worst, EXIT_REJECTED)
+            continue
+        clean.append(result.clean)
+    return dataset_from_workbooks(clean), worst
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from kpi.service import build_report
+
+    if args.files:
+        data, code = load_files(args.files, args.lang)
+        if code != EXIT_OK:
+            return code
+    else:
+        from kpi.store import open_store
+
+        data = open_store(args.db).load_dataset()
+    if not data.years:
+        print(t("no_data", args.lang), file=sys.stderr)
+        return EXIT_REJECTED
+    if args.year is not None and args.year not in data.years:
+        print(t("no_year", args.lang, year=args.year, years=", ".join(map(str, data.years))), file=sys.stderr)
+        return EXIT_REJECTED
+    by_district = args.by == "district"
+    report = build_report(data, year=args.year, by_district=by_district)
+    if args.format == "json":
+        json.dump(
+            report.to_json(args.lang, by_district=by_district), sys.stdout, ensure_ascii=False, indent=2
+        )
+        print()
+    else:
+        print(render_table(report, args.lang, by_district))
+    return EXIT_OK
+
+
+def render_table(report, lang: str, by_district: bool = False) -> str:
+    """Return the report as a plain-text table with Vietnamese number formats."""
+    plan = report.plan
+    rows: list[tuple] = [TEXTS["header"][lang]]
+    for r in report.results:
+        ind, a = r.indicator, r.assessment
+        unit = ind.unit.get(lang)
+        rows.append(
+            (
+                ind.name.get(lang),
+                format_value(a.value, unit, ind.decimals, lang),
+                f"{format_value(ind.target.value, unit, ind.decimals, lang)} ({ind.target.year})",
+                format_percent(r.target_share, 1, lang) if r.target_share is not None else "–",
+                plan.assessment.label(a.status, lang),
+            )
+        )
+        if by_district and r.districts:
+            for d, v in r.districts.items():
+                rows.append((f"    {d}", format_value(v, unit, ind.decimals, lang), "", "", ""))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    lines = [t("report_title", lang, plan=plan.number, year=report.year), ""]
+    for n, row in enumerate(rows):
+        cells = [
+            str(c).ljust(w) if i == 0 else str(c).rjust(w) if i < 4 else str(c)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m kpi", description="Plan 485 KPI tools (KH 485/KH-UBND, Đắk Nông)."
+    )
+    parser.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="language of messages (default vi)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--lang", choices=("vi", "en"), default=argparse.SUPPRESS, help="language of messages")
+        p.set_defaults(func=func)
+        return p
+
+    p = add("template", cmd_template, "write the blank workbook template")
+    p.add_argument("out", help="output .xlsx file")
+
+    p = add("check", cmd_check, "validate a workbook without storing anything")
+    p.add_argument("file", help="workbook (.xlsx, .xlsm, .xls)")
+
+    p = add("report", cmd_report, "compute every indicator for a year")
+    p.add_argument("files", nargs="*", help="one workbook per year (or use --db)")
+    p.add_argument("--year", type=int)
+    p.add_argument("--by", choices=("district",))
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--db", help="database URL (default: KPI_DATABASE_URL or the embedded SQLite file)")
+
+    for extra in EXTRA_COMMANDS:
+        extra(add)
+    return parser
+
+
+# Modules that add commands register a function (add) -> None here; see kpi/store_cli.py, kpi/tasks_cli.py.
+EXTRA_COMMANDS: list = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return its exit code."""
+    _load_extra_commands()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_UNREADABLE if exc.code else EXIT_OK
+    if not hasattr(args, "lang"):
+        args.lang = "vi"
+    try:
+        return args.func(args)
+    except WorkbookUnreadable as exc:
+        print(exc.problem.line(args.lang), file=sys.stderr)
+        return EXIT_UNREADABLE
+    except FileNotFoundError as exc:
+        msg = {"vi": "Không tìm thấy tệp", "en": "File not found"}[args.lang]
+        print(f"{msg}: {exc.filename}", file=sys.stderr)
+        return EXIT_UNREADABLE
+
+
+def _load_extra_commands() -> None:
+    import importlib
+
+    for module in ("kpi.store_cli", "kpi.tasks_cli", "kpi.sample"):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        register = getattr(mod, "register_commands", None)
+        if register and register not in EXTRA_COMMANDS:
+            EXTRA_COMMANDS.append(register)

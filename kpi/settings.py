@@ -1,0 +1,64 @@
+"""Operational settings: defaults in one table, each overridable by an environment variable.
+
+These are limits of the deployment, not figures of the plan (those live in data/plans/).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_DIR / "data"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name, environment variable, default and help."""
+
+    name: str
+    env: str
+    default: object
+    help: str
+
+
+SETTINGS = (
+    Setting(
+        "database_url",
+        "KPI_DATABASE_URL",
+        f"sqlite:///{DATA_DIR / 'store' / 'kpi.sqlite'}",
+        "where the store lives",
+    ),
+    Setting("max_file_mb", "KPI_MAX_FILE_MB", 20, "largest workbook accepted, in MB"),
+    Setting("max_rows", "KPI_MAX_ROWS", 100_000, "most rows accepted per sheet"),
+    Setting(
+        "max_listed_problems", "KPI_MAX_LISTED_PROBLEMS", 200, "problems listed one by one before a count"
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings in force."""
+
+    database_url: str
+    max_file_mb: float
+    max_rows: int
+    max_listed_problems: int
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Return the settings, each from its environment variable or its default."""
+    env = os.environ if environ is None else environ
+    values = {}
+    for s in SETTINGS:
+        raw = env.get(s.env)
+        values[s.name] = (
+            s.default
+            if raw in (None, "")
+            else type(s.default)(raw)
+            if not isinstance(s.default, str)
+            else raw
+        )
+    return Settings(**values)
