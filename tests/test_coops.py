@@ -1,0 +1,212 @@
+"""Filtering the list of cooperatives and following one cooperative across the years (kpi.coops)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpi.coops import (
+    BLANK,
+    CoopFilters,
+    choice_options,
+    coop_history,
+    coop_index,
+    filter_coops,
+    number_decimals,
+    rating_path,
+    readable_table,
+)
+from kpi.indicators import Dataset
+from kpi.schema import COOP
+
+NA = np.nan
+
+
+def _coops(rows: list[dict]) -> pd.DataFrame:
+    """Return clean cooperative rows with every column of sheet HTX (blank where not given)."""
+    frame = pd.DataFrame([{c: r.get(c, NA) for c in COOP.ids} for r in rows])
+    for col in ("value_chain", "model"):
+        frame[col] = frame[col].astype("boolean")
+    return frame
+
+
+# Six cooperatives of one year, worked out by hand below.
+ROWS = [
+    dict(code="A1", name="HTX Nông nghiệp Hòa Thuận", district="Cư Jút", commune="Ea T'ling",
+         sector="Nông nghiệp", status="Đang hoạt động", rating="Tốt", ocop_products=2,
+         value_chain=True, model=True, members=120, revenue=2500.0),
+    dict(code="A2", name="HTX Cà phê Đắk Mil", district="Đắk Mil", commune="Đức Mạnh",
+         sector="Nông nghiệp", status="Đang hoạt động", rating="Khá", ocop_products=0,
+         value_chain=True, model=False, members=40, revenue=900.5),
+    dict(code="B7", name="HTX Vận tải Gia Nghĩa", district="Gia Nghĩa", commune="Nghĩa Đức",
+         sector="Vận tải", status="Tạm ngừng hoạt động", rating="Yếu", ocop_products=NA,
+         value_chain=False, model=False, members=15, revenue=100.0),
+    dict(code="C3", name="HTX Dịch vụ Krông Nô", district="Krông Nô", commune="Đắk Sôr",
+         sector="Thương mại - Dịch vụ", status="Đang hoạt động", rating=NA, ocop_products=1,
+         value_chain=NA, model=NA, members=30, revenue=NA),
+    dict(code="C4", name="HTX Nông nghiệp Đắk R'lấp", district="Đắk R'lấp", commune="Kiến Đức",
+         sector="Nông nghiệp", status="Giải thể", rating="Chưa xếp loại", ocop_products=0,
+         value_chain=False, model=False, members=NA, revenue=NA),
+    dict(code="6400123", name="HTX Thủy sản Cư Jút", district="Cư Jút", commune="Nam Dong",
+         sector=NA, status="Đang hoạt động", rating="Trung bình", ocop_products=3,
+         value_chain=False, model=False, members=25, revenue=310.0),
+]  # fmt: skip
+
+
+@pytest.fixture
+def coops() -> pd.DataFrame:
+    return _coops(ROWS)
+
+
+def _codes(frame: pd.DataFrame) -> list[str]:
+    return list(frame["code"])
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, ["A1", "A2", "B7", "C3", "C4", "6400123"]),
+        ({"districts": ["Cư Jút"]}, ["A1", "6400123"]),
+        ({"districts": ["Cư Jút", "Krông Nô"]}, ["A1", "C3", "6400123"]),
+        ({"communes": ["Ea T'ling"]}, ["A1"]),
+        ({"sectors": ["Nông nghiệp"]}, ["A1", "A2", "C4"]),
+        ({"sectors": [BLANK]}, ["6400123"]),
+        ({"statuses": ["Tạm ngừng hoạt động", "Giải thể"]}, ["B7", "C4"]),
+        ({"ratings": ["Tốt", "Khá"]}, ["A1", "A2"]),
+        ({"ratings": [BLANK, "Yếu"]}, ["B7", "C3"]),
+        ({"ocop": True}, ["A1", "C3", "6400123"]),
+        ({"ocop": False}, ["A2", "B7", "C4"]),
+        ({"value_chain": True}, ["A1", "A2"]),
+        ({"value_chain": False}, ["B7", "C3", "C4", "6400123"]),
+        ({"model": True}, ["A1"]),
+        ({"sectors": ["Nông nghiệp"], "value_chain": True, "ratings": ["Khá"]}, ["A2"]),
+        ({"districts": ["Gia Nghĩa"], "ocop": True}, []),
+    ],
+)
+def test_each_filter_keeps_exactly_the_rows_that_meet_it(coops, filters, expected) -> None:
+    assert _codes(filter_coops(coops, filters)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hoa thuan", ["A1"]),  # without accents
+        ("HÒA THUẬN", ["A1"]),  # upper case with accents
+        ("nông nghiệp", ["A1", "C4"]),
+        ("dak rlap", ["C4"]),  # the apostrophe and the space do not matter
+        ("cà phê mil", ["A2"]),  # every word, in any order of the name
+        ("mil cà phê", ["A2"]),
+        (
+            "cư jút",
+            ["6400123"],
+        ),  # the district is not searched: A1 lies in Cư Jút but its name does not say so
+        ("6400", ["6400123"]),  # part of a code
+        ("b7", ["B7"]),
+        ("   ", ["A1", "A2", "B7", "C3", "C4", "6400123"]),
+        ("không có", []),
+    ],
+)
+def test_the_search_matches_every_word_in_the_code_or_the_name(coops, text, expected) -> None:
+    assert _codes(filter_coops(coops, {"text": text})) == expected
+
+
+def test_search_and_filters_combine(coops) -> None:
+    assert _codes(filter_coops(coops, {"text": "htx", "districts": ["Cư Jút"], "ocop": True})) == [
+        "A1",
+        "6400123",
+    ]
+
+
+def test_filters_accept_the_dataclass_and_none(coops) -> None:
+    assert _codes(filter_coops(coops, CoopFilters(model=True))) == ["A1"]
+    assert len(filter_coops(coops, None)) == 6
+    assert not CoopFilters().active
+    assert CoopFilters(text="a").active
+
+
+def test_an_unknown_filter_is_refused(coops) -> None:
+    with pytest.raises(ValueError, match="colour"):
+        filter_coops(coops, {"colour": ["red"]})
+
+
+def test_filter_options_follow_the_closed_list_order_then_blank(coops) -> None:
+    order = ("Tốt", "Khá", "Trung bình", "Yếu", "Chưa xếp loại")
+    assert choice_options(coops, "rating", order) == [
+        "Tốt",
+        "Khá",
+        "Trung bình",
+        "Yếu",
+        "Chưa xếp loại",
+        BLANK,
+    ]
+    # Without an order: alphabetical ignoring accents (Cư, Đắk M, Đắk R, Gia, Krông), no blank cell here.
+    assert choice_options(coops, "district") == ["Cư Jút", "Đắk Mil", "Đắk R'lấp", "Gia Nghĩa", "Krông Nô"]
+
+
+# --- history ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def dataset() -> Dataset:
+    y2021 = _coops([ROWS[0] | {"rating": "Khá", "members": 100}, ROWS[1]]).assign(year=2021)
+    y2022 = _coops([ROWS[1], ROWS[0] | {"rating": NA, "members": 110}]).assign(year=2022)
+    y2023 = _coops([ROWS[0] | {"name": "HTX NN Hòa Thuận"}]).assign(year=2023)
+    coops = pd.concat([y2023, y2021, y2022], ignore_index=True)  # stored order is not year order
+    info = pd.DataFrame({"year": [2021, 2022, 2023]})
+    return Dataset(coops=coops, groups=pd.DataFrame(columns=["district", "year"]), info=info)
+
+
+def test_the_history_of_a_cooperative_has_one_row_per_year_it_appears_oldest_first(dataset) -> None:
+    history = coop_history(dataset, "A1")
+    assert list(history["year"]) == [2021, 2022, 2023]
+    assert list(history["members"]) == [100, 110, 120]
+    assert list(history["name"]) == ["HTX Nông nghiệp Hòa Thuận"] * 2 + ["HTX NN Hòa Thuận"]
+
+
+def test_the_history_skips_years_where_the_cooperative_is_absent(dataset) -> None:
+    assert list(coop_history(dataset, "A2")["year"]) == [2021, 2022]
+
+
+@pytest.mark.parametrize("code", [" A1 ", "a1"])
+def test_the_history_code_is_trimmed_and_case_blind(dataset, code) -> None:
+    assert len(coop_history(dataset, code)) == 3
+
+
+def test_the_history_of_an_unknown_code_is_empty(dataset) -> None:
+    assert coop_history(dataset, "ZZ").empty
+
+
+def test_the_rating_path_marks_a_year_without_rating(dataset) -> None:
+    assert rating_path(coop_history(dataset, "A1")) == [(2021, "Khá"), (2022, "–"), (2023, "Tốt")]
+
+
+def test_the_index_keeps_the_latest_name_and_sorts_by_name(dataset) -> None:
+    index = coop_index(dataset.coops)
+    # "HTX Cà phê Đắk Mil" < "HTX NN Hòa Thuận" (folded: htxcaphe... < htxnnhoa...)
+    assert list(index["code"]) == ["A2", "A1"]
+    assert index.loc[index["code"] == "A1", "name"].item() == "HTX NN Hòa Thuận"
+
+
+# --- tables as users read them ---------------------------------------------------------------------------------
+
+
+def test_the_readable_table_has_the_workbook_headers_and_yes_no_words(coops) -> None:
+    table = readable_table(coops.iloc[[0, 3]])
+    assert list(table.columns[:3]) == ["Mã HTX", "Tên HTX", "Huyện/Thành phố"]
+    assert list(table["HTX điển hình"].fillna("")) == ["Có", ""]
+    assert list(table["Tham gia chuỗi giá trị"].fillna("")) == ["Có", ""]
+    assert table["Số thành viên"].tolist() == [120, 30]  # still numbers
+
+
+def test_the_readable_table_in_english_and_with_year(dataset) -> None:
+    table = readable_table(coop_history(dataset, "A2"), lang="en", with_year=True)
+    assert list(table.columns[:2]) == ["Year", "Cooperative code"]
+    assert list(table["Model cooperative"]) == ["No", "No"]
+
+
+def test_money_shows_a_decimal_only_when_a_value_needs_it(coops) -> None:
+    decimals = number_decimals(coops)
+    assert decimals["members"] == 0
+    assert decimals["revenue"] == 1  # 900,5
+    assert number_decimals(coops.drop(index=1))["revenue"] == 0
