@@ -1,0 +1,306 @@
+"""What an import would change, before it is confirmed: cooperatives added, removed and changed against the
+version of that year in force, and every indicator of the year before and after.
+
+Pure: the page "Nhập dữ liệu" and the command line show an `ImportPreview`; nothing is written here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from kpi.formatting import MISSING, format_signed, format_value
+from kpi.i18n import t
+from kpi.indicators import YEAR, Dataset, dataset_from_workbooks
+from kpi.schema import COOP, GROUP, INFO, NUMERIC_KINDS, Column, Kind, Sheet
+from kpi.service import Report, build_report, default_engine
+from kpi.validate import CleanWorkbook
+
+KEY_COLUMNS = ["code", "name", "district", "commune"]  # what identifies a cooperative in the lists
+_TOLERANCE = 1e-9  # numbers read back from the store as doubles may differ in the last bit
+
+
+class DatasetSource(Protocol):
+    """What the preview needs from the store."""
+
+    def load_dataset(self) -> Dataset: ...
+
+    def current_versions(self) -> dict[int, int]: ...
+
+
+@dataclass
+class ImportPreview:
+    """The difference an import would make to its year.
+
+    - `added`, `removed`: one row per cooperative (code, name, district, commune);
+    - `changed`: one row per cooperative whose figures differ (code, name, district, commune, `fields`: the
+      column ids that differ, in sheet order);
+    - `changes`: one row per changed cell (code, name, field, before, after), values as stored;
+    - `other_changes`: the same for sheets Thông tin and THT (sheet id, key, field, before, after);
+    - `kpis`: one row per indicator (indicator, name, unit, decimals, before, after, change,
+      status_before, status_after), for the year imported.
+    """
+
+    year: int
+    current_version: int | None
+    added: pd.DataFrame
+    removed: pd.DataFrame
+    changed: pd.DataFrame
+    changes: pd.DataFrame
+    other_changes: pd.DataFrame
+    unchanged: int
+    kpis: pd.DataFrame
+    rows_before: int = 0
+    rows_after: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_new_year(self) -> bool:
+        """Return True when the year has no version yet."""
+        return self.current_version is None
+
+    @property
+    def has_changes(self) -> bool:
+        """Return True when the import changes anything at all."""
+        return bool(len(self.added) or len(self.removed) or len(self.changed) or len(self.other_changes))
+
+
+def preview_import(
+    store: DatasetSource, clean: CleanWorkbook, before: Dataset | None = None
+) -> ImportPreview:
+    """Return what importing `clean` would change in the store (`before` overrides the store's dataset)."""
+    data = store.load_dataset() if before is None else before
+    version = store.current_versions().get(clean.year)
+    return compare(data, clean, version if clean.year in data.years else None)
+
+
+def compare(before: Dataset, clean: CleanWorkbook, current_version: int | None = None) -> ImportPreview:
+    """Return the difference between `before` (every year in force) and the same with `clean` in its year."""
+    year = clean.year
+    old = before.coops[before.coops[YEAR] == year] if len(before.coops) else before.coops
+    new = clean.coops
+    old_codes, new_codes = _codes(old), _codes(new)
+    added = new[new_codes.isin(set(old_codes)).eq(False)]
+    removed = old[old_codes.isin(set(new_codes)).eq(False)]
+    changed, changes, unchanged = _changed_coops(old, new)
+    after = with_year(before, clean)
+    return ImportPreview(
+        year=year,
+        current_version=current_version,
+        added=_keys(added),
+        removed=_keys(removed),
+        changed=changed,
+        changes=changes,
+        other_changes=_other_changes(before, clean),
+        unchanged=unchanged,
+        kpis=kpi_table(before, after, year),
+        rows_before=len(old),
+        rows_after=len(new),
+    )
+
+
+def with_year(data: Dataset, clean: CleanWorkbook) -> Dataset:
+    """Return `data` with the year of `clean` replaced by (or extended with) the clean workbook."""
+    new = dataset_from_workbooks([clean])
+
+    def swap(old: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
+        kept = old[old[YEAR] != clean.year] if len(old) else old
+        parts = [p for p in (kept, fresh) if len(p)]
+        if not parts:
+            return fresh
+        out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+        return out.sort_values(YEAR, kind="stable").reset_index(drop=True)
+
+    return Dataset(
+        coops=swap(data.coops, new.coops),
+        groups=swap(data.groups, new.groups),
+        info=swap(data.info, new.info),
+    )
+
+
+# --- cooperatives --------------------------------------------------------------------------------------------
+
+
+def _codes(frame: pd.DataFrame) -> pd.Series:
+    return frame["code"].astype("str").str.strip()
+
+
+def _keys(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame[KEY_COLUMNS].copy()
+    out["code"] = _codes(frame)
+    return out.reset_index(drop=True)
+
+
+def _changed_coops(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Return (one row per changed cooperative, one row per changed cell, count of identical ones)."""
+    compared = [c for c in COOP.columns if c.id != "code"]
+    left = old.assign(code=_codes(old))[["code", *[c.id for c in compared]]]
+    right = new.assign(code=_codes(new))[["code", *[c.id for c in compared]]]
+    both = right.merge(left, on="code", how="inner", suffixes=("", "__old"), sort=False)
+    differs = pd.DataFrame(
+        {c.id: ~_same(both[f"{c.id}__old"], both[c.id], c) for c in compared}, index=both.index
+    )
+    any_change = differs.any(axis=1)
+    rows, cells = [], []
+    for idx in both.index[any_change]:
+        fields = [c.id for c in compared if differs.at[idx, c.id]]
+        rec = both.loc[idx]
+        rows.append({**{k: rec[k] for k in KEY_COLUMNS}, "fields": fields})
+        cells += [
+            {
+                "code": rec["code"],
+                "name": rec["name"],
+                "field": f,
+                "before": _plain(rec[f"{f}__old"]),
+                "after": _plain(rec[f]),
+            }
+            for f in fields
+        ]
+    changed = pd.DataFrame(rows, columns=[*KEY_COLUMNS, "fields"])
+    changes = pd.DataFrame(cells, columns=["code", "name", "field", "before", "after"])
+    return changed, changes, int((~any_change).sum())
+
+
+def _same(before: pd.Series, after: pd.Series, col: Column) -> pd.Series:
+    """Return, cell by cell, True when the two values mean the same (blank = blank)."""
+    if col.kind in NUMERIC_KINDS:
+        a = pd.to_numeric(before, errors="coerce").astype("float64")
+        b = pd.to_numeric(after, errors="coerce").astype("float64")
+        close = pd.Series(np.isclose(a, b, rtol=0, atol=_TOLERANCE), index=a.index)
+        return close | (a.isna() & b.isna())
+    if col.kind == Kind.YES_NO:
+        a, b = before.astype("boolean"), after.astype("boolean")
+        return (a == b).fillna(False).astype(bool) | (a.isna() & b.isna())
+    a, b = _text(before), _text(after)
+    return a == b
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.astype("str").str.strip().where(series.notna(), "").fillna("")
+
+
+def _plain(value: object) -> object:
+    """Return a stored value as a plain Python value (None for blank)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _other_changes(before: Dataset, clean: CleanWorkbook) -> pd.DataFrame:
+    """Return the changed values of sheets Thông tin (key "") and THT (key = district)."""
+    rows: list[dict] = []
+    info_old = before.info[before.info[YEAR] == clean.year] if len(before.info) else before.info
+    old_info = info_old.iloc[0].to_dict() if len(info_old) else {}
+    for col in INFO.columns:
+        if col.id == "year":
+            continue
+        old, new = old_info.get(col.id), clean.info.get(col.id)
+        if not bool(_same(pd.Series([old], dtype="object"), pd.Series([new], dtype="object"), col).iloc[0]):
+            rows.append(
+                {"sheet": INFO.id, "key": "", "field": col.id, "before": _plain(old), "after": _plain(new)}
+            )
+    groups_old = before.groups[before.groups[YEAR] == clean.year] if len(before.groups) else before.groups
+    rows += _group_changes(groups_old, clean.groups, GROUP)
+    return pd.DataFrame(rows, columns=["sheet", "key", "field", "before", "after"])
+
+
+def _group_changes(old: pd.DataFrame, new: pd.DataFrame, sheet: Sheet) -> list[dict]:
+    values = [c for c in sheet.columns if c.id != "district"]
+    old_by = {str(r["district"]): r for r in old.to_dict("records")} if len(old) else {}
+    new_by = {str(r["district"]): r for r in new.to_dict("records")} if len(new) else {}
+    rows = []
+    for district in [*new_by, *[d for d in old_by if d not in new_by]]:
+        a, b = old_by.get(district, {}), new_by.get(district, {})
+        for col in values:
+            x, y = a.get(col.id), b.get(col.id)
+            same = _same(pd.Series([x], dtype="object"), pd.Series([y], dtype="object"), col).iloc[0]
+            if not bool(same):
+                rows.append(
+                    {
+                        "sheet": sheet.id,
+                        "key": district,
+                        "field": col.id,
+                        "before": _plain(x),
+                        "after": _plain(y),
+                    }
+                )
+    return rows
+
+
+# --- indicators ----------------------------------------------------------------------------------------------
+
+KPI_COLUMNS = [
+    "indicator",
+    "name",
+    "unit",
+    "decimals",
+    "before",
+    "after",
+    "change",
+    "status_before",
+    "status_after",
+]
+
+
+def kpi_table(before: Dataset, after: Dataset, year: int, lang: str = "vi") -> pd.DataFrame:
+    """Return every indicator of `year` computed on `before` and on `after` (see ImportPreview.kpis)."""
+    engine = default_engine()
+    old = build_report(before, year, engine=engine)
+    new = build_report(after, year, engine=engine)
+    return _kpi_rows(old, new, lang)
+
+
+def _kpi_rows(old: Report, new: Report, lang: str) -> pd.DataFrame:
+    rows = []
+    for r_new in new.results:
+        ind = r_new.indicator
+        r_old = old.result(ind.id)
+        a, b = r_old.assessment.value, r_new.assessment.value
+        rows.append(
+            {
+                "indicator": ind.id,
+                "name": ind.name.get(lang),
+                "unit": ind.unit.get(lang),
+                "decimals": ind.decimals,
+                "before": a,
+                "after": b,
+                "change": None if a is None or b is None else b - a,
+                "status_before": r_old.assessment.status,
+                "status_after": r_new.assessment.status,
+            }
+        )
+    return pd.DataFrame(rows, columns=KPI_COLUMNS)
+
+
+def readable_kpis(preview: ImportPreview, lang: str = "vi") -> pd.DataFrame:
+    """Return the indicator table as users read it: names, values with units in Vietnamese format, signed
+    changes and status labels, under translated headers."""
+    labels = default_engine().plan.assessment.label
+    out = []
+    for r in preview.kpis.to_dict("records"):
+        decimals = int(r["decimals"])
+        out.append(
+            {
+                t("imports.kpi.indicator", lang): r["name"],
+                t("imports.kpi.before", lang): format_value(r["before"], r["unit"], decimals, lang),
+                t("imports.kpi.after", lang): format_value(r["after"], r["unit"], decimals, lang),
+                t("imports.kpi.change", lang): _signed(r["change"], r["unit"], decimals, lang),
+                t("imports.kpi.status_before", lang): labels(r["status_before"], lang),
+                t("imports.kpi.status_after", lang): labels(r["status_after"], lang),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def _signed(x: float | None, unit: str, decimals: int, lang: str) -> str:
+    text = format_signed(x, decimals, lang)
+    if text == MISSING:
+        return text
+    if unit.strip() == "%":
+        return f"{text} {t('imports.kpi.points', lang)}"
+    return text

@@ -1,0 +1,207 @@
+"""What an import would change (kpi.imports), on tiny workbooks worked out by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from kpi.imports import ImportPreview, compare, preview_import, readable_kpis, with_year
+from kpi.indicators import Dataset, dataset_from_workbooks
+from kpi.validate import CleanWorkbook, check_bytes
+from tests.builders import coop, group, workbook
+
+
+def _clean(**kw) -> CleanWorkbook:
+    validation = check_bytes(workbook(**kw))
+    assert validation.ok, [p.line() for p in validation.problems]
+    return validation.clean
+
+
+# Version in force for 2022: three cooperatives (A1, A2 operating; A3 dissolved), fund 1.000, THT of Cư Jút.
+OLD_2022 = dict(
+    year=2022,
+    fund=1000,
+    coops=[
+        coop("A1", members=20, revenue=1000, rating="Khá"),
+        coop("A2", members=30, revenue=3000, rating="Yếu"),
+        coop("A3", status="Giải thể", members=None, rating=None),
+    ],
+    groups=[group("Cư Jút", 10, 5)],
+)
+# The workbook being imported for 2022: A1 unchanged, A2 with more members and a new rating, A3 gone, A4 new;
+# the fund rises to 1.500 and Cư Jút certifies two more groups.
+NEW_2022 = dict(
+    year=2022,
+    fund=1500,
+    coops=[
+        coop("A1", members=20, revenue=1000, rating="Khá"),
+        coop("A2", members=45, revenue=3000, rating="Tốt"),
+        coop("A4", name="HTX Mới", members=10, revenue=500, rating="Chưa xếp loại"),
+    ],
+    groups=[group("Cư Jút", 10, 7)],
+)
+OLD_2021 = dict(
+    year=2021, fund=800, coops=[coop("A1", members=18, revenue=900)], groups=[group("Cư Jút", 8, 4)]
+)
+
+
+class FakeStore:
+    """The two calls the preview makes to the store."""
+
+    def __init__(self, cleans: list[CleanWorkbook], versions: dict[int, int]):
+        self.data = dataset_from_workbooks(cleans)
+        self.versions = versions
+
+    def load_dataset(self) -> Dataset:
+        return self.data
+
+    def current_versions(self) -> dict[int, int]:
+        return self.versions
+
+
+@pytest.fixture(scope="module")
+def preview() -> ImportPreview:
+    """The preview of NEW_2022 against a store holding OLD_2021 (version 1) and OLD_2022 (version 3)."""
+    store = FakeStore([_clean(**OLD_2021), _clean(**OLD_2022)], {2021: 1, 2022: 3})
+    return preview_import(store, _clean(**NEW_2022))
+
+
+def test_the_preview_names_the_version_it_replaces(preview) -> None:
+    assert preview.year == 2022
+    assert preview.current_version == 3
+    assert not preview.is_new_year
+    assert (preview.rows_before, preview.rows_after) == (3, 3)
+
+
+def test_added_removed_and_unchanged_cooperatives_are_told_apart(preview) -> None:
+    assert list(preview.added["code"]) == ["A4"]
+    assert list(preview.added["name"]) == ["HTX Mới"]
+    assert list(preview.removed["code"]) == ["A3"]
+    assert preview.unchanged == 1  # A1
+    assert preview.has_changes
+
+
+def test_a_changed_cooperative_lists_exactly_the_fields_that_differ(preview) -> None:
+    assert list(preview.changed["code"]) == ["A2"]
+    assert preview.changed["fields"].iloc[0] == ["members", "rating"]  # sheet order
+    cells = preview.changes.set_index("field")
+    assert cells.loc["members", "before"] == 30 and cells.loc["members", "after"] == 45
+    assert cells.loc["rating", "before"] == "Yếu" and cells.loc["rating", "after"] == "Tốt"
+
+
+def test_changes_of_sheets_thong_tin_and_tht_are_listed(preview) -> None:
+    rows = preview.other_changes.to_dict("records")
+    assert rows == [
+        {"sheet": "info", "key": "", "field": "fund_capital", "before": 1000, "after": 1500},
+        {"sheet": "groups", "key": "Cư Jút", "field": "certified", "before": 5, "after": 7},
+    ]
+
+
+def test_the_indicators_of_the_year_before_and_after(preview) -> None:
+    kpis = preview.kpis.set_index("indicator")
+    # Cooperatives not dissolved: before A1, A2 (A3 dissolved) = 2; after A1, A2, A4 = 3.
+    assert (kpis.at["cooperatives", "before"], kpis.at["cooperatives", "after"]) == (2, 3)
+    assert kpis.at["cooperatives", "change"] == 1
+    # Members of those: before 20 + 30 = 50; after 20 + 45 + 10 = 75.
+    assert (kpis.at["members", "before"], kpis.at["members", "after"]) == (50, 75)
+    # Mean revenue of operating ones: before (1000 + 3000) / 2 = 2000; after (1000 + 3000 + 500) / 3 = 1500.
+    assert (kpis.at["avg_revenue", "before"], kpis.at["avg_revenue", "after"]) == (2000, 1500)
+    # Rated = operating and rated Tốt/Khá/TB/Yếu. Before: Khá, Yếu -> Tốt+Khá 1/2 = 50%.
+    # After: Khá, Tốt (A4 not rated) -> 2/2 = 100%.
+    assert (kpis.at["good_fair_share", "before"], kpis.at["good_fair_share", "after"]) == (50, 100)
+    assert (kpis.at["weak_share", "before"], kpis.at["weak_share", "after"]) == (50, 0)
+    # Fund from sheet Thông tin; certified THT share 5/10 = 50% -> 7/10 = 70%.
+    assert (kpis.at["fund_capital", "before"], kpis.at["fund_capital", "after"]) == (1000, 1500)
+    assert (kpis.at["tht_certified_share", "before"], kpis.at["tht_certified_share", "after"]) == (50, 70)
+
+
+def test_a_new_year_has_no_version_and_no_value_before() -> None:
+    store = FakeStore([_clean(**OLD_2021)], {2021: 1})
+    preview = preview_import(store, _clean(**OLD_2022))
+    assert preview.is_new_year
+    assert preview.current_version is None
+    assert list(preview.added["code"]) == ["A1", "A2", "A3"]
+    assert preview.removed.empty and preview.changed.empty
+    kpis = preview.kpis.set_index("indicator")
+    assert kpis.at["members", "before"] is None
+    assert kpis.at["members", "after"] == 50
+    assert kpis.at["members", "change"] is None
+    assert kpis.at["members", "status_before"] == "insufficient_data"
+
+
+def test_the_first_import_of_an_empty_store() -> None:
+    preview = preview_import(FakeStore([], {}), _clean(**OLD_2021))
+    assert preview.is_new_year
+    assert list(preview.added["code"]) == ["A1"]
+    assert preview.kpis.set_index("indicator").at["cooperatives", "after"] == 1
+
+
+def test_reimporting_the_same_workbook_changes_nothing() -> None:
+    store = FakeStore([_clean(**OLD_2022)], {2022: 1})
+    preview = preview_import(store, _clean(**OLD_2022))
+    assert not preview.has_changes
+    assert preview.unchanged == 3
+    assert (preview.kpis["before"].fillna(-1) == preview.kpis["after"].fillna(-1)).all()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "changed"),
+    [
+        ({"members": None}, {"members": None}, False),  # blank stays blank
+        ({"members": None}, {"members": 0}, True),  # blank is not zero
+        ({"name": "HTX A"}, {"name": "HTX A "}, False),  # spaces around a name do not count
+        ({"name": "HTX A"}, {"name": "HTX a"}, True),
+        ({"value_chain": "Có"}, {"value_chain": "Có"}, False),
+        ({"value_chain": None}, {"value_chain": "Không"}, True),
+        ({"revenue": 1000.5}, {"revenue": "1.000,5"}, False),  # the same number typed as Vietnamese text
+    ],
+)
+def test_what_counts_as_a_change(old, new, changed) -> None:
+    before = dataset_from_workbooks([_clean(year=2022, coops=[coop("A1", **old)])])
+    preview = compare(before, _clean(year=2022, coops=[coop("A1", **new)]))
+    assert len(preview.changed) == (1 if changed else 0)
+
+
+def test_with_year_replaces_only_the_year_imported() -> None:
+    before = dataset_from_workbooks([_clean(**OLD_2021), _clean(**OLD_2022)])
+    after = with_year(before, _clean(**NEW_2022))
+    assert after.years == [2021, 2022]
+    assert sorted(after.coops.loc[after.coops["year"] == 2022, "code"]) == ["A1", "A2", "A4"]
+    assert list(after.coops.loc[after.coops["year"] == 2021, "members"]) == [18]
+    assert list(after.info["fund_capital"]) == [800, 1500]
+
+
+def test_the_readable_indicator_table_is_in_vietnamese_format(preview) -> None:
+    table = readable_kpis(preview)
+    assert list(table.columns) == [
+        "Chỉ tiêu",
+        "Trước khi nhập",
+        "Sau khi nhập",
+        "Thay đổi",
+        "Đánh giá trước",
+        "Đánh giá sau",
+    ]
+    members = table[table["Chỉ tiêu"] == "Số thành viên HTX"].iloc[0]
+    assert (members["Trước khi nhập"], members["Sau khi nhập"], members["Thay đổi"]) == (
+        "50 người",
+        "75 người",
+        "+25",
+    )
+    fund = table[table["Chỉ tiêu"].str.startswith("Nguồn vốn")].iloc[0]
+    assert (fund["Trước khi nhập"], fund["Sau khi nhập"]) == ("1.000 triệu đồng", "1.500 triệu đồng")
+    share = table[table["Chỉ tiêu"].str.contains("hợp đồng")].iloc[0]
+    assert (share["Trước khi nhập"], share["Sau khi nhập"], share["Thay đổi"]) == (
+        "50,0%",
+        "70,0%",
+        "+20,0 điểm %",
+    )
+
+
+def test_the_readable_table_of_a_new_year_shows_a_dash_before() -> None:
+    store = FakeStore([], {})
+    table = readable_kpis(preview_import(store, _clean(**OLD_2021)))
+    members = table[table["Chỉ tiêu"] == "Số thành viên HTX"].iloc[0]
+    assert (members["Trước khi nhập"], members["Thay đổi"], members["Đánh giá trước"]) == (
+        "–",
+        "–",
+        "Chưa đủ dữ liệu",
+    )
