@@ -23,12 +23,59 @@ KEY_COLUMNS = ["code", "name", "district", "commune"]  # what identifies a coope
 _TOLERANCE = 1e-9  # numbers read back from the store as doubles may differ in the last bit
 
 
-class DatasetSource(Protocol):
-    """What the preview needs from the store."""
+class VersionLike(Protocol):
+    """What the preview reads of a stored version (kpi.store.VersionInfo)."""
 
-    def load_dataset(self) -> Dataset: ...
+    version: int
+    is_sample: bool
+    current: bool
+
+
+class DatasetSource(Protocol):
+    """What the preview needs from the store (kpi.store.Store)."""
+
+    def load_dataset(self, versions: dict[int, int] | None = None) -> Dataset: ...
 
     def current_versions(self) -> dict[int, int]: ...
+
+    def has_sample(self) -> bool: ...
+
+    def versions(self, year: int) -> list[VersionLike]: ...
+
+
+@dataclass(frozen=True)
+class StoreMix:
+    """Which stored versions are sample data, and what stays in force once they are removed."""
+
+    sample: list[tuple[int, int]]  # (year, version) of every stored sample version
+    real: dict[int, int]  # year -> version in force once the sample versions are gone
+
+    @property
+    def sample_years(self) -> list[int]:
+        """Return the years that hold sample versions, ascending."""
+        return sorted({y for y, _ in self.sample})
+
+
+def store_mix(store: DatasetSource) -> StoreMix:
+    """Return the sample versions of the store and the real versions that would then be in force.
+
+    A year whose current version is a sample falls back to its newest real version, as
+    `Store.delete_sample` does.
+    """
+    if not store.has_sample():
+        return StoreMix(sample=[], real=dict(store.current_versions()))
+    sample: list[tuple[int, int]] = []
+    real: dict[int, int] = {}
+    for year in sorted(store.current_versions()):
+        versions = store.versions(year)
+        sample += [(year, v.version) for v in versions if v.is_sample]
+        kept = [v for v in versions if not v.is_sample]
+        current = [v for v in kept if v.current]
+        if current:
+            real[year] = current[0].version
+        elif kept:
+            real[year] = max(v.version for v in kept)
+    return StoreMix(sample=sample, real=real)
 
 
 @dataclass
@@ -55,7 +102,7 @@ class ImportPreview:
     kpis: pd.DataFrame
     rows_before: int = 0
     rows_after: int = 0
-    notes: list[str] = field(default_factory=list)
+    sample_to_remove: list[tuple[int, int]] = field(default_factory=list)  # (year, version)
 
     @property
     def is_new_year(self) -> bool:
@@ -68,13 +115,23 @@ class ImportPreview:
         return bool(len(self.added) or len(self.removed) or len(self.changed) or len(self.other_changes))
 
 
-def preview_import(
-    store: DatasetSource, clean: CleanWorkbook, before: Dataset | None = None
-) -> ImportPreview:
-    """Return what importing `clean` would change in the store (`before` overrides the store's dataset)."""
-    data = store.load_dataset() if before is None else before
-    version = store.current_versions().get(clean.year)
-    return compare(data, clean, version if clean.year in data.years else None)
+def preview_import(store: DatasetSource, clean: CleanWorkbook) -> ImportPreview:
+    """Return what importing `clean` (real data) would change in the store.
+
+    Real data never stands beside sample data: when the store holds sample versions, the import removes
+    them, so the comparison is made against the real versions alone and `sample_to_remove` lists the
+    sample versions that go.
+    """
+    mix = store_mix(store)
+    if mix.sample:
+        data = store.load_dataset(mix.real)
+        version = mix.real.get(clean.year)
+    else:
+        data = store.load_dataset()
+        version = store.current_versions().get(clean.year)
+    preview = compare(data, clean, version if clean.year in data.years else None)
+    preview.sample_to_remove = list(mix.sample)
+    return preview
 
 
 def compare(before: Dataset, clean: CleanWorkbook, current_version: int | None = None) -> ImportPreview:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from kpi.imports import ImportPreview, compare, preview_import, readable_kpis, with_year
+from kpi.imports import (
+    ImportPreview,
+    StoreMix,
+    compare,
+    preview_import,
+    readable_kpis,
+    store_mix,
+    with_year,
+)
 from kpi.indicators import Dataset, dataset_from_workbooks
 from kpi.validate import CleanWorkbook, check_bytes
 from tests.builders import coop, group, workbook
@@ -45,17 +53,24 @@ OLD_2021 = dict(
 
 
 class FakeStore:
-    """The two calls the preview makes to the store."""
+    """A store without sample data, answering the calls the preview makes."""
 
     def __init__(self, cleans: list[CleanWorkbook], versions: dict[int, int]):
         self.data = dataset_from_workbooks(cleans)
-        self.versions = versions
+        self.numbers = versions
 
-    def load_dataset(self) -> Dataset:
+    def load_dataset(self, versions: dict[int, int] | None = None) -> Dataset:
+        assert versions is None, "a store without sample data is read as it is"
         return self.data
 
     def current_versions(self) -> dict[int, int]:
-        return self.versions
+        return self.numbers
+
+    def has_sample(self) -> bool:
+        return False
+
+    def versions(self, year: int) -> list:
+        raise AssertionError("not needed without sample data")
 
 
 @pytest.fixture(scope="module")
@@ -205,3 +220,61 @@ def test_the_readable_table_of_a_new_year_shows_a_dash_before() -> None:
         "–",
         "Chưa đủ dữ liệu",
     )
+
+
+# --- against the real store, with sample data ------------------------------------------------------------------
+
+
+@pytest.fixture
+def store(tmp_path):
+    from kpi.store import open_store
+
+    with open_store(f"sqlite:///{tmp_path / 's.sqlite'}") as s:
+        yield s
+
+
+def _put(store, is_sample: bool = False, **kw) -> None:
+    outcome = store.import_workbook(workbook(**kw), "t.xlsx", kw["year"], by="Test", is_sample=is_sample)
+    assert outcome.ok, outcome.message()
+
+
+def test_a_store_without_sample_data_is_all_real(store) -> None:
+    _put(store, **OLD_2021)
+    _put(store, **OLD_2022)
+    _put(store, **NEW_2022)
+    assert store_mix(store) == StoreMix(sample=[], real={2021: 1, 2022: 2})
+
+
+def test_the_sample_versions_and_the_real_versions_that_stay(store) -> None:
+    _put(store, is_sample=True, **OLD_2021)  # 2021: sample only
+    _put(store, **OLD_2022)  # 2022 v1 real
+    _put(store, is_sample=True, **NEW_2022)  # 2022 v2 sample, current
+    mix = store_mix(store)
+    assert mix.sample == [(2021, 1), (2022, 2)]
+    assert mix.real == {2022: 1}  # 2021 disappears; 2022 falls back to its real version 1
+    assert mix.sample_years == [2021, 2022]
+
+
+def test_the_preview_ignores_sample_data_and_lists_what_goes(store) -> None:
+    _put(store, is_sample=True, **OLD_2021)
+    _put(store, is_sample=True, **OLD_2022)
+    preview = preview_import(store, _clean(**NEW_2022))
+    assert preview.sample_to_remove == [(2021, 1), (2022, 1)]
+    # Compared with the real data alone, which is none: everything is new, nothing was there before.
+    assert preview.is_new_year
+    assert list(preview.added["code"]) == ["A1", "A2", "A4"]
+    assert preview.removed.empty
+    kpis = preview.kpis.set_index("indicator")
+    assert kpis.at["members", "before"] is None and kpis.at["members", "after"] == 75
+
+
+def test_the_preview_against_the_store_matches_the_hand_worked_one(store) -> None:
+    _put(store, **OLD_2021)
+    _put(store, **OLD_2022)
+    preview = preview_import(store, _clean(**NEW_2022))
+    assert preview.current_version == 1
+    assert list(preview.changed["code"]) == ["A2"]
+    assert preview.changed["fields"].iloc[0] == ["members", "rating"]
+    assert preview.unchanged == 1
+    assert preview.other_changes["field"].tolist() == ["fund_capital", "certified"]
+    assert preview.sample_to_remove == []
