@@ -128,6 +128,63 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Total row '{value}' is skipped (not a cooperative).",
     },
     "no_rows": {"vi": "Sheet không có dòng số liệu nào.", "en": "The sheet has no data rows."},
+    "store_busy": {
+        "vi": "Đang có người khác nhập dữ liệu, hãy thử lại sau ít phút; chưa có gì được lưu.",
+        "en": "Someone else is importing data; try again in a few minutes. Nothing was stored.",
+    },
+    "importer_required": {
+        "vi": "Hãy ghi tên người nhập dữ liệu.",
+        "en": "Give the name of the person importing the data.",
+    },
+    "unknown_year": {
+        "vi": "Kho dữ liệu chưa có số liệu năm {year}; các năm có: {years}.",
+        "en": "The store has no data for {year}; years present: {years}.",
+    },
+    "unknown_version": {
+        "vi": "Năm {year} không có phiên bản {version}; các phiên bản có: {versions}.",
+        "en": "Year {year} has no version {version}; versions present: {versions}.",
+    },
+    "store_unreachable": {
+        "vi": "Không mở được kho dữ liệu ({url}): {detail}",
+        "en": "Cannot open the data store ({url}): {detail}",
+    },
+    # --- task progress workbooks (kpi/tasks_workbook.py) ---
+    "unknown_task": {
+        "vi": "Không có nhiệm vụ '{value}' trong Phụ lục Kế hoạch; cần một mã trong: {expected}.",
+        "en": "There is no task '{value}' in the plan's appendix; expected one of: {expected}.",
+    },
+    "bad_quarter": {
+        "vi": "Quý '{value}' không hợp lệ; cần 1, 2, 3 hoặc 4, hoặc để trống nếu là báo cáo cả năm.",
+        "en": "Quarter '{value}' is not valid; expected 1, 2, 3 or 4, or blank for the whole year.",
+    },
+    "year_outside_plan": {
+        "vi": "Năm {value} nằm ngoài các năm báo cáo được của Kế hoạch; cần một năm từ {low} đến {high}.",
+        "en": "Year {value} is outside the plan's reporting years; expected a year from {low} to {high}.",
+    },
+    "mixed_years": {
+        "vi": "Năm {value} khác năm của tệp ({year}); mỗi tệp chỉ báo cáo một năm, hãy tách các năm ra tệp riêng.",
+        "en": "Year {value} differs from the workbook's year ({year}); one workbook reports one year, split the years.",
+    },
+    "metric_not_of_task": {
+        "vi": "Nhiệm vụ {task} không có chỉ tiêu số lượng '{value}'; cần một trong: {expected}.",
+        "en": "Task {task} has no quantity '{value}'; expected one of: {expected}.",
+    },
+    "task_has_no_quantity": {
+        "vi": "Nhiệm vụ {task} không có chỉ tiêu số lượng nào trong Kế hoạch; để trống cột này.",
+        "en": "Task {task} promises no quantity in the plan; leave this cell blank.",
+    },
+    "quantity_without_metric": {
+        "vi": "Có số lượng {quantity} nhưng chưa chọn chỉ tiêu số lượng; nhiệm vụ {task} có: {expected}.",
+        "en": "A quantity ({quantity}) is given but no quantity measured; task {task} has: {expected}.",
+    },
+    "metric_without_quantity": {
+        "vi": "Đã chọn chỉ tiêu '{value}' nhưng chưa ghi số lượng đạt được; dòng vẫn được dùng cho tình trạng.",
+        "en": "Quantity '{value}' is chosen but no amount is given; the row still counts for the status.",
+    },
+    "duplicate_task_report": {
+        "vi": "Nhiệm vụ {value}, {period}{metric} đã có ở dòng {other_rows}; mỗi nhiệm vụ một dòng cho mỗi kỳ và mỗi chỉ tiêu.",
+        "en": "Task {value}, {period}{metric} already appears in row {other_rows}; one row per task, period and quantity.",
+    },
     "truncated": {
         "vi": "… và {count} vấn đề khác (chỉ hiện {shown} vấn đề đầu tiên).",
         "en": "… and {count} more problems (only the first {shown} are shown).",
@@ -158,7 +215,11 @@ class Problem:
     def message(self, lang: str = "vi") -> str:
         """Return the message alone (without the location), in the language asked."""
         template = MESSAGES[self.code].get(lang) or MESSAGES[self.code]["vi"]
-        return template.format(value=display_value(self.value, lang), **self.params)
+        # Templates may name the location too ("Thiếu sheet '{sheet}'"); params may be {vi, en} texts or
+        # numbers, shown in the language asked.
+        params = {k: localise(v, lang) for k, v in self.params.items()}
+        located = {"sheet": self.sheet or "", "row": self.row or "", "column": self.column or ""}
+        return template.format(**{**located, **params, "value": display_value(self.value, lang)})
 
     def location(self, lang: str = "vi") -> str:
         """Return "Sheet 'HTX', dòng 7, cột 'Số thành viên'" (parts that are known)."""
@@ -202,6 +263,15 @@ def display_value(value: object, lang: str = "vi") -> str:
             format_number(value, 3, lang).rstrip("0").rstrip(",.") if isinstance(value, float) else str(value)
         )
     return str(value)
+
+
+def localise(param: object, lang: str = "vi") -> object:
+    """Return a message parameter in `lang`: a {vi, en} text picks its language, a number is formatted."""
+    if isinstance(param, dict) and "vi" in param:
+        return param.get(lang) or param["vi"]
+    if isinstance(param, int | float) and not isinstance(param, bool):
+        return display_value(param, lang)
+    return param
 
 
 def error(code: str, **kw: object) -> Problem:

@@ -22,7 +22,10 @@ HEADER_SEARCH_ROWS = 11  # the header may stand below up to 10 title rows
 ROW = "_row"  # column holding the Excel row number of each raw row
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_TOTAL_KEYS = ("tongcong", "tong", "cong", "total")
+# A total row's label, folded: one of these words alone, or starting with one of the prefixes. Exact words for
+# "tổng"/"cộng" so that a cooperative called "Cộng đồng ..." is never taken for a total.
+_TOTAL_WORDS = frozenset({"tong", "cong", "tongso", "total", "toantinh"})
+_TOTAL_PREFIXES = ("tongcong", "congtoantinh", "toantinh", "total", "grandtotal")
 
 
 class WorkbookUnreadable(Exception):
@@ -63,7 +66,9 @@ def open_sheets(data: bytes) -> dict[str, pd.DataFrame]:
     except Exception as exc:  # calamine raises several types for foreign or broken files
         detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
         if data.startswith(b"PK") and not zipfile.is_zipfile(io.BytesIO(data)):
-            detail = "tệp zip bị hỏng"
+            detail = {"vi": "tệp zip bị hỏng", "en": "the zip container is corrupt"}
+        elif "detect file format" in str(exc):
+            detail = {"vi": "không nhận ra định dạng tệp", "en": "the file format is not recognised"}
         raise WorkbookUnreadable(pb.error("not_excel", detail=detail)) from exc
 
 
@@ -84,9 +89,10 @@ def read_workbook(source: bytes | str | Path | BinaryIO) -> RawWorkbook:
 def extract_sheets(frames: dict[str, pd.DataFrame], sheets: tuple[Sheet, ...]) -> RawWorkbook:
     """Return the raw tables of the declared sheets found among `frames`."""
     raw = RawWorkbook()
-    by_key = {fold(name): name for name in frames}
+    by_key = {header_key(name): name for name in frames}
     for sheet in sheets:
-        found = next((by_key[k] for k in sheet.match_keys() if k in by_key), None)
+        keys = {header_key(n) for n in (sheet.name, sheet.name_en, *sheet.aliases)}
+        found = next((name for key, name in by_key.items() if key in keys), None)
         if found is None:
             code = "missing_sheet" if sheet.required else "missing_optional_sheet"
             make = pb.error if sheet.required else pb.warning
@@ -189,14 +195,18 @@ def _drop_total_rows(raw: pd.DataFrame, sheet: Sheet) -> tuple[pd.DataFrame, lis
     labels = (
         raw[text_cols].bfill(axis=1).iloc[:, 0] if text_cols else pd.Series(index=raw.index, dtype=object)
     )
-    is_total = labels.map(lambda v: isinstance(v, str) and fold(v).startswith(_TOTAL_KEYS)).astype(bool)
+    is_total = labels.map(_is_total_label).astype(bool)
     if key_col.kind.value != "district":
-        is_total &= (
-            raw[key_col.id].isna()
-            | raw[key_col.id].map(lambda v: isinstance(v, str) and fold(v) in _TOTAL_KEYS)
-        ).astype(bool)
+        is_total &= (raw[key_col.id].isna() | raw[key_col.id].map(_is_total_label)).astype(bool)
     skipped = [(int(r), str(v)) for r, v in zip(raw.loc[is_total, ROW], labels[is_total], strict=True)]
     return raw.loc[~is_total], skipped
+
+
+def _is_total_label(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    key = fold(value)
+    return key in _TOTAL_WORDS or key.startswith(_TOTAL_PREFIXES)
 
 
 def read_info(
