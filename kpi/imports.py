@@ -6,13 +6,18 @@ Pure: the page "Nhập dữ liệu" and the command line show an `ImportPreview`
 
 from __future__ import annotations
 
+import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+import xlsxwriter
 
-from kpi.formatting import MISSING, format_signed, format_value
+from kpi import problems as pb
+from kpi.formatting import MISSING, format_number, format_signed, format_value
 from kpi.i18n import t
 from kpi.indicators import YEAR, Dataset, dataset_from_workbooks
 from kpi.schema import COOP, GROUP, INFO, NUMERIC_KINDS, Column, Kind, Sheet
@@ -361,3 +366,167 @@ def _signed(x: float | None, unit: str, decimals: int, lang: str) -> str:
     if unit.strip() == "%":
         return f"{text} {t('imports.kpi.points', lang)}"
     return text
+
+
+# --- tables as users read them (validation report, changes, history) ----------------------------------------
+
+DISPLAY_TZ = "Asia/Ho_Chi_Minh"  # every user of the store is in Viet Nam; the store keeps UTC
+
+_PROBLEM_COLUMNS = ("severity", "sheet", "row", "column", "value", "message")
+
+
+def problems_table(problems: list[pb.Problem], lang: str = "vi") -> pd.DataFrame:
+    """Return the problems as a table under translated headers (Mức độ, Sheet, Dòng, Cột, Giá trị, Nội dung);
+    rows are Excel row numbers (blank when the problem is not on one row)."""
+    records = [p.record(lang) for p in problems]
+    frame = pd.DataFrame(records, columns=list(_PROBLEM_COLUMNS))
+    frame["severity"] = frame["severity"].map(lambda s: t(f"imports.severity.{s}", lang)).astype("str")
+    frame["row"] = pd.array(frame["row"].tolist(), dtype="Int64")
+    for col in ("sheet", "column", "value", "message"):
+        frame[col] = frame[col].fillna("").astype("str")
+    return frame.rename(columns={c: t(f"imports.problem.{c}", lang) for c in _PROBLEM_COLUMNS})
+
+
+def table_workbook_bytes(table: pd.DataFrame, sheet_name: str, title_lines: Sequence[str] = ()) -> bytes:
+    """Return an .xlsx holding one table under a few title lines: bold wrapped headers, frozen header row,
+    a filter on every column, numbers kept as numbers (Excel shows them in the reader's own format)."""
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    ws = wb.add_worksheet(sheet_name[:31])
+    bold = wb.add_format({"bold": True})
+    header = wb.add_format(
+        {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1}
+    )
+    integer, decimal = wb.add_format({"num_format": "#,##0"}), wb.add_format({"num_format": "#,##0.0"})
+    top = 0
+    for line in title_lines:
+        ws.write_string(top, 0, line, bold if top == 0 else None)
+        top += 1
+    if title_lines:
+        top += 1
+    for c, name in enumerate(table.columns):
+        ws.write_string(top, c, str(name), header)
+        width = max([len(str(name))] + [len(str(v)) for v in table[name].head(500).tolist()])
+        ws.set_column(c, c, min(max(width + 2, 8), 60))
+    for r, values in enumerate(table.itertuples(index=False, name=None), start=top + 1):
+        for c, value in enumerate(values):
+            if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+                continue
+            if isinstance(value, bool | np.bool_):
+                ws.write_string(r, c, str(value))
+            elif isinstance(value, int | float | np.integer | np.floating):
+                number = float(value)
+                ws.write_number(r, c, number, integer if number.is_integer() else decimal)
+            else:
+                ws.write_string(r, c, str(value))
+    ws.freeze_panes(top + 1, 0)
+    if len(table.columns):
+        ws.autofilter(top, 0, top + max(len(table), 1), len(table.columns) - 1)
+    wb.close()
+    return buffer.getvalue()
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """Return a table as CSV in UTF-8 with a byte order mark, so that Excel opens the accents correctly."""
+    return table.to_csv(index=False).encode("utf-8-sig")
+
+
+def display(value: object, col: Column | None = None, lang: str = "vi") -> str:
+    """Return one stored value as users read it: numbers in Vietnamese format, Có/Không, blank as "–"."""
+    value = _plain(value)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return MISSING
+    if (col is not None and col.kind == Kind.YES_NO) or isinstance(value, bool):
+        return t("coops.yes", lang) if bool(value) else t("coops.no", lang)
+    if col is not None and col.kind == Kind.YEAR:
+        return str(int(value))  # type: ignore[arg-type]
+    if isinstance(value, int | float):
+        number = float(value)
+        return format_number(number, 0 if number.is_integer() else 1, lang)
+    return str(value)
+
+
+def _header(sheet: Sheet, column_id: str, lang: str) -> str:
+    col = sheet.column(column_id)
+    return col.header if lang == "vi" else col.header_en
+
+
+def changed_table(preview: ImportPreview, lang: str = "vi") -> pd.DataFrame:
+    """Return one row per changed cooperative: code, name, district and the changed columns in words."""
+    rows = [
+        {
+            t("imports.col.code", lang): r["code"],
+            t("imports.col.name", lang): r["name"],
+            t("imports.col.district", lang): r["district"],
+            t("imports.col.fields", lang): "; ".join(_header(COOP, f, lang) for f in r["fields"]),
+        }
+        for r in preview.changed.to_dict("records")
+    ]
+    columns = [t(f"imports.col.{c}", lang) for c in ("code", "name", "district", "fields")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def changes_table(preview: ImportPreview, lang: str = "vi") -> pd.DataFrame:
+    """Return one row per changed cell of every sheet: where (sheet, cooperative or district), which column,
+    the value before and after, in Vietnamese format."""
+    rows = []
+    for r in preview.changes.to_dict("records"):
+        col = COOP.column(r["field"])
+        rows.append(
+            (COOP.name, f"{r['code']} · {r['name']}", _header(COOP, r["field"], lang),
+             display(r["before"], col, lang), display(r["after"], col, lang))
+        )  # fmt: skip
+    sheets = {INFO.id: INFO, GROUP.id: GROUP}
+    for r in preview.other_changes.to_dict("records"):
+        sheet = sheets[r["sheet"]]
+        col = sheet.column(r["field"])
+        rows.append(
+            (sheet.name, r["key"] or MISSING, _header(sheet, r["field"], lang),
+             display(r["before"], col, lang), display(r["after"], col, lang))
+        )  # fmt: skip
+    columns = [t(f"imports.col.{c}", lang) for c in ("sheet", "where", "column", "before", "after")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def keys_table(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Return added or removed cooperatives (code, name, district, commune) under translated headers."""
+    return frame[KEY_COLUMNS].rename(columns={c: t(f"imports.col.{c}", lang) for c in KEY_COLUMNS})
+
+
+def history_table(history: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Return the store's events, newest first, as users read them: local time, action in words, year,
+    version, who, note, file, rows, and whether the version named is in force now."""
+    tz = ZoneInfo(DISPLAY_TZ)
+    rows = []
+    for r in history.iloc[::-1].to_dict("records"):
+        at = r["at"].astimezone(tz) if r["at"] is not None else None
+        action = t(f"imports.action.{r['action']}", lang)
+        previous = r.get("previous_version")
+        if r["action"] == "rollback" and previous is not None and not pd.isna(previous):
+            action = t("imports.action.rollback_from", lang, previous=int(previous))
+        counts = r.get("row_counts") or {}
+        rows.append(
+            {
+                t("imports.history.at", lang): at.strftime("%d/%m/%Y %H:%M") if at else MISSING,
+                t("imports.history.action", lang): action,
+                t("imports.history.year", lang): str(r["year"]) if r["year"] is not None else MISSING,
+                t("imports.history.version", lang): r["version"],
+                t("imports.history.by", lang): r["by"],
+                t("imports.history.note", lang): r["note"] or "",
+                t("imports.history.file", lang): r["file_name"] or "",
+                t("imports.history.rows", lang): (
+                    format_number(counts.get(COOP.id), 0, lang) if counts.get(COOP.id) is not None else ""
+                ),
+                t("imports.history.sample", lang): t("coops.yes", lang) if r["is_sample"] else "",
+                t("imports.history.current", lang): t("imports.history.in_force", lang)
+                if r["current"]
+                else "",
+            }
+        )
+    columns = [
+        t(f"imports.history.{c}", lang)
+        for c in ("at", "action", "year", "version", "by", "note", "file", "rows", "sample", "current")
+    ]
+    return pd.DataFrame(rows, columns=columns)

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-import pytest
+import io
+from zoneinfo import ZoneInfo
 
+import pytest
+from openpyxl import load_workbook
+
+from kpi import problems as pb
 from kpi.imports import (
     ImportPreview,
     StoreMix,
+    changed_table,
+    changes_table,
     compare,
+    csv_bytes,
+    display,
+    history_table,
     preview_import,
+    problems_table,
     readable_kpis,
     store_mix,
+    table_workbook_bytes,
     with_year,
 )
 from kpi.indicators import Dataset, dataset_from_workbooks
+from kpi.schema import COOP
 from kpi.validate import CleanWorkbook, check_bytes
 from tests.builders import coop, group, workbook
 
@@ -278,3 +291,78 @@ def test_the_preview_against_the_store_matches_the_hand_worked_one(store) -> Non
     assert preview.unchanged == 1
     assert preview.other_changes["field"].tolist() == ["fund_capital", "certified"]
     assert preview.sample_to_remove == []
+
+
+# --- tables as users read them ---------------------------------------------------------------------------------
+
+
+def test_the_validation_report_locates_each_problem_in_excel_terms() -> None:
+    bad = workbook(year=2022, coops=[coop("A1"), coop("A2", members="mười"), coop("A1", rating="Xuất sắc")])
+    table = problems_table(check_bytes(bad).problems)
+    assert list(table.columns) == ["Mức độ", "Sheet", "Dòng", "Cột", "Giá trị", "Nội dung"]
+    # Header on row 1, so A2 stands on Excel row 3 and the second A1 on row 4.
+    errors = table[table["Mức độ"] == "Lỗi"]
+    located = set(zip(errors["Sheet"], errors["Dòng"], errors["Cột"], errors["Giá trị"], strict=True))
+    assert located == {
+        ("HTX", 3, "Số thành viên", "mười"),
+        ("HTX", 4, "Xếp loại", "Xuất sắc"),
+        ("HTX", 4, "Mã HTX", "A1"),  # the repeated code
+        ("HTX", 2, "Mã HTX", "A1"),  # and its first occurrence
+    }
+    # The workbook has no sheet THT: a warning, not an error.
+    assert table.loc[table["Mức độ"] == "Cảnh báo", "Sheet"].tolist() == ["THT"]
+
+
+def test_a_problem_without_a_row_has_a_blank_row() -> None:
+    table = problems_table([pb.error("empty_file")])
+    assert table["Dòng"].isna().all()
+    assert table["Nội dung"].iloc[0] == "Tệp rỗng (0 byte)."
+
+
+def test_the_report_downloads_as_excel_and_as_csv_that_excel_reads() -> None:
+    table = problems_table(check_bytes(workbook(year=2022, coops=[coop("A1", members=-3)])).problems)
+    data = table_workbook_bytes(table, "Kiểm tra", ["Báo cáo kiểm tra tệp x.xlsx"])
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.title == "Kiểm tra"
+    assert sheet["A1"].value == "Báo cáo kiểm tra tệp x.xlsx"
+    assert [c.value for c in sheet[3]] == ["Mức độ", "Sheet", "Dòng", "Cột", "Giá trị", "Nội dung"]
+    assert [c.value for c in sheet[4]][:4] == ["Lỗi", "HTX", 2, "Số thành viên"]
+    assert csv_bytes(table).startswith("\ufeffMức độ,Sheet,Dòng".encode())
+
+
+def test_the_changes_read_in_vietnamese(preview) -> None:
+    assert changed_table(preview).to_dict("records") == [
+        {"Mã HTX": "A2", "Tên HTX": "HTX Nông nghiệp Mẫu", "Huyện/Thành phố": "Cư Jút",
+         "Cột thay đổi": "Số thành viên; Xếp loại"},
+    ]  # fmt: skip
+    cells = changes_table(preview)
+    assert cells.values.tolist() == [
+        ["HTX", "A2 · HTX Nông nghiệp Mẫu", "Số thành viên", "30", "45"],
+        ["HTX", "A2 · HTX Nông nghiệp Mẫu", "Xếp loại", "Yếu", "Tốt"],
+        ["Thông tin", "–", "Nguồn vốn cho vay của Quỹ hỗ trợ phát triển HTX (triệu đồng)", "1.000", "1.500"],
+        ["THT", "Cư Jút", "Số THT có hợp đồng được chứng thực", "5", "7"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "kind_of", "expected"),
+    [(None, "members", "–"), (1234.5, "revenue", "1.234,5"), (27379.0, "members", "27.379"),
+     (True, "model", "Có"), (False, "value_chain", "Không"), (2018.0, "founded_year", "2018"), ("Khá", "rating", "Khá")],
+)  # fmt: skip
+def test_one_value_reads_in_vietnamese(value, kind_of, expected) -> None:
+    assert display(value, COOP.column(kind_of)) == expected
+
+
+def test_the_history_reads_newest_first_in_local_time(store) -> None:
+    _put(store, **OLD_2022)
+    _put(store, **NEW_2022)
+    store.rollback(2022, 1, by="Lan", note="Số liệu cũ đúng hơn")
+    history = store.history()
+    table = history_table(history)
+    assert table["Thao tác"].tolist() == ["Quay lại (trước đó: phiên bản 2)", "Nhập tệp", "Nhập tệp"]
+    assert table["Phiên bản"].tolist() == [1, 2, 1]
+    assert table["Người thực hiện"].tolist() == ["Lan", "Test", "Test"]
+    assert table["Đang dùng"].tolist() == ["✓ đang dùng", "", "✓ đang dùng"]
+    assert table["Số HTX"].tolist() == ["", "3", "3"]
+    local = history["at"].iloc[-1].astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M")
+    assert table["Thời gian"].iloc[0] == local  # UTC+7, day first
