@@ -213,3 +213,14 @@ def number_decimals(clean_coops: pd.DataFrame) -> dict[str, int]:
         values = pd.to_numeric(clean_coops[col.id], errors="coerce").dropna()
         out[col.id] = 0 if (values == values.round()).all() else 1
     return out
+
+
+def list_workbook_bytes(clean_coops: pd.DataFrame, title_lines: list[str], lang: str = "vi") -> bytes:
+    """Return the list as an Excel file to read and share: title lines, then one row per cooperative under
+    the workbook's headers. It has no sheet "Thông tin", so it cannot be imported by mistake as a year."""
+    from kpi.imports import table_workbook_bytes
+
+    table = readable_table(clean_coops, lang)
+    headers = column_headers(lang)
+    plain = [headers["code"], headers["founded_year"]]
+    return table_workbook_bytes(table, t("coops.export.sheet", lang), title_lines, plain_columns=plain)

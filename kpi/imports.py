@@ -387,9 +387,15 @@ def problems_table(problems: list[pb.Problem], lang: str = "vi") -> pd.DataFrame
     return frame.rename(columns={c: t(f"imports.problem.{c}", lang) for c in _PROBLEM_COLUMNS})
 
 
-def table_workbook_bytes(table: pd.DataFrame, sheet_name: str, title_lines: Sequence[str] = ()) -> bytes:
+def table_workbook_bytes(
+    table: pd.DataFrame,
+    sheet_name: str,
+    title_lines: Sequence[str] = (),
+    plain_columns: Sequence[str] = (),
+) -> bytes:
     """Return an .xlsx holding one table under a few title lines: bold wrapped headers, frozen header row,
-    a filter on every column, numbers kept as numbers (Excel shows them in the reader's own format)."""
+    a filter on every column, numbers kept as numbers (Excel shows them in the reader's own format);
+    `plain_columns` (years, codes) are written without thousands grouping."""
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
@@ -400,6 +406,8 @@ def table_workbook_bytes(table: pd.DataFrame, sheet_name: str, title_lines: Sequ
         {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1}
     )
     integer, decimal = wb.add_format({"num_format": "#,##0"}), wb.add_format({"num_format": "#,##0.0"})
+    plain = wb.add_format({"num_format": "0"})
+    plain_at = {i for i, name in enumerate(table.columns) if name in set(plain_columns)}
     top = 0
     for line in title_lines:
         ws.write_string(top, 0, line, bold if top == 0 else None)
@@ -418,7 +426,8 @@ def table_workbook_bytes(table: pd.DataFrame, sheet_name: str, title_lines: Sequ
                 ws.write_string(r, c, str(value))
             elif isinstance(value, int | float | np.integer | np.floating):
                 number = float(value)
-                ws.write_number(r, c, number, integer if number.is_integer() else decimal)
+                fmt = plain if c in plain_at else integer if number.is_integer() else decimal
+                ws.write_number(r, c, number, fmt)
             else:
                 ws.write_string(r, c, str(value))
     ws.freeze_panes(top + 1, 0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,6 +15,7 @@ from kpi.coops import (
     coop_history,
     coop_index,
     filter_coops,
+    list_workbook_bytes,
     number_decimals,
     rating_path,
     readable_table,
@@ -210,3 +213,21 @@ def test_money_shows_a_decimal_only_when_a_value_needs_it(coops) -> None:
     assert decimals["members"] == 0
     assert decimals["revenue"] == 1  # 900,5
     assert number_decimals(coops.drop(index=1))["revenue"] == 0
+
+
+def test_the_list_downloads_as_an_excel_file_that_cannot_be_imported_as_a_year(coops) -> None:
+    from openpyxl import load_workbook
+
+    from kpi.validate import check_bytes
+
+    data = list_workbook_bytes(coops.iloc[[0, 5]], ["Danh sách HTX năm 2024", "Lọc: Huyện Cư Jút"])
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.title == "Danh sách HTX"
+    assert [sheet["A1"].value, sheet["A2"].value] == ["Danh sách HTX năm 2024", "Lọc: Huyện Cư Jút"]
+    assert [c.value for c in sheet[4]][:3] == ["Mã HTX", "Tên HTX", "Huyện/Thành phố"]
+    assert [c.value for c in sheet[5]][:2] == ["A1", "HTX Nông nghiệp Hòa Thuận"]
+    members = [c.value for c in sheet[4]].index("Số thành viên")
+    assert sheet.cell(5, members + 1).value == 120
+    assert sheet.cell(5, members + 1).number_format == "#,##0"
+    assert sheet.cell(6, 1).value == "6400123"  # a code stays text
+    assert not check_bytes(data).ok  # no sheet "Thông tin": never taken for a year's workbook
