@@ -1,0 +1,663 @@
+"""Plotly figures of the dashboard, built from a report; no streamlit here.
+
+Every builder returns a `plotly.graph_objects.Figure` with the dashboard template (`kpi.theme`), a title
+that says what the chart shows and for which year, numbers in Vietnamese format in labels and hovers (texts
+are formatted by `kpi.formatting`; axis ticks use the template's separators ",."), and whole-year ticks on
+year axes. `figure_png` renders a figure to PNG with kaleido and the system Chromium, with the same
+template, so the image looks like the screen.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpi.assess import ACHIEVED
+from kpi.formatting import format_number, format_percent
+from kpi.i18n import t
+from kpi.overview import NOT_RATED, RatingTarget, is_percent, value_text
+from kpi.plan import Indicator, MeasureKind, Plan
+from kpi.schema import RATINGS
+from kpi.text import strip_diacritics
+from kpi.theme import (
+    BLACK,
+    GREY,
+    MUTED_TEXT,
+    PRIMARY,
+    VERMILLION,
+    apply_theme,
+    rating_colour,
+    status_style,
+)
+
+if TYPE_CHECKING:
+    from kpi.service import IndicatorResult, Report
+
+IMAGE_WIDTH = 1280  # px of a PNG before the scale factor; 2560 px wide at scale 2
+IMAGE_HEIGHT = 640
+# Measures whose district values add up to the province's: a province-wide target means nothing per district.
+_ADDITIVE_KINDS = frozenset({MeasureKind.COUNT, MeasureKind.SUM, MeasureKind.DISTRICT_COUNT})
+
+
+# --- small helpers -------------------------------------------------------------------------------------
+
+
+def _title(text: str, subtitle: str | None = None) -> dict:
+    title: dict = {"text": f"<b>{text}</b>"}
+    if subtitle:
+        title["subtitle"] = {"text": subtitle, "font": {"color": MUTED_TEXT}}
+    return title
+
+
+def _wrap(text: str, width: int = 34) -> str:
+    """Return `text` broken into lines of at most about `width` characters, joined with <br>."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def _tickformat(decimals: int) -> str:
+    return f",.{decimals}~f" if decimals else ",.0f"
+
+
+def _year_axis(fig: go.Figure) -> None:
+    fig.update_xaxes(dtick=1, tickformat="d", title_text=None)
+
+
+def _value_axis(fig: go.Figure, indicator: Indicator, lang: str) -> None:
+    suffix = "%" if is_percent(indicator, lang) else ""
+    fig.update_yaxes(
+        tickformat=_tickformat(indicator.decimals),
+        ticksuffix=suffix,
+        rangemode="tozero",
+        title_text=None if suffix else indicator.unit.get(lang),
+    )
+
+
+def _hover(lines: Sequence[str]) -> str:
+    return "<br>".join(line for line in lines if line)
+
+
+# --- overview: every indicator on one scale -----------------------------------------------------------
+
+
+BULLET_RANGE = (-25.0, 150.0)  # fixed, so that the chart of one year compares with another's
+
+
+def bullet_rows(report: Report, lang: str = "vi") -> pd.DataFrame:
+    """Return one row per indicator for the bullet chart: label, progress %, bar length, expected %, texts.
+
+    `progress` is the share of the way from the baseline to the target (100 = target); `bar` is what is
+    drawn: clipped to BULLET_RANGE, and at least 100 for an achieved target (a baseline already beyond the
+    target gives a meaningless share: the bar then shows 100 and the text says only "Đã đạt").
+    """
+    rules = report.plan.assessment
+    low, high = BULLET_RANGE
+    rows = []
+    for r in report.results:
+        ind, a = r.indicator, r.assessment
+        progress = None if a.progress_share is None else 100 * a.progress_share
+        expected = None
+        if a.expected_value is not None and a.baseline is not None and ind.target.value != a.baseline:
+            expected = 100 * (a.expected_value - a.baseline) / (ind.target.value - a.baseline)
+        achieved = a.status == ACHIEVED
+        if achieved and (progress is None or progress < 100):
+            progress = None
+            bar = 100.0
+        else:
+            bar = None if progress is None else min(max(progress, low), high)
+        label = rules.label(a.status, lang)
+        style = status_style(a.status)
+        status_text = f"{style.symbol} {label}"
+        bar_text = status_text if progress is None else f"{format_percent(progress, 0, lang)} · {status_text}"
+        hover = _hover(
+            [
+                f"<b>{ind.name.get(lang)}</b>",
+                t("chart.hover_value", lang, year=report.year, value=value_text(ind, a.value, lang)),
+                t(
+                    "chart.hover_target",
+                    lang,
+                    year=ind.target.year,
+                    value=value_text(ind, ind.target.value, lang),
+                ),
+                t("chart.hover_baseline", lang, year=a.baseline_year, value=value_text(ind, a.baseline, lang))
+                if a.baseline_year is not None
+                else "",
+                t("chart.hover_progress", lang, share=format_percent(progress, 1, lang))
+                if progress is not None
+                else "",
+                t("chart.hover_expected", lang, year=report.year, share=format_percent(expected, 1, lang))
+                if expected is not None
+                else "",
+                t("chart.hover_status", lang, status=label),
+            ]
+        )
+        rows.append(
+            {
+                "id": ind.id,
+                "label": _wrap(ind.name.get(lang), 40),
+                "progress": progress,
+                "bar": bar,
+                "expected": expected,
+                "status": a.status,
+                "colour": style.colour,
+                "bar_text": bar_text,
+                "hover": hover,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def build_bullet_figure(report: Report, lang: str = "vi") -> go.Figure:
+    """Return the bullet chart: each indicator's progress from its baseline to its target (0..100%+).
+
+    A grey track runs from 0% (the baseline) to 100% (the target); the coloured bar is the progress made,
+    coloured by status, and the text beside it gives the share and the status in words; a black tick marks
+    where the province should be by the report's year (the expected value on the required path).
+    """
+    rows = bullet_rows(report, lang)
+    low, high = BULLET_RANGE
+    fig = go.Figure()
+    fig.add_bar(
+        y=rows["label"],
+        x=[100] * len(rows),
+        orientation="h",
+        marker={"color": "#EDEDED", "line": {"width": 0}},
+        width=0.8,
+        hoverinfo="skip",
+        showlegend=False,
+        name="track",
+    )
+    fig.add_bar(
+        y=rows["label"],
+        x=rows["bar"].fillna(0),
+        orientation="h",
+        marker={"color": rows["colour"], "line": {"color": "#4D4D4D", "width": 1}},
+        width=0.5,
+        customdata=rows["hover"],
+        hovertemplate="%{customdata}<extra></extra>",
+        showlegend=False,
+        name=t("chart.bullet_progress", lang),
+    )
+    # The texts stand in a column right of the scale, so they never cover a bar, a tick or a label.
+    for label, text in zip(rows["label"], rows["bar_text"], strict=True):
+        fig.add_annotation(
+            x=1,
+            xref="paper",
+            xanchor="left",
+            xshift=10,
+            y=label,
+            yref="y",
+            text=text,
+            showarrow=False,
+            align="left",
+            font={"size": 15},
+        )
+    expected = rows.dropna(subset=["expected"])
+    fig.add_scatter(
+        y=expected["label"],
+        x=expected["expected"].clip(lower=low, upper=high),
+        mode="markers",
+        marker={"symbol": "line-ns", "size": 28, "line": {"width": 4, "color": BLACK}},
+        name=t("chart.bullet_expected_legend", lang, year=report.year),
+        customdata=expected["hover"],
+        hovertemplate="%{customdata}<extra></extra>",
+    )
+    fig.add_vline(x=0, line={"color": GREY, "width": 1})
+    fig.add_vline(x=100, line={"color": BLACK, "width": 2, "dash": "dot"})
+    fig.add_scatter(
+        x=[None],
+        y=[None],
+        mode="lines",
+        line={"color": BLACK, "width": 2, "dash": "dot"},
+        name=t("chart.bullet_target_mark", lang),
+    )
+    fig.update_layout(
+        title=_title(
+            t("chart.bullet_title", lang, n=len(rows), plan=report.plan.number, year=report.year),
+            t("chart.bullet_subtitle", lang, year=report.year),
+        ),
+        barmode="overlay",
+        height=50 * len(rows) + 200,
+        margin={"t": 120, "r": 270, "b": 70},
+        legend={"y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+        hovermode="closest",
+    )
+    fig.update_xaxes(
+        range=[low, high],
+        ticksuffix="%",
+        tickformat=",.0f",
+        tick0=0,
+        dtick=25,
+        title_text=t("chart.bullet_axis", lang),
+        zeroline=False,
+    )
+    fig.update_yaxes(autorange="reversed", showgrid=False, ticklabelstandoff=8)
+    return apply_theme(fig)
+
+
+def build_sparkline(
+    history: Mapping[int, float | None],
+    indicator: Indicator | None = None,
+    lang: str = "vi",
+    upto: int | None = None,
+) -> go.Figure:
+    """Return a small trend line of the yearly values (no axes), the last point marked; hover in VN format."""
+    points = sorted((int(y), v) for y, v in history.items() if v is not None and (upto is None or y <= upto))
+    years = [y for y, _ in points]
+    values = [v for _, v in points]
+    if indicator is not None:
+        texts = [f"{y}: {value_text(indicator, v, lang)}" for y, v in points]
+    else:
+        texts = [f"{y}: {format_number(v, 1, lang)}" for y, v in points]
+    fig = go.Figure()
+    fig.add_scatter(
+        x=years,
+        y=values,
+        mode="lines",
+        line={"color": PRIMARY, "width": 2.5},
+        customdata=texts,
+        hovertemplate="%{customdata}<extra></extra>",
+        showlegend=False,
+    )
+    if points:
+        fig.add_scatter(
+            x=years[-1:],
+            y=values[-1:],
+            mode="markers",
+            marker={"color": PRIMARY, "size": 8},
+            customdata=texts[-1:],
+            hovertemplate="%{customdata}<extra></extra>",
+            showlegend=False,
+        )
+    fig.update_layout(height=70, margin={"l": 4, "r": 8, "t": 6, "b": 6}, hovermode="closest")
+    fig.update_xaxes(visible=False, dtick=1, tickformat="d")
+    fig.update_yaxes(visible=False)
+    return apply_theme(fig)
+
+
+# --- one indicator in depth ---------------------------------------------------------------------------
+
+
+def required_path(result: IndicatorResult) -> list[tuple[int, float]]:
+    """Return the yearly points of the path from the baseline to the target (the assessment's required rate).
+
+    The path compounds the required growth rate, as the assessment does; without that rate (a base or
+    target of opposite sign, say) it is the straight line.
+    """
+    ind, a = result.indicator, result.assessment
+    if a.baseline is None or a.baseline_year is None or ind.target.year <= a.baseline_year:
+        return []
+    b0, y0, b1, y1 = a.baseline, a.baseline_year, ind.target.value, ind.target.year
+    years = range(y0, y1 + 1)
+    if a.cagr_required is not None and b0 != 0:
+        return [(y, b0 * (1 + a.cagr_required) ** (y - y0)) for y in years]
+    return [(y, b0 + (b1 - b0) * (y - y0) / (y1 - y0)) for y in years]
+
+
+def projected_path(result: IndicatorResult) -> list[tuple[int, float]]:
+    """Return the yearly points from the current value to the target year at the observed pace (or [])."""
+    a, ind = result.assessment, result.indicator
+    if a.value is None or a.year is None or a.cagr_observed is None or a.year >= ind.target.year:
+        return []
+    return [(y, a.value * (1 + a.cagr_observed) ** (y - a.year)) for y in range(a.year, ind.target.year + 1)]
+
+
+def build_indicator_figure(result: IndicatorResult, plan: Plan, lang: str = "vi") -> go.Figure:
+    """Return one indicator's yearly values up to the report's year, its target, the required path (dashed)
+    and the projection at the current pace to the target year (dotted)."""
+    ind, a = result.indicator, result.assessment
+    year = a.year
+    observed = sorted(
+        (int(y), v) for y, v in result.history.items() if v is not None and (year is None or y <= year)
+    )
+    fig = go.Figure()
+    path = required_path(result)
+    if path:
+        fig.add_scatter(
+            x=[y for y, _ in path],
+            y=[v for _, v in path],
+            mode="lines",
+            line={"color": GREY, "width": 2.5, "dash": "dash"},
+            name=t("chart.required_path", lang),
+            customdata=[
+                t("chart.hover_required", lang, year=y, value=value_text(ind, v, lang)) for y, v in path
+            ],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    projection = projected_path(result)
+    if projection:
+        fig.add_scatter(
+            x=[y for y, _ in projection],
+            y=[v for _, v in projection],
+            mode="lines+text",
+            line={"color": VERMILLION, "width": 2.5, "dash": "dot"},
+            text=[""] * (len(projection) - 1) + [format_number(projection[-1][1], ind.decimals, lang)],
+            textposition="bottom center",
+            textfont={"size": 15, "color": VERMILLION},
+            name=t("chart.projection", lang),
+            customdata=[
+                t("chart.hover_projection", lang, year=y, value=value_text(ind, v, lang))
+                for y, v in projection
+            ],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    fig.add_scatter(
+        x=[y for y, _ in observed],
+        y=[v for _, v in observed],
+        mode="lines+markers+text",
+        line={"color": PRIMARY, "width": 3.5},
+        marker={"size": 10},
+        text=[format_number(v, ind.decimals, lang) for _, v in observed],
+        textposition="top center",
+        textfont={"size": 15, "color": PRIMARY},
+        name=t("chart.observed", lang),
+        customdata=[
+            t("chart.hover_observed", lang, year=y, value=value_text(ind, v, lang)) for y, v in observed
+        ],
+        hovertemplate="%{customdata}<extra></extra>",
+    )
+    target_label = value_text(ind, ind.target.value, lang)
+    fig.add_scatter(
+        x=[ind.target.year],
+        y=[ind.target.value],
+        mode="markers+text",
+        marker={"symbol": "star", "size": 20, "color": BLACK},
+        text=[t("chart.target_label", lang, year=ind.target.year, value=target_label)],
+        textposition="middle left" if path or projection else "top center",
+        textfont={"size": 15},
+        name=t("chart.target", lang),
+        customdata=[t("chart.hover_target", lang, year=ind.target.year, value=target_label)],
+        hovertemplate="%{customdata}<extra></extra>",
+    )
+    first = min([y for y, _ in observed] + [y for y, _ in path] + [ind.target.year])
+    fig.update_layout(
+        title=_title(
+            t("chart.indicator_title", lang, name=ind.name.get(lang), target_year=ind.target.year),
+            t("chart.indicator_subtitle", lang, year=year if year is not None else "–"),
+        ),
+        height=520,
+        hovermode="closest",
+    )
+    _year_axis(fig)
+    fig.update_xaxes(range=[first - 0.4, ind.target.year + 0.4])
+    _value_axis(fig, ind, lang)
+    return apply_theme(fig)
+
+
+# --- districts ----------------------------------------------------------------------------------------
+
+
+def build_district_bar(
+    values: Mapping[str, float | None],
+    indicator: Indicator,
+    year: int,
+    lang: str = "vi",
+    province: float | None = None,
+) -> go.Figure:
+    """Return the districts' values of one indicator for a year as horizontal bars, best at the top.
+
+    Districts without a value are listed at the bottom with "không có số liệu". For an indicator that is an
+    average or a share, the province value and the target are drawn as reference lines.
+    """
+    known = [(d, v) for d, v in values.items() if v is not None]
+    missing = [d for d, v in values.items() if v is None]
+    known.sort(key=lambda item: item[1], reverse=indicator.higher_is_better)
+    names = [d for d, _ in known] + missing
+    numbers = [v for _, v in known] + [0.0] * len(missing)
+    texts = [value_text(indicator, v, lang) for _, v in known] + [t("chart.no_data", lang)] * len(missing)
+    fig = go.Figure()
+    fig.add_bar(
+        y=names,
+        x=numbers,
+        orientation="h",
+        marker={"color": PRIMARY},
+        text=texts,
+        textposition="outside",
+        cliponaxis=False,
+        customdata=[f"<b>{n}</b><br>{year}: {txt}" for n, txt in zip(names, texts, strict=True)],
+        hovertemplate="%{customdata}<extra></extra>",
+        showlegend=False,
+    )
+    if indicator.measure.kind not in _ADDITIVE_KINDS:
+        lines = [
+            (province, {"color": BLACK, "width": 2, "dash": "dash"}, "chart.province_line", {}),
+            (
+                indicator.target.value,
+                {"color": VERMILLION, "width": 3, "dash": "dot"},
+                "chart.target_label",
+                {"year": indicator.target.year},
+            ),
+        ]
+        for x, line, key, extra in lines:
+            if x is None:
+                continue
+            fig.add_vline(x=x, line=line)
+            # An empty trace gives the line its entry in the legend, which never overlaps the bars.
+            fig.add_scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                line=line,
+                name=t(key, lang, value=value_text(indicator, x, lang), **extra),
+            )
+    top = max([v for _, v in known] + [0.0])
+    if indicator.measure.kind not in _ADDITIVE_KINDS:
+        top = max(top, indicator.target.value, province or 0.0)
+    fig.update_layout(
+        title=_title(t("chart.district_title", lang, name=indicator.name.get(lang), year=year)),
+        height=max(360, 48 * len(names) + 170),
+        margin={"r": 60, "b": 90},
+        legend={"y": -0.12},
+    )
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    suffix = "%" if is_percent(indicator, lang) else ""
+    fig.update_xaxes(
+        range=[0, top * 1.18 if top > 0 else 1],
+        tickformat=_tickformat(indicator.decimals),
+        ticksuffix=suffix,
+        title_text=None if suffix else indicator.unit.get(lang),
+    )
+    return apply_theme(fig)
+
+
+# --- ratings ------------------------------------------------------------------------------------------
+
+
+def build_rating_figure(
+    counts: pd.DataFrame,
+    lang: str = "vi",
+    by: str = "year",
+    year: int | None = None,
+    targets: Sequence[RatingTarget] = (),
+    district: str | None = None,
+) -> go.Figure:
+    """Return 100% stacked bars of the rating classes (Tốt, Khá, Trung bình, Yếu, Chưa xếp loại).
+
+    `counts` comes from `kpi.overview.rating_counts` (rows: years, districts or sectors). With `targets`, one
+    more bar shows the plan's target shares (over rated cooperatives, as the plan counts them), hatched.
+    Years are columns; districts and sectors are horizontal bars.
+    """
+    horizontal = by != "year"
+    categories = [str(c) for c in counts.index]
+    totals = counts.sum(axis=1).replace(0, pd.NA)
+    unit = t("chart.coops_unit", lang)
+    fig = go.Figure()
+    for rating in RATINGS:
+        n = counts[rating] if rating in counts else pd.Series(0, index=counts.index)
+        share = (100 * n / totals).astype("Float64").fillna(0.0).astype(float)
+        label = t(f"rating.{_rating_key(rating)}", lang)
+        texts = [format_percent(s, 0, lang) if s >= 6 else "" for s in share]
+        hover = [
+            _hover(
+                [
+                    f"<b>{c}</b>",
+                    t(
+                        "chart.hover_rating",
+                        lang,
+                        rating=label,
+                        n=format_number(k, 0, lang),
+                        unit=unit,
+                        share=format_percent(s, 1, lang),
+                    ),
+                ]
+            )
+            for c, k, s in zip(categories, n, share, strict=True)
+        ]
+        colour = rating_colour(rating)
+        bar = {
+            "name": label,
+            "legendgroup": rating,
+            "marker": {"color": colour, "line": {"color": "#FFFFFF", "width": 1}},
+            "text": texts,
+            "textposition": "inside",
+            "insidetextanchor": "middle",
+            "textfont": {"size": 15, "color": "#FFFFFF" if rating == RATINGS[0] else "#000000"},
+            "customdata": hover,
+            "hovertemplate": "%{customdata}<extra></extra>",
+        }
+        if horizontal:
+            fig.add_bar(y=categories, x=share, orientation="h", **bar)
+        else:
+            fig.add_bar(x=categories, y=share, **bar)
+    target_year = None
+    if targets:
+        target_year = max(tg.year for tg in targets)
+        target_category = t("chart.rating_target_bar", lang, year=target_year)
+        for tg in sorted(targets, key=lambda tg: min(RATINGS.index(c) for c in tg.classes)):
+            names = ", ".join(t(f"rating.{_rating_key(c)}", lang) for c in tg.classes)
+            sign = "≥" if tg.higher_is_better else "≤"
+            text = f"{names} {sign} {format_percent(tg.value, 0, lang)}"
+            bar = {
+                "name": text,
+                "legendgroup": tg.classes[0],
+                "showlegend": False,
+                "marker": {
+                    "color": rating_colour(tg.classes[0]),
+                    "pattern": {
+                        "shape": "/",
+                        "fillmode": "overlay",
+                        "fgcolor": "#FFFFFF",
+                        "fgopacity": 0.6,
+                        "size": 12,
+                    },
+                    "line": {"color": "#FFFFFF", "width": 1},
+                },
+                "text": [text],
+                "textposition": "inside",
+                "insidetextanchor": "middle",
+                "textfont": {"size": 14, "color": "#000000"},
+                "textangle": 0,
+                "customdata": [t("chart.hover_rating_target", lang, text=text, year=tg.year)],
+                "hovertemplate": "%{customdata}<extra></extra>",
+            }
+            if horizontal:
+                fig.add_bar(y=[target_category], x=[tg.value], orientation="h", **bar)
+            else:
+                fig.add_bar(x=[target_category], y=[tg.value], **bar)
+    if by == "year":
+        title = t(
+            "chart.rating_title_years",
+            lang,
+            first=categories[0] if categories else "",
+            last=categories[-1] if categories else "",
+        )
+    else:
+        title = t(f"chart.rating_title_{by}", lang, year=year)
+        if district:
+            title = t("chart.rating_title_sector_district", lang, year=year, district=district)
+    subtitle = t("chart.rating_subtitle", lang) if targets else None
+    fig.update_layout(
+        title=_title(title, subtitle),
+        barmode="stack",
+        bargap=0.3,
+        legend={"traceorder": "normal", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+        height=max(460, 44 * (len(categories) + 1) + 190) if horizontal else 520,
+        margin={"t": 140},
+        uniformtext={"minsize": 11, "mode": "hide"},
+    )
+    value_axis = {"range": [0, 100], "ticksuffix": "%", "tickformat": ",.0f", "dtick": 20}
+    if horizontal:
+        fig.update_xaxes(**value_axis)
+        fig.update_yaxes(autorange="reversed", showgrid=False, type="category")
+    else:
+        fig.update_yaxes(**value_axis)
+        fig.update_xaxes(type="category", showgrid=False)
+    return apply_theme(fig)
+
+
+_RATING_KEYS = {"Tốt": "good", "Khá": "fair", "Trung bình": "average", "Yếu": "weak", NOT_RATED: "not_rated"}
+
+
+def _rating_key(rating: str) -> str:
+    return _RATING_KEYS.get(rating, "not_rated")
+
+
+# --- images -------------------------------------------------------------------------------------------
+
+_SLUG = re.compile(r"[^0-9a-z]+")
+
+
+def slug(text: str) -> str:
+    """Return `text` as an ASCII file-name part: no diacritics, lower case, words joined by "-"."""
+    return _SLUG.sub("-", strip_diacritics(text).lower()).strip("-")
+
+
+def image_file_name(name: str | Indicator, year: int | str | None, lang: str = "vi", ext: str = "png") -> str:
+    """Return the file name of a chart image: the indicator's name (or a chart's name) and the year, ASCII.
+
+    `image_file_name(plan.indicator("cooperatives"), 2024)` -> "so-htx-2024.png".
+    """
+    text = name.name.get(lang) if isinstance(name, Indicator) else str(name)
+    parts = [slug(text)] + ([slug(str(year))] if year is not None else [])
+    return "-".join(p for p in parts if p) + f".{ext}"
+
+
+def chart_config(file_name: str) -> dict:
+    """Return the `config` of `st.plotly_chart`: PNG at twice the screen resolution with this file name."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": file_name.removesuffix(".png")},
+        "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+    }
+
+
+_kaleido_lock = threading.Lock()
+_kaleido_started = False
+
+
+def _start_kaleido() -> None:
+    """Start kaleido's shared Chromium once per process (about 0,2 s per image afterwards, not 2 s)."""
+    global _kaleido_started
+    with _kaleido_lock:
+        if not _kaleido_started:
+            import kaleido
+
+            kaleido.start_sync_server(silence_warnings=True)
+            _kaleido_started = True
+
+
+def figure_png(
+    fig: go.Figure, scale: float = 2, width: int | None = None, height: int | None = None
+) -> bytes:
+    """Return the figure as PNG bytes, `scale` times its size, with the dashboard template."""
+    import kaleido
+
+    _start_kaleido()
+    themed = apply_theme(go.Figure(fig))
+    opts = {
+        "format": "png",
+        "width": width or themed.layout.width or IMAGE_WIDTH,
+        "height": height or themed.layout.height or IMAGE_HEIGHT,
+        "scale": scale,
+    }
+    return kaleido.calc_fig_sync(themed.to_dict(), opts=opts)
