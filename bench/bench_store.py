@@ -1,0 +1,61 @@
+"""Importing into the store, and the full report from it, against the same work without a store.
+
+1. Import a national-size workbook into an empty SQLite store (and PostgreSQL when a server is given)
+   against read + check alone: storing may add at most 50% (ratio ≤ 1,5).
+2. The full report over the stored years (`store.load_dataset()` + `build_report`, by district) against
+   the same report from the years already in memory: what reading back from the store costs.
+"""
+
+from __future__ import annotations
+
+from bench import data, stores
+from bench.harness import Context
+
+NAME = "store"
+IMPORT_TARGET = 1.5
+
+
+def run(ctx: Context) -> None:
+    """Measure imports into each store kind, then the report from the shared SQLite store."""
+    if not data.have_module("kpi.store"):
+        ctx.skip(NAME, "kpi.store does not exist yet")
+        return
+    from kpi.indicators import dataset_from_workbooks
+    from kpi.service import build_report, default_engine
+    from kpi.validate import check_bytes
+
+    paths = stores.year_workbooks(ctx)
+    year, path = max(paths.items())
+    content = path.read_bytes()
+
+    bench = ctx.benchmark(f"{NAME}: import")
+    bench.baseline("read + check (check_bytes)", lambda: check_bytes(content))
+    kinds = [("SQLite", None)] + ([("PostgreSQL", ctx.postgres_url)] if ctx.postgres_url else [])
+    for kind, url in kinds:
+        with stores.StoreFactory(ctx.out / "stores", url) as factory:
+            bench.candidate(
+                f"import_workbook into empty {kind}",
+                lambda store: stores.import_or_fail(store, content, path.name, year),
+                setup=factory.new,
+                target=IMPORT_TARGET,
+            )
+    if not ctx.postgres_url:
+        bench.note("PostgreSQL not measured: give --postgres URL or set KPI_TEST_POSTGRES_URL")
+
+    engine = default_engine()
+    years = sorted(paths)
+    in_memory = dataset_from_workbooks(check_bytes(paths[y].read_bytes()).clean for y in years)
+    report = ctx.benchmark(f"{NAME}: report of {len(years)} years")
+    report.baseline(
+        "build_report from memory", lambda: build_report(in_memory, by_district=True, engine=engine)
+    )
+    for kind, url in kinds:
+        store = (
+            stores.shared_sqlite_store(ctx)
+            if url is None
+            else ctx.resources.enter_context(stores.stored_years(ctx, url))
+        )
+        report.candidate(
+            f"load_dataset + build_report ({kind})",
+            lambda store=store: build_report(store.load_dataset(), by_district=True, engine=engine),
+        )

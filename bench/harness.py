@@ -1,0 +1,213 @@
+"""The benchmark harness: median timings, peak memory, ratios against a baseline measured in the same run.
+
+Absolute seconds say little across machines; a ratio against a baseline timed minutes earlier on the same
+machine says how much our code adds to the unavoidable work. Each benchmark module (`bench/bench_*.py`)
+gets a `Context`, opens a `Benchmark` in it, measures its baseline(s) and candidates, and the `Report`
+gathers the rows into one table, with a target and pass/fail per ratio (shown, never asserted).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROC_STATUS = Path("/proc/self/status")
+PROC_CLEAR_REFS = Path("/proc/self/clear_refs")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Timings of one piece of work (seconds, warm-up excluded) and its peak memory (bytes, None if not measured)."""
+
+    times: tuple[float, ...]
+    peak_python: int | None = None  # tracemalloc: peak of Python allocations during one run
+    peak_rss: int | None = None  # resident set high-water mark of the process during that run
+
+    @property
+    def median(self) -> float:
+        """Return the median time in seconds."""
+        return statistics.median(self.times)
+
+    @property
+    def spread(self) -> float:
+        """Return max − min of the timings in seconds (how steady the machine was)."""
+        return max(self.times) - min(self.times)
+
+
+def ratio(candidate: float, baseline: float) -> float:
+    """Return candidate / baseline (inf when the baseline took no time)."""
+    return candidate / baseline if baseline > 0 else float("inf")
+
+
+def measure(
+    fn: Callable[..., Any],
+    repeat: int = 5,
+    warmup: int = 1,
+    *,
+    setup: Callable[[], Any] | None = None,
+    memory: bool = True,
+    clock: Callable[[], float] = time.perf_counter,
+) -> Measurement:
+    """Return the timings of `repeat` runs of fn after `warmup` untimed ones, and the peak memory of one more.
+
+    `setup`, when given, runs untimed before every run and its result is passed to fn (a fresh store, a
+    cleared cache). Memory is measured in a separate run because tracemalloc slows Python code down.
+    """
+    if repeat < 1:
+        raise ValueError("repeat must be at least 1")
+
+    def once() -> float:
+        args = (setup(),) if setup else ()
+        gc.collect()
+        start = clock()
+        fn(*args)
+        return clock() - start
+
+    for _ in range(warmup):
+        fn(*((setup(),) if setup else ()))
+    times = tuple(once() for _ in range(repeat))
+    peak_python = peak_rss = None
+    if memory:
+        args = (setup(),) if setup else ()
+        gc.collect()
+        reset_rss_peak()
+        tracemalloc.start()
+        try:
+            fn(*args)
+            peak_python = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        peak_rss = rss_peak()
+    return Measurement(times, peak_python, peak_rss)
+
+
+def reset_rss_peak() -> bool:
+    """Reset the process's RSS high-water mark (Linux ≥ 4.0: write 5 to clear_refs); return True if done."""
+    try:
+        PROC_CLEAR_REFS.write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def rss_peak() -> int | None:
+    """Return the RSS high-water mark in bytes: VmHWM (since the last reset), else getrusage's maxrss."""
+    try:
+        for line in PROC_STATUS.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    except (ImportError, OSError):
+        return None
+
+
+@dataclass
+class Row:
+    """One line of the table: a candidate against its baseline, with a target for the ratio."""
+
+    benchmark: str
+    label: str
+    candidate: Measurement
+    baseline_label: str
+    baseline: Measurement
+    target: float | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        """Return the candidate's median over the baseline's median."""
+        return ratio(self.candidate.median, self.baseline.median)
+
+    @property
+    def passed(self) -> bool | None:
+        """Return whether the ratio meets its target (None when the row has no target)."""
+        return None if self.target is None else self.ratio <= self.target
+
+
+@dataclass
+class Report:
+    """Every row and note of one run of the benchmarks."""
+
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # skips and remarks, one sentence each
+
+
+class Benchmark:
+    """One benchmark: measures baselines and candidates in turn and adds a row per candidate to the report."""
+
+    def __init__(self, report: Report, name: str, repeat: int = 5, warmup: int = 1, memory: bool = True):
+        self.report = report
+        self.name = name
+        self.repeat = repeat
+        self.warmup = warmup
+        self.memory = memory
+        self.baselines: dict[str, Measurement] = {}
+
+    def _measure(self, fn: Callable[..., Any], **kwargs: Any) -> Measurement:
+        options = {"repeat": self.repeat, "warmup": self.warmup, "memory": self.memory, **kwargs}
+        return measure(fn, **options)
+
+    def baseline(self, label: str, fn: Callable[..., Any] | Measurement, **kwargs: Any) -> Measurement:
+        """Measure (or take as measured) a baseline under `label`; return its measurement."""
+        m = fn if isinstance(fn, Measurement) else self._measure(fn, **kwargs)
+        self.baselines[label] = m
+        return m
+
+    def candidate(
+        self,
+        label: str,
+        fn: Callable[..., Any] | Measurement,
+        *,
+        against: str | None = None,
+        target: float | None = None,
+        note: str = "",
+        **kwargs: Any,
+    ) -> Row:
+        """Measure a candidate and add its row, as a ratio against `against` (default: the first baseline)."""
+        if not self.baselines:
+            raise ValueError(f"{self.name}: measure a baseline before any candidate")
+        against = against or next(iter(self.baselines))
+        m = fn if isinstance(fn, Measurement) else self._measure(fn, **kwargs)
+        row = Row(self.name, label, m, against, self.baselines[against], target, note)
+        self.report.rows.append(row)
+        return row
+
+    def note(self, text: str) -> None:
+        """Add a remark about this benchmark to the report."""
+        self.report.notes.append(f"{self.name}: {text}")
+
+
+@dataclass
+class Context:
+    """What every benchmark module's `run(ctx)` gets: the options of the run, the report, shared inputs."""
+
+    quick: bool = False
+    repeat: int = 5
+    warmup: int = 1
+    postgres_url: str | None = None
+    out: Path = Path("bench/out")
+    report: Report = field(default_factory=Report)
+    shared: dict[str, Any] = field(default_factory=dict)  # inputs built once and reused (stores, workbooks)
+    log: Callable[[str], None] = print
+    resources: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)  # closed after the run
+
+    def benchmark(self, name: str, **kwargs: Any) -> Benchmark:
+        """Return a new benchmark named `name` that adds its rows to this run's report."""
+        options = {"repeat": self.repeat, "warmup": self.warmup, **kwargs}
+        return Benchmark(self.report, name, **options)
+
+    def skip(self, name: str, reason: str) -> None:
+        """Note that benchmark `name` did not run, and why."""
+        self.report.notes.append(f"{name}: skipped, {reason}")
