@@ -155,13 +155,14 @@ class Benchmark:
         self.memory = memory
         self.baselines: dict[str, Measurement] = {}
 
-    def _measure(self, fn: Callable[..., Any], **kwargs: Any) -> Measurement:
+    def measure(self, fn: Callable[..., Any], **kwargs: Any) -> Measurement:
+        """Return the measurement of fn with this benchmark's repeat, warm-up and memory options."""
         options = {"repeat": self.repeat, "warmup": self.warmup, "memory": self.memory, **kwargs}
         return measure(fn, **options)
 
     def baseline(self, label: str, fn: Callable[..., Any] | Measurement, **kwargs: Any) -> Measurement:
         """Measure (or take as measured) a baseline under `label`; return its measurement."""
-        m = fn if isinstance(fn, Measurement) else self._measure(fn, **kwargs)
+        m = fn if isinstance(fn, Measurement) else self.measure(fn, **kwargs)
         self.baselines[label] = m
         return m
 
@@ -179,7 +180,7 @@ class Benchmark:
         if not self.baselines:
             raise ValueError(f"{self.name}: measure a baseline before any candidate")
         against = against or next(iter(self.baselines))
-        m = fn if isinstance(fn, Measurement) else self._measure(fn, **kwargs)
+        m = fn if isinstance(fn, Measurement) else self.measure(fn, **kwargs)
         row = Row(self.name, label, m, against, self.baselines[against], target, note)
         self.report.rows.append(row)
         return row

@@ -1,0 +1,147 @@
+"""Each dashboard page's script run (AppTest) on a store of 6 years, cold and warm, against a floor page.
+
+A page runs the way a visitor opens it: `dashboard.py` (configuration, navigation, sidebar) and then the
+page, in a new session. Cold: `st.cache_data` emptied before each run, as after a new import. Warm: the
+data cache already filled by an earlier session. The floor (`bench/floor_page.py`) renders the same
+figures, metrics and tables that the page rendered, built beforehand, so the ratio says what reading and
+computing add to drawing. Target: a warm run at most 1,5 times the floor.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench import data, stores
+from bench.harness import Context
+
+NAME = "pages"
+WARM_TARGET = 1.5
+ROOT = Path(__file__).resolve().parent.parent
+DASHBOARD = ROOT / "dashboard.py"
+FLOOR = ROOT / "bench" / "floor_page.py"
+RUN_TIMEOUT = 600.0  # seconds; a cold run on a slow machine reads 6 × 30.000 cooperatives
+
+
+@contextmanager
+def database_url(url: str):
+    """Point the dashboard at `url` (KPI_DATABASE_URL) for the duration, then restore the variable."""
+    before = os.environ.get("KPI_DATABASE_URL")
+    os.environ["KPI_DATABASE_URL"] = url
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("KPI_DATABASE_URL", None)
+        else:
+            os.environ["KPI_DATABASE_URL"] = before
+
+
+def discover(log) -> tuple[dict, list[tuple[str, str]]]:
+    """Run the dashboard once; return its registered pages and [(page path relative to the root, title)]."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=RUN_TIMEOUT).run()
+    if at.exception:
+        log(f"dashboard.py raised on its first run: {at.exception[0].value}")
+    registered = dict(at._registered_pages)  # AppTest keeps no public list of st.navigation's pages
+    pages = []
+    for info in registered.values():
+        script = info.get("script_path")
+        if script and Path(script).exists():
+            relative = Path(script).resolve().relative_to(DASHBOARD.parent.resolve())
+            pages.append((str(relative), str(info.get("page_name") or script)))
+    return registered, pages
+
+
+def session(registered: dict, page: str):
+    """Return a new AppTest session of the dashboard, switched to `page` (not run yet)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=RUN_TIMEOUT)
+    at._registered_pages = dict(registered)  # lets switch_page() resolve st.navigation's hashes at once
+    return at.switch_page(page)
+
+
+def rendered(at) -> dict:
+    """Return what a finished run rendered, built again as objects: figures, metrics and tables."""
+    import plotly.graph_objects as go
+
+    figures = [go.Figure(json.loads(chart.proto.spec)) for chart in at.get("plotly_chart")]
+    metrics = [(m.label, m.value, m.delta) for m in at.metric]
+    tables = [df.value for df in at.dataframe]
+    return {"figures": figures, "metrics": metrics, "tables": tables}
+
+
+def floor_session(content: dict):
+    """Return a new AppTest session of the floor page holding `content` (not run yet)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(FLOOR), default_timeout=RUN_TIMEOUT)
+    at.session_state["bench_floor"] = content
+    return at
+
+
+def run_checked(at) -> None:
+    """Run a session; raise when the page shows an exception (its time would measure nothing)."""
+    at.run()
+    if at.exception:
+        raise RuntimeError(f"the page raised: {at.exception[0].value}")
+
+
+def run(ctx: Context) -> None:
+    """Measure every page of the dashboard's navigation, cold and warm, against its floor."""
+    if not DASHBOARD.exists():
+        ctx.skip(NAME, "dashboard.py does not exist yet")
+        return
+    if not data.have_module("kpi.store"):
+        ctx.skip(NAME, "kpi.store does not exist yet")
+        return
+    import streamlit as st
+    from streamlit.logger import set_log_level
+
+    set_log_level("error")  # clearing the cache outside a server logs a warning per run
+    store = stores.shared_sqlite_store(ctx)
+    with database_url(store.engine.url.render_as_string(hide_password=False)):
+        registered, pages = discover(ctx.log)
+        if not pages:
+            ctx.skip(NAME, "dashboard.py registered no page file")
+            return
+        for page, title in pages:
+            ctx.log(f"page {page}")
+            bench = ctx.benchmark(f"{NAME}: {title}")
+            try:
+                last = []
+
+                def warm_run(at, last=last):
+                    run_checked(at)
+                    last[:] = [at]
+
+                warm = bench.measure(warm_run, setup=lambda page=page: session(registered, page))
+                content = rendered(last[0])
+
+                def cold_session(page=page):
+                    st.cache_data.clear()
+                    return session(registered, page)
+
+                cold = bench.measure(run_checked, setup=cold_session, warmup=0)
+            except RuntimeError as exc:
+                bench.note(f"{page} not measured: {exc}")
+                continue
+            bench.baseline(
+                "floor: {figures} figures, {metrics} metrics, {tables} tables".format(
+                    **{k: len(v) for k, v in content.items()}
+                ),
+                run_checked,
+                setup=lambda content=content: floor_session(content),
+            )
+            bench.candidate(f"{page} warm", warm, target=WARM_TARGET)
+            bench.candidate(f"{page} cold", cold)
+    years = data.bench_years()
+    size = data.QUICK if ctx.quick else data.NATIONAL
+    ctx.report.notes.append(
+        f"{NAME}: store of {len(years)} years ({years[0]}–{years[-1]}) × {size} HTX; cold = st.cache_data "
+        "cleared before the run; the floor also renders the page's tables"
+    )
