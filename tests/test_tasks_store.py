@@ -1,0 +1,263 @@
+"""Tests of kpi.tasks_store: progress reports stored as versions of kind 'tasks', like the statistics.
+
+The stores come from tests/test_store.py (`store_url`, `store`: a fresh SQLite file, and a fresh PostgreSQL
+database when KPI_TEST_POSTGRES_URL is set); statistics workbooks from its `make_workbook`.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from kpi.store import Action, Status, Store, StoreError, open_store
+from kpi.tasks import latest_status, overdue
+from kpi.tasks_schema import REPORT, default_tasks
+from kpi.tasks_store import (
+    TASKS,
+    export_task_year,
+    import_task_workbook,
+    load_task_reports,
+    load_task_version,
+    rollback_tasks,
+    task_history,
+    task_versions,
+)
+from kpi.tasks_workbook import task_workbook_bytes
+from kpi.workbook import WorkbookUnreadable
+from tests import test_store
+from tests.builders import grid_bytes, table_rows
+from tests.test_store import make_workbook
+
+# The store tests' fixtures: a fresh SQLite file (and a fresh PostgreSQL database when one is configured).
+store_url = test_store.store_url
+store = test_store.store
+
+TODAY = date(2026, 3, 1)
+
+
+def rows_2024(conferences: float = 18.0) -> pd.DataFrame:
+    """Return clean report rows of 2024: I.4 yearly with two quantities, II.2 done in Q2, V.3 late."""
+    return pd.DataFrame(
+        [
+            ("I", 4, 2024, None, "in_progress", "conferences", conferences, "Hội nghị", "BC 12/BC-LMHTX"),
+            (
+                "I",
+                4,
+                2024,
+                None,
+                "in_progress",
+                "conference_participants",
+                1350.0,
+                "Hội nghị",
+                "BC 12/BC-LMHTX",
+            ),
+            ("II", 2, 2024, 2, "done", None, None, "Đề án được phê duyệt", "QĐ 5/QĐ-UBND"),
+            ("V", 3, 2024, 4, "late", None, None, "=Chưa xong", None),
+        ],
+        columns=["group", "number", "year", "quarter", "status", "metric", "quantity", "result", "evidence"],
+    )
+
+
+def progress_bytes(
+    rows: pd.DataFrame | None = None, year: int | None = 2024, unit: str | None = "Sở KH&ĐT"
+) -> bytes:
+    """Return a progress workbook in the template's format."""
+    rows = rows_2024() if rows is None else rows
+    return task_workbook_bytes(
+        reports=rows, info={"year": year, "reporting_unit": unit}, tasks=default_tasks()
+    )
+
+
+def imported(store: Store, data: bytes, name: str = "bao-cao-nhiem-vu-2024.xlsx", **kw):
+    """Import a progress workbook that must be stored; return the outcome."""
+    kw.setdefault("by", "Trần Văn Minh")
+    outcome = import_task_workbook(store, data, name, today=TODAY, **kw)
+    assert outcome.status == Status.STORED, [p.line() for p in outcome.problems]
+    return outcome
+
+
+def test_an_import_stores_version_1_of_its_year_under_the_tasks_kind(store: Store) -> None:
+    outcome = imported(store, progress_bytes(), note="Báo cáo quý IV")
+    assert (outcome.year, outcome.version) == (2024, 1)
+    assert outcome.message() == "Đã lưu báo cáo tiến độ nhiệm vụ năm 2024, phiên bản 1 (4 dòng báo cáo)."
+    assert task_versions(store) == {2024: 1}
+    assert store.current_versions() == {}  # the statistics are another kind
+    (info,) = store.versions(2024, kind=TASKS)
+    assert (info.kind, info.imported_by, info.note, info.row_counts) == (
+        "tasks",
+        "Trần Văn Minh",
+        "Báo cáo quý IV",
+        {REPORT.id: 4},
+    )
+    events = task_history(store)
+    assert events[["action", "kind", "year", "version", "by"]].values.tolist() == [
+        ["import", "tasks", 2024, 1, "Trần Văn Minh"]
+    ]
+
+
+def test_the_stored_rows_come_back_as_imported(store: Store) -> None:
+    imported(store, progress_bytes())
+    rows = load_task_reports(store)
+    assert rows["_row"].tolist() == [2, 3, 4, 5]
+    assert rows[["group", "number", "quarter", "status", "metric", "quantity"]].astype(object).where(
+        rows[["group", "number", "quarter", "status", "metric", "quantity"]].notna(), None
+    ).values.tolist() == [
+        ["I", 4, None, "in_progress", "conferences", 18.0],
+        ["I", 4, None, "in_progress", "conference_participants", 1350.0],
+        ["II", 2, 2, "done", None, None],
+        ["V", 3, 4, "late", None, None],
+    ]
+    assert rows["result"].tolist()[3] == "=Chưa xong"
+    assert str(rows["year"].dtype) == "Int64" and str(rows["quantity"].dtype) == "float64"
+    assert load_task_version(store, 2024).info["reporting_unit"] == "Sở KH&ĐT"
+
+
+def test_the_stored_rows_feed_the_report_rules(store: Store) -> None:
+    imported(store, progress_bytes())
+    tasks = default_tasks()
+    reports = load_task_reports(store)
+    latest = latest_status(tasks, reports).set_index(["group", "number"])
+    assert latest.loc[("II", 2), "status"] == "done"
+    flags = overdue(tasks, reports, TODAY).set_index(["group", "number"])
+    assert not flags.loc[("II", 2), "overdue"]  # done (after its deadline Q1/2021)
+    assert flags.loc[("V", 3), "overdue"]  # "late" is not done, and Q4/2020 has passed
+
+
+def test_the_same_file_imported_again_creates_no_version_and_says_so(store: Store) -> None:
+    data = progress_bytes()
+    imported(store, data)
+    before = store.dump()
+    outcome = import_task_workbook(store, data, "lan-2.xlsx", "Lan", today=TODAY)
+    assert (outcome.status, outcome.version, outcome.current_version) == (Status.DUPLICATE, 1, 1)
+    assert "đã được nhập cho năm 2024 (phiên bản 1)" in outcome.message()
+    assert store.dump() == before
+
+
+def test_a_second_file_becomes_version_2_and_rollback_brings_version_1_back(store: Store) -> None:
+    imported(store, progress_bytes())
+    second = imported(store, progress_bytes(rows_2024(conferences=20.0)))
+    assert second.version == 2
+    assert load_task_reports(store)["quantity"].tolist()[0] == 20.0
+    assert load_task_reports(store, {2024: 1})["quantity"].tolist()[0] == 18.0
+
+    outcome = rollback_tasks(store, 2024, 1, "Lan", "Số liệu quý IV chưa đúng")
+    assert (outcome.version, outcome.previous, outcome.changed) == (1, 2, True)
+    assert task_versions(store) == {2024: 1}
+    assert load_task_reports(store)["quantity"].tolist()[0] == 18.0
+    assert task_history(store)["action"].tolist() == [Action.IMPORT, Action.IMPORT, Action.ROLLBACK]
+    assert [v.current for v in store.versions(2024, kind=TASKS)] == [True, False]
+
+
+def test_rollback_to_a_version_that_does_not_exist_is_refused(store: Store) -> None:
+    imported(store, progress_bytes())
+    with pytest.raises(StoreError) as raised:
+        rollback_tasks(store, 2024, 5, "Lan")
+    assert raised.value.problem.code == "unknown_version"
+
+
+def test_tasks_and_statistics_of_one_year_are_numbered_apart(store: Store) -> None:
+    stats = store.import_workbook(make_workbook(2024), "htx-2024.xlsx", None, "Lan")
+    tasks = imported(store, progress_bytes())
+    assert (stats.version, tasks.version) == (1, 1)
+    assert store.current_versions() == {2024: 1} and task_versions(store) == {2024: 1}
+    assert store.history()["kind"].tolist() == ["stats"]
+    assert task_history(store)["kind"].tolist() == ["tasks"]
+
+
+def _unknown_task() -> bytes:
+    return grid_bytes(
+        {REPORT.name: table_rows([{"task": "VI.4", "year": 2024, "status": "Hoàn thành"}], REPORT)}
+    )
+
+
+REJECTED = {
+    "unknown_task": (_unknown_task, {}, {}, "unknown_task"),
+    "mixed_years": (lambda: progress_bytes(year=2023), {}, {}, "mixed_years"),
+    "other_year": (progress_bytes, {"year": 2023}, {}, "year_mismatch"),
+    "too_large": (progress_bytes, {}, {"max_file_mb": 0.001}, "too_large"),
+    "too_many_rows": (progress_bytes, {}, {"max_rows": 2}, "too_many_rows"),
+    "no_importer_name": (progress_bytes, {"by": " "}, {}, "importer_required"),
+}
+
+
+@pytest.mark.parametrize("case", REJECTED, ids=str)
+def test_a_rejected_workbook_leaves_the_store_exactly_as_it_was(store_url: str, case: str) -> None:
+    build, import_kw, limits, code = REJECTED[case]
+    with open_store(store_url) as first:
+        imported(first, progress_bytes(rows_2024().iloc[:1]))
+    with open_store(store_url, **limits) as opened:
+        before = opened.dump()
+        kw = {"by": "Lan", **import_kw}
+        outcome = import_task_workbook(opened, build(), f"{case}.xlsx", today=TODAY, **kw)
+        assert outcome.status == Status.REJECTED
+        assert code in {p.code for p in outcome.errors}
+        assert opened.dump() == before
+
+
+def test_a_file_that_is_no_workbook_raises_unreadable_and_leaves_the_store_unchanged(store: Store) -> None:
+    imported(store, progress_bytes())
+    before = store.dump()
+    with pytest.raises(WorkbookUnreadable):
+        import_task_workbook(store, b"Ma;Nam\nI.1;2024\n", "tien-do.csv", "Lan")
+    assert store.dump() == before
+
+
+def test_removing_sample_data_removes_sample_task_versions_and_their_rows(store: Store) -> None:
+    imported(store, progress_bytes(), is_sample=True)
+    imported(store, progress_bytes(rows_2024(conferences=19.0)))
+    removed = store.delete_sample("Lan")
+    assert removed == [("tasks", 2024, 1)]
+    assert task_versions(store) == {2024: 2}
+    assert [v.version for v in store.versions(2024, kind=TASKS)] == [2]
+    dump = store.dump()
+    assert {r["version_id"] for r in dump["tasks_reports"]} == {r["id"] for r in dump["versions"]}
+
+
+def test_the_first_real_import_can_replace_the_sample(store: Store) -> None:
+    imported(store, progress_bytes(), is_sample=True)
+    outcome = imported(
+        store, progress_bytes(), replace_sample=True
+    )  # the same bytes: not a duplicate of a sample
+    assert outcome.removed_sample == [("tasks", 2024, 1)]
+    assert outcome.version == 2 and not store.has_sample()
+
+
+def test_an_export_imported_again_gives_the_same_rows(store: Store) -> None:
+    # Typed by hand (openpyxl), so that it is never byte-identical to the export written by the template.
+    rows = [
+        {
+            "task": "I.4",
+            "year": 2024,
+            "status": "Đang thực hiện",
+            "metric": "Hội nghị tuyên truyền",
+            "quantity": 18,
+        },
+        {"task": "V.3", "year": 2024, "quarter": "Quý IV", "status": "Chậm tiến độ", "result": "=Chưa xong"},
+    ]
+    imported(store, grid_bytes({REPORT.name: table_rows(rows, REPORT)}))
+    buffer = io.BytesIO()
+    assert export_task_year(store, 2024, buffer) == 1
+    again = imported(store, buffer.getvalue(), "xuat-lai.xlsx")
+    assert again.version == 2
+    columns = ["group", "number", "year", "quarter", "status", "metric", "quantity", "result", "evidence"]
+    first, second = load_task_reports(store, {2024: 1}), load_task_reports(store, {2024: 2})
+    pd.testing.assert_frame_equal(first[columns], second[columns])
+
+
+def test_a_sample_export_carries_the_sample_notice(store: Store) -> None:
+    from openpyxl import load_workbook
+
+    imported(store, progress_bytes(), is_sample=True)
+    buffer = io.BytesIO()
+    export_task_year(store, 2024, buffer)
+    first = load_workbook(io.BytesIO(buffer.getvalue()))["Hướng dẫn"]["A1"].value
+    assert first.startswith("SỐ LIỆU MẪU")
+
+
+def test_a_year_without_reports_is_refused_on_export(store: Store) -> None:
+    with pytest.raises(StoreError) as raised:
+        export_task_year(store, 2022, io.BytesIO())
+    assert raised.value.problem.code == "unknown_year"
