@@ -224,3 +224,72 @@ def list_workbook_bytes(clean_coops: pd.DataFrame, title_lines: list[str], lang:
     headers = column_headers(lang)
     plain = [headers["code"], headers["founded_year"]]
     return table_workbook_bytes(table, t("coops.export.sheet", lang), title_lines, plain_columns=plain)
+
+
+_FILTER_LABELS = {
+    "districts": "coops.filter.district",
+    "communes": "coops.filter.commune",
+    "sectors": "coops.filter.sector",
+    "statuses": "coops.filter.status",
+    "ratings": "coops.filter.rating",
+}
+
+
+def describe_filters(filters: CoopFilters | Mapping[str, object] | None, lang: str = "vi") -> str:
+    """Return the conditions in words, for the title of a download ("Huyện/Thành phố: Cư Jút; tìm "cà phê"")."""
+    f = CoopFilters.of(filters)
+    if not f.active:
+        return t("coops.export.no_filter", lang)
+    parts = []
+    if f.text.strip():
+        parts.append(t("coops.export.search", lang, text=f.text.strip()))
+    for name in CHOICE_FILTERS:
+        chosen = getattr(f, name)
+        if chosen:
+            values = ", ".join(t("coops.filter.blank", lang) if v == BLANK else v for v in chosen)
+            parts.append(f"{t(_FILTER_LABELS[name], lang)}: {values}")
+    for name in ("ocop", "value_chain", "model"):
+        wanted = getattr(f, name)
+        if wanted is not None:
+            word = t("coops.yes", lang) if wanted else t("coops.no", lang)
+            parts.append(f"{t(f'coops.filter.{name}', lang)}: {word}")
+    return "; ".join(parts)
+
+
+# Rows of the history table, in the order an analyst reads a cooperative's year.
+HISTORY_ROWS = (
+    "name",
+    "district",
+    "commune",
+    "sector",
+    "status",
+    "rating",
+    "members",
+    "workers",
+    "revenue",
+    "profit",
+    "avg_income",
+    "managers",
+    "managers_vocational",
+    "managers_higher",
+    "ocop_products",
+    "value_chain",
+    "model",
+)
+
+
+def history_table(history: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Return a cooperative's history as users read it: one row per item (headers of the workbook), one
+    column per year, values in Vietnamese format ("–" when blank)."""
+    from kpi.imports import display
+
+    headers = column_headers(lang)
+    item = t("coops.history.field", lang)
+    rows = []
+    for column_id in HISTORY_ROWS:
+        col = COOP.column(column_id)
+        values = {
+            str(int(y)): display(v, col, lang) for y, v in zip(history[YEAR], history[column_id], strict=True)
+        }
+        rows.append({item: headers[column_id], **values})
+    return pd.DataFrame(rows, columns=[item, *[str(int(y)) for y in history[YEAR]]])

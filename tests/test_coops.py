@@ -14,7 +14,9 @@ from kpi.coops import (
     choice_options,
     coop_history,
     coop_index,
+    describe_filters,
     filter_coops,
+    history_table,
     list_workbook_bytes,
     number_decimals,
     rating_path,
@@ -231,3 +233,27 @@ def test_the_list_downloads_as_an_excel_file_that_cannot_be_imported_as_a_year(c
     assert sheet.cell(5, members + 1).number_format == "#,##0"
     assert sheet.cell(6, 1).value == "6400123"  # a code stays text
     assert not check_bytes(data).ok  # no sheet "Thông tin": never taken for a year's workbook
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, "không lọc (toàn bộ HTX)"),
+        ({"text": " cà phê "}, 'tìm "cà phê"'),
+        ({"districts": ["Cư Jút", "Krông Nô"], "ratings": ["Tốt", BLANK]},
+         "Huyện/Thành phố: Cư Jút, Krông Nô; Xếp loại: Tốt, (để trống)"),
+        ({"ocop": True, "model": False}, "Sản phẩm OCOP: Có; HTX điển hình: Không"),
+    ],
+)  # fmt: skip
+def test_the_filters_are_told_in_words_for_the_download(filters, expected) -> None:
+    assert describe_filters(filters) == expected
+
+
+def test_the_history_table_has_one_column_per_year_in_vietnamese_format(dataset) -> None:
+    table = history_table(coop_history(dataset, "A1")).set_index("Chỉ tiêu")
+    assert list(table.columns) == ["2021", "2022", "2023"]
+    assert table.loc["Số thành viên"].tolist() == ["100", "110", "120"]
+    assert table.loc["Xếp loại"].tolist() == ["Khá", "–", "Tốt"]
+    assert table.loc["Doanh thu (triệu đồng)"].tolist() == ["2.500", "2.500", "2.500"]
+    assert table.loc["HTX điển hình"].tolist() == ["Có", "Có", "Có"]
+    assert table.loc["Tên HTX"].iloc[-1] == "HTX NN Hòa Thuận"
