@@ -239,12 +239,27 @@ def assert_no_exception(streamlit_server: Server) -> Callable[[object], None]:
     return lambda page: check_no_exception(page, streamlit_server)
 
 
+# Streamlit scrolls inside its main element, not the document, so a "full page" screenshot of the document
+# stops at the viewport. The window is made as tall as the content for the shot, then set back.
+_OVERFLOW = """() => Math.max(0, ...[...document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebarContent"]')]
+    .map(e => e.scrollHeight - e.clientHeight))"""
+
+
 def save_screenshot(page, name: str) -> Path:
-    """Save a full-page PNG under artifacts/screenshots/; return its path."""
+    """Save a PNG of the whole page (content below the fold included) under artifacts/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "page"
     path = SCREENSHOTS / (safe if safe.endswith(".png") else f"{safe}.png")
-    page.screenshot(path=str(path), full_page=True)
+    viewport = page.viewport_size
+    hidden = int(page.evaluate(_OVERFLOW) or 0)
+    if viewport and hidden > 0:
+        page.set_viewport_size({"width": viewport["width"], "height": viewport["height"] + hidden})
+        page.wait_for_timeout(300)  # let charts and columns lay themselves out again
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        if viewport and hidden > 0:
+            page.set_viewport_size(viewport)
     return path
 
 
@@ -252,3 +267,29 @@ def save_screenshot(page, name: str) -> Path:
 def screenshot() -> Callable[[object, str], Path]:
     """Return a function (page, name) that saves a full-page PNG under artifacts/screenshots/."""
     return save_screenshot
+
+
+@pytest.fixture(scope="session")
+def navigation(streamlit_server: Server) -> dict[str, str]:
+    """Return {page file relative to the repository: URL path} of the pages dashboard.py's navigation lists.
+
+    Read from the registry of one AppTest run of dashboard.py on the server's store, so the URL paths are
+    exactly those st.navigation gives (the default page's path is "").
+    """
+    from streamlit.testing.v1 import AppTest
+
+    before = os.environ.get("KPI_DATABASE_URL")
+    os.environ["KPI_DATABASE_URL"] = streamlit_server.database_url
+    try:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=RUN_TIMEOUT_MS / 1000).run()
+    finally:
+        if before is None:
+            os.environ.pop("KPI_DATABASE_URL", None)
+        else:
+            os.environ["KPI_DATABASE_URL"] = before
+    pages = {}
+    for info in at._registered_pages.values():  # AppTest has no public list of st.navigation's pages
+        script = info.get("script_path")
+        if script:
+            pages[Path(script).resolve().relative_to(ROOT).as_posix()] = str(info.get("url_pathname") or "")
+    return pages
