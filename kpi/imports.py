@@ -7,7 +7,7 @@ Pure: the page "Nhập dữ liệu" and the command line show an `ImportPreview`
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -22,7 +22,8 @@ from kpi.i18n import t
 from kpi.indicators import YEAR, Dataset, dataset_from_workbooks
 from kpi.schema import COOP, GROUP, INFO, NUMERIC_KINDS, Column, Kind, Sheet
 from kpi.service import Report, build_report, default_engine
-from kpi.validate import CleanWorkbook
+from kpi.validate import CleanWorkbook, Validation, validate_workbook
+from kpi.workbook import WorkbookUnreadable, read_workbook
 
 KEY_COLUMNS = ["code", "name", "district", "commune"]  # what identifies a cooperative in the lists
 _TOLERANCE = 1e-9  # numbers read back from the store as doubles may differ in the last bit
@@ -181,6 +182,78 @@ def with_year(data: Dataset, clean: CleanWorkbook) -> Dataset:
         groups=swap(data.groups, new.groups),
         info=swap(data.info, new.info),
     )
+
+
+# --- checking an uploaded file, step by step ---------------------------------------------------------------
+
+CHECK_STEPS = ("read", "validate")  # what `check_upload` reports to `on_step`, in order
+
+
+@dataclass
+class UploadCheck:
+    """The outcome of checking an uploaded file: its problems and, when it can be imported, the validation."""
+
+    problems: list[pb.Problem]
+    validation: Validation | None = None
+    unreadable: bool = False  # the file is no workbook at all (or too large to open)
+
+    @property
+    def ok(self) -> bool:
+        """Return True when the workbook can be imported (warnings allowed)."""
+        return self.validation is not None and self.validation.ok and not self.errors
+
+    @property
+    def errors(self) -> list[pb.Problem]:
+        """Return the problems that stop the import."""
+        return [p for p in self.problems if p.severity == pb.Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[pb.Problem]:
+        """Return the problems that are only shown."""
+        return [p for p in self.problems if p.severity == pb.Severity.WARNING]
+
+    @property
+    def clean(self) -> CleanWorkbook | None:
+        """Return the clean data when the workbook can be imported."""
+        return self.validation.clean if self.ok and self.validation else None
+
+
+def check_upload(
+    data: bytes,
+    *,
+    max_file_mb: float,
+    max_rows: int,
+    on_step: Callable[[str], None] | None = None,
+) -> UploadCheck:
+    """Return the check of an uploaded file with the store's own limits, never raising for a bad file.
+
+    `on_step` is called with each step of `CHECK_STEPS` as it starts (for a progress display).
+    """
+    step = on_step or (lambda _name: None)
+    size_mb = len(data) / (1024 * 1024)
+    if size_mb > max_file_mb:
+        problem = pb.error("too_large", size=format_number(size_mb, 1), limit=format_number(max_file_mb, 0))
+        return UploadCheck([problem], unreadable=True)
+    step("read")
+    try:
+        raw = read_workbook(data)
+    except WorkbookUnreadable as exc:
+        return UploadCheck([exc.problem], unreadable=True)
+    too_many = [
+        pb.error(
+            "too_many_rows",
+            sheet=raw.sheet_names.get(sheet_id, sheet_id),
+            rows=format_number(len(frame), 0),
+            limit=format_number(max_rows, 0),
+        )
+        for sheet_id, frame in raw.tables.items()
+        if len(frame) > max_rows
+    ]
+    if too_many:
+        return UploadCheck(too_many)
+    step("validate")
+    validation = validate_workbook(raw)
+    return UploadCheck(list(validation.problems), validation)
 
 
 # --- cooperatives --------------------------------------------------------------------------------------------

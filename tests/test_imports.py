@@ -14,6 +14,7 @@ from kpi.imports import (
     StoreMix,
     changed_table,
     changes_table,
+    check_upload,
     compare,
     csv_bytes,
     display,
@@ -366,3 +367,47 @@ def test_the_history_reads_newest_first_in_local_time(store) -> None:
     assert table["Số HTX"].tolist() == ["", "3", "3"]
     local = history["at"].iloc[-1].astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M")
     assert table["Thời gian"].iloc[0] == local  # UTC+7, day first
+
+
+# --- checking an upload ----------------------------------------------------------------------------------------
+
+
+def test_a_good_upload_goes_through_both_steps_and_can_be_imported() -> None:
+    steps: list[str] = []
+    check = check_upload(workbook(**NEW_2022), max_file_mb=20, max_rows=100, on_step=steps.append)
+    assert steps == ["read", "validate"]
+    assert check.ok and check.clean.year == 2022
+    assert list(check.clean.coops["code"]) == ["A1", "A2", "A4"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "Tệp rỗng (0 byte)."),
+        (b"Ma HTX;Ten HTX\nA1;HTX A\n", "Tệp không phải là bảng tính Excel đọc được"),
+    ],
+)
+def test_an_unreadable_file_gives_the_vietnamese_message_and_no_exception(data, message) -> None:
+    check = check_upload(data, max_file_mb=20, max_rows=100)
+    assert check.unreadable and not check.ok and check.clean is None
+    assert check.errors[0].message().startswith(message)
+
+
+def test_a_file_above_the_size_limit_is_not_even_opened() -> None:
+    steps: list[str] = []
+    check = check_upload(b"x" * 2_000_000, max_file_mb=1, max_rows=100, on_step=steps.append)
+    assert steps == []
+    assert check.errors[0].message() == "Tệp nặng 1,9 MB, vượt giới hạn 1 MB."
+
+
+def test_a_sheet_above_the_row_limit_is_refused_before_validation() -> None:
+    steps: list[str] = []
+    check = check_upload(workbook(**NEW_2022), max_file_mb=20, max_rows=2, on_step=steps.append)
+    assert steps == ["read"]
+    assert [p.message() for p in check.errors] == ["Sheet có 3 dòng, vượt giới hạn 2 dòng."]
+
+
+def test_an_invalid_workbook_keeps_its_located_problems() -> None:
+    check = check_upload(workbook(year=2022, coops=[coop("A1", members=-5)]), max_file_mb=20, max_rows=100)
+    assert not check.ok and not check.unreadable
+    assert [(p.sheet, p.row, p.column) for p in check.errors] == [("HTX", 2, "Số thành viên")]
