@@ -81,11 +81,13 @@ def write_workbook(
         target, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
     fmt = _formats(wb)
-    lists = _write_lists(wb, reference, fmt)
+    values = _closed_lists(reference)
+    ranges = _list_ranges(values)
     _write_instructions(wb, fmt, notice)
     _write_info(wb, fmt, info or {})
-    _write_table(wb, fmt, COOP, coops, lists)
-    _write_table(wb, fmt, GROUP, groups, lists)
+    _write_table(wb, fmt, COOP, coops, ranges)
+    _write_table(wb, fmt, GROUP, groups, ranges)
+    _write_lists(wb, values, fmt)  # last and hidden: Excel must not open on a hidden sheet
     wb.worksheets()[0].activate()
     wb.close()
 
@@ -127,25 +129,34 @@ def _formats(wb: xlsxwriter.Workbook) -> dict[str, object]:
     }
 
 
-def _write_lists(wb: xlsxwriter.Workbook, reference: Reference, fmt: dict) -> dict[str, str]:
-    """Write the closed lists on a hidden sheet; return list name -> range formula for dropdowns."""
-    ws = wb.add_worksheet(LIST_SHEET)
-    lists = {
+def _closed_lists(reference: Reference) -> dict[str, list[str]]:
+    """Return the values of every dropdown, by list name."""
+    return {
         "district": reference.district_names(),
         "sector": list(COOP.column("sector").choices),
         "status": list(COOP.column("status").choices),
         "rating": list(COOP.column("rating").choices),
         "yes_no": [YES, NO],
     }
+
+
+def _list_ranges(lists: dict[str, list[str]]) -> dict[str, str]:
+    """Return list name -> the range formula of its column on the hidden list sheet."""
     ranges = {}
+    for i, (name, values) in enumerate(lists.items()):
+        letter = xlsxwriter.utility.xl_col_to_name(i)
+        ranges[name] = f"='{LIST_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
+    return ranges
+
+
+def _write_lists(wb: xlsxwriter.Workbook, lists: dict[str, list[str]], fmt: dict) -> None:
+    """Write the closed lists on a hidden sheet (the dropdowns point at it)."""
+    ws = wb.add_worksheet(LIST_SHEET)
     for i, (name, values) in enumerate(lists.items()):
         ws.write_string(0, i, name, fmt["h"])
         for r, v in enumerate(values, start=1):
             ws.write_string(r, i, v)
-        letter = xlsxwriter.utility.xl_col_to_name(i)
-        ranges[name] = f"='{LIST_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
     ws.hide()
-    return ranges
 
 
 def _write_instructions(wb: xlsxwriter.Workbook, fmt: dict, notice: str | None) -> None:
