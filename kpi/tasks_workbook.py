@@ -17,7 +17,7 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -580,17 +580,21 @@ def write_task_workbook(
     info: dict[str, object] | None = None,
     tasks: TaskList | None = None,
     notice: str | None = None,
+    created: datetime | None = None,
 ) -> None:
     """Write a progress workbook in the template's format; blank when no rows are given.
 
     `reports` holds clean rows (columns of STORED_COLUMNS, status and metric as ids); `notice` adds a
-    highlighted line at the top of the instructions (used to mark sample data).
+    highlighted line at the top of the instructions (used to mark sample data); `created` fixes the file's
+    creation time, so that the same rows give the same bytes.
     """
     tasks = tasks or default_tasks()
     sheet = report_sheet(tasks)
     wb = xlsxwriter.Workbook(
         target, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
+    if created is not None:
+        wb.set_properties({"created": created})
     fmt = _formats(wb)
     lists = _write_lists(wb, tasks, sheet, fmt)
     _write_instructions(wb, tasks, fmt, notice)
@@ -720,7 +724,8 @@ def _display_rows(reports: pd.DataFrame, tasks: TaskList) -> pd.DataFrame:
     for column in ("year", "quarter", "quantity", "result", "evidence", "note"):
         out[column] = reports.get(column)
     out["status"] = reports["status"].map(status_label)
-    out["metric"] = reports["metric"].map(lambda m: metric_label.get(m) if isinstance(m, str) else None)
+    metrics = reports["metric"] if "metric" in reports else pd.Series(None, index=reports.index, dtype=object)
+    out["metric"] = metrics.map(lambda m: metric_label.get(m) if isinstance(m, str) else None)
     return out
 
 
