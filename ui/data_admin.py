@@ -1,0 +1,42 @@
+"""Page-side data access of pages 5 and 6 that `ui.data` does not offer: one year's cooperatives in list
+order, and the store's writing operations (import, rollback, removal of the sample data).
+
+Reads are cached on `ui.data.data_version()` like everything else, so an import or a rollback shows at once.
+Writes go to the store of `ui.data.get_store()`; the version key changes with them, and `after_write()`
+drops the few caches keyed on something else.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kpi.indicators import YEAR
+from kpi.service import default_reference
+from kpi.text import fold
+from ui import data
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _year_coops(version: data.DataVersion, year: int) -> pd.DataFrame:
+    coops = data.get_dataset().coops
+    rows = coops[coops[YEAR] == year]
+    order = {name: i for i, name in enumerate(default_reference().district_names())}
+    keys = pd.DataFrame(
+        {
+            "d": rows["district"].map(order).fillna(len(order)),
+            "n": rows["name"].map(fold, na_action="ignore").fillna(""),
+        },
+        index=rows.index,
+    )
+    return rows.loc[keys.sort_values(["d", "n"], kind="stable").index].reset_index(drop=True)
+
+
+def year_coops(year: int) -> pd.DataFrame:
+    """Return the cooperatives of `year` ordered by district (reference order) then name. Read-only."""
+    return _year_coops(data.data_version(), year)
+
+
+def after_write() -> None:
+    """Forget what is cached on something other than the store's versions (the sample flag among them)."""
+    data._is_sample.clear()  # keyed on the versions too, but a removal of samples may leave them equal
