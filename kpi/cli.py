@@ -29,6 +29,11 @@ TEXTS = {
     },
     "warnings": {"vi": "{n} cảnh báo.", "en": "{n} warnings."},
     "written": {"vi": "Đã ghi {path}.", "en": "Wrote {path}."},
+    "os_error": {"vi": "Không đọc được tệp {file}: {error}.", "en": "Cannot read the file {file}: {error}."},
+    "unexpected": {
+        "vi": "Tệp {file}: lỗi không mong đợi ({error}); hãy gửi tệp này cho bộ phận kỹ thuật.",
+        "en": "File {file}: unexpected error ({error}); please send this file to the technical team.",
+    },
     "no_data": {"vi": "Không có số liệu nào để báo cáo.", "en": "There is no data to report."},
     "no_year": {
         "vi": "Không có số liệu năm {year}; các năm có: {years}.",
@@ -47,10 +52,11 @@ def t(key: str, lang: str, **kw: object) -> str:
     return TEXTS[key][lang].format(**kw)
 
 
-def _print_problem_lines(problems: list[pb.Problem], lang: str, stream=sys.stdout) -> None:
+def _print_problem_lines(problems: list[pb.Problem], lang: str, stream=None) -> None:
+    # sys.stdout is looked up at call time: a default bound at import would miss any later redirection.
     limit = load_settings().max_listed_problems
     for line in pb.summarise(problems, limit, lang):
-        print(line, file=stream)
+        print(line, file=stream or sys.stdout)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -215,6 +221,35 @@ def main(argv: list[str] | None = None) -> int:
         msg = {"vi": "Không tìm thấy tệp", "en": "File not found"}[args.lang]
         print(f"{msg}: {exc.filename}", file=sys.stderr)
         return EXIT_UNREADABLE
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`): stop quietly, as other command-line tools do.
+        _silence_stdout()
+        return EXIT_OK
+    except OSError as exc:  # a folder, no permission, a device error
+        print(
+            t("os_error", args.lang, file=exc.filename or _files_of(args), error=exc.strerror or exc),
+            file=sys.stderr,
+        )
+        return EXIT_UNREADABLE
+    except Exception as exc:  # nothing a file holds may end in a traceback
+        print(t("unexpected", args.lang, file=_files_of(args), error=type(exc).__name__), file=sys.stderr)
+        return EXIT_UNREADABLE
+
+
+def _files_of(args: argparse.Namespace) -> str:
+    """Return the file or files a command was given, for messages."""
+    files = [getattr(args, "file", None), *(getattr(args, "files", None) or []), getattr(args, "out", None)]
+    return ", ".join(str(f) for f in files if f) or "–"
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout replaced by something without a file descriptor (tests)
+        pass
 
 
 def _load_extra_commands() -> None:

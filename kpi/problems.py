@@ -256,6 +256,10 @@ def display_value(value: object, lang: str = "vi") -> str:
         return ""
     if isinstance(value, bool):
         return str(value)
+    if (
+        isinstance(value, float) and not abs(value) < 1e15
+    ):  # huge, infinite or NaN: beyond grouping and rounding
+        return f"{value:g}"
     if isinstance(value, int | float):
         if isinstance(value, float) and value.is_integer():
             return format_number(value, 0, lang)

@@ -81,7 +81,7 @@ def validate_workbook(
     raw: RawWorkbook, reference: Reference | None = None, today: date | None = None
 ) -> Validation:
     """Return every problem of a raw workbook and, if there is no error, its clean data."""
-    reference = reference or load_reference()
+    reference = reference or _shipped_reference()
     today = today or date.today()
     problems = list(raw.problems)
 
@@ -93,6 +93,9 @@ def validate_workbook(
             continue
         name = raw.sheet_names[sheet.id]
         typed, unreadable = parse_table(raw.tables[sheet.id], sheet, name, reference, problems)
+        # A required column missing from the sheet is reported once, not as a blank cell on every row.
+        missing = [c.id for c in sheet.columns if _column_missing(raw.problems, name, c)]
+        unreadable |= {(int(r), c) for r in typed[ROW] for c in missing}
         frames[sheet.id] = typed
         problems.extend(_run_schema(typed, sheet, name, year, unreadable))
 
@@ -101,6 +104,18 @@ def validate_workbook(
         return Validation(problems)
     clean = CleanWorkbook(year=year, info=info, coops=frames[COOP.id], groups=frames[GROUP.id])
     return Validation(problems, clean)
+
+
+@cache
+def _shipped_reference() -> Reference:
+    """Return the reference lists shipped with the project, parsed once per process (the file is static)."""
+    return load_reference()
+
+
+def _column_missing(problems: list[pb.Problem], sheet_name: str, col: Column) -> bool:
+    return any(
+        p.code == "missing_column" and p.sheet == sheet_name and p.column == col.header for p in problems
+    )
 
 
 def _problem_order(p: pb.Problem) -> tuple:
@@ -164,7 +179,7 @@ def _validate_info(
                     sheet=name,
                     row=row,
                     column=INFO.column("year").header,
-                    value=value,
+                    value=_year_value(value),
                     low=EARLIEST_YEAR,
                     high=high,
                 )
@@ -176,6 +191,12 @@ def _validate_info(
     return info, year
 
 
+def _plain_number(value: object) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool | np.bool_
+    )
+
+
 def _parse_cell_number(value: object, col: Column) -> tuple[float | None, tuple[str, dict] | None]:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None, None
@@ -183,11 +204,13 @@ def _parse_cell_number(value: object, col: Column) -> tuple[float | None, tuple[
         return None, ("not_a_number", {"expected": _expected_number(col)})
     if isinstance(value, int | float | np.integer | np.floating):
         return float(value), None
-    parsed = parse_number_text(str(value))
+    if not isinstance(value, str):  # a date, a time or anything else a number cell should not hold
+        return None, ("not_a_number", {"expected": _expected_number(col)})
+    parsed = parse_number_text(value)
     if parsed.problem == "ambiguous_number":
         return None, (
             "ambiguous_number",
-            {"vi_reading": _fmt(parsed.vi_reading), "en_reading": _fmt(parsed.en_reading)},
+            {"vi_reading": parsed.vi_reading, "en_reading": parsed.en_reading},
         )
     if parsed.problem == "foreign_number":
         return None, ("foreign_number", {"example": _fmt_vi_example(parsed.en_reading)})
@@ -197,6 +220,7 @@ def _parse_cell_number(value: object, col: Column) -> tuple[float | None, tuple[
 
 
 def _fmt(x: float | None) -> str:
+    """Return a number written the Vietnamese way with the decimals it has (the example of a fix)."""
     from kpi.formatting import format_number
 
     if x is None:
@@ -205,17 +229,40 @@ def _fmt(x: float | None) -> str:
     return format_number(x, decimals)
 
 
+def _year_value(value: object) -> object:
+    """Return a year as typed, a whole float as an int so that it shows as 1900, not 1.900."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _fmt_vi_example(x: float | None) -> str:
     return f"'{_fmt(x)}'"
 
 
-def _expected_number(col: Column) -> str:
-    return {
+_UNITS_EN = {
+    "người": "people",
+    "triệu đồng": "million VND",
+    "triệu đồng/người/năm": "million VND per person a year",
+}
+
+
+def _expected_number(col: Column) -> dict[str, str]:
+    """Return what a number cell of `col` should hold, in both languages."""
+    unit_en = _UNITS_EN.get(col.unit, col.unit)
+    vi = {
         Kind.COUNT: f"một số nguyên ≥ 0 ({col.unit})" if col.unit else "một số nguyên ≥ 0",
         Kind.MONEY: f"một số ({col.unit})",
         Kind.MONEY_NONNEG: f"một số ≥ 0 ({col.unit})",
         Kind.YEAR: "một năm, ví dụ 2024",
     }[col.kind]
+    en = {
+        Kind.COUNT: f"a whole number ≥ 0 ({unit_en})" if unit_en else "a whole number ≥ 0",
+        Kind.MONEY: f"a number ({unit_en})",
+        Kind.MONEY_NONNEG: f"a number ≥ 0 ({unit_en})",
+        Kind.YEAR: "a year, e.g. 2024",
+    }[col.kind]
+    return {"vi": vi, "en": en}
 
 
 # --- parsing a table sheet ----------------------------------------------------------------------------------
@@ -228,30 +275,79 @@ def parse_table(
 
     Problems of parsing are appended to `problems`.
     """
-    typed = pd.DataFrame(index=raw.index)
     unreadable: set[tuple[int, str]] = set()
-    rows = raw[ROW]
+    rows = [int(r) for r in raw[ROW]]
+    found = _Found(sheet_name, rows, problems, unreadable)
+    typed: dict[str, pd.Series] = {}
     for col in sheet.columns:
-        series = raw[col.id]
+        cells = list(raw[col.id])
         if col.kind in NUMERIC_KINDS:
-            typed[col.id] = _parse_numbers(series, col, sheet_name, rows, problems, unreadable)
+            values = _parse_numbers(cells, col, found)
         elif col.kind == Kind.CHOICE:
-            typed[col.id] = _parse_choice(series, col, sheet_name, rows, problems, unreadable)
+            lookup = _choice_lookup(col)
+            values = found.resolve(
+                cells,
+                col,
+                lambda v, lookup=lookup: lookup.get(fold(v)),
+                "not_in_list",
+                expected="; ".join(col.choices),
+            )
         elif col.kind == Kind.YES_NO:
-            typed[col.id] = _parse_yes_no(series, col, sheet_name, rows, problems, unreadable)
+            values = found.resolve(cells, col, _yes_no, "not_in_list", expected=f"{YES}; {NO}")
         elif col.kind == Kind.DISTRICT:
-            typed[col.id] = _parse_district(series, col, sheet_name, rows, reference, problems, unreadable)
+            values = found.resolve(
+                cells,
+                col,
+                lambda v: _district_name(reference, v),
+                "unknown_district",
+                expected=", ".join(reference.district_names()),
+            )
         elif col.kind == Kind.CODE:
-            typed[col.id] = series.map(_code_text, na_action="ignore").astype("str")
+            values = [None if v is None else _code_text(v) for v in cells]
         else:
-            typed[col.id] = series.map(lambda v: str(v).strip(), na_action="ignore").astype("str")
-    if Kind.COMMUNE in {c.kind for c in sheet.columns}:
-        col = next(c for c in sheet.columns if c.kind == Kind.COMMUNE)
-        typed[col.id] = _parse_commune(
-            raw[col.id], typed["district"], col, sheet_name, rows, reference, problems
+            values = [None if v is None else str(v).strip() for v in cells]
+        typed[col.id] = values
+    for col in sheet.columns:
+        if col.kind == Kind.COMMUNE:
+            typed[col.id] = _parse_commune(list(raw[col.id]), typed["district"], col, reference, found)
+    frame = pd.DataFrame(
+        {
+            **{c.id: pd.Series(typed[c.id], index=raw.index, dtype=_dtype(c)) for c in sheet.columns},
+            ROW: pd.Series(rows, index=raw.index, dtype="int64"),
+        }
+    )
+    return frame, unreadable
+
+
+class _Found:
+    """Where parse problems of one sheet go: the problem list and the set of unreadable cells."""
+
+    def __init__(self, sheet_name: str, rows: list[int], problems: list[pb.Problem], unreadable: set):
+        self.sheet_name, self.rows, self.problems, self.unreadable = sheet_name, rows, problems, unreadable
+
+    def report(self, i: int, col: Column, code: str, value: object, params: dict) -> None:
+        """Record the cell of position `i` as unreadable, with its problem."""
+        row = self.rows[i]
+        self.unreadable.add((row, col.id))
+        self.problems.append(
+            pb.error(code, sheet=self.sheet_name, row=row, column=col.header, value=value, **params)
         )
-    typed[ROW] = rows.astype("int64")
-    return typed, unreadable
+
+    def resolve(self, cells: list[object], col: Column, resolve, code: str, **params: object) -> list[object]:
+        """Return each cell resolved (once per distinct value); cells that resolve to None are reported."""
+        cache: dict[tuple[type, object], object] = {}
+        out: list[object] = []
+        for i, value in enumerate(cells):
+            if value is None:
+                out.append(None)
+                continue
+            key = (type(value), value)
+            if key not in cache:
+                cache[key] = resolve(value)
+            if cache[key] is None:
+                self.report(i, col, code, value, params)
+            out.append(cache[key])
+        return out
 
 
 def _code_text(v: object) -> str:
@@ -260,26 +356,20 @@ def _code_text(v: object) -> str:
     return str(v).strip()
 
 
-def _parse_numbers(series, col, sheet_name, rows, problems, unreadable) -> pd.Series:
-    is_text = series.map(lambda v: isinstance(v, str | bool))
-    out = pd.to_numeric(series.where(~is_text, None), errors="coerce").astype("float64")
-    for idx in series.index[is_text]:
-        value = series.at[idx]
+def _parse_numbers(cells: list[object], col: Column, found: _Found) -> list[float]:
+    out = [np.nan] * len(cells)
+    for i, value in enumerate(cells):
+        if value is None:
+            continue
+        if _plain_number(value):  # the common case: a number cell
+            out[i] = float(value)
+            continue
+        # Anything else (text, True/False, a date or a time) goes through the text reading, which reports it.
         number, problem = _parse_cell_number(value, col)
         if problem:
-            unreadable.add((int(rows.at[idx]), col.id))
-            problems.append(
-                pb.error(
-                    problem[0],
-                    sheet=sheet_name,
-                    row=int(rows.at[idx]),
-                    column=col.header,
-                    value=value,
-                    **problem[1],
-                )
-            )
-        else:
-            out.at[idx] = np.nan if number is None else number
+            found.report(i, col, problem[0], value, problem[1])
+        elif number is not None:
+            out[i] = number
     return out
 
 
@@ -289,95 +379,49 @@ def _choice_lookup(col: Column) -> dict[str, str]:
     return lookup
 
 
-def _map_unique(series: pd.Series, resolve) -> pd.Series:
-    uniques = series.dropna().unique()
-    mapping = {u: resolve(u) for u in uniques}
-    return series.map(mapping, na_action="ignore")
+def _yes_no(v: object) -> bool | None:
+    if isinstance(v, bool):
+        return v
+    key = fold(v if not isinstance(v, float) or not v.is_integer() else int(v))
+    return True if key in _YES_KEYS else False if key in _NO_KEYS else None
 
 
-def _report_unmatched(series, mapped, col, sheet_name, rows, problems, unreadable, code, **params) -> None:
-    bad = series.notna() & mapped.isna()
-    for idx in series.index[bad]:
-        unreadable.add((int(rows.at[idx]), col.id))
-        problems.append(
-            pb.error(
-                code,
-                sheet=sheet_name,
-                row=int(rows.at[idx]),
-                column=col.header,
-                value=series.at[idx],
-                **params,
-            )
-        )
+def _district_name(reference: Reference, v: object) -> str | None:
+    d = reference.match_district(str(v))
+    return d.name if d else None
 
 
-def _parse_choice(series, col, sheet_name, rows, problems, unreadable) -> pd.Series:
-    lookup = _choice_lookup(col)
-    mapped = _map_unique(series, lambda v: lookup.get(fold(v)))
-    _report_unmatched(
-        series,
-        mapped,
-        col,
-        sheet_name,
-        rows,
-        problems,
-        unreadable,
-        "not_in_list",
-        expected="; ".join(col.choices),
-    )
-    return mapped.astype("str")
-
-
-def _parse_yes_no(series, col, sheet_name, rows, problems, unreadable) -> pd.Series:
-    def resolve(v: object) -> bool | None:
-        if isinstance(v, bool):
-            return v
-        key = fold(v if not isinstance(v, float) or not v.is_integer() else int(v))
-        return True if key in _YES_KEYS else False if key in _NO_KEYS else None
-
-    mapped = _map_unique(series, resolve)
-    _report_unmatched(
-        series, mapped, col, sheet_name, rows, problems, unreadable, "not_in_list", expected=f"{YES}; {NO}"
-    )
-    return mapped.astype("boolean")
-
-
-def _parse_district(series, col, sheet_name, rows, reference, problems, unreadable) -> pd.Series:
-    def resolve(v: object) -> str | None:
-        d = reference.match_district(str(v))
-        return d.name if d else None
-
-    mapped = _map_unique(series, resolve)
-    expected = ", ".join(reference.district_names())
-    _report_unmatched(
-        series, mapped, col, sheet_name, rows, problems, unreadable, "unknown_district", expected=expected
-    )
-    return mapped.astype("str")
-
-
-def _parse_commune(series, districts, col, sheet_name, rows, reference, problems) -> pd.Series:
-    pairs = pd.DataFrame({"d": districts, "c": series}).dropna()
-    resolved: dict[tuple[str, object], str | None] = {}
-    for d, c in pairs.drop_duplicates().itertuples(index=False):
-        match = reference.match_commune(d, str(c))
-        resolved[(d, c)] = match.name if match else None
-    out = series.map(lambda v: str(v).strip(), na_action="ignore")
-    for idx, (d, c) in pairs.iterrows():
-        name = resolved[(d, c)]
+def _parse_commune(
+    cells: list[object], districts: list[object], col: Column, reference: Reference, found: _Found
+) -> list[object]:
+    """Return the communes named as in the reference list; a commune unknown in its district is a warning."""
+    cache: dict[tuple[str, str], str | None] = {}
+    out: list[object] = []
+    for i, (value, district) in enumerate(zip(cells, districts, strict=True)):
+        if value is None:
+            out.append(None)
+            continue
+        text = str(value).strip()
+        if district is None:  # no district, or one already reported as unknown: nothing to match against
+            out.append(text)
+            continue
+        if (district, text) not in cache:
+            match = reference.match_commune(district, text)
+            cache[(district, text)] = match.name if match else None
+        name = cache[(district, text)]
         if name is None:
-            problems.append(
+            found.problems.append(
                 pb.warning(
                     "unknown_commune",
-                    sheet=sheet_name,
-                    row=int(rows.at[idx]),
+                    sheet=found.sheet_name,
+                    row=found.rows[i],
                     column=col.header,
-                    value=c,
-                    district=d,
+                    value=value,
+                    district=district,
                 )
             )
-        else:
-            out.at[idx] = name
-    return out.astype("str")
+        out.append(text if name is None else name)
+    return out
 
 
 # --- the declared schema of each sheet ----------------------------------------------------------------------
@@ -484,7 +528,9 @@ def _from_failures(fc: pd.DataFrame, typed, sheet, sheet_name, unreadable) -> li
             problems.append(pb.error("not_whole", value=value, expected=_expected_number(col), **where))
         elif check == "bad_year":
             problems.append(
-                pb.error("bad_year", value=value, low=EARLIEST_YEAR, high=date.today().year, **where)
+                pb.error(
+                    "bad_year", value=_year_value(value), low=EARLIEST_YEAR, high=date.today().year, **where
+                )
             )
         elif check == "managers_split":
             v, h = typed.at[index, "managers_vocational"], typed.at[index, "managers_higher"]
@@ -493,9 +539,9 @@ def _from_failures(fc: pd.DataFrame, typed, sheet, sheet_name, unreadable) -> li
                 pb.error(
                     "managers_split",
                     value=typed.at[index, "managers"],
-                    vocational=_fmt(v),
-                    higher=_fmt(h),
-                    total=_fmt(v + h),
+                    vocational=float(v),
+                    higher=float(h),
+                    total=float(v) + float(h),
                     **where,
                 )
             )
@@ -504,7 +550,7 @@ def _from_failures(fc: pd.DataFrame, typed, sheet, sheet_name, unreadable) -> li
                 pb.error(
                     "certified_above_groups",
                     value=typed.at[index, "groups"],
-                    certified=_fmt(typed.at[index, "certified"]),
+                    certified=float(typed.at[index, "certified"]),
                     **where,
                 )
             )

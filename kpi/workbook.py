@@ -170,36 +170,47 @@ def read_table(cells: pd.DataFrame, sheet: Sheet, sheet_name: str) -> tuple[pd.D
         if col.required and col.id not in seen:
             problems.append(pb.error("missing_column", sheet=sheet_name, row=header_row, column=col.header))
 
-    body = cells.iloc[header_pos + 1 :]
-    raw = pd.DataFrame(index=body.index)
-    for col in sheet.columns:
-        raw[col.id] = body.iloc[:, seen[col.id][0]] if col.id in seen else None
-    raw[ROW] = body.index + 1
-    raw = raw.astype({c: object for c in sheet.ids})
-    raw = raw.where(raw.notna(), None)
-    for c in sheet.ids:  # cells holding only spaces count as blank
-        raw[c] = raw[c].map(lambda v: None if isinstance(v, str) and not v.strip() else v)
-    raw = raw.loc[raw[sheet.ids].notna().any(axis=1).astype(bool)]
-    raw, skipped = _drop_total_rows(raw, sheet)
+    # One pass over the rows in plain Python: for the small and medium sheets users send this is several
+    # times faster than column-wise pandas operations, and it keeps every cell exactly as found.
+    positions = [seen[c.id][0] if c.id in seen else None for c in sheet.columns]
+    total_check = _total_row_check(sheet)
+    records: list[list[object]] = []
+    skipped: list[tuple[int, str]] = []
+    for offset, line in enumerate(cells.iloc[header_pos + 1 :].to_numpy(dtype=object)):
+        values = [None if p is None or _blank(line[p]) else line[p] for p in positions]
+        if all(v is None for v in values):
+            continue
+        row_number = header_row + 1 + offset
+        label = total_check(values)
+        if label is not None:
+            skipped.append((row_number, label))
+            continue
+        records.append([*values, row_number])
+    raw = pd.DataFrame(records, columns=[*sheet.ids, ROW], dtype=object)
+    raw[ROW] = raw[ROW].astype("int64")
     problems.extend(pb.warning("total_row_skipped", sheet=sheet_name, row=r, value=v) for r, v in skipped)
     if raw.empty and not any(p.severity == pb.Severity.ERROR for p in problems):
         make = pb.error if sheet.required else pb.warning
         problems.append(make("no_rows", sheet=sheet_name, row=header_row + 1))
-    return raw.reset_index(drop=True), problems
+    return raw, problems
 
 
-def _drop_total_rows(raw: pd.DataFrame, sheet: Sheet) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
+def _total_row_check(sheet: Sheet):
+    """Return a function of a row's values giving its label when it is a total row, else None."""
     # Report forms often end with a "Tổng cộng" row: it has a label in a text column and no identifier.
-    key_col = next((c for c in sheet.columns if c.unique), sheet.columns[0])
-    text_cols = [c.id for c in sheet.columns if c.kind.value in ("text", "code", "district")]
-    labels = (
-        raw[text_cols].bfill(axis=1).iloc[:, 0] if text_cols else pd.Series(index=raw.index, dtype=object)
-    )
-    is_total = labels.map(_is_total_label).astype(bool)
-    if key_col.kind.value != "district":
-        is_total &= (raw[key_col.id].isna() | raw[key_col.id].map(_is_total_label)).astype(bool)
-    skipped = [(int(r), str(v)) for r, v in zip(raw.loc[is_total, ROW], labels[is_total], strict=True)]
-    return raw.loc[~is_total], skipped
+    key = next((i for i, c in enumerate(sheet.columns) if c.unique), 0)
+    key_is_label = sheet.columns[key].kind.value == "district"
+    text = [i for i, c in enumerate(sheet.columns) if c.kind.value in ("text", "code", "district")]
+
+    def check(values: list[object]) -> str | None:
+        label = next((values[i] for i in text if values[i] is not None), None)
+        if not _is_total_label(label):
+            return None
+        if not key_is_label and values[key] is not None and not _is_total_label(values[key]):
+            return None
+        return str(label)
+
+    return check
 
 
 def _is_total_label(value: object) -> bool:
@@ -231,7 +242,13 @@ def read_info(
 
 
 def _blank(v: object) -> bool:
-    return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
+    """Return True for an empty cell: nothing, NaN/NaT, or only spaces."""
+    return (
+        v is None
+        or v is pd.NaT
+        or (isinstance(v, float) and v != v)
+        or (isinstance(v, str) and not v.strip())
+    )
 
 
 __all__ = [

@@ -15,11 +15,13 @@ Each helper:
 - `grid_bytes({sheet name: grid})`: any sheets of cells to .xlsx bytes (first sheet first).
 - `workbook(...)`: a whole workbook's bytes from rows: `None` for a sheet leaves it out.
 - `xls_bytes({sheet name: grid})`: the same grid as a legacy .xls file (xlwt).
+- `xlsm_bytes(xlsx)`: an .xlsx turned into a macro-enabled .xlsm (its main part declared as such).
 """
 
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
@@ -165,3 +167,20 @@ def xls_bytes(sheets: Mapping[str, Grid]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+_XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+_XLSM_MAIN = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+
+
+def xlsm_bytes(xlsx: bytes) -> bytes:
+    """Return `xlsx` as a macro-enabled workbook: the same parts, the workbook part typed as .xlsm."""
+    source, out = zipfile.ZipFile(io.BytesIO(xlsx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                assert _XLSX_MAIN in content
+                content = content.replace(_XLSX_MAIN, _XLSM_MAIN)
+            target.writestr(item, content)
+    return out.getvalue()

@@ -1,0 +1,399 @@
+"""Checking workbooks: one corpus file per kind of fault, each problem at its exact (sheet, Excel row, column).
+
+The corpus is built by tests/corpus/make_corpus.py into a temporary folder once per test session. The base
+workbook has sheet HTX's header on Excel row 3 (two title rows above) and its cooperatives on rows 4, 5, 6;
+sheet THT's districts on rows 2 and 3; "Năm báo cáo" on row 2 of sheet Thông tin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kpi import cli
+from kpi import problems as pb
+from kpi.schema import COOP, GROUP
+from kpi.validate import check_bytes
+from tests.builders import coop, grid_bytes, group, info_rows, table_rows, workbook
+from tests.corpus.make_corpus import FILES, many_bad_rows, write_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+E, W = "error", "warning"
+HTX, THT, INFO = "HTX", "THT", "Thông tin"
+MEMBERS = "Số thành viên"
+
+# File name -> (exit code of `check`, every problem as (severity, code, sheet, Excel row, column header)).
+EXPECTED: dict[str, tuple[int, list[tuple[str, str, str | None, int | None, str | None]]]] = {
+    "valid": (0, []),
+    "valid_xlsm": (0, []),
+    "valid_xls": (0, []),
+    "missing_sheet": (1, [(E, "missing_sheet", HTX, None, None)]),
+    "missing_required_column": (1, [(E, "missing_column", HTX, 3, "Tình trạng")]),
+    "duplicate_column": (1, [(E, "duplicate_column", HTX, 3, MEMBERS)]),
+    "no_header": (1, [(E, "no_header", HTX, None, None)]),
+    "blank_required_cell": (1, [(E, "required", HTX, 5, "Tên HTX")]),
+    "text_in_number_column": (1, [(E, "not_a_number", HTX, 6, MEMBERS)]),
+    "ambiguous_text_number": (1, [(E, "ambiguous_number", HTX, 4, "Doanh thu (triệu đồng)")]),
+    "foreign_text_number": (
+        1,
+        [(E, "foreign_number", HTX, 4, "Thu nhập bình quân (triệu đồng/người/năm)")],
+    ),
+    "negative_count": (1, [(E, "negative", HTX, 5, "Số lao động thường xuyên")]),
+    "non_whole_count": (1, [(E, "not_whole", HTX, 6, MEMBERS)]),
+    "negative_revenue": (1, [(E, "negative", HTX, 4, "Doanh thu (triệu đồng)")]),
+    "unknown_district": (1, [(E, "unknown_district", HTX, 5, "Huyện/Thành phố")]),
+    "unknown_commune": (0, [(W, "unknown_commune", HTX, 6, "Xã/Phường/Thị trấn")]),
+    "bad_choice": (1, [(E, "not_in_list", HTX, 4, "Xếp loại")]),
+    "bad_yes_no": (1, [(E, "not_in_list", HTX, 5, "Tham gia chuỗi giá trị")]),
+    "duplicate_code": (
+        1,
+        [(E, "duplicate_code", HTX, 4, "Mã HTX"), (E, "duplicate_code", HTX, 6, "Mã HTX")],
+    ),
+    "managers_above_split": (1, [(E, "managers_split", HTX, 5, "Số cán bộ quản lý")]),
+    "certified_above_groups": (1, [(E, "certified_above_groups", THT, 3, "Số tổ hợp tác")]),
+    "duplicate_district": (
+        1,
+        [
+            (E, "duplicate_district", THT, 2, "Huyện/Thành phố"),
+            (E, "duplicate_district", THT, 3, "Huyện/Thành phố"),
+        ],
+    ),
+    "founded_after_report": (1, [(E, "founded_after_report", HTX, 4, "Năm thành lập")]),
+    "missing_year": (1, [(E, "missing_info", INFO, None, "Năm báo cáo")]),
+    "blank_year": (1, [(E, "required", INFO, 2, "Năm báo cáo")]),
+    "invalid_year": (1, [(E, "not_a_number", INFO, 2, "Năm báo cáo")]),
+    "year_out_of_range": (1, [(E, "bad_year", INFO, 2, "Năm báo cáo")]),
+    "many_faults": (
+        1,
+        [
+            (E, "foreign_number", INFO, 3, "Nguồn vốn cho vay của Quỹ hỗ trợ phát triển HTX (triệu đồng)"),
+            (E, "not_a_number", HTX, 4, MEMBERS),
+            (E, "not_in_list", HTX, 4, "Xếp loại"),
+            (E, "duplicate_code", HTX, 4, "Mã HTX"),
+            (E, "negative", HTX, 5, "Doanh thu (triệu đồng)"),
+            (E, "duplicate_code", HTX, 5, "Mã HTX"),
+            (E, "unknown_district", HTX, 6, "Huyện/Thành phố"),
+            (E, "required", HTX, 6, "Tên HTX"),
+            (E, "founded_after_report", HTX, 6, "Năm thành lập"),
+            (E, "certified_above_groups", THT, 2, "Số tổ hợp tác"),
+            (E, "ambiguous_number", THT, 3, "Số tổ hợp tác"),
+        ],
+    ),
+    # Files that cannot be read at all: exit 2 and one line, no location.
+    "not_excel": (2, [(E, "not_excel", None, None, None)]),
+    "corrupt_zip": (2, [(E, "not_excel", None, None, None)]),
+    "empty_file": (2, [(E, "empty_file", None, None, None)]),
+    "password_protected": (2, [(E, "encrypted", None, None, None)]),
+}
+UNREADABLE = {name for name, (code, _) in EXPECTED.items() if code == 2}
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The corpus files written once per session: name -> path."""
+    pytest.importorskip("msoffcrypto", reason="msoffcrypto-tool (requirements-dev.txt) encrypts the workbook")
+    return write_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+def located(problems: list[pb.Problem]) -> list[tuple[str, str, str | None, int | None, str | None]]:
+    """Return (severity, code, sheet, row, column) of each problem, in the order given."""
+    return [(p.severity.value, p.code, p.sheet, p.row, p.column) for p in problems]
+
+
+def location_prefix(severity: str, sheet: str | None, row: int | None, column: str | None) -> str:
+    """Return the start of the printed line: "Lỗi: Sheet 'HTX', dòng 5, cột 'Tên HTX': "."""
+    parts = [f"Sheet '{sheet}'"] if sheet else []
+    parts += [f"dòng {row}"] if row is not None else []
+    parts += [f"cột '{column}'"] if column else []
+    head = "Lỗi" if severity == E else "Cảnh báo"
+    return f"{head}: {', '.join(parts)}: " if parts else f"{head}: "
+
+
+def test_every_corpus_file_has_its_expectation() -> None:
+    assert set(FILES) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", [n for n in EXPECTED if n not in UNREADABLE])
+def test_check_reports_each_fault_at_its_sheet_row_and_column(
+    name: str, corpus: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    exit_code, expected = EXPECTED[name]
+    assert located(check_bytes(corpus[name].read_bytes()).problems) == expected
+
+    assert cli.main(["check", str(corpus[name])]) == exit_code
+    out = capsys.readouterr().out.splitlines()
+    # one line per problem, in order, each starting with its location; then the closing line
+    assert len(out) == len(expected) + 1
+    for line, (severity, _, sheet, row, column) in zip(out, expected, strict=False):
+        assert line.startswith(location_prefix(severity, sheet, row, column)), line
+    closing = (
+        "Tệp dùng được: 3 HTX, năm 2022." if exit_code == 0 else f"Tệp có {len(expected)} lỗi và 0 cảnh báo"
+    )
+    assert out[-1].startswith(closing)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "not_excel",
+            "Lỗi: Tệp không phải là bảng tính Excel đọc được (.xlsx, .xlsm, .xls): không nhận ra định dạng tệp",
+        ),
+        (
+            "corrupt_zip",
+            "Lỗi: Tệp không phải là bảng tính Excel đọc được (.xlsx, .xlsm, .xls): tệp zip bị hỏng",
+        ),
+        ("empty_file", "Lỗi: Tệp rỗng (0 byte)."),
+        ("password_protected", "Lỗi: Tệp được đặt mật khẩu; hãy gỡ mật khẩu trong Excel rồi tải lại."),
+    ],
+)
+def test_a_file_that_is_no_readable_workbook_exits_2_with_one_line(
+    name: str, message: str, corpus: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["check", str(corpus[name])]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [message]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("blank_required_cell", "Error: Sheet 'HTX', row 5, column 'Tên HTX': A required cell is blank."),
+        (
+            "text_in_number_column",
+            "Error: Sheet 'HTX', row 6, column 'Số thành viên': Value 'hai mươi' is not a number; "
+            "expected a whole number ≥ 0 (people).",
+        ),
+        (
+            "ambiguous_text_number",
+            "Error: Sheet 'HTX', row 4, column 'Doanh thu (triệu đồng)': Value '1,234' reads 1.234 the Vietnamese "
+            "way but 1,234 the English way; type a numeric cell or write it unambiguously (dot for thousands, "
+            "comma for decimals).",
+        ),
+        (
+            "non_whole_count",
+            "Error: Sheet 'HTX', row 6, column 'Số thành viên': Value 12.5 is not a whole number; "
+            "expected a whole number ≥ 0 (people).",
+        ),
+        (
+            "managers_above_split",
+            "Error: Sheet 'HTX', row 5, column 'Số cán bộ quản lý': Elementary/intermediate (2) + "
+            "college/university (2) = 4, above the managers (3).",
+        ),
+        (
+            "missing_sheet",
+            "Error: Sheet 'HTX': Sheet 'HTX' is missing. Sheets in the file: 'Thông tin', 'THT'.",
+        ),
+        (
+            "corrupt_zip",
+            "Error: The file is not a readable Excel workbook (.xlsx, .xlsm, .xls): the zip container is corrupt",
+        ),
+    ],
+)
+def test_lang_en_gives_the_messages_in_english(
+    name: str, message: str, corpus: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli.main(["check", str(corpus[name]), "--lang", "en"])
+    captured = capsys.readouterr()
+    assert (captured.out + captured.err).splitlines()[0] == message
+
+
+def test_lang_en_before_the_command_works_too(
+    corpus: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["--lang", "en", "check", str(corpus["unknown_commune"])]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(
+        "Warning: Sheet 'HTX', row 6, column 'Xã/Phường/Thị trấn': Commune 'Xã Không Có'"
+    )
+    assert out[1] == "The workbook can be used: 3 cooperatives, year 2022."
+
+
+def test_the_vietnamese_messages_name_value_found_and_value_expected(corpus: dict[str, Path]) -> None:
+    problems = {
+        n: check_bytes(corpus[n].read_bytes()).problems[0]
+        for n in ("ambiguous_text_number", "duplicate_code")
+    }
+    assert problems["ambiguous_text_number"].message() == (
+        "Giá trị '1,234' đọc theo kiểu Việt Nam là 1,234 nhưng theo kiểu Anh là 1.234; hãy nhập ô dạng số hoặc "
+        "ghi rõ (dấu chấm ngăn nghìn, dấu phẩy thập phân)."
+    )
+    assert problems["duplicate_code"].message() == "Mã HTX '6400000001' trùng với dòng 6."
+
+
+def test_250_bad_rows_print_200_lines_and_one_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "many.xlsx"
+    path.write_bytes(many_bad_rows(250))
+    assert cli.main(["check", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 200 + 1 + 1  # 200 problems, the count of the rest, the closing line
+    assert out[0].startswith("Lỗi: Sheet 'HTX', dòng 2, cột 'Số thành viên': Giá trị 'không rõ'")
+    assert out[199].startswith("Lỗi: Sheet 'HTX', dòng 201, cột 'Số thành viên':")
+    assert out[200] == "… và 50 vấn đề khác (chỉ hiện 200 vấn đề đầu tiên)."
+    assert out[201] == "Tệp có 250 lỗi và 0 cảnh báo; hãy sửa rồi kiểm tra lại."
+
+
+def test_a_missing_required_column_is_reported_once_not_on_every_row() -> None:
+    rows = [coop(f"A{i}") for i in range(5)]
+    data = workbook(coops=rows, columns=[c for c in COOP.ids if c != "district"], groups=[group()])
+    problems = located(check_bytes(data).problems)
+    # the communes cannot be checked without a district either: nothing else is reported
+    assert problems == [(E, "missing_column", HTX, 1, "Huyện/Thành phố")]
+
+
+@pytest.mark.parametrize(
+    ("cells", "column"),
+    [
+        ({"members": dt.datetime(2022, 3, 1)}, MEMBERS),  # a date where a count belongs
+        ({"revenue": True}, "Doanh thu (triệu đồng)"),  # TRUE typed into a money column
+        ({"profit": dt.time(8, 30)}, "Lợi nhuận (triệu đồng)"),
+    ],
+)
+def test_a_date_or_boolean_in_a_number_column_is_reported_not_read_as_blank(cells: dict, column: str) -> None:
+    data = workbook(coops=[coop("A1", **cells)], groups=[group()])
+    assert located(check_bytes(data).problems) == [(E, "not_a_number", HTX, 2, column)]
+
+
+@pytest.mark.parametrize(
+    ("cells", "clean"),
+    [
+        ({"rating": "tot"}, {"rating": "Tốt"}),
+        ({"rating": "TRUNG BINH"}, {"rating": "Trung bình"}),
+        ({"rating": "chưa xếp loại"}, {"rating": "Chưa xếp loại"}),
+        ({"status": "dang hoat dong"}, {"status": "Đang hoạt động"}),
+        ({"status": "Tạm ngừng"}, {"status": "Tạm ngừng hoạt động"}),
+        ({"status": "đã giải thể"}, {"status": "Giải thể"}),
+        ({"sector": "thuong mai dich vu"}, {"sector": "Thương mại - Dịch vụ"}),
+        ({"value_chain": "co", "model": "KHÔNG"}, {"value_chain": True, "model": False}),
+        ({"value_chain": "x", "model": 0}, {"value_chain": True, "model": False}),
+        (
+            {"district": "huyện cư jút", "commune": "TT. Ea Tling"},
+            {"district": "Cư Jút", "commune": "Ea T'ling"},
+        ),
+        ({"district": "Dak Rlap", "commune": "Kien Duc"}, {"district": "Đắk R'lấp", "commune": "Kiến Đức"}),
+        (
+            {"members": "1.234", "revenue": "12.079,5", "profit": "-3"},
+            {"members": 1234, "revenue": 12079.5, "profit": -3},
+        ),
+    ],
+)
+def test_spelling_variants_and_text_numbers_are_accepted_and_normalised(cells: dict, clean: dict) -> None:
+    result = check_bytes(workbook(coops=[coop("A1", **cells)], groups=[group()]))
+    assert result.problems == []
+    row = result.clean.coops.iloc[0]
+    assert {k: row[k] for k in clean} == clean
+
+
+def test_a_code_typed_as_a_number_keeps_no_decimal_part() -> None:
+    result = check_bytes(workbook(coops=[{**coop(), "code": 6400000001.0}], groups=[group()]))
+    assert result.clean.coops.loc[0, "code"] == "6400000001"
+
+
+def test_a_workbook_written_by_the_builders_gives_typed_clean_frames() -> None:
+    result = check_bytes(workbook(year="2.023", fund="15.000", coops=[coop("A1")], groups=[group()]))
+    assert result.ok
+    assert result.clean.year == 2023
+    assert result.clean.info["fund_capital"] == 15000
+    assert list(result.clean.coops["_row"]) == [2]
+    assert result.clean.groups.loc[0, "certified"] == 5
+
+
+GARBAGE = [
+    None,
+    "",
+    "   ",
+    "=1/0",
+    "#DIV/0!",
+    True,
+    0,
+    -1e300,
+    1e308,
+    dt.datetime(1900, 1, 1),
+    dt.date(2999, 12, 31),
+    dt.time(23, 59),
+    "x" * 5000,
+    "\u202eabc",
+    "Tổng cộng",
+    "1,234",
+    "−0",
+]
+
+
+@pytest.mark.parametrize("value", GARBAGE, ids=range(len(GARBAGE)))
+def test_any_value_in_every_cell_gives_problems_never_an_exception(value: object) -> None:
+    row = dict.fromkeys(COOP.ids, value)
+    data = grid_bytes(
+        {
+            "Thông tin": info_rows(value),
+            "HTX": table_rows([coop("A1"), row, row]),
+            "THT": table_rows([group(value, value, value)], GROUP),
+        }
+    )
+    result = check_bytes(data)
+    for problem in result.problems:
+        assert problem.line("vi") and problem.line("en")
+
+
+def test_the_command_line_never_prints_a_traceback_on_an_unexpected_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken_reader(data: bytes) -> None:
+        raise ValueError("a reader bug")
+
+    monkeypatch.setattr("kpi.workbook.open_sheets", broken_reader)
+    path = tmp_path / "báo cáo.xlsx"
+    path.write_bytes(workbook())
+    assert cli.main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        f"Tệp {path}: lỗi không mong đợi (ValueError); hãy gửi tệp này cho bộ phận kỹ thuật."
+    ]
+    assert cli.main(["check", str(path), "--lang", "en"]) == 2
+    assert "unexpected error (ValueError)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["check", "no-such-file.xlsx"], "Không tìm thấy tệp: no-such-file.xlsx"),
+        (["check", "."], "Không đọc được tệp .: Is a directory."),
+    ],
+)
+def test_a_missing_file_or_a_folder_exits_2_with_one_line(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(argv) == 2
+    assert capsys.readouterr().err.splitlines() == [message]
+
+
+def test_check_in_a_real_process_exits_with_the_documented_codes(corpus: dict[str, Path]) -> None:
+    def run(name: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "kpi", "check", str(corpus[name])],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    ok, bad, unreadable = run("unknown_commune"), run("blank_required_cell"), run("corrupt_zip")
+    assert (ok.returncode, bad.returncode, unreadable.returncode) == (0, 1, 2)
+    assert bad.stdout.splitlines()[0] == "Lỗi: Sheet 'HTX', dòng 5, cột 'Tên HTX': Ô bắt buộc đang để trống."
+    assert "Traceback" not in ok.stderr + bad.stderr + unreadable.stderr
+
+
+def test_check_writes_nothing(
+    corpus: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    before = {p: p.stat().st_mtime_ns for p in corpus.values()}
+    cli.main(["check", str(corpus["valid"])])
+    assert list(tmp_path.iterdir()) == []
+    assert {p: p.stat().st_mtime_ns for p in corpus.values()} == before
