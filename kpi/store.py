@@ -521,6 +521,14 @@ class Store:
 
     # --- importing ------------------------------------------------------------------------------------------
 
+    def size_problem(self, size: int) -> pb.Problem | None:
+        """Return the `too_large` error when a file of `size` bytes is above the limit, else None."""
+        size_mb = size / _MB
+        if size_mb <= self.max_file_mb:
+            return None
+        shown = round(size_mb, 1) if size_mb >= 0.1 else size_mb  # numbers are shown in the language asked
+        return pb.error("too_large", size=shown, limit=float(self.max_file_mb))
+
     def import_workbook(
         self,
         data: bytes | BinaryIO,
@@ -547,11 +555,9 @@ class Store:
         note = (note or "").strip() or None
         if not by:
             return ImportOutcome(Status.REJECTED, year=year, problems=[pb.error("importer_required")])
-        size_mb = len(data) / _MB
-        if size_mb > self.max_file_mb:
-            size = round(size_mb, 1) if size_mb >= 0.1 else size_mb  # numbers are shown in the language asked
-            problem = pb.error("too_large", size=size, limit=float(self.max_file_mb))
-            return ImportOutcome(Status.REJECTED, year=year, problems=[problem])
+        too_large = self.size_problem(len(data))
+        if too_large is not None:
+            return ImportOutcome(Status.REJECTED, year=year, problems=[too_large])
 
         raw = read_workbook(data)
         too_many = [

@@ -711,7 +711,7 @@ def test_thirty_thousand_cooperatives_are_written_quickly(store: Store) -> None:
     rows = [(f"C{i:06d}", f"HTX {i}", *BASE_COOPS[0][2:]) for i in range(n)]
     frame = coops_frame(rows).assign(_row=range(2, n + 2))
     frame["value_chain"] = frame["value_chain"].astype("boolean")
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time of this process: stable on a busy machine
     with store.write_transaction() as conn:
         store.write_version(
             conn,
@@ -725,6 +725,8 @@ def test_thirty_thousand_cooperatives_are_written_quickly(store: Store) -> None:
             is_sample=False,
             row_counts={"coops": n},
         )
-    elapsed = time.perf_counter() - started
-    assert elapsed < 3.0  # reading such a workbook takes several seconds; storing must be well under that
+    elapsed = time.process_time() - started
+    assert (
+        elapsed < 2.0
+    )  # reading such a workbook takes seconds (bench/ compares); row-by-row ORM work would not fit
     assert len(store.load_version(2024).coops) == n
