@@ -1,0 +1,278 @@
+"""Page "Nhập dữ liệu" (AppTest): check report of a bad workbook, preview and import of a good one, the year
+guard, sample data removed by the first real import, rollback, and the overview showing the new year.
+
+Every test has its own throw-away SQLite store (env KPI_DATABASE_URL), filled by hand before the page runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.builders import coop, group, workbook
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = str(ROOT / "pages" / "6_Nhap_du_lieu.py")
+OVERVIEW = ROOT / "pages" / "1_Tong_quan.py"
+TIMEOUT = 120
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# In force for 2023: A1 and A2.
+YEAR_2023 = dict(year=2023, coops=[coop("A1", members=20), coop("A2", members=30)], groups=[group()])
+# A good 2024 workbook: A1 (25 members), A2 (30), B1 new (10).
+GOOD_2024 = dict(
+    year=2024,
+    coops=[coop("A1", members=25), coop("A2", members=30), coop("B1", name="HTX Mới", members=10)],
+    groups=[group()],
+)
+# A new 2023 workbook: A1 with 22 members, A2 gone, B2 new.
+NEW_2023 = dict(year=2023, coops=[coop("A1", members=22), coop("B2", name="HTX B2")], groups=[group()])
+
+
+@pytest.fixture
+def store_url(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    monkeypatch.setenv("KPI_DATABASE_URL", url)
+    return url
+
+
+def _fill(url: str, *workbooks: dict, sample: bool = False) -> None:
+    from kpi.store import open_store
+
+    with open_store(url) as store:
+        for kw in workbooks:
+            outcome = store.import_workbook(
+                workbook(**kw), f"{kw['year']}.xlsx", kw["year"], by="Kiểm thử", is_sample=sample
+            )
+            assert outcome.ok, outcome.message()
+
+
+def _store(url: str):
+    from kpi.store import open_store
+
+    return open_store(url)
+
+
+@pytest.fixture
+def app(store_url) -> AppTest:
+    """The page over a store holding 2023 as real data."""
+    _fill(store_url, YEAR_2023)
+    return AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+
+
+def _upload(at: AppTest, data: bytes, name: str = "so-lieu.xlsx") -> AppTest:
+    return at.file_uploader[0].upload(name, data, XLSX).run()
+
+
+def _confirm(at: AppTest, by: str = "Nguyễn Văn Lan", note: str = "") -> AppTest:
+    at.text_input(key="imports_by").input(by)
+    at.text_area(key="imports_note").input(note)
+    return at.button(key="FormSubmitter:imports_confirm-" + _confirm_label(at)).click().run()
+
+
+def _confirm_label(at: AppTest) -> str:
+    labels = [b.label for b in at.button if b.label.startswith("Nhập số liệu năm")]
+    assert labels, "no confirm button"
+    return labels[0]
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_the_page_offers_the_template_the_upload_and_the_history(app) -> None:
+    assert not app.exception
+    assert app.title[0].value == "Nhập dữ liệu"
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert labels == ["Tải mẫu Excel"]
+    assert len(app.file_uploader) == 1
+    # Data in force: 2023 version 1, real data; history: one import.
+    sources = app.dataframe[0].value
+    assert sources.iloc[0].tolist()[:3] == ["2023", 1, "số liệu thật"]
+    history = app.dataframe[1].value
+    assert history["Thao tác"].tolist() == ["Nhập tệp"]
+    assert history["Người thực hiện"].tolist() == ["Kiểm thử"]
+
+
+def test_a_bad_workbook_is_refused_with_its_located_problems(app, store_url) -> None:
+    bad = workbook(
+        year=2024,
+        coops=[coop("A1"), coop("A2", members="mười hai"), coop("A3", district="Hà Nội", rating="Xuất sắc")],
+        groups=[group()],
+    )
+    _upload(app, bad, "loi.xlsx")
+    assert not app.exception
+    assert "Tệp có **3** lỗi" in app.error[0].value
+    report = app.dataframe[0].value
+    errors = report[report["Mức độ"] == "Lỗi"]
+    located = set(zip(errors["Sheet"], errors["Dòng"], errors["Cột"], errors["Giá trị"], strict=True))
+    # Header on Excel row 1: A2 on row 3, A3 on row 4.
+    assert located == {
+        ("HTX", 3, "Số thành viên", "mười hai"),
+        ("HTX", 4, "Huyện/Thành phố", "Hà Nội"),
+        ("HTX", 4, "Xếp loại", "Xuất sắc"),
+    }
+    assert "không phải là số" in errors.loc[errors["Dòng"] == 3, "Nội dung"].item()
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert labels == ["Tải mẫu Excel", "Tải báo cáo (Excel)", "Tải báo cáo (CSV)"]
+    assert not [b for b in app.button if b.label.startswith("Nhập số liệu năm")]  # no confirmation offered
+    with _store(store_url) as store:
+        assert store.years() == [2023]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"Ma HTX;Ten HTX\nA1;HTX A\n", "Tệp không phải là bảng tính Excel đọc được"),
+        (b"", "Tệp rỗng (0 byte)."),
+    ],
+)
+def test_an_unreadable_file_gets_the_vietnamese_message_not_a_traceback(app, data, message) -> None:
+    _upload(app, data, "danh-sach.xlsx")  # a text file or an empty one under an Excel name
+    assert not app.exception
+    assert app.error[0].value.startswith(message)
+
+
+def test_a_good_workbook_is_previewed_then_imported_and_shown_everywhere(app, store_url) -> None:
+    _upload(app, workbook(**GOOD_2024), "so-lieu-2024.xlsx")
+    assert not app.exception
+    assert app.success[0].value == "Tệp dùng được: năm báo cáo **2024**, **3** HTX, **1** dòng THT."
+    assert app.number_input[0].label == "Năm của số liệu"
+    assert app.number_input[0].value == 2024
+    assert app.info[0].value.startswith("Năm 2024 chưa có số liệu")
+    assert _metrics(app) == {
+        "HTX thêm mới": "3",
+        "HTX không còn trong tệp": "0",
+        "HTX có số liệu thay đổi": "0",
+        "HTX không đổi": "0",
+    }
+    kpis = app.dataframe[-3].value.set_index("Chỉ tiêu")
+    # Members 2024 of cooperatives not dissolved: 25 + 30 + 10 = 65; nothing before.
+    assert kpis.loc["Số thành viên HTX", ["Trước khi nhập", "Sau khi nhập"]].tolist() == ["–", "65 người"]
+    assert kpis.loc["Số HTX", "Sau khi nhập"] == "3 HTX"
+
+    _confirm(app, by="", note="")
+    assert app.error[0].value.startswith("Hãy ghi tên người nhập")
+    with _store(store_url) as store:
+        assert store.years() == [2023]
+
+    _confirm(app, by="Nguyễn Văn Lan", note="Số liệu chính thức")
+    assert not app.exception
+    assert app.success[0].value == "Đã lưu số liệu năm 2024, phiên bản 1 (3 HTX, 1 dòng THT)."
+    with _store(store_url) as store:
+        assert store.current_versions() == {2023: 1, 2024: 1}
+        last = store.history().iloc[-1]
+        assert (last["by"], last["note"], last["file_name"]) == (
+            "Nguyễn Văn Lan",
+            "Số liệu chính thức",
+            "so-lieu-2024.xlsx",
+        )
+    # The uploader is emptied for the next file, and the history shows the import first.
+    assert app.file_uploader[0].value is None
+    history = app.dataframe[1].value
+    assert history["Năm"].tolist() == ["2024", "2023"]
+
+
+@pytest.mark.skipif(not OVERVIEW.exists(), reason="the overview page is not written yet")
+def test_after_the_import_the_overview_shows_the_new_year(app, store_url) -> None:
+    _upload(app, workbook(**GOOD_2024))
+    _confirm(app)
+    overview = AppTest.from_file(str(OVERVIEW), default_timeout=TIMEOUT).run()
+    assert not overview.exception
+    texts = " ".join(
+        str(e.value) for e in [*overview.markdown, *overview.caption, *overview.title, *overview.header]
+    )
+    texts += " ".join(str(getattr(e, "value", "")) for e in overview.get("html"))
+    assert "2024" in texts
+
+
+def test_a_year_other_than_the_workbooks_is_refused_with_the_stores_message(app, store_url) -> None:
+    _upload(app, workbook(**GOOD_2024))
+    app.number_input[0].set_value(2023).run()
+    assert "khác năm báo cáo trong tệp (2024)" in app.warning[0].value
+    _confirm(app)
+    assert app.error[0].value == ("Không nhập được: Tệp bị từ chối (1 lỗi); không có gì được lưu.")
+    (refused,) = [d.value for d in app.dataframe if "Nội dung" in d.value.columns]
+    assert refused.iloc[0][["Sheet", "Cột", "Nội dung"]].tolist() == [
+        "Thông tin",
+        "Năm báo cáo",
+        "Năm báo cáo trong tệp là 2024, khác với năm đã chọn 2023.",
+    ]
+    with _store(store_url) as store:
+        assert store.current_versions() == {2023: 1}
+
+
+def test_a_new_version_of_a_year_previews_added_removed_and_changed(app, store_url) -> None:
+    _upload(app, workbook(**NEW_2023))
+    assert app.info[0].value.startswith("Năm 2023 đang dùng phiên bản 1.")
+    assert _metrics(app) == {
+        "HTX thêm mới": "1",
+        "HTX không còn trong tệp": "1",
+        "HTX có số liệu thay đổi": "1",
+        "HTX không đổi": "0",
+    }
+    # The removed cooperative is listed open; the others in closed expanders.
+    tables = [d.value for d in app.dataframe]
+    removed = next(t for t in tables if "Mã HTX" in t.columns and t["Mã HTX"].tolist() == ["A2"])
+    assert removed["Tên HTX"].tolist() == ["HTX Nông nghiệp Mẫu"]
+    changed = next(t for t in tables if "Cột thay đổi" in t.columns)
+    assert changed.values.tolist() == [["A1", "HTX Nông nghiệp Mẫu", "Cư Jút", "Số thành viên"]]
+    kpis = next(t for t in tables if "Trước khi nhập" in t.columns).set_index("Chỉ tiêu")
+    assert kpis.loc["Số thành viên HTX", ["Trước khi nhập", "Sau khi nhập", "Thay đổi"]].tolist() == [
+        "50 người",
+        "42 người",
+        "−8",
+    ]
+    _confirm(app)
+    with _store(store_url) as store:
+        assert store.current_versions() == {2023: 2}
+
+
+def test_the_first_real_import_removes_the_sample_data_once_agreed(store_url) -> None:
+    _fill(store_url, YEAR_2023, sample=True)
+    app = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+    _upload(app, workbook(**GOOD_2024))
+    page_text = " ".join(m.value for m in app.markdown)
+    assert "Số liệu mẫu sẽ bị xoá" in page_text
+    assert "toàn bộ số liệu mẫu (1 phiên bản) sẽ được xoá" in page_text
+    _confirm(app)  # without ticking the box
+    assert app.error[0].value.startswith("Hãy đánh dấu đồng ý xoá số liệu mẫu")
+    with _store(store_url) as store:
+        assert store.has_sample()
+    app.checkbox(key="imports_sample_ok").check()
+    _confirm(app)
+    assert not app.exception
+    assert app.success[0].value == (
+        "Đã lưu số liệu năm 2024, phiên bản 1 (3 HTX, 1 dòng THT). Đã xoá số liệu mẫu (1 phiên bản)."
+    )
+    with _store(store_url) as store:
+        assert not store.has_sample()
+        assert store.current_versions() == {2024: 1}  # real data alone, never beside sample data
+
+
+def test_a_rollback_needs_a_name_and_a_confirmation(store_url) -> None:
+    _fill(store_url, YEAR_2023, NEW_2023)
+    app = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+    assert app.selectbox(key="imports_rb_version").options[0].startswith("Phiên bản 1 · ")
+    app.text_input(key="imports_rb_by").input("Trần Thị Hoa")
+    app.button(key="FormSubmitter:imports_rollback-Quay lại phiên bản đã chọn").click().run()
+    assert app.error[0].value == "Hãy đánh dấu ô xác nhận trước."
+    app.checkbox(key="imports_rb_ok").check()
+    app.button(key="FormSubmitter:imports_rollback-Quay lại phiên bản đã chọn").click().run()
+    assert app.success[0].value == "Năm 2023: phiên bản 1 là phiên bản đang dùng (trước đó: phiên bản 2)."
+    with _store(store_url) as store:
+        assert store.current_versions() == {2023: 1}
+    assert app.dataframe[1].value["Thao tác"].iloc[0] == "Quay lại (trước đó: phiên bản 2)"
+
+
+def test_the_sample_data_can_be_removed_on_its_own(store_url) -> None:
+    _fill(store_url, YEAR_2023, sample=True)
+    app = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+    app.text_input(key="imports_sd_by").input("Trần Thị Hoa")
+    app.checkbox(key="imports_sd_ok").check()
+    app.button(key="FormSubmitter:imports_sample-Xoá số liệu mẫu").click().run()
+    assert app.success[0].value == "Đã xoá số liệu mẫu (1 phiên bản)."
+    with _store(store_url) as store:
+        assert not store.has_sample() and store.years() == []
