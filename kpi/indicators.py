@@ -125,6 +125,9 @@ class Engine:
             return data.info.set_index(YEAR)[p["field"]].astype("float64")
         if kind == MeasureKind.GROUP_RATIO:
             groups = data.groups.rename(columns={"district": DISTRICT})
+            # A row with a blank numerator or denominator is missing, not zero: it leaves both sums, or a
+            # district that gave only its number of groups would lower the province's share.
+            groups = groups.dropna(subset=[p["numerator"], p["denominator"]])
             sums = groups.groupby(keys)[[p["numerator"], p["denominator"]]].sum(min_count=1)
             ratio = 100 * sums[p["numerator"]] / sums[p["denominator"]].replace(0, np.nan)
             return ratio.reindex(full)

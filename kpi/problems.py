@@ -256,9 +256,8 @@ def display_value(value: object, lang: str = "vi") -> str:
         return ""
     if isinstance(value, bool):
         return str(value)
-    if (
-        isinstance(value, float) and not abs(value) < 1e15
-    ):  # huge, infinite or NaN: beyond grouping and rounding
+    # Huge, infinite or NaN: beyond grouping and rounding (Decimal.quantize would raise).
+    if isinstance(value, float) and not abs(value) < 1e15:
         return f"{value:g}"
     if isinstance(value, int | float):
         if isinstance(value, float) and value.is_integer():

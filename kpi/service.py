@@ -90,7 +90,8 @@ class Report:
                 "baseline_year": a.baseline_year,
                 "status": a.status,
                 "ratio": _clean(a.ratio),
-                "progress_share": _clean(a.progress_share),
+                # The assessment keeps the share as a fraction; the contract gives shares in percent.
+                "progress_share": _clean(None if a.progress_share is None else 100 * a.progress_share),
                 "expected_value": _clean(a.expected_value),
                 "projected_value": _clean(a.projected_value),
             }
