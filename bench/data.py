@@ -8,6 +8,7 @@ and years, a quick generator here writes valid rows through `kpi.template.write_
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,7 +46,7 @@ def workbook_path(n: int, year: int, out: Path = OUT) -> Path:
     path = out / f"bench-{n}-{year}.xlsx"
     if not path.exists():
         out.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial.xlsx")
+        partial = path.with_suffix(f".{os.getpid()}.partial.xlsx")  # concurrent runs never share one
         write_generated(partial, n, year)
         partial.replace(path)
     return path

@@ -16,12 +16,18 @@ DRAWN = ".js-plotly-plot .main-svg"
 
 
 def page_files() -> list[str]:
-    """Return the page files that dashboard.py names and that exist (read at collection time)."""
+    """Return the page files that dashboard.py names and that exist (read at collection time).
+
+    When dashboard.py builds its paths instead of writing them out, every file of pages/ is taken, and
+    each must then be in the navigation.
+    """
     dashboard = ROOT / "dashboard.py"
     if not dashboard.exists():
         return []
     named = dict.fromkeys(re.findall(r"""["'](pages/[\w./-]+\.py)["']""", dashboard.read_text("utf-8")))
-    return [p for p in named if (ROOT / p).exists()]
+    if not named:
+        named = dict.fromkeys(p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "pages").glob("*.py")))
+    return [p for p in named if (ROOT / p).exists() and not Path(p).name.startswith("_")]
 
 
 PAGES = page_files()
