@@ -33,9 +33,8 @@ from ui.data_admin import year_coops
 MAX_TABLE_ROWS = 1_000  # rows drawn on screen; the download always holds every row of the filter
 MAX_HISTORY_CHOICES = 2_000  # cooperatives offered in the history picker
 
+# dashboard.py draws the sidebar, the page style and the sample-data notice around every page.
 lang = state.lang()
-components.page_style()
-components.leave_presentation_button()
 
 years = data.get_years()
 year = state.year(years)
@@ -45,8 +44,6 @@ if year is None:
 st.title(t("coops.title", lang))
 st.caption(t("coops.caption", lang, year=year))
 is_sample = data.is_sample_data()
-if is_sample:
-    components.sample_notice(lang)
 
 coops = year_coops(year)
 if coops.empty:

@@ -41,16 +41,15 @@ from kpi.store import text as store_text
 from kpi.template import template_bytes
 from kpi.text import strip_diacritics
 from kpi.validate import EARLIEST_YEAR
-from ui import components, data, state
+from ui import data, state
 from ui.data_admin import after_write
 
 K = "imports_"  # session keys and widget keys of this page
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OVERVIEW = "pages/1_Tong_quan.py"  # as dashboard.py declares it
 
+# dashboard.py draws the sidebar, the page style and the sample-data notice around every page.
 lang = state.lang()
-components.page_style()
-components.leave_presentation_button()
 store = data.get_store()
 settings = load_settings()
 
@@ -79,6 +78,43 @@ def _local(at: dt.datetime) -> str:
 
 def _flash(kind: str, text: str) -> None:
     st.session_state[K + "flash"] = (kind, text)
+
+
+def _import_confirmed(upload_key: str, year: int) -> None:
+    """Store the checked upload (a callback, so that it runs before the sidebar is drawn again and the
+    imported year can become the year every page shows)."""
+    checked = st.session_state.get(K + "checked")
+    upload = st.session_state.get(upload_key)
+    if checked is None or upload is None or checked.preview is None:
+        return
+    by = st.session_state.get(K + "by", "")
+    if not by.strip():
+        st.session_state[K + "refused"] = (t("imports.need_by", lang), [])
+        return
+    replace_sample = bool(checked.preview.sample_to_remove)
+    if replace_sample and not st.session_state.get(K + "sample_ok", False):
+        st.session_state[K + "refused"] = (t("imports.need_sample_ok", lang), [])
+        return
+    with st.spinner(t("imports.saving", lang, year=year)):
+        outcome = store.import_workbook(
+            upload.getvalue(),
+            checked.file_name,
+            year,
+            by,
+            st.session_state.get(K + "note", ""),
+            replace_sample=replace_sample,
+        )
+    if not outcome.ok:
+        message = t("imports.refused", lang, message=outcome.message(lang))
+        st.session_state[K + "refused"] = (message, outcome.problems)
+        return
+    after_write()
+    _flash("imported", outcome.message(lang))
+    st.session_state[K + "flash_year"] = outcome.year
+    st.session_state[state.YEAR] = outcome.year  # every page now opens on the year just imported
+    st.session_state[K + "upload_round"] = st.session_state.get(K + "upload_round", 0) + 1
+    for key in (K + "checked", K + "by", K + "note", K + "sample_ok"):
+        st.session_state.pop(key, None)
 
 
 # --- a message left by the previous run (after an import, a rollback, a removal) ---------------------------
@@ -272,44 +308,27 @@ if checked is not None and checked.check.ok and checked.preview is not None:
             )
 
     with st.form(K + "confirm"):
-        by = st.text_input(t("imports.by", lang), placeholder=t("imports.by_placeholder", lang), key=K + "by")
-        note = st.text_area(
+        st.text_input(t("imports.by", lang), placeholder=t("imports.by_placeholder", lang), key=K + "by")
+        st.text_area(
             t("imports.note", lang),
             placeholder=t("imports.note_placeholder", lang),
             key=K + "note",
             height=80,
         )
-        sample_ok = False
         if preview.sample_to_remove:
-            sample_ok = st.checkbox(t("imports.sample_ok", lang), key=K + "sample_ok")
-        submitted = st.form_submit_button(
-            t("imports.confirm", lang, year=chosen_year), type="primary", icon=":material/upload:"
+            st.checkbox(t("imports.sample_ok", lang), key=K + "sample_ok")
+        st.form_submit_button(
+            t("imports.confirm", lang, year=chosen_year),
+            type="primary",
+            icon=":material/upload:",
+            on_click=_import_confirmed,
+            args=(upload_key, int(chosen_year)),
         )
-    if submitted:
-        if not (by or "").strip():
-            st.error(t("imports.need_by", lang))
-        elif preview.sample_to_remove and not sample_ok:
-            st.error(t("imports.need_sample_ok", lang))
-        else:
-            with st.spinner(t("imports.saving", lang, year=chosen_year)):
-                outcome = store.import_workbook(
-                    upload.getvalue(),
-                    checked.file_name,
-                    int(chosen_year),
-                    by,
-                    note,
-                    replace_sample=bool(preview.sample_to_remove),
-                )
-            if outcome.ok:
-                after_write()
-                _flash("imported", outcome.message(lang))
-                st.session_state[K + "flash_year"] = outcome.year
-                st.session_state[K + "upload_round"] = st.session_state.get(K + "upload_round", 0) + 1
-                st.session_state.pop(K + "checked", None)
-                st.rerun()
-            st.error(t("imports.refused", lang, message=outcome.message(lang)), icon=":material/block:")
-            if outcome.problems:
-                st.dataframe(problems_table(outcome.problems, lang), hide_index=True, key=K + "refused")
+    if K + "refused" in st.session_state:
+        message, problems = st.session_state.pop(K + "refused")
+        st.error(message, icon=":material/block:")
+        if problems:
+            st.dataframe(problems_table(problems, lang), hide_index=True, key=K + "refused_table")
 
 # --- 4. data in force, history, rollback, sample data ------------------------------------------------------
 
