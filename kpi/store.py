@@ -342,6 +342,8 @@ def open_store(
 def create_engine(url: str, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> sa.Engine:
     """Return an engine for the store: SQLite with WAL, foreign keys and explicit BEGINs; PostgreSQL as is."""
     parsed = sa.make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")  # the driver installed (psycopg 3), not psycopg2
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(parsed, pool_pre_ping=True)
     database = parsed.database or ""
@@ -396,15 +398,18 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
+_PG_LOCK_STATES = frozenset(
+    {"55P03", "40P01", "40001"}
+)  # lock not available, deadlock, serialisation failure
+_SQLITE_LOCK_TEXTS = ("database is locked", "database table is locked")
+_UNIQUE_GUARD_TEXTS = ("uq_versions_kind_year_version", "versions.kind, versions.year")  # PostgreSQL, SQLite
+
+
 def _lock_error(exc: BaseException) -> bool:
     orig = getattr(exc, "orig", None)
-    if getattr(orig, "sqlstate", None) in (
-        "55P03",
-        "40P01",
-        "40001",
-    ):  # lock timeout, deadlock, serialisation
+    if getattr(orig, "sqlstate", None) in _PG_LOCK_STATES:
         return True
-    return "database is locked" in str(orig or exc) or "database table is locked" in str(orig or exc)
+    return any(t in str(orig or exc) for t in _SQLITE_LOCK_TEXTS)
 
 
 def _now() -> datetime:
@@ -493,9 +498,7 @@ class Store:
                         conn.exec_driver_sql("SET LOCAL lock_timeout = 0")
                     yield conn
         except sa.exc.IntegrityError as exc:
-            if "uq_versions_kind_year_version" in str(exc.orig) or "versions.kind, versions.year" in str(
-                exc.orig
-            ):
+            if any(t in str(exc.orig) for t in _UNIQUE_GUARD_TEXTS):
                 raise StoreBusy() from exc
             raise
         except sa.exc.OperationalError as exc:

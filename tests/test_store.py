@@ -172,6 +172,12 @@ def test_the_default_database_is_a_git_ignored_sqlite_file_under_data() -> None:
     assert ignored.returncode == 0
 
 
+def test_a_plain_postgresql_url_uses_the_installed_psycopg_driver() -> None:
+    engine = store_module.create_engine("postgresql://kpi@127.0.0.1:5432/kpi")
+    assert (engine.dialect.name, engine.dialect.driver) == ("postgresql", "psycopg")
+    engine.dispose()
+
+
 def test_the_migrated_tables_have_the_columns_the_schema_declares(store: Store) -> None:
     inspector = sa.inspect(store.engine)
     columns = {
