@@ -184,15 +184,10 @@ def test_exporting_a_year_not_stored_exits_1(capsys, store_url: str, tmp_path: P
     assert not (tmp_path / "x.xlsx").exists()
 
 
-@pytest.mark.parametrize(
-    "extra", [("--by", "district"), ("--format", "json", "--by", "district")], ids=["table", "json"]
-)
-def test_report_from_the_store_is_exactly_the_report_of_the_workbooks(
-    capsys, store_url: str, files, extra
-) -> None:
+def test_report_from_the_store_is_exactly_the_report_of_the_workbooks(capsys, store_url: str, files) -> None:
     for key in ("2023", "2024"):
         run(capsys, "import", files[key], "--by", "Lan", "--db", store_url)
-    for year in ("2023", "2024"):
+    for year, extra in (("2023", ("--format", "json", "--by", "district")), ("2024", ("--by", "district"))):
         from_files = run(capsys, "report", files["2023"], files["2024"], "--year", year, *extra)
         from_store = run(capsys, "report", "--db", store_url, "--year", year, *extra)
         assert from_store == from_files
