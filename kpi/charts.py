@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from kpi.assess import ACHIEVED
 from kpi.formatting import format_number, format_percent
 from kpi.i18n import t
-from kpi.overview import NOT_RATED, RatingTarget, is_percent, value_text
+from kpi.overview import NOT_RATED, RatingTarget, is_percent, projected_path, required_path, value_text
 from kpi.plan import Indicator, MeasureKind, Plan
 from kpi.schema import RATINGS
 from kpi.text import strip_diacritics
@@ -288,30 +288,6 @@ def build_sparkline(
 # --- one indicator in depth ---------------------------------------------------------------------------
 
 
-def required_path(result: IndicatorResult) -> list[tuple[int, float]]:
-    """Return the yearly points of the path from the baseline to the target (the assessment's required rate).
-
-    The path compounds the required growth rate, as the assessment does; without that rate (a base or
-    target of opposite sign, say) it is the straight line.
-    """
-    ind, a = result.indicator, result.assessment
-    if a.baseline is None or a.baseline_year is None or ind.target.year <= a.baseline_year:
-        return []
-    b0, y0, b1, y1 = a.baseline, a.baseline_year, ind.target.value, ind.target.year
-    years = range(y0, y1 + 1)
-    if a.cagr_required is not None and b0 != 0:
-        return [(y, b0 * (1 + a.cagr_required) ** (y - y0)) for y in years]
-    return [(y, b0 + (b1 - b0) * (y - y0) / (y1 - y0)) for y in years]
-
-
-def projected_path(result: IndicatorResult) -> list[tuple[int, float]]:
-    """Return the yearly points from the current value to the target year at the observed pace (or [])."""
-    a, ind = result.assessment, result.indicator
-    if a.value is None or a.year is None or a.cagr_observed is None or a.year >= ind.target.year:
-        return []
-    return [(y, a.value * (1 + a.cagr_observed) ** (y - a.year)) for y in range(a.year, ind.target.year + 1)]
-
-
 def build_indicator_figure(result: IndicatorResult, plan: Plan, lang: str = "vi") -> go.Figure:
     """Return one indicator's yearly values up to the report's year, its target, the required path (dashed)
     and the projection at the current pace to the target year (dotted)."""
@@ -366,17 +342,17 @@ def build_indicator_figure(result: IndicatorResult, plan: Plan, lang: str = "vi"
         ],
         hovertemplate="%{customdata}<extra></extra>",
     )
-    target_label = value_text(ind, ind.target.value, lang)
+    target_label = t(
+        "chart.target_label", lang, year=ind.target.year, value=value_text(ind, ind.target.value, lang)
+    )
+    fig.add_hline(y=ind.target.value, line={"color": BLACK, "width": 1.5, "dash": "dot"}, opacity=0.6)
     fig.add_scatter(
         x=[ind.target.year],
         y=[ind.target.value],
-        mode="markers+text",
-        marker={"symbol": "star", "size": 20, "color": BLACK},
-        text=[t("chart.target_label", lang, year=ind.target.year, value=target_label)],
-        textposition="middle left" if path or projection else "top center",
-        textfont={"size": 15},
-        name=t("chart.target", lang),
-        customdata=[t("chart.hover_target", lang, year=ind.target.year, value=target_label)],
+        mode="markers",
+        marker={"symbol": "star", "size": 22, "color": BLACK},
+        name=target_label,
+        customdata=[target_label],
         hovertemplate="%{customdata}<extra></extra>",
     )
     first = min([y for y, _ in observed] + [y for y, _ in path] + [ind.target.year])
@@ -521,6 +497,7 @@ def build_rating_figure(
             "text": texts,
             "textposition": "inside",
             "insidetextanchor": "middle",
+            "textangle": 0,
             "textfont": {"size": 15, "color": "#FFFFFF" if rating == RATINGS[0] else "#000000"},
             "customdata": hover,
             "hovertemplate": "%{customdata}<extra></extra>",
@@ -536,7 +513,7 @@ def build_rating_figure(
         for tg in sorted(targets, key=lambda tg: min(RATINGS.index(c) for c in tg.classes)):
             names = ", ".join(t(f"rating.{_rating_key(c)}", lang) for c in tg.classes)
             sign = "≥" if tg.higher_is_better else "≤"
-            text = f"{names} {sign} {format_percent(tg.value, 0, lang)}"
+            text = f"{names}<br>{sign} {format_percent(tg.value, 0, lang)}"
             bar = {
                 "name": text,
                 "legendgroup": tg.classes[0],
@@ -557,24 +534,23 @@ def build_rating_figure(
                 "insidetextanchor": "middle",
                 "textfont": {"size": 14, "color": "#000000"},
                 "textangle": 0,
-                "customdata": [t("chart.hover_rating_target", lang, text=text, year=tg.year)],
+                "customdata": [
+                    t("chart.hover_rating_target", lang, text=text.replace("<br>", " "), year=tg.year)
+                ],
                 "hovertemplate": "%{customdata}<extra></extra>",
             }
             if horizontal:
                 fig.add_bar(y=[target_category], x=[tg.value], orientation="h", **bar)
             else:
                 fig.add_bar(x=[target_category], y=[tg.value], **bar)
+    first, last = (categories[0], categories[-1]) if categories else ("", "")
     if by == "year":
-        title = t(
-            "chart.rating_title_years",
-            lang,
-            first=categories[0] if categories else "",
-            last=categories[-1] if categories else "",
-        )
+        key = "chart.rating_title_years_district" if district else "chart.rating_title_years"
+        title = t(key, lang, first=first, last=last, district=district)
+    elif district:
+        title = t("chart.rating_title_sector_district", lang, year=year, district=district)
     else:
         title = t(f"chart.rating_title_{by}", lang, year=year)
-        if district:
-            title = t("chart.rating_title_sector_district", lang, year=year, district=district)
     subtitle = t("chart.rating_subtitle", lang) if targets else None
     fig.update_layout(
         title=_title(title, subtitle),

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from kpi.assess import ACHIEVED
+from kpi.assess import ACHIEVED, INSUFFICIENT_DATA, UNABLE_TO_ASSESS
 from kpi.formatting import format_number, format_percent, format_signed, format_value
 from kpi.i18n import t
 from kpi.indicators import DISTRICT, YEAR, Dataset, Engine, where_mask
 from kpi.plan import Indicator, MeasureKind, Plan
-from kpi.schema import RATINGS, SECTORS, STATUS_OPERATING
+from kpi.schema import COOP, GROUP, INFO, RATINGS, SECTORS, STATUS_OPERATING
 
 if TYPE_CHECKING:
     from kpi.service import IndicatorResult, Report
@@ -59,7 +59,10 @@ def summarise_statuses(report: Report, group_id: str | None = None) -> StatusSum
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text else text
+    """Return `text` with its first letter in lower case, unless it starts an acronym ("HTX", "OCOP")."""
+    if not text or (len(text) > 1 and text[1].isupper()):
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _sentence(report: Report, summary: StatusSummary, lang: str) -> str:
@@ -285,3 +288,213 @@ def model_cooperatives(engine: Engine, data: Dataset, indicator: Indicator, year
         names = sorted(hits.loc[hits[DISTRICT] == name, "name"].astype(str))
         rows.append({DISTRICT: name, "count": len(names), "names": names})
     return pd.DataFrame(rows, columns=[DISTRICT, "count", "names"])
+
+
+# --- one indicator over the years, and by district ---------------------------------------------------------
+
+
+def required_path(result: IndicatorResult) -> list[tuple[int, float]]:
+    """Return the yearly points of the path from the baseline to the target (the assessment's required rate).
+
+    The path compounds the required growth rate, as the assessment does; without that rate (a base or
+    target of opposite sign, say) it is the straight line.
+    """
+    ind, a = result.indicator, result.assessment
+    if a.baseline is None or a.baseline_year is None or ind.target.year <= a.baseline_year:
+        return []
+    b0, y0, b1, y1 = a.baseline, a.baseline_year, ind.target.value, ind.target.year
+    years = range(y0, y1 + 1)
+    if a.cagr_required is not None and b0 != 0:
+        return [(y, b0 * (1 + a.cagr_required) ** (y - y0)) for y in years]
+    return [(y, b0 + (b1 - b0) * (y - y0) / (y1 - y0)) for y in years]
+
+
+def projected_path(result: IndicatorResult) -> list[tuple[int, float]]:
+    """Return the yearly points from the current value to the target year at the observed pace (or [])."""
+    a, ind = result.assessment, result.indicator
+    if a.value is None or a.year is None or a.cagr_observed is None or a.year >= ind.target.year:
+        return []
+    return [(y, a.value * (1 + a.cagr_observed) ** (y - a.year)) for y in range(a.year, ind.target.year + 1)]
+
+
+def history_table(result: IndicatorResult, lang: str = "vi") -> pd.DataFrame:
+    """Return the indicator's years up to the report's: value, change on the year before, required path.
+
+    Every cell is text in Vietnamese format; a year without a figure shows "–".
+    """
+    ind, year = result.indicator, result.assessment.year
+    path = dict(required_path(result))
+    rows, before = [], None
+    for y in sorted(result.history):
+        if year is not None and y > year:
+            continue
+        value = result.history[y]
+        change = None if value is None or before is None else value - before
+        rows.append(
+            {
+                t("table.year", lang): str(y),
+                t("table.value", lang): value_text(ind, value, lang),
+                t("table.change", lang): signed_amount_text(ind, change, lang) if change is not None else "–",
+                t("table.required", lang): value_text(ind, path.get(y), lang),
+            }
+        )
+        if value is not None:
+            before = value
+    return pd.DataFrame(rows)
+
+
+def district_year_table(
+    values: pd.DataFrame, indicator: Indicator, districts: list[str], upto: int, lang: str = "vi"
+) -> pd.DataFrame:
+    """Return the indicator by district (rows, reference order) and year (columns up to `upto`), as text.
+
+    `values` is the long table of `kpi.service.compute_values(..., by_district=True)`; the last row is the
+    province.
+    """
+    rows = values[(values["indicator"] == indicator.id) & (values[YEAR] <= upto)]
+    years = sorted(int(y) for y in rows[YEAR].unique())
+    label = t("table.district", lang)
+    table = []
+    for name in [*districts, None]:
+        part = rows[rows[DISTRICT].isna()] if name is None else rows[rows[DISTRICT] == name]
+        by_year = {int(y): v for y, v in zip(part[YEAR], part["value"], strict=True)}
+        row = {label: t("table.province", lang) if name is None else name}
+        for y in years:
+            v = by_year.get(y)
+            row[str(y)] = value_text(indicator, None if v is None or pd.isna(v) else float(v), lang)
+        table.append(row)
+    return pd.DataFrame(table)
+
+
+def district_indicator_table(report: Report, districts: list[str], lang: str = "vi") -> pd.DataFrame:
+    """Return every indicator computed by district (rows) for the report's year: one column per district and
+    one for the province, as text. The report must have been built with by_district=True."""
+    label = t("table.indicator", lang)
+    rows = []
+    for r in report.results:
+        if r.districts is None:
+            continue
+        ind = r.indicator
+        row = {label: f"{ind.name.get(lang)} ({ind.unit.get(lang)})"}
+        for name in districts:
+            row[name] = format_value(r.districts.get(name), "", ind.decimals, lang)
+        row[t("table.province", lang)] = format_value(r.assessment.value, "", ind.decimals, lang)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def coverage_table(detail: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Return, per district, "x / y" communes with an effective cooperative, the share, and those without.
+
+    `detail` comes from `kpi.indicators.commune_coverage_detail`; a last row sums the province.
+    """
+    rows = []
+    for _, r in detail.iterrows():
+        share = 100 * r["with"] / r["total"] if r["total"] else None
+        rows.append(
+            {
+                t("table.district", lang): r[DISTRICT],
+                t("table.communes_with", lang): f"{r['with']} / {r['total']}",
+                t("table.share", lang): format_percent(share, 1, lang),
+                t("table.communes_without", lang): ", ".join(r["communes_without"]) or "–",
+            }
+        )
+    done, total = int(detail["with"].sum()), int(detail["total"].sum())
+    rows.append(
+        {
+            t("table.district", lang): t("table.province", lang),
+            t("table.communes_with", lang): f"{done} / {total}",
+            t("table.share", lang): format_percent(100 * done / total if total else None, 1, lang),
+            t("table.communes_without", lang): "",
+        }
+    )
+    return pd.DataFrame(rows)
+
+
+def model_table(models: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Return, per district, whether it has a model cooperative, how many, and their names."""
+    return pd.DataFrame(
+        [
+            {
+                t("table.district", lang): r[DISTRICT],
+                t("table.has_model", lang): t("table.yes" if r["count"] else "table.no", lang),
+                t("table.model_count", lang): str(r["count"]),
+                t("table.model_names", lang): ", ".join(r["names"]) or "–",
+            }
+            for _, r in models.iterrows()
+        ]
+    )
+
+
+# --- the method, in words ------------------------------------------------------------------------------------
+
+_OPERATORS = {"in": "∈", "not_in": "∉", "eq": "=", "gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
+
+
+def _column_header(column_id: str, lang: str) -> str:
+    for sheet in (COOP, GROUP, INFO):
+        if column_id in sheet.ids:
+            col = sheet.column(column_id)
+            return col.header if lang == "vi" else col.header_en
+    return column_id
+
+
+def _value_word(value: object, lang: str) -> str:
+    if value is True:
+        return t("table.yes", lang)
+    if value is False:
+        return t("table.no", lang)
+    if isinstance(value, int | float):
+        return format_number(value, 0 if float(value).is_integer() else 2, lang)
+    return str(value)
+
+
+def where_text(where: dict, lang: str = "vi") -> str:
+    """Return a where clause of the plan file in words: "Xếp loại ∈ {Tốt, Khá} và Lợi nhuận (triệu đồng) > 0"."""
+    parts = []
+    for column, conditions in where.items():
+        for op, arg in conditions.items():
+            if isinstance(arg, list | tuple):
+                value = "{" + ", ".join(_value_word(a, lang) for a in arg) + "}"
+            else:
+                value = _value_word(arg, lang)
+            parts.append(f"{_column_header(column, lang)} {_OPERATORS.get(op, op)} {value}")
+    return t("method.and", lang).join(parts)
+
+
+def formula_text(indicator: Indicator, plan: Plan, lang: str = "vi") -> str:
+    """Return how the indicator is computed, in words, from its measure in the plan file."""
+    m = indicator.measure
+    p = m.params
+    params: dict[str, str] = {}
+    if "population" in p:
+        params["population"] = _lower_first(plan.populations[p["population"]].description.get(lang))
+    for name in ("column", "weight", "numerator", "denominator", "field"):
+        if name in p:
+            params[name] = _column_header(p[name], lang)
+    if "where" in p:
+        params["where"] = where_text(p["where"], lang)
+    return t(f"method.formula_{MeasureKind(m.kind).value}", lang, **params)
+
+
+def _ratio(x: float, lang: str) -> str:
+    return format_number(x, 0 if float(x).is_integer() else 2, lang)
+
+
+def threshold_rules(plan: Plan, lang: str = "vi") -> list[tuple[str, str]]:
+    """Return (status id, rule in words) for every status of the assessment, in the plan's order."""
+    rules = plan.assessment
+    texts: dict[str, str] = {ACHIEVED: t("method.rule_achieved", lang)}
+    upper = None
+    for status, min_ratio in rules.thresholds:
+        low = _ratio(min_ratio, lang)
+        if upper is None:
+            texts[status] = t("method.rule_from", lang, low=low)
+        else:
+            texts[status] = t("method.rule_between", lang, low=low, high=_ratio(upper, lang))
+        upper = min_ratio
+    if upper is not None:
+        texts.setdefault(rules.below_all, t("method.rule_below", lang, high=_ratio(upper, lang)))
+    for status in (INSUFFICIENT_DATA, UNABLE_TO_ASSESS):
+        texts.setdefault(status, t(f"method.rule_{status}", lang))
+    return [(s.id, texts.get(s.id, "")) for s in rules.statuses]

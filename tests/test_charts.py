@@ -170,11 +170,13 @@ def test_the_projection_is_dotted_from_the_current_value_to_the_target_year():
     assert projection.customdata[-1] == "Dự báo năm 2025: 241 HTX"  # 232 × 1,0378 = 240,8
 
 
-def test_the_target_is_a_star_labelled_with_its_year_and_value():
+def test_the_target_is_a_star_named_with_its_year_and_value_and_a_dotted_level_line():
     fig = charts.build_indicator_figure(COOPS, default_plan())
-    target = _trace(fig, "Mục tiêu")
+    target = _trace(fig, "Mục tiêu 2025: 264 HTX")
     assert (target.x[0], target.y[0]) == (2025, 264.0)
-    assert target.text[0] == "Mục tiêu 2025: 264 HTX"
+    assert target.marker.symbol == "star"
+    (line,) = fig.layout.shapes
+    assert (line.y0, line.y1, line.line.dash) == (264.0, 264.0, "dot")
 
 
 def test_a_percentage_indicator_has_percent_ticks_with_one_decimal_at_most():
@@ -240,7 +242,8 @@ def test_rating_bars_are_shares_of_operating_cooperatives_in_five_classes():
 def test_the_rating_targets_form_one_more_hatched_bar():
     fig = charts.build_rating_figure(RATING_COUNTS, targets=rating_targets(default_plan()))
     target_bars = fig.data[5:]
-    assert [tr.text[0] for tr in target_bars] == ["Tốt, Khá ≥ 45%", "Trung bình ≤ 40%", "Yếu ≤ 15%"]
+    assert [tr.text[0] for tr in target_bars] == ["Tốt, Khá<br>≥ 45%", "Trung bình<br>≤ 40%", "Yếu<br>≤ 15%"]
+    assert target_bars[0].customdata[0] == "Mục tiêu đến năm 2025: Tốt, Khá ≥ 45% (trên số HTX đã xếp loại)"
     assert {tr.x[0] for tr in target_bars} == {"Mục tiêu 2025"}
     assert all(tr.marker.pattern.shape == "/" for tr in target_bars)
 

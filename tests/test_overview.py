@@ -229,3 +229,144 @@ def test_model_cooperatives_are_listed_per_district_for_operating_ones_only():
     assert table.loc["Đắk Mil", "count"] == 0  # HTX C is suspended
     table = overview.model_cooperatives(engine, DATA, indicator, 2024).set_index("district")
     assert table.loc["Gia Nghĩa", "names"] == ["HTX D", "HTX E"]
+
+
+# --- tables for the indicator and district pages ---------------------------------------------------------
+
+
+def test_the_history_table_gives_value_change_and_required_path_as_text():
+    result = fake_result(
+        "cooperatives",
+        year=2022,
+        value=216.0,
+        history={2020: 200.0, 2021: None, 2022: 216.0, 2023: 230.0},
+        baseline=200.0,
+        baseline_year=2020,
+        cagr_required=None,  # straight path: 200 + 64 × (y − 2020) / 5
+    )
+    table = overview.history_table(result)
+    assert list(table.columns) == ["Năm", "Giá trị", "So với năm trước", "Lộ trình cần đạt"]
+    assert table.values.tolist() == [
+        ["2020", "200 HTX", "–", "200 HTX"],
+        ["2021", "–", "–", "213 HTX"],  # 212,8
+        ["2022", "216 HTX", "+16 HTX", "226 HTX"],  # 225,6; the change skips 2021, which has no figure
+    ]
+
+
+def test_the_district_year_table_has_districts_in_order_then_the_province():
+    values = pd.DataFrame(
+        [
+            ("members", 2023, None, 300.0),
+            ("members", 2023, "Cư Jút", 100.0),
+            ("members", 2023, "Gia Nghĩa", 200.0),
+            ("members", 2024, None, 1350.5),
+            ("members", 2024, "Cư Jút", 1200.0),
+            ("members", 2024, "Gia Nghĩa", None),
+            ("cooperatives", 2024, "Cư Jút", 9.0),
+        ],
+        columns=["indicator", "year", "district", "value"],
+    )
+    ind = default_plan().indicator("members")
+    table = overview.district_year_table(values, ind, ["Gia Nghĩa", "Cư Jút"], upto=2024)
+    assert table.values.tolist() == [
+        ["Gia Nghĩa", "200 người", "–"],
+        ["Cư Jút", "100 người", "1.200 người"],
+        ["Toàn tỉnh", "300 người", "1.351 người"],
+    ]
+    assert list(overview.district_year_table(values, ind, ["Cư Jút"], upto=2023).columns) == [
+        "Huyện, thành phố",
+        "2023",
+    ]
+
+
+def test_the_coverage_table_reads_x_of_y_communes_and_sums_the_province():
+    detail = pd.DataFrame(
+        [
+            {
+                "district": "Cư Jút",
+                "with": 3,
+                "total": 8,
+                "communes_with": [],
+                "communes_without": ["Trúc Sơn", "Ea Pô"],
+            },
+            {"district": "Tuy Đức", "with": 6, "total": 6, "communes_with": [], "communes_without": []},
+        ]
+    )
+    table = overview.coverage_table(detail)
+    assert table.values.tolist() == [
+        ["Cư Jút", "3 / 8", "37,5%", "Trúc Sơn, Ea Pô"],
+        ["Tuy Đức", "6 / 6", "100,0%", "–"],
+        ["Toàn tỉnh", "9 / 14", "64,3%", ""],
+    ]
+
+
+def test_the_model_table_says_yes_or_no_with_the_names():
+    models = pd.DataFrame(
+        [
+            {"district": "Cư Jút", "count": 2, "names": ["HTX A", "HTX B"]},
+            {"district": "Tuy Đức", "count": 0, "names": []},
+        ]
+    )
+    assert overview.model_table(models).values.tolist() == [
+        ["Cư Jút", "Có", "2", "HTX A, HTX B"],
+        ["Tuy Đức", "Không", "0", "–"],
+    ]
+
+
+# --- the method in words --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "lang", "expected"),
+    [
+        (
+            {"rating": {"in": ["Tốt", "Khá"]}, "profit": {"gt": 0}},
+            "vi",
+            "Xếp loại ∈ {Tốt, Khá} và Lợi nhuận (triệu đồng) > 0",
+        ),
+        ({"model": {"eq": True}}, "vi", "HTX điển hình = Có"),
+        ({"model": {"eq": True}}, "en", "Model cooperative = Yes"),
+        ({"ocop_products": {"ge": 1}}, "vi", "Số sản phẩm OCOP ≥ 1"),
+    ],
+)
+def test_a_where_clause_reads_as_words_with_the_workbook_headers(where, lang, expected):
+    assert overview.where_text(where, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("indicator", "expected"),
+    [
+        ("cooperatives", "Đếm số HTX chưa giải thể (đang hoạt động hoặc tạm ngừng hoạt động)."),
+        (
+            "fund_capital",
+            "Giá trị dòng “Nguồn vốn cho vay của Quỹ hỗ trợ phát triển HTX (triệu đồng)” của sheet “Thông tin”.",
+        ),
+        (
+            "tht_certified_share",
+            "Tổng cột “Số THT có hợp đồng được chứng thực” chia cho tổng cột “Số tổ hợp tác” của sheet “THT”, nhân 100.",
+        ),
+        (
+            "districts_with_model",
+            "Số huyện, thành phố có ít nhất một trong các HTX đang hoạt động có HTX điển hình = Có.",
+        ),
+    ],
+)
+def test_each_formula_is_written_from_the_measure_of_the_plan_file(indicator, expected):
+    plan = default_plan()
+    assert overview.formula_text(plan.indicator(indicator), plan) == expected
+
+
+def test_every_measure_kind_has_a_formula_in_both_languages():
+    plan = default_plan()
+    for ind in plan.indicators:
+        for lang in ("vi", "en"):
+            assert "{" not in overview.formula_text(ind, plan, lang).replace("∈ {", "")
+
+
+def test_the_threshold_rules_follow_the_plans_thresholds_in_order():
+    rules = dict(overview.threshold_rules(default_plan()))
+    assert list(rules) == [s.id for s in default_plan().assessment.statuses]
+    assert rules["on_track"] == "Tỷ số tốc độ từ 0,95 trở lên."
+    assert rules["acceleration_needed"] == "Tỷ số tốc độ từ 0,60 đến dưới 0,95."
+    assert rules["limited_progress"] == "Tỷ số tốc độ từ 0 đến dưới 0,60."
+    assert rules["deterioration"].startswith("Tỷ số tốc độ dưới 0:")

@@ -1,0 +1,75 @@
+"""Entry point: `streamlit run dashboard.py`. Page configuration, navigation and the sidebar shared by all pages.
+
+The pages are the files of pages/, listed here in sections; a file another engineer has not written yet is
+simply left out of the menu, so the app runs in any state of the checkout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from kpi.i18n import t
+from ui import components, data, state
+
+ROOT = Path(__file__).resolve().parent
+
+# (section key, [(file, title key, icon, default)]): the menu as data.
+NAVIGATION = (
+    (
+        "nav.section_overview",
+        [
+            ("pages/1_Tong_quan.py", "nav.overview", ":material/dashboard:", True),
+            ("pages/2_Chi_tieu.py", "nav.indicator", ":material/monitoring:", False),
+            ("pages/3_Dia_ban.py", "nav.districts", ":material/map:", False),
+            ("pages/4_Xep_loai.py", "nav.ratings", ":material/military_tech:", False),
+        ],
+    ),
+    (
+        "nav.section_data",
+        [
+            ("pages/5_Danh_sach_HTX.py", "nav.coops", ":material/list_alt:", False),
+            ("pages/6_Nhap_du_lieu.py", "nav.imports", ":material/upload_file:", False),
+            ("pages/8_Nhiem_vu.py", "nav.tasks", ":material/task_alt:", False),
+        ],
+    ),
+    ("nav.section_info", [("pages/7_Phuong_phap.py", "nav.method", ":material/menu_book:", False)]),
+)
+
+
+def build_pages(lang: str) -> dict[str, list]:
+    """Return the menu: section title -> st.Page entries of the page files that exist."""
+    menu: dict[str, list] = {}
+    for section, entries in NAVIGATION:
+        pages = [
+            st.Page(ROOT / path, title=t(title, lang), icon=icon, default=default)
+            for path, title, icon, default in entries
+            if (ROOT / path).is_file()
+        ]
+        if pages:
+            menu[t(section, lang)] = pages
+    return menu
+
+
+def main() -> None:
+    """Set up the page, draw the shared sidebar and run the chosen page."""
+    lang = state.lang()
+    st.set_page_config(
+        page_title=t("app_title", lang),
+        page_icon=":material/handshake:",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    page = st.navigation(build_pages(lang))
+    years = data.get_years()
+    state.sidebar(years)
+    state.sync_address()
+    components.page_style()
+    if data.is_sample_data():
+        components.sample_notice(lang)
+    page.run()
+    components.leave_presentation_button()
+
+
+main()

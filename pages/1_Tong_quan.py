@@ -1,0 +1,49 @@
+"""Tổng quan: where the province stands against every indicator of the plan, for the chosen year."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kpi.charts import build_bullet_figure
+from kpi.formatting import format_date
+from kpi.i18n import t
+from kpi.overview import group_sentence, overall_sentence
+from ui import components, data, state
+
+# --- read the reader's choices -----------------------------------------------------------------------------
+lang = state.lang()
+years = data.get_years()
+year = state.year(years)
+if year is None:
+    components.no_data(lang)
+
+# --- ask the core --------------------------------------------------------------------------------------------
+report = data.get_report(year)
+plan = report.plan
+
+# --- lay it out ------------------------------------------------------------------------------------------------
+st.title(t("page.overview_title", lang, year=year))
+st.caption(
+    t(
+        "page.overview_caption",
+        lang,
+        plan=plan.number,
+        date=format_date(plan.date, lang),
+        province=plan.province,
+    )
+)
+components.headline(overall_sentence(report, lang))
+components.sentences([group_sentence(report, group.id, lang) for group in plan.groups])
+
+COLUMNS = 4
+for group in plan.groups:
+    results = [r for r in report.results if r.indicator.group == group.id]
+    st.subheader(group.name.get(lang), divider="gray")
+    for start in range(0, len(results), COLUMNS):
+        columns = st.columns(COLUMNS)
+        for column, result in zip(columns, results[start : start + COLUMNS], strict=False):
+            with column:
+                components.indicator_card(result, plan, year, lang)
+
+st.subheader(t("page.overview_chart", lang), divider="gray")
+components.chart(build_bullet_figure(report, lang), t("page.overview_file", lang), year, lang, key="bullet")

@@ -1,0 +1,121 @@
+"""Page 1, Tổng quan: the cards show what the core computes for the sample year; sentences, chart, modes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi.formatting import format_number, format_percent
+from kpi.service import default_plan
+from tests.app.apptest_helpers import (
+    ENTRY,
+    chart_titles,
+    core_report,
+    html_bodies,
+    latest_year,
+    open_page,
+    page_css,
+)
+
+PLAN = default_plan()
+
+
+@pytest.fixture(scope="module")
+def overview():
+    """The overview as a reader first sees it: Vietnamese, the latest year."""
+    return open_page()
+
+
+def _card(at, indicator_id: str) -> str:
+    (body,) = [b for b in html_bodies(at) if f'data-indicator="{indicator_id}"' in b]
+    return body
+
+
+def _shown_value(indicator, value) -> tuple[str, str]:
+    """Return the number and unit a card must show, formatted here from the core's value."""
+    unit = indicator.unit.get("vi")
+    if unit == "%":
+        return format_percent(value, indicator.decimals), ""
+    return format_number(value, indicator.decimals), unit
+
+
+def test_the_overview_runs_without_exception_and_names_the_year(overview):
+    assert not overview.exception
+    assert overview.title[0].value == f"Tổng quan năm {latest_year()}"
+
+
+def test_the_sample_data_notice_is_shown(overview):
+    assert any("Dữ liệu mẫu" in w.value for w in overview.warning)
+
+
+@pytest.mark.parametrize("indicator", PLAN.indicators, ids=lambda i: i.id)
+def test_each_card_shows_the_value_and_status_the_core_computes(overview, indicator):
+    result = core_report(latest_year()).result(indicator.id)
+    number, unit = _shown_value(indicator, result.assessment.value)
+    card = _card(overview, indicator.id)
+    assert f'<span class="kpi-value">{number}</span>' in card
+    if unit:
+        assert f'<span class="kpi-unit">{unit}</span>' in card
+    assert PLAN.assessment.label(result.assessment.status, "vi") in card
+    assert f"Mục tiêu {indicator.target.year}:" in card
+
+
+def test_the_headline_counts_achieved_and_on_track_indicators(overview):
+    statuses = [r.assessment.status for r in core_report(latest_year()).results]
+    good = sum(s in ("achieved", "on_track") for s in statuses)
+    (headline,) = [b for b in html_bodies(overview) if 'class="kpi-headline"' in b]
+    assert f"{good}/{len(statuses)} chỉ tiêu đã đạt hoặc đúng tiến độ" in headline
+
+
+def test_there_is_one_sentence_per_group_with_its_own_count(overview):
+    (sentences,) = [b for b in html_bodies(overview) if 'class="kpi-sentences"' in b]
+    items = re.findall(r"<li>(.*?)</li>", sentences)
+    assert len(items) == len(PLAN.groups)
+    report = core_report(latest_year())
+    for group, item in zip(PLAN.groups, items, strict=True):
+        results = [r for r in report.results if r.indicator.group == group.id]
+        good = sum(r.assessment.status in ("achieved", "on_track") for r in results)
+        assert item.startswith(f"{group.name.vi}: {good}/{len(results)} chỉ tiêu")
+
+
+def test_the_bullet_chart_is_drawn_with_its_title_and_a_download_button(overview):
+    assert f"Tiến độ 17 chỉ tiêu của Kế hoạch 485/KH-UBND, năm {latest_year()}" in chart_titles(overview)
+    buttons = overview.get("download_button")
+    assert [b.label for b in buttons] == ["Tải ảnh"]
+
+
+def test_choosing_an_earlier_year_shows_that_years_figures():
+    year = latest_year() - 2
+    at = open_page(year=year)
+    assert at.title[0].value == f"Tổng quan năm {year}"
+    value = core_report(year).result("cooperatives").assessment.value
+    assert f'<span class="kpi-value">{format_number(value)}</span>' in _card(at, "cooperatives")
+
+
+def test_the_overview_in_english():
+    at = open_page(lang="en")
+    assert not at.exception
+    assert at.title[0].value == f"Overview, {latest_year()}"
+    members = core_report(latest_year()).result("members").assessment.value
+    assert f'<span class="kpi-value">{format_number(members, 0, "en")}</span>' in _card(at, "members")
+
+
+def test_presentation_mode_from_the_address_hides_the_sidebar_and_the_image_buttons():
+    at = open_page(present=True)
+    css = page_css(at)
+    assert '[data-testid="stSidebar"]' in css and "display: none" in css
+    assert not at.get("download_button")
+    assert [b.label for b in at.button] == ["Thoát chế độ trình chiếu"]
+    at.button[0].click().run()
+    assert "display: none" not in page_css(at)
+    assert [b.label for b in at.get("download_button")] == ["Tải ảnh"]
+
+
+def test_the_present_query_parameter_opens_presentation_mode():
+    at = AppTest.from_file(ENTRY, default_timeout=180)
+    at.query_params["present"] = "1"
+    at.run()
+    assert at.session_state["present"] is True
+    assert "display: none" in page_css(at)

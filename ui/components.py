@@ -1,0 +1,216 @@
+"""Pieces the pages share: indicator card, status badge, chart with its "Tải ảnh" button, notices, CSS.
+
+Texts and numbers come ready from `kpi.overview` / `kpi.charts`; this module only lays them out.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from kpi.charts import build_sparkline, chart_config, figure_png, image_file_name
+from kpi.formatting import format_date, format_number, format_percent
+from kpi.i18n import t
+from kpi.overview import change_text, is_percent, target_share_text, target_text, what_it_takes
+from kpi.plan import Plan
+from kpi.service import IndicatorResult
+from kpi.theme import FONT_FAMILY, MUTED_TEXT, status_style
+from ui import state
+
+_BASE_CSS = f"""
+<style>
+.kpi-card {{ font-family: {FONT_FAMILY}; line-height: 1.3; }}
+.kpi-name {{ font-weight: 600; font-size: 1.02rem; min-height: 2.6em; }}
+.kpi-value {{ font-size: 2.0rem; font-weight: 700; white-space: nowrap; }}
+.kpi-value-row {{ display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 0.35rem; margin: 0.15rem 0; }}
+.kpi-unit {{ font-size: 1.0rem; font-weight: 400; color: {MUTED_TEXT}; white-space: nowrap; }}
+.kpi-badge {{ display: inline-block; padding: 0.1rem 0.6rem; border-radius: 0.9rem; font-weight: 600;
+  font-size: 0.95rem; border: 1px solid rgba(0,0,0,0.35); }}
+.kpi-line {{ font-size: 0.95rem; color: {MUTED_TEXT}; margin-top: 0.2rem; }}
+.kpi-next {{ font-size: 0.98rem; font-weight: 600; }}
+.kpi-sentences {{ font-size: 1.1rem; margin: 0 0 0.4rem 0; padding-left: 1.2rem; }}
+.kpi-sentences li {{ margin: 0.15rem 0; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 2.6rem; }}
+.kpi-headline {{ font-size: 1.45rem; font-weight: 700; margin: 0.2rem 0 0.6rem 0; }}
+</style>
+"""
+
+_PRESENT_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stSidebarNav"], header[data-testid="stHeader"], [data-testid="stToolbar"],
+[data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stMainMenu"] { display: none !important; }
+html { font-size: 19px; }
+[data-testid="stMainBlockContainer"], .block-container { padding-top: 1.2rem !important; max-width: 100% !important;
+  padding-left: 2.2rem !important; padding-right: 2.2rem !important; }
+[data-testid="stApp"] [data-testid="stMain"] { margin-left: 0 !important; }
+</style>
+"""
+
+
+def page_style() -> None:
+    """Add the dashboard's CSS (and the presentation-mode CSS when it is on) to the page."""
+    st.html(_BASE_CSS + (_PRESENT_CSS if state.present() else ""))
+
+
+def leave_presentation_button() -> None:
+    """Show, in presentation mode, the one control left on the page: leaving it."""
+    if state.present():
+        st.button(
+            t("present.exit", state.lang()),
+            on_click=state.leave_presentation,
+            type="tertiary",
+            icon=":material/fullscreen_exit:",
+            key="leave-presentation",
+        )
+
+
+def sample_notice(lang: str) -> None:
+    """Show that the figures are sample data, in a box nobody can miss."""
+    st.warning(t("notice.sample", lang), icon=":material/science:")
+
+
+def status_badge_html(status: str, label: str) -> str:
+    """Return the badge of a status: its colour, symbol and label (readable in greyscale)."""
+    style = status_style(status)
+    return (
+        f'<span class="kpi-badge" style="background:{style.colour};color:{style.text_colour}">'
+        f"{escape(style.symbol)} {escape(label)}</span>"
+    )
+
+
+def status_badge(status: str, plan: Plan, lang: str) -> None:
+    """Show the badge of a status."""
+    st.html(status_badge_html(status, plan.assessment.label(status, lang)))
+
+
+def _big_value(result: IndicatorResult, lang: str) -> tuple[str, str]:
+    """Return the value as shown large and the unit as shown beside it ("45,0%" has no separate unit)."""
+    ind, value = result.indicator, result.assessment.value
+    if is_percent(ind, lang):
+        return format_percent(value, ind.decimals, lang), ""
+    return format_number(value, ind.decimals, lang), ind.unit.get(lang)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def card_html(result: IndicatorResult, plan: Plan, year: int, lang: str) -> str:
+    """Return the HTML of the upper part of a card: name, value and unit, status, target, change."""
+    ind = result.indicator
+    number, unit = _big_value(result, lang)
+    label = plan.assessment.label(result.assessment.status, lang)
+    target = target_text(ind, lang)
+    share = target_share_text(result, lang)
+    change = change_text(result, year, lang)
+    lines = [f'<div class="kpi-line">{escape(target)}</div>']
+    if share:
+        lines.append(f'<div class="kpi-line">{escape(_capital(share))}</div>')
+    if change:
+        lines.append(f'<div class="kpi-line">{escape(_capital(change))}</div>')
+    unit_html = f'<span class="kpi-unit">{escape(unit)}</span>' if unit else ""
+    return (
+        f'<div class="kpi-card" data-indicator="{escape(ind.id)}">'
+        f'<div class="kpi-name">{escape(ind.name.get(lang))}</div>'
+        f'<div class="kpi-value-row"><span class="kpi-value">{escape(number)}</span>{unit_html}</div>'
+        f"{status_badge_html(result.assessment.status, label)}"
+        f"{''.join(lines)}</div>"
+    )
+
+
+def indicator_card(result: IndicatorResult, plan: Plan, year: int, lang: str) -> None:
+    """Show one indicator as a card: value, status, target and share, change, trend line, what it takes."""
+    with st.container(border=True):
+        st.html(card_html(result, plan, year, lang))
+        if sum(v is not None for y, v in result.history.items() if y <= year) >= 2:
+            st.plotly_chart(
+                build_sparkline(result.history, result.indicator, lang, upto=year),
+                theme=None,
+                height=70,
+                config={"displayModeBar": False},
+                key=f"spark-{result.indicator.id}",
+            )
+        st.html(f'<div class="kpi-next">➜ {escape(_capital(what_it_takes(result, year, lang)))}</div>')
+
+
+def headline(text: str) -> None:
+    """Show the overview's headline sentence."""
+    st.html(f'<div class="kpi-headline">{escape(text)}</div>')
+
+
+def sentences(texts: list[str]) -> None:
+    """Show sentences as one compact list (one per group of indicators)."""
+    items = "".join(f"<li>{escape(text)}</li>" for text in texts)
+    st.html(f'<ul class="kpi-sentences">{items}</ul>')
+
+
+def chart(fig: go.Figure, name: str, year: int | str | None, lang: str, key: str) -> None:
+    """Show a chart with the toolbar's PNG download and a "Tải ảnh" button (server-side, same look).
+
+    `name` is an indicator or a chart's name; the file name is e.g. "so-htx-2024.png".
+    """
+    file_name = image_file_name(name, year, lang)
+    st.plotly_chart(fig, theme=None, config=chart_config(file_name), key=f"chart-{key}")
+    if not state.present():
+        st.download_button(
+            t("card.download", lang),
+            data=lambda: figure_png(fig),
+            file_name=file_name,
+            mime="image/png",
+            on_click="ignore",
+            icon=":material/download:",
+            help=t("card.download_help", lang),
+            key=f"png-{key}",
+        )
+
+
+def no_data(lang: str, year: int | None = None) -> None:
+    """Say there is no data (or none for the year) and stop the page."""
+    st.info(t("notice.no_data", lang) if year is None else t("notice.no_year", lang, year=year))
+    st.stop()
+
+
+def table(frame: pd.DataFrame, first_column_left: bool = True) -> None:
+    """Show a table of texts (numbers already in Vietnamese format), numbers right-aligned, no index."""
+    config = {
+        c: st.column_config.TextColumn(alignment="right")
+        for c in list(frame.columns)[1 if first_column_left else 0 :]
+    }
+    st.dataframe(frame, hide_index=True, column_config=config, width="stretch")
+
+
+def status_rules(rules: list[tuple[str, str]], plan: Plan, lang: str) -> None:
+    """Show each status as its badge beside the rule that gives it."""
+    rows = "".join(
+        f'<tr><td style="padding:0.3rem 1rem 0.3rem 0;white-space:nowrap">'
+        f"{status_badge_html(status, plan.assessment.label(status, lang))}</td>"
+        f'<td style="padding:0.3rem 0">{escape(rule)}</td></tr>'
+        for status, rule in rules
+    )
+    st.html(f'<table class="kpi-rules" style="border-collapse:collapse"><tbody>{rows}</tbody></table>')
+
+
+def sources_table(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return the table of the files behind the figures shown, as text."""
+    rows = []
+    for _, r in sources.iterrows():
+        year = r["year"]
+        rows.append(
+            {
+                t("table.year", lang): "–" if year is None or pd.isna(year) else str(int(year)),
+                t("page.method_file", lang): r["file_name"],
+                t("page.method_version", lang): "–"
+                if r["version"] is None or pd.isna(r["version"])
+                else str(int(r["version"])),
+                t("page.method_imported", lang): format_date(r["imported_at"].date(), lang),
+                t("page.method_by", lang): r["imported_by"] or "–",
+                t("page.method_kind", lang): t(
+                    "page.method_sample" if r["is_sample"] else "page.method_real", lang
+                ),
+            }
+        )
+    return pd.DataFrame(rows)

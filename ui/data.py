@@ -1,0 +1,255 @@
+"""The ONE way pages get data: from the store (`kpi.store`), cached on the store's current versions.
+
+Every run asks the store for `{year: current version}` (one small query); that, with the store's URL, is the
+cache key, so a new import or a rollback shows at once and nothing else is recomputed. On first use of an
+empty store (no event at all) the sample workbooks of data/sample/ are imported as sample versions, and
+`is_sample_data()` tells the pages to show the sample notice. Without `kpi.store` (an old checkout), the
+workbooks of data/sample/ are read directly and the key is their names, sizes and modification times.
+
+The Dataset itself is kept once per process with `st.cache_resource` (no copy of 180.000 rows on every run):
+treat it as read-only. Everything derived from it (values, reports, tables) is `st.cache_data`.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pandas as pd
+import streamlit as st
+
+from kpi import overview
+from kpi.i18n import t
+from kpi.indicators import Dataset, commune_coverage_detail, dataset_from_workbooks
+from kpi.plan import MeasureKind, Plan
+from kpi.service import Report, build_report, compute_values, default_engine, default_plan
+from kpi.settings import DATA_DIR, load_settings
+
+SAMPLE_DIR = DATA_DIR / "sample"
+SAMPLE_IMPORTER = "Dữ liệu mẫu"  # the `by` of sample imports, shown in the version history
+_seed_lock = threading.Lock()
+
+
+class DataVersion(NamedTuple):
+    """What identifies the data shown (a plain tuple, so st.cache_data hashes it cheaply)."""
+
+    source: str  # the store's URL, or "files"
+    versions: tuple[tuple[Any, Any], ...]  # (year, version) pairs; for files (name, (size, mtime))
+
+
+# --- the store ------------------------------------------------------------------------------------------
+
+
+def _store_module():
+    try:
+        from kpi import store
+    except ImportError:  # the store is not in this checkout yet: read the sample workbooks
+        return None
+    return store
+
+
+def _database_url() -> str:
+    return load_settings().database_url
+
+
+@st.cache_resource(show_spinner=t("notice.loading", "vi"))
+def _open_store(url: str):
+    """Return the store at `url`, opened (and migrated) once per process, seeded with the sample if new."""
+    store = _store_module().open_store(url)
+    _seed_if_new(store)
+    return store
+
+
+def get_store():
+    """Return the store the dashboard reads and writes (None when kpi.store is not available)."""
+    if _store_module() is None:
+        return None
+    return _open_store(_database_url())
+
+
+def sample_files() -> list[Path]:
+    """Return the sample workbooks, one per year (written first if the folder has none)."""
+    try:
+        from kpi import sample
+    except ImportError:
+        return sorted(SAMPLE_DIR.glob("*.xlsx"))
+    files = sample.sample_files()
+    if not files:
+        files = sample.write_sample()
+    return files
+
+
+def _seed_if_new(store) -> None:
+    """Import the sample years into a store that has never seen any import (so not after a sample removal)."""
+    with _seed_lock:
+        if not store.history(kind=None).empty:
+            return
+        for path in sample_files():
+            outcome = store.import_workbook(
+                path.read_bytes(), path.name, None, SAMPLE_IMPORTER, note=None, is_sample=True
+            )
+            if not outcome.ok:
+                raise RuntimeError(f"sample workbook {path.name} was not imported: {outcome.message('en')}")
+
+
+# --- the version key ------------------------------------------------------------------------------------
+
+
+def data_version() -> DataVersion:
+    """Return the key of the data shown now (one cheap query, or one stat per sample file)."""
+    store = get_store()
+    if store is not None:
+        return DataVersion(store.url, tuple(sorted(store.current_versions().items())))
+    stamps = tuple((p.name, (p.stat().st_size, p.stat().st_mtime_ns)) for p in sample_files())
+    return DataVersion("files", stamps)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _dataset(version: DataVersion) -> Dataset:
+    if version.source != "files":
+        return get_store().load_dataset(dict(version.versions))
+    from kpi.validate import check_bytes
+
+    clean = []
+    for path in sample_files():
+        result = check_bytes(path.read_bytes())
+        if result.ok:
+            clean.append(result.clean)
+    return dataset_from_workbooks(clean)
+
+
+def get_dataset() -> Dataset:
+    """Return every year's data (current versions). Shared by all sessions: do not modify it."""
+    return _dataset(data_version())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _is_sample(version: DataVersion) -> bool:
+    if version.source == "files":
+        return bool(version.versions)
+    return get_store().has_sample()
+
+
+def is_sample_data() -> bool:
+    """Return True when some of the figures shown are sample data (the pages then show the notice)."""
+    return _is_sample(data_version())
+
+
+def get_years() -> list[int]:
+    """Return the reporting years present, ascending."""
+    version = data_version()
+    if version.source == "files":
+        return get_dataset().years
+    return sorted(int(year) for year, _ in version.versions)
+
+
+def get_plan() -> Plan:
+    """Return the plan the dashboard follows."""
+    return default_plan()
+
+
+# --- derived, cached on the version ---------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _values(version: DataVersion, by_district: bool) -> pd.DataFrame:
+    return compute_values(_dataset(version), by_district=by_district)
+
+
+def get_values(by_district: bool = False) -> pd.DataFrame:
+    """Return the long table of every indicator's value per year (and per district when asked)."""
+    return _values(data_version(), by_district)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _report(version: DataVersion, year: int, by_district: bool) -> Report:
+    return build_report(_dataset(version), year, by_district, values=_values(version, by_district))
+
+
+def get_report(year: int, by_district: bool = False) -> Report:
+    """Return the report of every indicator for `year` (with district values when asked)."""
+    return _report(data_version(), year, by_district)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _rating_counts(version: DataVersion, by: str, year: int | None, district: str | None) -> pd.DataFrame:
+    if district is not None:
+        districts = [district]
+    elif by == "district":
+        districts = default_engine().districts  # reference order, empty districts kept
+    else:
+        districts = None
+    return overview.rating_counts(_dataset(version), by=by, year=year, districts=districts)
+
+
+def get_rating_counts(by: str = "year", year: int | None = None, district: str | None = None) -> pd.DataFrame:
+    """Return the operating cooperatives per rating class, by "year", "district" or "sector"."""
+    return _rating_counts(data_version(), by, year, district)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _commune_coverage(version: DataVersion, year: int) -> pd.DataFrame | None:
+    indicator = overview.indicator_of_kind(default_plan(), MeasureKind.COMMUNE_COVERAGE)
+    if indicator is None:
+        return None
+    return commune_coverage_detail(default_engine(), _dataset(version), indicator, year)
+
+
+def get_commune_coverage(year: int) -> pd.DataFrame | None:
+    """Return per district the communes with and without a cooperative meeting the coverage indicator."""
+    return _commune_coverage(data_version(), year)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _model_cooperatives(version: DataVersion, year: int) -> pd.DataFrame | None:
+    indicator = overview.indicator_of_kind(default_plan(), MeasureKind.DISTRICT_COUNT)
+    if indicator is None:
+        return None
+    return overview.model_cooperatives(default_engine(), _dataset(version), indicator, year)
+
+
+def get_model_cooperatives(year: int) -> pd.DataFrame | None:
+    """Return per district the model cooperatives of the year."""
+    return _model_cooperatives(data_version(), year)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _sources(version: DataVersion) -> pd.DataFrame:
+    columns = ["year", "version", "file_name", "imported_at", "imported_by", "is_sample"]
+    if version.source == "files":
+        rows = []
+        for path in sample_files():
+            stat = path.stat()
+            rows.append(
+                {
+                    "year": None,
+                    "version": None,
+                    "file_name": path.name,
+                    "imported_at": pd.Timestamp(stat.st_mtime, unit="s", tz="UTC"),
+                    "imported_by": None,
+                    "is_sample": True,
+                }
+            )
+        return pd.DataFrame(rows, columns=columns)
+    store = get_store()
+    rows = []
+    for year, number in version.versions:
+        info = next((v for v in store.versions(year) if v.version == number), None)
+        if info is not None:
+            rows.append(
+                {
+                    "year": year,
+                    "version": number,
+                    "file_name": info.file_name,
+                    "imported_at": pd.Timestamp(info.imported_at),
+                    "imported_by": info.imported_by,
+                    "is_sample": info.is_sample,
+                }
+            )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def get_sources() -> pd.DataFrame:
+    """Return the file behind each year shown: year, version, file_name, imported_at (UTC), by, is_sample."""
+    return _sources(data_version())
