@@ -373,20 +373,21 @@ def test_a_missing_file_or_a_folder_exits_2_with_one_line(
     assert capsys.readouterr().err.splitlines() == [message]
 
 
-def test_check_in_a_real_process_exits_with_the_documented_codes(corpus: dict[str, Path]) -> None:
-    def run(name: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "kpi", "check", str(corpus[name])],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-
-    ok, bad, unreadable = run("unknown_commune"), run("blank_required_cell"), run("corrupt_zip")
-    assert (ok.returncode, bad.returncode, unreadable.returncode) == (0, 1, 2)
-    assert bad.stdout.splitlines()[0] == "Lỗi: Sheet 'HTX', dòng 5, cột 'Tên HTX': Ô bắt buộc đang để trống."
-    assert "Traceback" not in ok.stderr + bad.stderr + unreadable.stderr
+def test_check_in_a_real_process_prints_the_problems_and_exits_1(corpus: dict[str, Path]) -> None:
+    # One real process (python -m kpi) for the wiring of __main__; exit codes 0 and 2 are tested through main.
+    done = subprocess.run(
+        [sys.executable, "-m", "kpi", "check", str(corpus["blank_required_cell"])],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        "Lỗi: Sheet 'HTX', dòng 5, cột 'Tên HTX': Ô bắt buộc đang để trống.",
+        "Tệp có 1 lỗi và 0 cảnh báo; hãy sửa rồi kiểm tra lại.",
+    ]
+    assert done.stderr == ""
 
 
 def test_check_writes_nothing(

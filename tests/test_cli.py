@@ -1,0 +1,178 @@
+"""The command line: `template`, `report` (JSON and table) and the round trip template -> filled -> check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kpi import cli
+from tests.handmade import handmade_files
+from tests.test_service import CONTRACT_KEYS
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The hand-made workbooks of 2022 and 2023 (tests/handmade.py)."""
+    return handmade_files(tmp_path_factory.mktemp("handmade"))
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Return (exit code, stdout, stderr) of the command line."""
+    code = cli.main([*argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_report_json_follows_the_contract(files: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "report", *map(str, files), "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["year"] == 2023
+    assert len(data["indicators"]) == 17
+    assert all(list(item) == CONTRACT_KEYS for item in data["indicators"])
+    members = next(i for i in data["indicators"] if i["id"] == "members")
+    assert (members["value"], members["target"], members["baseline"]) == (163, 27379, 100)
+
+
+def test_report_of_an_earlier_year_uses_only_the_years_up_to_it(
+    files: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "report", *map(str, files), "--year", "2022", "--format", "json")
+    data = json.loads(out)
+    assert (code, data["year"]) == (0, 2022)
+    cooperatives = next(i for i in data["indicators"] if i["id"] == "cooperatives")
+    assert (cooperatives["value"], cooperatives["status"], cooperatives["ratio"]) == (
+        6,
+        "insufficient_data",
+        None,
+    )
+
+
+def test_report_by_district_gives_each_district_value(
+    files: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "report", *map(str, files), "--by", "district", "--format", "json")
+    items = {i["id"]: i for i in json.loads(out)["indicators"]}
+    assert code == 0
+    assert items["cooperatives"]["districts"]["Cư Jút"] == 3
+    assert items["communes_with_effective_coop"]["districts"]["Krông Nô"] == pytest.approx(100 / 12)
+    assert "districts" not in items["fund_capital"]
+
+
+def test_report_table_uses_vietnamese_numbers(files: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "report", *map(str, files))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Kết quả thực hiện 485/KH-UBND, năm 2023"
+    members = next(line for line in lines if line.startswith("Số thành viên HTX "))
+    assert "163 người" in members
+    assert "27.379 người (2025)" in members  # dot groups thousands
+    assert "0,6%" in members  # 163 / 27 379 = 0,595 %
+    assert "Tiến triển chậm" in members
+    income = next(line for line in lines if line.startswith("Thu nhập bình quân"))
+    assert "48,8 triệu đồng/người/năm" in income  # 1415 / 29 = 48,79: comma for decimals
+    weak = next(line for line in lines if line.startswith("Tỷ lệ HTX xếp loại yếu"))
+    assert "16,7%" in weak and "Cần tăng tốc" in weak
+
+
+def test_report_table_in_english_uses_english_numbers(
+    files: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "--lang", "en", "report", *map(str, files), "--by", "district")
+    members = next(line for line in out.splitlines() if line.startswith("Cooperative members "))
+    assert code == 0
+    assert "27,379 people (2025)" in members
+    assert "Limited progress" in members
+    assert "    Krông Nô" in out  # district lines under each indicator that has them
+
+
+def test_report_of_a_year_not_in_the_files_exits_1(
+    files: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "report", *map(str, files), "--year", "2021")
+    assert (code, out) == (1, "")
+    assert err.strip() == "Không có số liệu năm 2021; các năm có: 2022, 2023."
+
+
+def test_report_names_the_file_of_each_error_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.corpus.make_corpus import FILES
+
+    bad = tmp_path / "loi.xlsx"
+    bad.write_bytes(FILES["blank_required_cell"][1]())
+    code, out, err = run(capsys, "report", str(bad))
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [f"{bad}: Lỗi: Sheet 'HTX', dòng 5, cột 'Tên HTX': Ô bắt buộc đang để trống."]
+
+
+def test_report_of_an_unreadable_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "not-excel.xlsx"
+    bad.write_text("không phải Excel")
+    code, _, err = run(capsys, "report", str(bad))
+    assert code == 2
+    assert err.startswith(f"{bad}: Lỗi: Tệp không phải là bảng tính Excel đọc được")
+
+
+def test_a_blank_template_is_written_and_is_not_yet_usable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "mau.xlsx"
+    assert run(capsys, "template", str(out)) == (0, f"Đã ghi {out}.\n", "")
+    code, text, _ = run(capsys, "check", str(out))
+    assert code == 1
+    assert (
+        text.splitlines()[0] == "Lỗi: Sheet 'Thông tin', dòng 2, cột 'Năm báo cáo': Ô bắt buộc đang để trống."
+    )
+
+
+def test_a_template_filled_in_with_openpyxl_passes_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mau.xlsx"
+    assert run(capsys, "template", str(path))[0] == 0
+    book = openpyxl.load_workbook(path)
+    info, coops, groups = book["Thông tin"], book["HTX"], book["THT"]
+    assert (info["A2"].value, info["B2"].value) == ("Năm báo cáo", None)
+    info["B2"] = 2024
+    info["B4"] = 18500  # fund capital, row 4 of the template
+    headers = [cell.value for cell in coops[1]]
+    filled = {
+        "Mã HTX": "6400123456",
+        "Tên HTX": "HTX Dịch vụ Nông nghiệp Tâm Thắng",
+        "Huyện/Thành phố": "Cư Jút",
+        "Xã/Phường/Thị trấn": "Tâm Thắng",
+        "Lĩnh vực": "Nông nghiệp",
+        "Năm thành lập": 2019,
+        "Tình trạng": "Đang hoạt động",
+        "Số thành viên": 35,
+        "Số lao động thường xuyên": 8,
+        "Doanh thu (triệu đồng)": 2350.5,
+        "Lợi nhuận (triệu đồng)": -12,
+        "Xếp loại": "Khá",
+        "Số cán bộ quản lý": 4,
+        "Tham gia chuỗi giá trị": "Có",
+        "HTX điển hình": "Không",
+    }
+    for column, header in enumerate(headers, start=1):
+        if header in filled:
+            coops.cell(row=2, column=column, value=filled[header])
+    groups["A2"], groups["B2"], groups["C2"] = "Cư Jút", 12, 7
+    book.save(path)
+
+    code, out, err = run(capsys, "check", str(path))
+    assert (code, err) == (0, "")
+    assert out == "Tệp dùng được: 1 HTX, năm 2024.\n"
+    code, out, _ = run(capsys, "report", str(path), "--format", "json")
+    items = {i["id"]: i for i in json.loads(out)["indicators"]}
+    assert (items["members"]["value"], items["fund_capital"]["value"]) == (35, 18500)
+    assert items["avg_profit"]["value"] == -12
+    assert items["tht_certified_share"]["value"] == pytest.approx(700 / 12)
+
+
+def test_a_wrong_command_line_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["report", "--format", "xml"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
