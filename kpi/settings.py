@@ -30,7 +30,7 @@ SETTINGS = (
         f"sqlite:///{DATA_DIR / 'store' / 'kpi.sqlite'}",
         "where the store lives",
     ),
-    Setting("max_file_mb", "KPI_MAX_FILE_MB", 20, "largest workbook accepted, in MB"),
+    Setting("max_file_mb", "KPI_MAX_FILE_MB", 20.0, "largest workbook accepted, in MB"),
     Setting("max_rows", "KPI_MAX_ROWS", 100_000, "most rows accepted per sheet"),
     Setting(
         "max_listed_problems", "KPI_MAX_LISTED_PROBLEMS", 200, "problems listed one by one before a count"
