@@ -4,6 +4,8 @@
 one unrated, one with a loss, one with 0 regular workers, blanks in members, revenue, income and the
 vocational managers. 2023: eight cooperatives, one dissolved, one new and unrated in a commune that already
 has an effective cooperative, one in Krông Nô with 0 workers, one in a commune unknown to the reference list.
+The 2022 file uses header aliases; the 2023 file has title rows, columns in another order, numbers typed as
+text and spelling variants of closed values and place names (SPELLING_2023).
 """
 
 from __future__ import annotations
@@ -15,7 +17,25 @@ from kpi.validate import check_bytes
 from tests.builders import group, workbook
 
 OP, SUSPENDED, DISSOLVED = "Đang hoạt động", "Tạm ngừng hoạt động", "Giải thể"
-COLUMNS = ["code", "name", "district", "commune", "status", "members", "workers", "revenue", "profit", "avg_income", "rating", "managers", "managers_vocational", "managers_higher", "ocop_products", "value_chain", "model"]
+COLUMNS = [
+    "code",
+    "name",
+    "district",
+    "commune",
+    "status",
+    "members",
+    "workers",
+    "revenue",
+    "profit",
+    "avg_income",
+    "rating",
+    "managers",
+    "managers_vocational",
+    "managers_higher",
+    "ocop_products",
+    "value_chain",
+    "model",
+]
 
 
 def _rows(table: list[tuple]) -> list[dict[str, object]]:
@@ -59,10 +79,41 @@ GROUPS = {
 }
 FUND = {2022: 12000, 2023: 15000}
 
+# How the cells are typed in the files: the values above, but as users write them. In 2023 some numbers are
+# text in the Vietnamese way and closed values are misspelt; they must give the same indicators.
+SPELLING_2023 = {
+    "C1": {"status": "dang hoat dong", "district": "Huyện Cư Jút", "revenue": "2.400", "rating": "tot"},
+    "C2": {"members": "22", "commune": "xã nam dong", "rating": "KHÁ", "value_chain": "co"},
+    "C3": {"status": "giải thể"},
+    "C4": {"profit": "-20", "avg_income": "25,0", "model": "khong"},
+    "C6": {"district": "gia nghia", "rating": "kha", "revenue": "800"},
+    "C9": {"avg_income": " 55 ", "rating": "Tot", "commune": "Dak Mam"},
+}
+# 2022: header aliases instead of the template's headers; 2023: two title rows and the columns reversed.
+HEADERS_2022 = {
+    "code": "Mã số HTX",
+    "members": "Tổng số thành viên",
+    "district": "Huyện",
+    "rating": "Kết quả xếp loại",
+}
+TITLES_2023 = 2
+
 
 def handmade_bytes(year: int) -> bytes:
-    """Return the workbook of one year of the hand-made dataset."""
-    return workbook(year=year, fund=FUND[year], coops=COOPS[year], groups=GROUPS[year])
+    """Return the workbook of one year of the hand-made dataset, typed as users type."""
+    if year == 2022:
+        return workbook(
+            year=year, fund=FUND[year], coops=COOPS[year], groups=GROUPS[year], rename=HEADERS_2022
+        )
+    coops = [{**row, **SPELLING_2023.get(str(row["code"]), {})} for row in COOPS[year]]
+    return workbook(
+        year=str(year),
+        fund="15.000",
+        coops=coops,
+        groups=GROUPS[year],
+        title_rows=TITLES_2023,
+        columns=list(reversed(list(coops[0]))),
+    )
 
 
 def handmade_files(folder: Path) -> list[Path]:

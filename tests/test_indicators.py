@@ -12,8 +12,9 @@ import pytest
 from kpi.indicators import DISTRICT, INDICATOR, VALUE, YEAR, Dataset, commune_coverage_detail, where_mask
 from kpi.service import default_engine, default_plan
 from kpi.validate import check_bytes
+from kpi.workbook import ROW, read_workbook
 from tests.builders import coop, group, workbook
-from tests.handmade import handmade_dataset
+from tests.handmade import handmade_bytes, handmade_dataset
 
 # fmt: off
 PROVINCE = {
@@ -100,6 +101,17 @@ def value_of(values: pd.DataFrame, indicator: str, year: int, district: str | No
     assert len(rows) == 1, (indicator, year, district)
     value = rows[VALUE].iloc[0]
     return None if pd.isna(value) else float(value)
+
+
+def test_the_2023_file_is_typed_as_users_type_title_rows_text_numbers_and_variants() -> None:
+    raw = read_workbook(handmade_bytes(2023)).tables["coops"].set_index("code")
+    assert raw.loc["C1", ROW] == 4  # two title rows, header on row 3
+    assert (raw.loc["C1", "revenue"], raw.loc["C1", "rating"], raw.loc["C1", "district"]) == (
+        "2.400",
+        "tot",
+        "Huyện Cư Jút",
+    )
+    assert raw.loc["C4", "profit"] == "-20"
 
 
 def test_the_hand_made_expectations_cover_the_17_indicators_of_the_plan() -> None:
