@@ -228,7 +228,7 @@ def build_bullet_figure(report: Report, lang: str = "vi") -> go.Figure:
         ),
         barmode="overlay",
         height=50 * len(rows) + 200,
-        margin={"t": 120, "r": 270, "b": 70},
+        margin={"t": 120, "r": 215, "b": 70},
         legend={"y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
         hovermode="closest",
     )

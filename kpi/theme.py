@@ -131,3 +131,49 @@ def apply_theme(fig: go.Figure) -> go.Figure:
     """Return `fig` with the dashboard template applied (in place; the same figure is returned)."""
     fig.update_layout(template=TEMPLATE, separators=VN_SEPARATORS)
     return fig
+
+
+PROJECTOR_FACTOR = 1.3  # how much larger chart texts are in presentation mode
+
+
+def _scaled(size: float | None, default: float, factor: float) -> float:
+    return round((size or default) * factor, 1)
+
+
+def enlarge(fig: go.Figure, factor: float = PROJECTOR_FACTOR) -> go.Figure:
+    """Return `fig` with every text `factor` times larger, and its margins and height to match (in place).
+
+    For presentation mode: page text grows with the CSS, but plotly sizes its fonts in pixels.
+    """
+    template = TEMPLATE.layout
+    layout = fig.layout
+    fig.update_layout(
+        font_size=_scaled(layout.font.size, template.font.size, factor),
+        title_font_size=_scaled(layout.title.font.size, template.title.font.size, factor),
+        legend_font_size=_scaled(layout.legend.font.size, template.legend.font.size, factor),
+        hoverlabel_font_size=_scaled(layout.hoverlabel.font.size, template.hoverlabel.font.size, factor),
+    )
+    if layout.title.subtitle.text:
+        fig.update_layout(
+            title_subtitle_font_size=_scaled(layout.title.subtitle.font.size, FONT_SIZE - 2, factor)
+        )
+    tick, axis_title = template.xaxis.tickfont.size, template.xaxis.title.font.size
+    fig.for_each_xaxis(lambda a: a.update(tickfont_size=_scaled(a.tickfont.size, tick, factor)))
+    fig.for_each_yaxis(lambda a: a.update(tickfont_size=_scaled(a.tickfont.size, tick, factor)))
+    fig.for_each_xaxis(lambda a: a.update(title_font_size=_scaled(a.title.font.size, axis_title, factor)))
+    fig.for_each_yaxis(lambda a: a.update(title_font_size=_scaled(a.title.font.size, axis_title, factor)))
+    for annotation in layout.annotations:
+        annotation.font.size = _scaled(annotation.font.size, template.font.size, factor)
+    for trace in fig.data:
+        if "textfont" in trace and trace.textfont.size is not None:
+            trace.textfont.size = _scaled(trace.textfont.size, template.font.size, factor)
+    margin = layout.margin
+    fig.update_layout(
+        margin={
+            side: round((getattr(margin, side) or getattr(template.margin, side) or 0) * factor)
+            for side in ("l", "r", "t", "b")
+        }
+    )
+    if layout.height:
+        fig.update_layout(height=round(layout.height * factor))
+    return fig

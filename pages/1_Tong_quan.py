@@ -35,6 +35,8 @@ st.caption(
 components.headline(overall_sentence(report, lang))
 components.sentences([group_sentence(report, group.id, lang) for group in plan.groups])
 
+components.chart(build_bullet_figure(report, lang), t("page.overview_file", lang), year, lang, key="bullet")
+
 COLUMNS = 4
 for group in plan.groups:
     results = [r for r in report.results if r.indicator.group == group.id]
@@ -44,6 +46,3 @@ for group in plan.groups:
         for column, result in zip(columns, results[start : start + COLUMNS], strict=False):
             with column:
                 components.indicator_card(result, plan, year, lang)
-
-st.subheader(t("page.overview_chart", lang), divider="gray")
-components.chart(build_bullet_figure(report, lang), t("page.overview_file", lang), year, lang, key="bullet")

@@ -79,3 +79,16 @@ def test_apply_theme_sets_the_template_and_separators_on_a_bare_figure():
     fig = theme.apply_theme(go.Figure(go.Bar(x=[1], y=[2])))
     assert fig.layout.separators == ",."
     assert fig.layout.template.layout.font.family == theme.FONT_FAMILY
+
+
+def test_enlarge_scales_every_text_margin_and_height_for_a_projector():
+    fig = theme.apply_theme(go.Figure(go.Bar(x=[1], y=[2], text=["2"], textfont={"size": 15})))
+    fig.update_layout(height=500, margin={"l": 10, "r": 200, "t": 100, "b": 50}, title_text="T")
+    fig.add_annotation(text="note", x=1, y=1, font={"size": 14})
+    theme.enlarge(fig, 1.5)
+    assert fig.layout.font.size == 24  # 16 × 1,5 from the template
+    assert fig.layout.title.font.size == 30
+    assert fig.layout.xaxis.tickfont.size == 22.5
+    assert fig.data[0].textfont.size == 22.5
+    assert fig.layout.annotations[0].font.size == 21
+    assert (fig.layout.margin.r, fig.layout.height) == (300, 750)

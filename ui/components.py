@@ -17,7 +17,7 @@ from kpi.i18n import t
 from kpi.overview import change_text, is_percent, target_share_text, target_text, what_it_takes
 from kpi.plan import Plan
 from kpi.service import IndicatorResult
-from kpi.theme import FONT_FAMILY, MUTED_TEXT, status_style
+from kpi.theme import FONT_FAMILY, MUTED_TEXT, enlarge, status_style
 from ui import state
 
 _BASE_CSS = f"""
@@ -33,7 +33,7 @@ _BASE_CSS = f"""
 .kpi-next {{ font-size: 0.98rem; font-weight: 600; }}
 .kpi-sentences {{ font-size: 1.1rem; margin: 0 0 0.4rem 0; padding-left: 1.2rem; }}
 .kpi-sentences li {{ margin: 0.15rem 0; }}
-[data-testid="stMainBlockContainer"] {{ padding-top: 2.6rem; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 4rem; }}
 .kpi-headline {{ font-size: 1.45rem; font-weight: 700; margin: 0.2rem 0 0.6rem 0; }}
 </style>
 """
@@ -130,7 +130,7 @@ def indicator_card(result: IndicatorResult, plan: Plan, year: int, lang: str) ->
             st.plotly_chart(
                 build_sparkline(result.history, result.indicator, lang, upto=year),
                 theme=None,
-                height=70,
+                height=60,
                 config={"displayModeBar": False},
                 key=f"spark-{result.indicator.id}",
             )
@@ -154,7 +154,8 @@ def chart(fig: go.Figure, name: str, year: int | str | None, lang: str, key: str
     `name` is an indicator or a chart's name; the file name is e.g. "so-htx-2024.png".
     """
     file_name = image_file_name(name, year, lang)
-    st.plotly_chart(fig, theme=None, config=chart_config(file_name), key=f"chart-{key}")
+    shown = enlarge(go.Figure(fig)) if state.present() else fig
+    st.plotly_chart(shown, theme=None, config=chart_config(file_name), key=f"chart-{key}")
     if not state.present():
         st.download_button(
             t("card.download", lang),
