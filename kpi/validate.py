@@ -213,7 +213,10 @@ def _parse_cell_number(value: object, col: Column) -> tuple[float | None, tuple[
             {"vi_reading": parsed.vi_reading, "en_reading": parsed.en_reading},
         )
     if parsed.problem == "foreign_number":
-        return None, ("foreign_number", {"example": _fmt_vi_example(parsed.en_reading)})
+        example = parsed.en_reading
+        if col.kind == Kind.YEAR and example is not None and float(example).is_integer():
+            return None, ("foreign_number", {"example": f"'{int(example)}'"})  # a year has no thousands dot
+        return None, ("foreign_number", {"example": _fmt_vi_example(example)})
     if parsed.problem:
         return None, ("not_a_number", {"expected": _expected_number(col)})
     return parsed.value, None
@@ -230,9 +233,11 @@ def _fmt(x: float | None) -> str:
 
 
 def _year_value(value: object) -> object:
-    """Return a year as typed, a whole float as an int so that it shows as 1900, not 1.900."""
+    """Return a year for messages without a thousands dot: 1900, not 1.900; 2019,5, not 2.019,5."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, float) and abs(value) < 1e15:
+        return repr(value).replace(".", ",")
     return value
 
 
@@ -525,7 +530,8 @@ def _from_failures(fc: pd.DataFrame, typed, sheet, sheet_name, unreadable) -> li
         elif check == "negative":
             problems.append(pb.error("negative", value=value, **where))
         elif check == "not_whole":
-            problems.append(pb.error("not_whole", value=value, expected=_expected_number(col), **where))
+            shown = _year_value(value) if col.kind == Kind.YEAR else value
+            problems.append(pb.error("not_whole", value=shown, expected=_expected_number(col), **where))
         elif check == "bad_year":
             problems.append(
                 pb.error(

@@ -226,6 +226,34 @@ def test_the_vietnamese_messages_name_value_found_and_value_expected(corpus: dic
     assert problems["duplicate_code"].message() == "Mã HTX '6400000001' trùng với dòng 6."
 
 
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ({"members": -3}, "Giá trị −3 âm; cần số ≥ 0."),
+        ({"workers": 2.5}, "Giá trị 2,5 không phải số nguyên; cần một số nguyên ≥ 0 (người)."),
+        ({"founded_year": 2019.5}, "Giá trị 2019,5 không phải số nguyên; cần một năm, ví dụ 2024."),
+        (
+            {"founded_year": "2019.0"},
+            "Giá trị '2019.0' viết theo kiểu Anh (dấu chấm thập phân); cần kiểu Việt Nam, ví dụ '2019'.",
+        ),
+        (
+            {"revenue": "1.5"},
+            "Giá trị '1.5' viết theo kiểu Anh (dấu chấm thập phân); cần kiểu Việt Nam, ví dụ '1,5'.",
+        ),
+        (
+            {"profit": "12,345.6"},
+            "Giá trị '12,345.6' viết theo kiểu Anh (dấu chấm thập phân); cần kiểu Việt Nam, ví dụ '12.345,6'.",
+        ),
+        ({"revenue": "nhiều"}, "Giá trị 'nhiều' không phải là số; cần một số ≥ 0 (triệu đồng)."),
+        ({"model": "có thể"}, "Giá trị 'có thể' không có trong danh sách; cần một trong: Có; Không."),
+        ({"founded_year": 2023}, "Năm thành lập 2023 sau năm báo cáo 2022."),
+    ],
+)
+def test_each_message_quotes_the_value_found_and_what_was_expected(cells: dict, message: str) -> None:
+    problems = check_bytes(workbook(coops=[coop("A1", **cells)], groups=[group()])).problems
+    assert [p.message() for p in problems] == [message]
+
+
 def test_250_bad_rows_print_200_lines_and_one_summary(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
