@@ -192,3 +192,29 @@ def test_a_new_store_shows_the_sample_progress_reports_marked_as_sample(tmp_path
         "IV.17": "Hạn 31/12/2021 đã qua, chưa hoàn thành",
         "V.5": "Hạn 30/09/2020 đã qua, chưa hoàn thành",
     }
+
+
+def test_choosing_an_earlier_year_judges_the_tasks_at_its_end(tmp_path, monkeypatch):
+    """With statistics for 2021 and 2022, choosing 2021 in the sidebar looks back at 31/12/2021."""
+    from kpi.store import open_store
+    from tests.builders import workbook
+
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    monkeypatch.setenv("KPI_DATABASE_URL", url)
+    with open_store(url) as store:
+        for year in (2021, 2022):
+            assert store.import_workbook(workbook(year=year), f"htx-{year}.xlsx", year, by="Kiểm thử").ok
+        for year, rows in ((2020, REPORT_2020), (2021, REPORT_2021)):
+            data = task_workbook_bytes(
+                reports=pd.DataFrame(rows, columns=COLUMNS), info={"year": year}, tasks=default_tasks()
+            )
+            assert import_task_workbook(store, data, f"tien-do-{year}.xlsx", "Kiểm thử").ok
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.session_state["year"] = 2021
+    at.run()
+    assert not at.exception
+    assert "Tình hình đến ngày 31/12/2021" in at.caption[0].value
+    assert at.info[0].value.startswith("Đang xem lại tình hình đến cuối năm 2021")
+    # On 31/12/2021: V.3 (Q4/2020) and V.5 (Q3/2020) not done, IV.6 (11/2021) not reported; IV.17 is due that
+    # very day, and no yearly report is owed before 2022.
+    assert set(at.dataframe[0].value["Mã"]) == {"V.3", "V.5", "IV.6"}
