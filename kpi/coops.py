@@ -256,12 +256,10 @@ def describe_filters(filters: CoopFilters | Mapping[str, object] | None, lang: s
     return "; ".join(parts)
 
 
-# Rows of the history table, in the order an analyst reads a cooperative's year.
-HISTORY_ROWS = (
-    "name",
-    "district",
-    "commune",
-    "sector",
+# Rows of the history table, in the order an analyst reads a cooperative's year. The identity rows are shown
+# only when they change over the years; `identity_line` says them once otherwise.
+IDENTITY_ROWS = ("name", "district", "commune", "sector", "founded_year")
+FIGURE_ROWS = (
     "status",
     "rating",
     "members",
@@ -276,20 +274,52 @@ HISTORY_ROWS = (
     "value_chain",
     "model",
 )
+# Columns of the on-screen list, most read first (the Excel file keeps the workbook's order).
+SCREEN_ORDER = (
+    "name",
+    "code",
+    "district",
+    "commune",
+    "sector",
+    "status",
+    "rating",
+    *FIGURE_ROWS[2:],
+    "founded_year",
+)
 
 
 def history_table(history: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """Return a cooperative's history as users read it: one row per item (headers of the workbook), one
-    column per year, values in Vietnamese format ("–" when blank)."""
+    column per year, values in Vietnamese format ("–" when blank). Identity rows (name, place, sector, year
+    founded) appear only when they differ between years."""
     from kpi.imports import display
 
     headers = column_headers(lang)
     item = t("coops.history.field", lang)
+    changing = [c for c in IDENTITY_ROWS if history[c].astype("str").nunique(dropna=False) > 1]
     rows = []
-    for column_id in HISTORY_ROWS:
+    for column_id in (*changing, *FIGURE_ROWS):
         col = COOP.column(column_id)
         values = {
             str(int(y)): display(v, col, lang) for y, v in zip(history[YEAR], history[column_id], strict=True)
         }
         rows.append({item: headers[column_id], **values})
     return pd.DataFrame(rows, columns=[item, *[str(int(y)) for y in history[YEAR]]])
+
+
+def identity_line(history: pd.DataFrame, lang: str = "vi") -> str:
+    """Return who the cooperative is, from its latest year: code, commune and district, sector, year founded."""
+    last = history.iloc[-1]
+
+    def known(value: object) -> bool:
+        return value is not None and not pd.isna(value) and str(value).strip() != ""
+
+    parts = [t("coops.history.code", lang, code=last["code"])]
+    place = ", ".join(str(last[c]) for c in ("commune", "district") if known(last[c]))
+    if place:
+        parts.append(place)
+    if known(last["sector"]):
+        parts.append(str(last["sector"]))
+    if known(last["founded_year"]):
+        parts.append(t("coops.history.founded", lang, year=int(last["founded_year"])))
+    return " · ".join(parts)

@@ -12,12 +12,14 @@ import streamlit as st
 
 from kpi.coops import (
     BLANK,
+    SCREEN_ORDER,
     CoopFilters,
     choice_options,
     coop_history,
     describe_filters,
     filter_coops,
     history_table,
+    identity_line,
     list_workbook_bytes,
     number_decimals,
     rating_path,
@@ -28,7 +30,7 @@ from kpi.i18n import t
 from kpi.schema import COOP, RATINGS, SECTORS, STATUSES
 from kpi.service import default_reference
 from ui import components, data, state
-from ui.data_admin import year_coops
+from ui.data_admin import year_coops, years_per_code
 
 MAX_TABLE_ROWS = 1_000  # rows drawn on screen; the download always holds every row of the filter
 MAX_HISTORY_CHOICES = 2_000  # cooperatives offered in the history picker
@@ -64,9 +66,11 @@ def _label(value: str) -> str:
 
 
 def _yes_no(name: str, yes_key: str = "coops.yes", no_key: str = "coops.no") -> bool | None:
-    options = [None, True, False]
-    words = {None: t("coops.filter.any", lang), True: t(yes_key, lang), False: t(no_key, lang)}
-    return st.selectbox(t(f"coops.filter.{name}", lang), options, format_func=words.get, key=f"{K}f_{name}")
+    words = {"all": t("coops.filter.any", lang), "yes": t(yes_key, lang), "no": t(no_key, lang)}
+    chosen = st.selectbox(
+        t(f"coops.filter.{name}", lang), list(words), format_func=words.get, key=f"{K}f_{name}"
+    )
+    return {"all": None, "yes": True, "no": False}[chosen]
 
 
 text = st.text_input(
@@ -75,17 +79,25 @@ text = st.text_input(
     help=t("coops.search_help", lang),
     key=f"{K}f_text",
 )
-with st.expander(t("coops.filters", lang), expanded=True, icon=":material/filter_alt:"):
+# A district chosen on another page's sidebar filter is where the list starts.
+if f"{K}f_districts" not in st.session_state and state.district() in set(coops["district"]):
+    st.session_state[f"{K}f_districts"] = [state.district()]
+active = sum(
+    1
+    for k, v in st.session_state.items()
+    if str(k).startswith(K + "f_") and k != K + "f_text" and v not in (None, [], "all")
+)
+filters_label = t("coops.filters_active", lang, count=active) if active else t("coops.filters", lang)
+# Closed at first so that the table shows above the fold on a laptop; the label says when filters apply.
+with st.expander(filters_label, expanded=bool(active), icon=":material/filter_alt:"):
     c1, c2, c3, c4 = st.columns(4)
-    sidebar_district = state.district()
     district_options = choice_options(coops, "district", default_reference().district_names())
-    if f"{K}f_districts" not in st.session_state and sidebar_district in district_options:
-        st.session_state[f"{K}f_districts"] = [sidebar_district]
     districts = c1.multiselect(
         t("coops.filter.district", lang),
         district_options,
         format_func=_label,
         placeholder=t("coops.filter.all", lang),
+        select_all=False,  # nothing chosen already means all; Streamlit's "Select all" is English only
         key=f"{K}f_districts",
     )
     in_districts = coops[coops["district"].isin(districts)] if districts else coops
@@ -94,6 +106,7 @@ with st.expander(t("coops.filters", lang), expanded=True, icon=":material/filter
         choice_options(in_districts, "commune"),
         format_func=_label,
         placeholder=t("coops.filter.all", lang),
+        select_all=False,  # nothing chosen already means all; Streamlit's "Select all" is English only
         key=f"{K}f_communes",
     )
     sectors = c3.multiselect(
@@ -101,6 +114,7 @@ with st.expander(t("coops.filters", lang), expanded=True, icon=":material/filter
         choice_options(coops, "sector", SECTORS),
         format_func=_label,
         placeholder=t("coops.filter.all", lang),
+        select_all=False,  # nothing chosen already means all; Streamlit's "Select all" is English only
         key=f"{K}f_sectors",
     )
     statuses = c4.multiselect(
@@ -108,6 +122,7 @@ with st.expander(t("coops.filters", lang), expanded=True, icon=":material/filter
         choice_options(coops, "status", STATUSES),
         format_func=_label,
         placeholder=t("coops.filter.all", lang),
+        select_all=False,  # nothing chosen already means all; Streamlit's "Select all" is English only
         key=f"{K}f_statuses",
     )
     c1, c2, c3, c4 = st.columns(4)
@@ -116,6 +131,7 @@ with st.expander(t("coops.filters", lang), expanded=True, icon=":material/filter
         choice_options(coops, "rating", RATINGS),
         format_func=_label,
         placeholder=t("coops.filter.all", lang),
+        select_all=False,  # nothing chosen already means all; Streamlit's "Select all" is English only
         key=f"{K}f_ratings",
     )
     with c2:
@@ -214,9 +230,9 @@ else:
         styled,
         hide_index=True,
         height=min(38 + 35 * len(table), 520),
+        column_order=[headers[c] for c in SCREEN_ORDER],
         column_config={
-            headers["code"]: st.column_config.Column(pinned=True),
-            headers["name"]: st.column_config.Column(pinned=True, width="large"),
+            headers["name"]: st.column_config.Column(pinned=True, width=300),
         },
         key=f"{K}table",
     )
@@ -228,6 +244,9 @@ if shown.empty:
     st.caption(t("coops.history.none", lang))
 else:
     choices = shown.head(MAX_HISTORY_CHOICES)
+    # Open on the first cooperative with the longest history, so the section shows a path, not one year.
+    spans = years_per_code().reindex(choices["code"].astype("str").str.strip()).fillna(0).to_numpy()
+    first = int(spans.argmax()) if len(spans) else 0
     labels = {
         str(code): f"{name} · {code} ({district})"
         for code, name, district in zip(choices["code"], choices["name"], choices["district"], strict=True)
@@ -237,14 +256,23 @@ else:
         list(labels),
         format_func=labels.get,
         help=t("coops.history.pick_help", lang),
+        index=first,
         key=f"{K}history_code",
     )
     if len(shown) > MAX_HISTORY_CHOICES:
         st.caption(t("coops.history.pick_capped", lang, shown=format_number(MAX_HISTORY_CHOICES, 0, lang)))
     history = coop_history(data.get_dataset(), code)
+    st.markdown(f"**{history['name'].iloc[-1]}** · {identity_line(history, lang)}")
     path = " → ".join(f"{y}: {r}" for y, r in rating_path(history))
     st.markdown(t("coops.history.rating_path", lang, path=path))
     absent = [y for y in years if y not in set(history["year"])]
     if absent:
         st.caption(t("coops.history.absent", lang, years=", ".join(str(y) for y in absent)))
-    st.dataframe(history_table(history, lang), hide_index=True, key=f"{K}history_table")
+    table = history_table(history, lang)
+    st.dataframe(
+        table,
+        hide_index=True,
+        height=38 + 35 * len(table),
+        column_config={t("coops.history.field", lang): st.column_config.Column(width=210, pinned=True)},
+        key=f"{K}history_table",
+    )

@@ -17,6 +17,7 @@ from kpi.coops import (
     describe_filters,
     filter_coops,
     history_table,
+    identity_line,
     list_workbook_bytes,
     number_decimals,
     rating_path,
@@ -256,4 +257,13 @@ def test_the_history_table_has_one_column_per_year_in_vietnamese_format(dataset)
     assert table.loc["Xếp loại"].tolist() == ["Khá", "–", "Tốt"]
     assert table.loc["Doanh thu (triệu đồng)"].tolist() == ["2.500", "2.500", "2.500"]
     assert table.loc["HTX điển hình"].tolist() == ["Có", "Có", "Có"]
-    assert table.loc["Tên HTX"].iloc[-1] == "HTX NN Hòa Thuận"
+    # The name changed in 2023, so it is a row; the district did not, so it is left to the identity line.
+    assert table.loc["Tên HTX"].tolist() == ["HTX Nông nghiệp Hòa Thuận"] * 2 + ["HTX NN Hòa Thuận"]
+    assert "Huyện/Thành phố" not in table.index
+    assert table.index[0] == "Tên HTX" and table.index[1] == "Tình trạng"
+
+
+def test_the_identity_line_says_who_the_cooperative_is(dataset) -> None:
+    assert identity_line(coop_history(dataset, "A1")) == "Mã A1 · Ea T'ling, Cư Jút · Nông nghiệp"
+    founded = coop_history(dataset, "A2").assign(founded_year=2015.0, sector=np.nan)
+    assert identity_line(founded) == "Mã A2 · Đức Mạnh, Đắk Mil · thành lập năm 2015"

@@ -40,3 +40,14 @@ def year_coops(year: int) -> pd.DataFrame:
 def after_write() -> None:
     """Forget what is cached on something other than the store's versions (the sample flag among them)."""
     data._is_sample.clear()  # keyed on the versions too, but a removal of samples may leave them equal
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _years_per_code(version: data.DataVersion) -> pd.Series:
+    coops = data.get_dataset().coops
+    return coops.groupby(coops["code"].astype("str").str.strip())[YEAR].nunique()
+
+
+def years_per_code() -> pd.Series:
+    """Return, per cooperative code, the number of reporting years it appears in. Read-only."""
+    return _years_per_code(data.data_version())

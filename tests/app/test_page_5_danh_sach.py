@@ -88,9 +88,9 @@ def test_a_list_filter_keeps_the_rows_worked_out_by_hand(app, widget, value, exp
 @pytest.mark.parametrize(
     ("widget", "value", "expected"),
     [
-        ("coops_f_ocop", True, ["A1"]),
-        ("coops_f_value_chain", True, ["B1", "C1"]),
-        ("coops_f_model", False, ["A3", "B1", "A2", "C1"]),
+        ("coops_f_ocop", "yes", ["A1"]),
+        ("coops_f_value_chain", "yes", ["B1", "C1"]),
+        ("coops_f_model", "no", ["A3", "B1", "A2", "C1"]),
     ],
 )
 def test_a_yes_no_filter_keeps_the_rows_worked_out_by_hand(app, widget, value, expected) -> None:
@@ -155,3 +155,16 @@ def test_the_download_offers_the_filtered_list_as_excel(app) -> None:
     (button,) = app.get("download_button")
     assert button.proto.label == "Tải danh sách (Excel)"
     assert "không dùng để nhập số liệu" in button.proto.help
+
+
+def test_the_history_opens_on_the_first_cooperative_seen_in_the_most_years(app) -> None:
+    # In list order A3, B1, A1, A2, C1: A3 is there in 2023 and 2024, B1 only in 2024.
+    assert app.selectbox(key="coops_history_code").value == "A3"
+    assert "Xếp loại qua các năm: 2023: Khá → 2024: –" in [m.value for m in app.markdown]
+
+
+def test_the_filters_box_says_how_many_filters_apply(app) -> None:
+    assert app.expander[0].label == "Bộ lọc"
+    app.multiselect(key="coops_f_districts").set_value(["Cư Jút"]).run()
+    app.selectbox(key="coops_f_ocop").set_value("yes").run()
+    assert app.expander[0].label == "Bộ lọc · 2 điều kiện đang áp dụng"
