@@ -506,14 +506,14 @@ def build_rating_figure(
             fig.add_bar(y=categories, x=share, orientation="h", **bar)
         else:
             fig.add_bar(x=categories, y=share, **bar)
-    target_year = None
+    target_year, target_category = None, ""
     if targets:
         target_year = max(tg.year for tg in targets)
         target_category = t("chart.rating_target_bar", lang, year=target_year)
         for tg in sorted(targets, key=lambda tg: min(RATINGS.index(c) for c in tg.classes)):
             names = ", ".join(t(f"rating.{_rating_key(c)}", lang) for c in tg.classes)
             sign = "≥" if tg.higher_is_better else "≤"
-            text = f"{names}<br>{sign} {format_percent(tg.value, 0, lang)}"
+            text = f"{names}{' ' if horizontal else '<br>'}{sign} {format_percent(tg.value, 0, lang)}"
             bar = {
                 "name": text,
                 "legendgroup": tg.classes[0],
@@ -559,15 +559,28 @@ def build_rating_figure(
         legend={"traceorder": "normal", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
         height=max(460, 44 * (len(categories) + 1) + 190) if horizontal else 520,
         margin={"t": 140},
-        uniformtext={"minsize": 11, "mode": "hide"},
+        uniformtext={"minsize": 13, "mode": "hide"},
     )
     value_axis = {"range": [0, 100], "ticksuffix": "%", "tickformat": ",.0f", "dtick": 20}
+    # Each bar's label says how many cooperatives it stands for, so a 100% of 2 cooperatives is not over-read.
+    counts_text = [
+        t("chart.rating_count", lang, n=format_number(int(n) if pd.notna(n) else 0, 0, lang))
+        for n in counts.sum(axis=1)
+    ]
+    ticks = {
+        "tickvals": categories + ([target_category] if targets else []),
+        "ticktext": [
+            f"{c} ({n})" if horizontal else f"{c}<br>{n}"
+            for c, n in zip(categories, counts_text, strict=True)
+        ]
+        + ([target_category] if targets else []),
+    }
     if horizontal:
         fig.update_xaxes(**value_axis)
-        fig.update_yaxes(autorange="reversed", showgrid=False, type="category")
+        fig.update_yaxes(autorange="reversed", showgrid=False, type="category", **ticks)
     else:
         fig.update_yaxes(**value_axis)
-        fig.update_xaxes(type="category", showgrid=False)
+        fig.update_xaxes(type="category", showgrid=False, **ticks)
     return apply_theme(fig)
 
 

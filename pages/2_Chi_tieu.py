@@ -53,11 +53,11 @@ for label, item in (
         st.caption(f"{label} {item.note.get(lang)}")
 
 st.subheader(t("page.indicator_by_year", lang), divider="gray")
-components.table(history_table(result, lang))
+components.table(history_table(result, lang), "years")
 
 st.subheader(t("page.indicator_by_district", lang), divider="gray")
 if ind.by_district:
     values = data.get_values(by_district=True)
-    components.table(district_year_table(values, ind, default_engine().districts, year, lang))
+    components.table(district_year_table(values, ind, default_engine().districts, year, lang), "districts")
 else:
     st.info(t("page.indicator_province_only", lang))

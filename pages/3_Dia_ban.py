@@ -44,14 +44,14 @@ components.chart(
 )
 
 st.subheader(t("page.districts_all", lang, year=year), divider="gray")
-components.table(district_indicator_table(report, districts, lang))
+components.table(district_indicator_table(report, districts, lang), "indicators")
 
 if coverage is not None:
     st.subheader(t("page.districts_communes", lang, year=year), divider="gray")
-    components.table(coverage_table(coverage, lang))
+    components.table(coverage_table(coverage, lang), "communes", left=(0, 3))
 
 if models is not None:
     st.subheader(t("page.districts_models", lang, year=year), divider="gray")
     with_model = int((models["count"] > 0).sum())
     st.markdown(t("page.districts_models_summary", lang, n=with_model, total=len(models)))
-    components.table(model_table(models, lang))
+    components.table(model_table(models, lang), "models", left=(0, 1, 3))

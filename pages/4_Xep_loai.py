@@ -36,20 +36,17 @@ components.chart(
     lang,
     key="ratings-years",
 )
-left, right = st.columns(2, gap="medium")
-with left:
-    components.chart(
-        build_rating_figure(by_district, lang, "district", year, targets),
-        t("page.ratings_file_districts", lang),
-        year,
-        lang,
-        key="ratings-districts",
-    )
-with right:
-    components.chart(
-        build_rating_figure(by_sector, lang, "sector", year, targets, district),
-        t("page.ratings_file_sectors", lang, where=where),
-        year,
-        lang,
-        key="ratings-sectors",
-    )
+components.chart(
+    build_rating_figure(by_district, lang, "district", year, targets),
+    t("page.ratings_file_districts", lang),
+    year,
+    lang,
+    key="ratings-districts",
+)
+components.chart(
+    build_rating_figure(by_sector, lang, "sector", year, targets, district),
+    t("page.ratings_file_sectors", lang, where=where),
+    year,
+    lang,
+    key="ratings-sectors",
+)

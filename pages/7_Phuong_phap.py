@@ -75,4 +75,4 @@ if sources.empty:
     st.info(t("notice.no_data", lang))
 else:
     st.markdown(t("page.method_data_date", lang, date=format_date(sources["imported_at"].max().date(), lang)))
-    components.table(components.sources_table(sources, lang))
+    components.table(components.sources_table(sources, lang), "sources", left=(0, 1, 4, 5))

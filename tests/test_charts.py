@@ -248,10 +248,17 @@ def test_the_rating_targets_form_one_more_hatched_bar():
     assert all(tr.marker.pattern.shape == "/" for tr in target_bars)
 
 
+def test_each_rating_bar_is_labelled_with_the_number_of_cooperatives_behind_it():
+    fig = charts.build_rating_figure(RATING_COUNTS, targets=rating_targets(default_plan()))
+    assert list(fig.layout.xaxis.ticktext) == ["2023<br>4 HTX", "2024<br>10 HTX", "Mục tiêu 2025"]
+
+
 def test_ratings_by_sector_are_horizontal_and_name_the_year():
     counts = RATING_COUNTS.rename(index={2023: "Nông nghiệp", 2024: "Vận tải"}).rename_axis("sector")
-    fig = charts.build_rating_figure(counts, by="sector", year=2024)
+    fig = charts.build_rating_figure(counts, by="sector", year=2024, targets=rating_targets(default_plan()))
     assert fig.data[0].orientation == "h"
+    assert list(fig.layout.yaxis.ticktext) == ["Nông nghiệp (4 HTX)", "Vận tải (10 HTX)", "Mục tiêu 2025"]
+    assert fig.data[5].text[0] == "Tốt, Khá ≥ 45%"  # one line: a horizontal bar is low
     assert fig.layout.title.text == "<b>Xếp loại HTX đang hoạt động theo lĩnh vực, năm 2024</b>"
 
 

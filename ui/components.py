@@ -175,13 +175,20 @@ def no_data(lang: str, year: int | None = None) -> None:
     st.stop()
 
 
-def table(frame: pd.DataFrame, first_column_left: bool = True) -> None:
-    """Show a table of texts (numbers already in Vietnamese format), numbers right-aligned, no index."""
-    config = {
-        c: st.column_config.TextColumn(alignment="right")
-        for c in list(frame.columns)[1 if first_column_left else 0 :]
-    }
-    st.dataframe(frame, hide_index=True, column_config=config, width="stretch")
+def table(frame: pd.DataFrame, key: str, left: tuple[int, ...] = (0,)) -> None:
+    """Show a table of texts (numbers already in Vietnamese format) in full, without index.
+
+    A static table rather than a scrolling grid: every row is on screen and in a screenshot. Columns are
+    right-aligned, as numbers read best, except those at the positions in `left` (the labels).
+    """
+    right = [i + 1 for i in range(len(frame.columns)) if i not in left]
+    cells = ", ".join(
+        f".st-key-table-{key} td:nth-child({i}), .st-key-table-{key} th:nth-child({i})" for i in right
+    )
+    with st.container(key=f"table-{key}"):
+        if cells:
+            st.html(f"<style>{cells} {{ text-align: right !important; }}</style>")
+        st.table(frame, hide_index=True)
 
 
 def status_rules(rules: list[tuple[str, str]], plan: Plan, lang: str) -> None:

@@ -19,7 +19,7 @@ def page():
 
 
 def _table(at, index: int):
-    return at.dataframe[index].value
+    return at.table[index].value
 
 
 def test_the_page_runs_and_opens_on_the_first_indicator(page):
