@@ -219,6 +219,20 @@ def test_a_profit_of_exactly_zero_is_not_profitable() -> None:
     assert got["communes_with_effective_coop"] == 0
 
 
+def test_a_suspended_cooperative_counts_as_existing_but_not_as_operating() -> None:
+    got = province(
+        one_year(coop("A1", status="Tạm ngừng hoạt động", rating="Tốt", value_chain="Có", model="Có"))
+    )
+    assert (got["cooperatives"], got["members"], got["managers"]) == (1, 20, 3)  # existing
+    assert (got["avg_revenue"], got["good_fair_share"], got["avg_income"]) == (
+        None,
+        None,
+        None,
+    )  # not operating
+    assert (got["value_chain_cooperatives"], got["districts_with_model"]) == (0, 0)
+    assert got["communes_with_effective_coop"] == 0
+
+
 def test_income_is_weighted_by_workers() -> None:
     # (100 × 1 + 40 × 3) / (1 + 3) = 55; the plain mean would be 70
     got = province(one_year(coop("A1", avg_income=100, workers=1), coop("A2", avg_income=40, workers=3)))
