@@ -624,7 +624,7 @@ _kaleido_lock = threading.Lock()
 _kaleido_started = False
 
 
-def _start_kaleido() -> None:
+def start_image_server() -> None:
     """Start kaleido's shared Chromium once per process (about 0,2 s per image afterwards, not 2 s)."""
     global _kaleido_started
     with _kaleido_lock:
@@ -641,7 +641,7 @@ def figure_png(
     """Return the figure as PNG bytes, `scale` times its size, with the dashboard template."""
     import kaleido
 
-    _start_kaleido()
+    start_image_server()
     themed = apply_theme(go.Figure(fig))
     opts = {
         "format": "png",

@@ -103,7 +103,12 @@ def build_template() -> go.layout.Template:
     return go.layout.Template(
         layout={
             "font": {"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT},
-            "title": {"font": {"size": TITLE_SIZE, "color": TEXT}, "x": 0, "xanchor": "left"},
+            "title": {
+                "font": {"size": TITLE_SIZE, "color": TEXT},
+                "x": 0,
+                "xanchor": "left",
+                "pad": {"l": 12},
+            },
             "colorway": list(PALETTE),
             "separators": VN_SEPARATORS,
             "paper_bgcolor": BACKGROUND,

@@ -5,13 +5,15 @@ Texts and numbers come ready from `kpi.overview` / `kpi.charts`; this module onl
 
 from __future__ import annotations
 
+import os
+import threading
 from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi.charts import build_sparkline, chart_config, figure_png, image_file_name
+from kpi.charts import build_sparkline, chart_config, figure_png, image_file_name, start_image_server
 from kpi.formatting import format_date, format_number, format_percent
 from kpi.i18n import t
 from kpi.overview import change_text, is_percent, target_share_text, target_text, what_it_takes
@@ -148,6 +150,20 @@ def sentences(texts: list[str]) -> None:
     st.html(f'<ul class="kpi-sentences">{items}</ul>')
 
 
+WARM_UP_ENV = "KPI_IMAGE_WARM_UP"  # "0" leaves Chromium unstarted until an image is asked for (page tests)
+
+
+@st.cache_resource(show_spinner=False)
+def _image_server_warming() -> threading.Thread | None:
+    """Start the image server in the background once per process, so the first "Tải ảnh" is quick too
+    (starting Chromium takes several seconds)."""
+    if os.environ.get(WARM_UP_ENV, "1") == "0":
+        return None
+    thread = threading.Thread(target=start_image_server, name="kaleido-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def chart(fig: go.Figure, name: str, year: int | str | None, lang: str, key: str) -> None:
     """Show a chart with the toolbar's PNG download and a "Tải ảnh" button (server-side, same look).
 
@@ -157,6 +173,7 @@ def chart(fig: go.Figure, name: str, year: int | str | None, lang: str, key: str
     shown = enlarge(go.Figure(fig)) if state.present() else fig
     st.plotly_chart(shown, theme=None, config=chart_config(file_name), key=f"chart-{key}")
     if not state.present():
+        _image_server_warming()
         st.download_button(
             t("card.download", lang),
             data=lambda: figure_png(fig),

@@ -15,12 +15,15 @@ import pytest
 
 @pytest.fixture(scope="session", autouse=True)
 def throw_away_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Point the dashboard at an empty SQLite store of its own for the whole session."""
+    """Point the dashboard at an empty SQLite store of its own for the whole session (and keep Chromium for
+    chart images unstarted: no test here downloads one)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('store') / 's.sqlite'}"
-    before = os.environ.get("KPI_DATABASE_URL")
-    os.environ["KPI_DATABASE_URL"] = url
+    settings = {"KPI_DATABASE_URL": url, "KPI_IMAGE_WARM_UP": "0"}
+    before = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     yield url
-    if before is None:
-        os.environ.pop("KPI_DATABASE_URL", None)
-    else:
-        os.environ["KPI_DATABASE_URL"] = before
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
