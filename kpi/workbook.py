@@ -22,6 +22,7 @@ HEADER_SEARCH_ROWS = 11  # the header may stand below up to 10 title rows
 ROW = "_row"  # column holding the Excel row number of each raw row
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_NAME = "EncryptedPackage\0".encode("utf-16-le")
 # A total row's label, folded: one of these words alone, or starting with one of the prefixes. Exact words for
 # "tổng"/"cộng" so that a cooperative called "Cộng đồng ..." is never taken for a total.
 _TOTAL_WORDS = frozenset({"tong", "cong", "tongso", "total", "toantinh"})
@@ -73,10 +74,16 @@ def open_sheets(data: bytes) -> dict[str, pd.DataFrame]:
 
 
 def _is_encrypted_ole(data: bytes) -> bool:
-    # An encrypted .xlsx is an OLE container holding an "EncryptedPackage" stream (names are UTF-16).
-    return (
-        "EncryptedPackage".encode("utf-16-le") in data[:200_000] or b"E\x00n\x00c\x00r\x00y\x00p\x00t" in data
-    )
+    # An encrypted .xlsx is an OLE container holding a stream named "EncryptedPackage". Its directory entry is
+    # 128 bytes aligned, starts with the UTF-16 name and holds the name's length in bytes at offset 64; text in
+    # a cell of an ordinary .xls never lines up like that (a cell "Encryption ..." once made a .xls refused).
+    length = len(_ENCRYPTED_NAME).to_bytes(2, "little")
+    at = data.find(_ENCRYPTED_NAME)
+    while at != -1:
+        if at % 128 == 0 and data[at + 64 : at + 66] == length:
+            return True
+        at = data.find(_ENCRYPTED_NAME, at + 1)
+    return False
 
 
 def read_workbook(source: bytes | str | Path | BinaryIO) -> RawWorkbook:

@@ -8,6 +8,7 @@ sheet THT's districts on rows 2 and 3; "Năm báo cáo" on row 2 of sheet Thông
 from __future__ import annotations
 
 import datetime as dt
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +18,8 @@ import pytest
 from kpi import cli
 from kpi import problems as pb
 from kpi.schema import COOP, GROUP
-from kpi.validate import check_bytes
-from tests.builders import coop, grid_bytes, group, info_rows, table_rows, workbook
+from kpi.validate import WorkbookUnreadable, check_bytes
+from tests.builders import coop, grid_bytes, group, info_rows, table_rows, workbook, xls_bytes
 from tests.corpus.make_corpus import FILES, many_bad_rows, write_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -426,3 +427,22 @@ def test_check_writes_nothing(
     cli.main(["check", str(corpus["valid"])])
     assert list(tmp_path.iterdir()) == []
     assert {p: p.stat().st_mtime_ns for p in corpus.values()} == before
+
+
+def test_an_xls_whose_cells_mention_encryption_is_not_taken_for_a_password_protected_file() -> None:
+    name = "HTX Encryption EncryptedPackage Đắk Mil"  # stored as UTF-16 in a .xls
+    data = xls_bytes({"Thông tin": info_rows(2022), "HTX": table_rows([coop("A1", name=name)])})
+    result = check_bytes(data)
+    assert result.ok
+    assert result.clean.coops.loc[0, "name"] == name
+
+
+def test_a_large_password_protected_workbook_is_recognised() -> None:
+    ooxml = pytest.importorskip("msoffcrypto.format.ooxml", reason="msoffcrypto-tool encrypts the workbook")
+    plain = workbook(coops=[coop(f"A{i}", name=f"HTX số {i} " + "x" * 100) for i in range(1500)])
+    encrypted = io.BytesIO()
+    ooxml.OOXMLFile(io.BytesIO(plain)).encrypt("mật khẩu", encrypted)
+    assert len(encrypted.getvalue()) > 100_000  # the OLE directory is far from the start
+    with pytest.raises(WorkbookUnreadable) as caught:
+        check_bytes(encrypted.getvalue())
+    assert caught.value.problem.code == "encrypted"
