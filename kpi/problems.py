@@ -128,6 +128,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Total row '{value}' is skipped (not a cooperative).",
     },
     "no_rows": {"vi": "Sheet không có dòng số liệu nào.", "en": "The sheet has no data rows."},
+    "numbering_row_skipped": {
+        "vi": "Dòng đánh số cột ({value}) dưới dòng tiêu đề được bỏ qua.",
+        "en": "The row of column numbers ({value}) under the header is skipped.",
+    },
     "store_busy": {
         "vi": "Đang có người khác nhập dữ liệu, hãy thử lại sau ít phút; chưa có gì được lưu.",
         "en": "Someone else is importing data; try again in a few minutes. Nothing was stored.",

@@ -7,6 +7,7 @@ Excel row number of each row, under the column ids of `kpi.schema`.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_NAME = "EncryptedPackage\0".encode("utf-16-le")
 # A total row's label, folded: one of these words alone, or starting with one of the prefixes. Exact words for
 # "tổng"/"cộng" so that a cooperative called "Cộng đồng ..." is never taken for a total.
+# A column number under the header: 1, (2), 3.0 (a number cell), A, (B).
+_NUMBERING = re.compile(r"^\(?(\d{1,2}(\.0)?|[A-Za-z])\)?$")
 _TOTAL_WORDS = frozenset({"tong", "cong", "tongso", "total", "toantinh"})
 _TOTAL_PREFIXES = ("tongcong", "congtoantinh", "toantinh", "total", "grandtotal")
 
@@ -183,11 +186,16 @@ def read_table(cells: pd.DataFrame, sheet: Sheet, sheet_name: str) -> tuple[pd.D
     total_check = _total_row_check(sheet)
     records: list[list[object]] = []
     skipped: list[tuple[int, str]] = []
+    numbering: tuple[int, str] | None = None
     for offset, line in enumerate(cells.iloc[header_pos + 1 :].to_numpy(dtype=object)):
         values = [None if p is None or _blank(line[p]) else line[p] for p in positions]
         if all(v is None for v in values):
             continue
         row_number = header_row + 1 + offset
+        if not records and not skipped and numbering is None and _is_numbering_row(values):
+            shown = [str(v).strip() for v in values if v is not None]
+            numbering = (row_number, ", ".join(shown[:5]) + (", …" if len(shown) > 5 else ""))
+            continue
         label = total_check(values)
         if label is not None:
             skipped.append((row_number, label))
@@ -195,6 +203,10 @@ def read_table(cells: pd.DataFrame, sheet: Sheet, sheet_name: str) -> tuple[pd.D
         records.append([*values, row_number])
     raw = pd.DataFrame(records, columns=[*sheet.ids, ROW], dtype=object)
     raw[ROW] = raw[ROW].astype("int64")
+    if numbering is not None:
+        problems.append(
+            pb.warning("numbering_row_skipped", sheet=sheet_name, row=numbering[0], value=numbering[1])
+        )
     problems.extend(pb.warning("total_row_skipped", sheet=sheet_name, row=r, value=v) for r, v in skipped)
     if raw.empty and not any(p.severity == pb.Severity.ERROR for p in problems):
         make = pb.error if sheet.required else pb.warning
@@ -218,6 +230,12 @@ def _total_row_check(sheet: Sheet):
         return str(label)
 
     return check
+
+
+def _is_numbering_row(values: list[object]) -> bool:
+    """Return True for the row of column numbers that report forms put under the header: (1) (2) (3) or A B 1."""
+    filled = [v for v in values if v is not None]
+    return len(filled) >= 3 and all(_NUMBERING.match(str(v).strip()) for v in filled)
 
 
 def _is_total_label(value: object) -> bool:

@@ -186,3 +186,30 @@ def test_a_legacy_xls_workbook_is_read() -> None:
     assert raw.info["year"][0] == 2021
     assert codes_and_rows(data) == [("A1", 4)]
     assert raw.tables[COOP.id].loc[0, "members"] == "1.234"  # still text: reading judges nothing
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        [f"({i})" for i in range(1, 20)],  # (1) (2) (3) ... typed as text
+        ["A", "B", *range(1, 18)],  # letters then number cells
+    ],
+)
+def test_a_row_of_column_numbers_under_the_header_is_skipped_with_a_warning(numbers: list[object]) -> None:
+    grid = table_rows([coop("A1"), coop("A2")], columns=COOP.ids, title_rows=1)
+    grid.insert(2, numbers)  # header on row 2, numbers on row 3, cooperatives on rows 4 and 5
+    raw = read_workbook(
+        grid_bytes({"Thông tin": info_rows(), "HTX": grid, "THT": table_rows([group()], GROUP)})
+    )
+    assert list(zip(raw.tables[COOP.id]["code"], raw.tables[COOP.id][ROW], strict=True)) == [
+        ("A1", 4),
+        ("A2", 5),
+    ]
+    assert [(p.code, p.sheet, p.row) for p in raw.problems] == [("numbering_row_skipped", "HTX", 3)]
+    assert str(numbers[0]) in raw.problems[0].message() and "…" in raw.problems[0].message()
+
+
+def test_a_first_row_of_short_values_that_is_no_numbering_stays_a_row() -> None:
+    # a cooperative row with a long name is never taken for column numbers, even with small numbers around it
+    data = workbook(coops=[coop("1", members=2, workers=3, managers=1), coop("A2")], groups=[group()])
+    assert codes_and_rows(data) == [("1", 2), ("A2", 3)]
