@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -21,7 +22,7 @@ from kpi.assess import ACHIEVED
 from kpi.formatting import format_number, format_percent
 from kpi.i18n import t
 from kpi.overview import NOT_RATED, RatingTarget, is_percent, projected_path, required_path, value_text
-from kpi.plan import Indicator, MeasureKind, Plan
+from kpi.plan import Indicator, MeasureKind, Plan, load_plan
 from kpi.schema import RATINGS
 from kpi.text import strip_diacritics
 from kpi.theme import (
@@ -81,6 +82,10 @@ def _value_axis(fig: go.Figure, indicator: Indicator, lang: str) -> None:
         rangemode="tozero",
         title_text=None if suffix else indicator.unit.get(lang),
     )
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _hover(lines: Sequence[str]) -> str:
@@ -359,7 +364,12 @@ def build_indicator_figure(result: IndicatorResult, plan: Plan, lang: str = "vi"
     fig.update_layout(
         title=_title(
             t("chart.indicator_title", lang, name=ind.name.get(lang), target_year=ind.target.year),
-            t("chart.indicator_subtitle", lang, year=year if year is not None else "–"),
+            t(
+                "chart.indicator_subtitle",
+                lang,
+                year=year if year is not None else "–",
+                status=_lower(plan.assessment.label(a.status, lang)),
+            ),
         ),
         height=520,
         hovermode="closest",
@@ -601,11 +611,26 @@ def slug(text: str) -> str:
     return _SLUG.sub("-", strip_diacritics(text).lower()).strip("-")
 
 
-def image_file_name(name: str | Indicator, year: int | str | None, lang: str = "vi", ext: str = "png") -> str:
+@cache
+def _indicator_names() -> dict[str, Indicator]:
+    return {ind.id: ind for ind in load_plan().indicators}
+
+
+def image_file_name(
+    name: str | Indicator,
+    year: int | str | None,
+    lang: str = "vi",
+    ext: str = "png",
+    plan: Plan | None = None,
+) -> str:
     """Return the file name of a chart image: the indicator's name (or a chart's name) and the year, ASCII.
 
-    `image_file_name(plan.indicator("cooperatives"), 2024)` -> "so-htx-2024.png".
+    `name` is an Indicator, an indicator id of `plan` (default: the plan shipped) or any chart name:
+    `image_file_name("cooperatives", 2024)` -> "so-htx-2024.png".
     """
+    if isinstance(name, str):
+        known = {ind.id: ind for ind in plan.indicators} if plan is not None else _indicator_names()
+        name = known.get(name, name)
     text = name.name.get(lang) if isinstance(name, Indicator) else str(name)
     parts = [slug(text)] + ([slug(str(year))] if year is not None else [])
     return "-".join(p for p in parts if p) + f".{ext}"

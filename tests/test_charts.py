@@ -141,7 +141,7 @@ def test_the_sparkline_stops_at_the_chosen_year():
 def test_the_indicator_chart_says_what_it_shows_and_up_to_which_year():
     fig = charts.build_indicator_figure(COOPS, default_plan())
     assert fig.layout.title.text == "<b>Số HTX: thực tế so với mục tiêu năm 2025</b>"
-    assert fig.layout.title.subtitle.text.startswith("Số liệu đến năm 2024.")
+    assert fig.layout.title.subtitle.text.startswith("Số liệu đến năm 2024, đánh giá: cần tăng tốc.")
     assert fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.tickformat == "d"
 
 
@@ -269,6 +269,8 @@ def test_ratings_by_sector_are_horizontal_and_name_the_year():
     ("name", "year", "lang", "expected"),
     [
         (default_plan().indicator("cooperatives"), 2024, "vi", "so-htx-2024.png"),
+        ("cooperatives", 2024, "vi", "so-htx-2024.png"),  # an indicator id of the plan
+        ("avg_income", 2023, "vi", "thu-nhap-binh-quan-thanh-vien-lao-dong-thuong-xuyen-2023.png"),
         (default_plan().indicator("members"), 2023, "vi", "so-thanh-vien-htx-2023.png"),
         (default_plan().indicator("cooperatives"), 2024, "en", "number-of-cooperatives-2024.png"),
         ("Xếp loại theo huyện Đắk R'lấp", 2025, "vi", "xep-loai-theo-huyen-dak-r-lap-2025.png"),

@@ -27,7 +27,6 @@ from kpi.service import Report, build_report, compute_values, default_engine, de
 from kpi.settings import DATA_DIR, load_settings
 
 SAMPLE_DIR = DATA_DIR / "sample"
-SAMPLE_IMPORTER = "Dữ liệu mẫu"  # the `by` of sample imports, shown in the version history
 _seed_lock = threading.Lock()
 
 
@@ -81,14 +80,14 @@ def sample_files() -> list[Path]:
 
 
 def _seed_if_new(store) -> None:
-    """Import the sample years into a store that has never seen any import (so not after a sample removal)."""
+    """Import the sample years into a store that has never seen a statistics import (so not after the sample
+    was removed, nor over real data)."""
     with _seed_lock:
-        if not store.history(kind=None).empty:
+        if not store.history().empty:
             return
+        by = t("notice.sample_importer", "vi")
         for path in sample_files():
-            outcome = store.import_workbook(
-                path.read_bytes(), path.name, None, SAMPLE_IMPORTER, note=None, is_sample=True
-            )
+            outcome = store.import_workbook(path.read_bytes(), path.name, None, by, note=None, is_sample=True)
             if not outcome.ok:
                 raise RuntimeError(f"sample workbook {path.name} was not imported: {outcome.message('en')}")
 

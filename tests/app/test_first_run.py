@@ -1,0 +1,37 @@
+"""First start on an empty store: the sample years go in as sample versions, once; never after their removal."""
+
+from __future__ import annotations
+
+import pytest
+
+import ui.data
+from kpi.store import open_store
+from tests.app.apptest_helpers import open_page, sample_dataset
+
+
+@pytest.fixture
+def fresh_store(tmp_path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A store of its own for this test, empty."""
+    url = f"sqlite:///{tmp_path / 'first.sqlite'}"
+    monkeypatch.setenv("KPI_DATABASE_URL", url)
+    return url
+
+
+def test_an_empty_store_is_filled_with_the_sample_years_marked_as_sample(fresh_store):
+    at = open_page()
+    assert not at.exception
+    store = open_store(fresh_store)
+    assert sorted(store.current_versions()) == sample_dataset().years
+    assert store.has_sample()
+    assert all(v.is_sample for year in store.years() for v in store.versions(year))
+
+
+def test_after_the_sample_is_removed_it_does_not_come_back(fresh_store):
+    open_page()
+    open_store(fresh_store).delete_sample(by="Kiểm thử")
+    ui.data._open_store.clear()  # as after a restart of the server
+    at = open_page()
+    assert not at.exception
+    assert open_store(fresh_store).current_versions() == {}
+    assert any("Chưa có số liệu" in i.value for i in at.info)
+    assert not any("Dữ liệu mẫu" in w.value for w in at.warning)
