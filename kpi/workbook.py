@@ -119,11 +119,27 @@ def extract_sheets(frames: dict[str, pd.DataFrame], sheets: tuple[Sheet, ...]) -
     return raw
 
 
+# Units users add in brackets after a header ("Số thành viên (người)", "Doanh thu (tr.đ)"), folded, per declared
+# unit. A header with another unit ("Doanh thu (tỷ đồng)") matches no column: its numbers would be misread.
+_UNIT_SPELLINGS = {
+    "nguoi": ("nguoi", "ng"),
+    "trieudong": ("trieudong", "trd", "trdong", "trieu", "trieuvnd"),
+    "trieudongnguoinam": ("trieudongnguoinam", "trdnguoinam", "trieudongnguoi", "trdnguoi", "trieudongnam"),
+    "sanpham": ("sanpham", "sp"),
+    "tht": ("tht", "to"),
+}
+
+
 def _column_lookup(sheet: Sheet) -> dict[str, Column]:
     lookup: dict[str, Column] = {}
     for col in sheet.columns:
         for key in col.match_keys():
             lookup.setdefault(key, col)
+    for col in sheet.columns:  # after every plain spelling, so that a unit never shadows another column
+        unit = header_key(col.unit)
+        for key in col.match_keys():
+            for spelling in _UNIT_SPELLINGS.get(unit, (unit,) if unit else ()):
+                lookup.setdefault(key + spelling, col)
     return lookup
 
 

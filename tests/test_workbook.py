@@ -79,6 +79,10 @@ def test_columns_in_any_order_land_under_their_ids() -> None:
         ("CBQL cao đẳng, đại học trở lên", "managers_higher"),
         ("Sản phẩm OCOP", "ocop_products"),
         ("Members", "members"),  # the English header
+        ("Số thành viên (người)", "members"),  # the column's unit added in brackets
+        ("Doanh thu (tr.đ)", "revenue"),  # the unit abbreviated
+        ("Lợi nhuận\n(triệu đồng)", "profit"),  # a line break in the header cell
+        ("Số CBQL (người)", "managers"),
     ],
 )
 def test_a_header_alias_or_spelling_variant_finds_its_column(header: str, column_id: str) -> None:
@@ -213,3 +217,13 @@ def test_a_first_row_of_short_values_that_is_no_numbering_stays_a_row() -> None:
     # a cooperative row with a long name is never taken for column numbers, even with small numbers around it
     data = workbook(coops=[coop("1", members=2, workers=3, managers=1), coop("A2")], groups=[group()])
     assert codes_and_rows(data) == [("1", 2), ("A2", 3)]
+
+
+def test_a_header_with_another_unit_in_brackets_is_not_taken_for_the_column() -> None:
+    # revenue in billions read as millions would be a thousand times too small: the column is left unknown
+    data = workbook(
+        coops=[coop("A1", revenue=2.5)], rename={"revenue": "Doanh thu (tỷ đồng)"}, groups=[group()]
+    )
+    raw = read_workbook(data)
+    assert raw.tables[COOP.id].loc[0, "revenue"] is None
+    assert [(p.code, p.row, p.value) for p in raw.problems] == [("unknown_column", 1, "Doanh thu (tỷ đồng)")]
