@@ -17,7 +17,7 @@ import pandas as pd
 import xlsxwriter
 
 from kpi import problems as pb
-from kpi.formatting import MISSING, format_number, format_signed, format_value
+from kpi.formatting import MINUS, MISSING, format_number, format_signed, format_value
 from kpi.i18n import t
 from kpi.indicators import YEAR, Dataset, dataset_from_workbooks
 from kpi.schema import COOP, GROUP, INFO, NUMERIC_KINDS, Column, Kind, Sheet
@@ -436,7 +436,7 @@ def _signed(x: float | None, unit: str, decimals: int, lang: str) -> str:
     text = format_signed(x, decimals, lang)
     if text == MISSING:
         return text
-    if unit.strip() == "%":
+    if unit.strip() == "%" and text[:1] in ("+", MINUS):  # a change of 0 needs no unit
         return f"{text} {t('imports.kpi.points', lang)}"
     return text
 
@@ -578,30 +578,31 @@ def keys_table(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
 
 
 def history_table(history: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
-    """Return the store's events, newest first, as users read them: local time, action in words, year,
-    version, who, note, file, rows, and whether the version named is in force now."""
+    """Return the store's events, newest first, as users read them: local time, action in words (sample
+    versions marked), year, version, who, note, file, cooperatives, and whether the version named is in
+    force now."""
     tz = ZoneInfo(DISPLAY_TZ)
     rows = []
     for r in history.iloc[::-1].to_dict("records"):
-        at = r["at"].astimezone(tz) if r["at"] is not None else None
+        at = r["at"].astimezone(tz) if _given(r["at"]) else None
         action = t(f"imports.action.{r['action']}", lang)
         previous = r.get("previous_version")
-        if r["action"] == "rollback" and previous is not None and not pd.isna(previous):
+        if r["action"] == "rollback" and _given(previous):
             action = t("imports.action.rollback_from", lang, previous=int(previous))
-        counts = r.get("row_counts") or {}
+        if r["action"] == "import" and r.get("is_sample"):
+            action = t("imports.action.import_sample", lang)
+        counts = r.get("row_counts") if isinstance(r.get("row_counts"), dict) else {}
+        coops = counts.get(COOP.id)
         rows.append(
             {
                 t("imports.history.at", lang): at.strftime("%d/%m/%Y %H:%M") if at else MISSING,
                 t("imports.history.action", lang): action,
-                t("imports.history.year", lang): str(r["year"]) if r["year"] is not None else MISSING,
-                t("imports.history.version", lang): r["version"],
-                t("imports.history.by", lang): r["by"],
-                t("imports.history.note", lang): r["note"] or "",
-                t("imports.history.file", lang): r["file_name"] or "",
-                t("imports.history.rows", lang): (
-                    format_number(counts.get(COOP.id), 0, lang) if counts.get(COOP.id) is not None else ""
-                ),
-                t("imports.history.sample", lang): t("coops.yes", lang) if r["is_sample"] else "",
+                t("imports.history.year", lang): str(int(r["year"])) if _given(r["year"]) else MISSING,
+                t("imports.history.version", lang): int(r["version"]) if _given(r["version"]) else None,
+                t("imports.history.by", lang): r["by"] if _given(r["by"]) else "",
+                t("imports.history.note", lang): r["note"] if _given(r["note"]) else "",
+                t("imports.history.file", lang): r["file_name"] if _given(r["file_name"]) else "",
+                t("imports.history.rows", lang): format_number(coops, 0, lang) if coops is not None else "",
                 t("imports.history.current", lang): t("imports.history.in_force", lang)
                 if r["current"]
                 else "",
@@ -609,6 +610,16 @@ def history_table(history: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         )
     columns = [
         t(f"imports.history.{c}", lang)
-        for c in ("at", "action", "year", "version", "by", "note", "file", "rows", "sample", "current")
+        for c in ("at", "action", "year", "version", "by", "note", "file", "rows", "current")
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _given(value: object) -> bool:
+    """Return True unless the value is blank (None, NaN, NaT, empty text)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return False
+    try:
+        return not bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return True

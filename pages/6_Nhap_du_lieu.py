@@ -45,6 +45,7 @@ from ui import data, state
 from ui.data_admin import after_write
 
 K = "imports_"  # session keys and widget keys of this page
+MAX_WRAPPED_ROWS = 60  # tables up to this many rows wrap their text (every word readable); longer ones scroll
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OVERVIEW = "pages/1_Tong_quan.py"  # as dashboard.py declares it
 
@@ -74,6 +75,14 @@ def _slug(name: str) -> str:
 
 def _local(at: dt.datetime) -> str:
     return at.astimezone(ZoneInfo(DISPLAY_TZ)).strftime("%d/%m/%Y %H:%M")
+
+
+def _table(frame: pd.DataFrame, key: str) -> None:
+    """Show a table: short ones as a static table whose long texts wrap, long ones as a scrolling grid."""
+    if len(frame) <= MAX_WRAPPED_ROWS:
+        st.table(frame, hide_index=True)
+    else:
+        st.dataframe(frame, hide_index=True, height=420, key=K + key)
 
 
 def _flash(kind: str, text: str) -> None:
@@ -218,7 +227,7 @@ if checked is not None:
     if check.problems and not check.unreadable:
         report = problems_table(check.problems, lang)
         st.markdown(f"**{t('imports.report', lang)}**")
-        st.dataframe(report, hide_index=True, key=K + "report", height=min(38 + 35 * len(report), 420))
+        _table(report, "report")
         title = [
             t("imports.report_title", lang, file=checked.file_name, date=format_date(dt.date.today(), lang))
         ]
@@ -243,6 +252,10 @@ if checked is not None:
         )
 
 # --- 3. preview and confirm --------------------------------------------------------------------------------
+
+if checked is None or not checked.check.ok:
+    st.subheader(t("imports.step3", lang))
+    st.caption(t("imports.step3_waiting", lang))
 
 if checked is not None and checked.check.ok and checked.preview is not None:
     preview = checked.preview
@@ -277,22 +290,23 @@ if checked is not None and checked.check.ok and checked.preview is not None:
     m4.metric(t("imports.metric.unchanged", lang), format_number(preview.unchanged, 0, lang))
     if len(preview.added) and not preview.is_new_year:
         with st.expander(t("imports.list.added", lang, count=format_number(len(preview.added), 0, lang))):
-            st.dataframe(keys_table(preview.added, lang), hide_index=True, key=K + "added")
+            _table(keys_table(preview.added, lang), "added")
     if len(preview.removed):
         with st.expander(
             t("imports.list.removed", lang, count=format_number(len(preview.removed), 0, lang)), expanded=True
         ):
-            st.dataframe(keys_table(preview.removed, lang), hide_index=True, key=K + "removed")
+            _table(keys_table(preview.removed, lang), "removed")
     if len(preview.changed):
         with st.expander(t("imports.list.changed", lang, count=format_number(len(preview.changed), 0, lang))):
-            st.dataframe(changed_table(preview, lang), hide_index=True, key=K + "changed")
+            _table(changed_table(preview, lang), "changed")
     cells = changes_table(preview, lang)
-    if len(cells):
+    if len(cells) and not preview.is_new_year:  # a new year: every cell is new, nothing to compare
         with st.expander(t("imports.list.cells", lang, count=format_number(len(cells), 0, lang))):
-            st.dataframe(cells, hide_index=True, key=K + "cells")
+            _table(cells, "cells")
 
     st.markdown(f"**{t('imports.kpis', lang, year=preview.year)}**", help=t("imports.kpis_help", lang))
-    st.dataframe(readable_kpis(preview, lang), hide_index=True, key=K + "kpis")
+    kpis = readable_kpis(preview, lang)
+    _table(kpis, "kpis")
 
     if preview.sample_to_remove:
         years = sorted({y for y, _ in preview.sample_to_remove})
@@ -328,7 +342,7 @@ if checked is not None and checked.check.ok and checked.preview is not None:
         message, problems = st.session_state.pop(K + "refused")
         st.error(message, icon=":material/block:")
         if problems:
-            st.dataframe(problems_table(problems, lang), hide_index=True, key=K + "refused_table")
+            _table(problems_table(problems, lang), "refused_table")
 
 # --- 4. data in force, history, rollback, sample data ------------------------------------------------------
 

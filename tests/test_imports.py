@@ -225,6 +225,12 @@ def test_the_readable_indicator_table_is_in_vietnamese_format(preview) -> None:
     )
 
 
+def test_an_unchanged_share_reads_as_a_plain_zero() -> None:
+    store = FakeStore([_clean(**OLD_2022)], {2022: 1})
+    table = readable_kpis(preview_import(store, _clean(**OLD_2022))).set_index("Chỉ tiêu")
+    assert table.loc["Tỷ lệ HTX xếp loại tốt, khá", "Thay đổi"] == "0,0"
+
+
 def test_the_readable_table_of_a_new_year_shows_a_dash_before() -> None:
     store = FakeStore([], {})
     table = readable_kpis(preview_import(store, _clean(**OLD_2021)))
@@ -411,3 +417,14 @@ def test_an_invalid_workbook_keeps_its_located_problems() -> None:
     check = check_upload(workbook(year=2022, coops=[coop("A1", members=-5)]), max_file_mb=20, max_rows=100)
     assert not check.ok and not check.unreadable
     assert [(p.sheet, p.row, p.column) for p in check.errors] == [("HTX", 2, "Số thành viên")]
+
+
+def test_the_history_marks_sample_imports_and_leaves_blank_notes_blank(store) -> None:
+    _put(store, is_sample=True, **OLD_2021)
+    _put(store, **OLD_2022)
+    store.delete_sample(by="Hoa")
+    table = history_table(store.history())
+    assert table["Thao tác"].tolist() == ["Xoá số liệu mẫu", "Nhập tệp", "Nhập số liệu mẫu"]
+    assert table["Ghi chú"].tolist() == ["", "", ""]
+    assert table["Số HTX"].tolist() == ["", "3", "1"]
+    assert table["Đang dùng"].tolist() == ["", "✓ đang dùng", ""]

@@ -78,6 +78,16 @@ def _confirm_label(at: AppTest) -> str:
     return labels[0]
 
 
+def _tables(at: AppTest) -> list:
+    """Return every table of the page, static (short, wrapped) or grid (long), in page order."""
+    return [e.value for e in at.main if e.type in ("table", "arrow_data_frame")]
+
+
+def _table_with(at: AppTest, column: str):
+    """Return the first table of the page that has this column."""
+    return next(t for t in _tables(at) if column in t.columns)
+
+
 def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -105,7 +115,7 @@ def test_a_bad_workbook_is_refused_with_its_located_problems(app, store_url) -> 
     _upload(app, bad, "loi.xlsx")
     assert not app.exception
     assert "Tệp có **3** lỗi" in app.error[0].value
-    report = app.dataframe[0].value
+    report = app.table[0].value  # a short report is a wrapped table, so every message reads in full
     errors = report[report["Mức độ"] == "Lỗi"]
     located = set(zip(errors["Sheet"], errors["Dòng"], errors["Cột"], errors["Giá trị"], strict=True))
     # Header on Excel row 1: A2 on row 3, A3 on row 4.
@@ -141,14 +151,14 @@ def test_a_good_workbook_is_previewed_then_imported_and_shown_everywhere(app, st
     assert app.success[0].value == "Tệp dùng được: năm báo cáo **2024**, **3** HTX, **1** dòng THT."
     assert app.number_input[0].label == "Năm của số liệu"
     assert app.number_input[0].value == 2024
-    assert app.info[0].value.startswith("Năm 2024 chưa có số liệu")
+    assert app.info[0].value.startswith("Năm 2024 chưa có số liệu thật")
     assert _metrics(app) == {
         "HTX thêm mới": "3",
         "HTX không còn trong tệp": "0",
         "HTX có số liệu thay đổi": "0",
         "HTX không đổi": "0",
     }
-    kpis = app.dataframe[-3].value.set_index("Chỉ tiêu")
+    kpis = _table_with(app, "Trước khi nhập").set_index("Chỉ tiêu")
     # Members 2024 of cooperatives not dissolved: 25 + 30 + 10 = 65; nothing before.
     assert kpis.loc["Số thành viên HTX", ["Trước khi nhập", "Sau khi nhập"]].tolist() == ["–", "65 người"]
     assert kpis.loc["Số HTX", "Sau khi nhập"] == "3 HTX"
@@ -195,7 +205,7 @@ def test_a_year_other_than_the_workbooks_is_refused_with_the_stores_message(app,
     assert "khác năm báo cáo trong tệp (2024)" in app.warning[0].value
     _confirm(app)
     assert app.error[0].value == ("Không nhập được: Tệp bị từ chối (1 lỗi); không có gì được lưu.")
-    (refused,) = [d.value for d in app.dataframe if "Nội dung" in d.value.columns]
+    refused = _table_with(app, "Nội dung")
     assert refused.iloc[0][["Sheet", "Cột", "Nội dung"]].tolist() == [
         "Thông tin",
         "Năm báo cáo",
@@ -215,7 +225,7 @@ def test_a_new_version_of_a_year_previews_added_removed_and_changed(app, store_u
         "HTX không đổi": "0",
     }
     # The removed cooperative is listed open; the others in closed expanders.
-    tables = [d.value for d in app.dataframe]
+    tables = _tables(app)
     removed = next(t for t in tables if "Mã HTX" in t.columns and t["Mã HTX"].tolist() == ["A2"])
     assert removed["Tên HTX"].tolist() == ["HTX Nông nghiệp Mẫu"]
     changed = next(t for t in tables if "Cột thay đổi" in t.columns)
