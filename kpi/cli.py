@@ -139,12 +139,16 @@ def render_table(report, lang: str, by_district: bool = False) -> str:
     for r in report.results:
         ind, a = r.indicator, r.assessment
         unit = ind.unit.get(lang)
+        target = format_value(ind.target.value, unit, ind.decimals, lang)
+        # A share of the target means nothing when lower is better (16,7% of a 15% ceiling is not "111% done"):
+        # the target reads as a ceiling and no share is given.
+        share = r.target_share if ind.higher_is_better else None
         rows.append(
             (
                 ind.name.get(lang),
                 format_value(a.value, unit, ind.decimals, lang),
-                f"{format_value(ind.target.value, unit, ind.decimals, lang)} ({ind.target.year})",
-                format_percent(r.target_share, 1, lang) if r.target_share is not None else "–",
+                f"{'' if ind.higher_is_better else '≤ '}{target} ({ind.target.year})",
+                format_percent(share, 1, lang) if share is not None else "–",
                 plan.assessment.label(a.status, lang),
             )
         )

@@ -76,6 +76,8 @@ def test_report_table_uses_vietnamese_numbers(files: list[Path], capsys: pytest.
     assert "48,8 triệu đồng/người/năm" in income  # 1415 / 29 = 48,79: comma for decimals
     weak = next(line for line in lines if line.startswith("Tỷ lệ HTX xếp loại yếu"))
     assert "16,7%" in weak and "Cần tăng tốc" in weak
+    # lower is better: the target is a ceiling and no share of it is claimed
+    assert "≤ 15,0% (2025)" in weak and "111,1%" not in weak
 
 
 def test_report_table_in_english_uses_english_numbers(
