@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.charts import build_bullet_figure
 from kpi.formatting import format_date
 from kpi.i18n import t
 from kpi.overview import group_sentence, overall_sentence
@@ -35,7 +34,9 @@ st.caption(
 components.headline(overall_sentence(report, lang))
 components.sentences([group_sentence(report, group.id, lang) for group in plan.groups])
 
-components.chart(build_bullet_figure(report, lang), t("page.overview_file", lang), year, lang, key="bullet")
+components.chart(
+    data.get_figure("bullet", year, lang), t("page.overview_file", lang), year, lang, key="bullet"
+)
 
 COLUMNS = 4
 for group in plan.groups:
@@ -45,4 +46,5 @@ for group in plan.groups:
         columns = st.columns(COLUMNS)
         for column, result in zip(columns, results[start : start + COLUMNS], strict=False):
             with column:
-                components.indicator_card(result, plan, year, lang)
+                sparkline = data.get_figure("sparkline", year, lang, result.indicator.id)
+                components.indicator_card(result, plan, year, lang, sparkline)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.charts import build_indicator_figure
 from kpi.i18n import t
 from kpi.overview import district_year_table, history_table
 from kpi.service import default_engine
@@ -34,9 +33,11 @@ ind = result.indicator
 # --- lay it out ------------------------------------------------------------------------------------------------
 left, right = st.columns([1, 3], gap="medium")
 with left:
-    components.indicator_card(result, plan, year, lang)
+    components.indicator_card(
+        result, plan, year, lang, data.get_figure("sparkline", year, lang, indicator_id)
+    )
 with right:
-    components.chart(build_indicator_figure(result, plan, lang), ind, year, lang, key="indicator")
+    components.chart(data.get_figure("indicator", year, lang, indicator_id), ind, year, lang, key="indicator")
 
 if ind.note is not None:
     st.warning(ind.note.get(lang), icon=":material/report:")

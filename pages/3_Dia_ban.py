@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.charts import build_district_bar
 from kpi.i18n import t
 from kpi.overview import coverage_table, district_indicator_table, model_table
 from kpi.service import default_engine
@@ -36,9 +35,7 @@ coverage = data.get_commune_coverage(year)
 models = data.get_model_cooperatives(year)
 
 # --- lay it out ------------------------------------------------------------------------------------------------
-figure = build_district_bar(
-    result.districts or {}, result.indicator, year, lang, province=result.assessment.value
-)
+figure = data.get_figure("district", year, lang, indicator_id)
 components.chart(
     figure, t("page.districts_file", lang, name=result.indicator.name.get(lang)), year, lang, key="districts"
 )

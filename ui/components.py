@@ -124,13 +124,18 @@ def card_html(result: IndicatorResult, plan: Plan, year: int, lang: str) -> str:
     )
 
 
-def indicator_card(result: IndicatorResult, plan: Plan, year: int, lang: str) -> None:
-    """Show one indicator as a card: value, status, target and share, change, trend line, what it takes."""
+def indicator_card(
+    result: IndicatorResult, plan: Plan, year: int, lang: str, sparkline: go.Figure | None = None
+) -> None:
+    """Show one indicator as a card: value, status, target and share, change, trend line, what it takes.
+
+    `sparkline` is the trend line already built (ui.data.get_figure); without it, it is built here.
+    """
     with st.container(border=True):
         st.html(card_html(result, plan, year, lang))
         if sum(v is not None for y, v in result.history.items() if y <= year) >= 2:
             st.plotly_chart(
-                build_sparkline(result.history, result.indicator, lang, upto=year),
+                sparkline or build_sparkline(result.history, result.indicator, lang, upto=year),
                 theme=None,
                 height=60,
                 config={"displayModeBar": False},

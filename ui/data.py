@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import overview
+from kpi import charts, overview
 from kpi.i18n import t
 from kpi.indicators import Dataset, commune_coverage_detail, dataset_from_workbooks
 from kpi.plan import MeasureKind, Plan
@@ -252,3 +253,53 @@ def _sources(version: DataVersion) -> pd.DataFrame:
 def get_sources() -> pd.DataFrame:
     """Return the file behind each year shown: year, version, file_name, imported_at (UTC), by, is_sample."""
     return _sources(data_version())
+
+
+# --- figures, built once per data version, year and language ----------------------------------------------
+
+FIGURES = (
+    "bullet",
+    "sparkline",
+    "indicator",
+    "district",
+    "rating_years",
+    "rating_districts",
+    "rating_sectors",
+)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _figure(version: DataVersion, kind: str, year: int, lang: str, key: str | None) -> go.Figure:
+    plan = default_plan()
+    if kind == "bullet":
+        return charts.build_bullet_figure(_report(version, year, False), lang)
+    if kind == "sparkline":
+        result = _report(version, year, False).result(key)
+        return charts.build_sparkline(result.history, result.indicator, lang, upto=year)
+    if kind == "indicator":
+        return charts.build_indicator_figure(_report(version, year, False).result(key), plan, lang)
+    if kind == "district":
+        result = _report(version, year, True).result(key)
+        return charts.build_district_bar(
+            result.districts or {}, result.indicator, year, lang, province=result.assessment.value
+        )
+    targets = overview.rating_targets(plan)
+    if kind == "rating_years":
+        counts = _rating_counts(version, "year", None, key)
+        return charts.build_rating_figure(counts, lang, "year", targets=targets, district=key)
+    if kind == "rating_districts":
+        counts = _rating_counts(version, "district", year, None)
+        return charts.build_rating_figure(counts, lang, "district", year, targets)
+    if kind == "rating_sectors":
+        counts = _rating_counts(version, "sector", year, key)
+        return charts.build_rating_figure(counts, lang, "sector", year, targets, key)
+    raise ValueError(f"unknown figure {kind!r}; expected one of {FIGURES}")
+
+
+def get_figure(kind: str, year: int, lang: str, key: str | None = None) -> go.Figure:
+    """Return a chart of the dashboard (one of FIGURES), built by kpi.charts once per data version.
+
+    `key` is the indicator id (sparkline, indicator, district) or the district (rating_years,
+    rating_sectors; None for the province). Shared by all sessions: do not modify it (copy it first).
+    """
+    return _figure(data_version(), kind, year, lang, key)
