@@ -20,6 +20,7 @@ from kpi import problems as pb
 from kpi.formatting import MINUS, MISSING, format_number, format_signed, format_value
 from kpi.i18n import t
 from kpi.indicators import YEAR, Dataset, dataset_from_workbooks
+from kpi.sample import is_sample_unit
 from kpi.schema import COOP, GROUP, INFO, NUMERIC_KINDS, Column, Kind, Sheet
 from kpi.service import Report, build_report, default_engine
 from kpi.validate import CleanWorkbook, Validation, validate_workbook
@@ -109,6 +110,8 @@ class ImportPreview:
     rows_before: int = 0
     rows_after: int = 0
     sample_to_remove: list[tuple[int, int]] = field(default_factory=list)  # (year, version)
+    is_sample: bool = False  # the workbook is marked as sample data
+    mixes_with_real: bool = False  # ... and the store holds real data, so it must not be imported
 
     @property
     def is_new_year(self) -> bool:
@@ -122,13 +125,21 @@ class ImportPreview:
 
 
 def preview_import(store: DatasetSource, clean: CleanWorkbook) -> ImportPreview:
-    """Return what importing `clean` (real data) would change in the store.
+    """Return what importing `clean` would change in the store.
 
-    Real data never stands beside sample data: when the store holds sample versions, the import removes
-    them, so the comparison is made against the real versions alone and `sample_to_remove` lists the
-    sample versions that go.
+    Real data never stands beside sample data. A real workbook removes the sample versions the store holds,
+    so it is compared with the real versions alone and `sample_to_remove` lists the sample versions that
+    go. A workbook marked as sample data (`is_sample_workbook`) is compared with what the store holds and
+    `mixes_with_real` says whether real data is there (then it must not be imported).
     """
     mix = store_mix(store)
+    if is_sample_workbook(clean):
+        data = store.load_dataset()
+        version = store.current_versions().get(clean.year)
+        preview = compare(data, clean, version if clean.year in data.years else None)
+        preview.is_sample = True
+        preview.mixes_with_real = bool(mix.real)
+        return preview
     if mix.sample:
         data = store.load_dataset(mix.real)
         version = mix.real.get(clean.year)
@@ -138,6 +149,11 @@ def preview_import(store: DatasetSource, clean: CleanWorkbook) -> ImportPreview:
     preview = compare(data, clean, version if clean.year in data.years else None)
     preview.sample_to_remove = list(mix.sample)
     return preview
+
+
+def is_sample_workbook(clean: CleanWorkbook) -> bool:
+    """Return True when the workbook's reporting unit marks it as sample data (as `kpi.sample` writes it)."""
+    return is_sample_unit(clean.info.get("reporting_unit"))
 
 
 def compare(before: Dataset, clean: CleanWorkbook, current_version: int | None = None) -> ImportPreview:

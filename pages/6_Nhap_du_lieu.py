@@ -94,7 +94,7 @@ def _import_confirmed(upload_key: str, year: int) -> None:
     imported year can become the year every page shows)."""
     checked = st.session_state.get(K + "checked")
     upload = st.session_state.get(upload_key)
-    if checked is None or upload is None or checked.preview is None:
+    if checked is None or upload is None or checked.preview is None or checked.preview.mixes_with_real:
         return
     by = st.session_state.get(K + "by", "")
     if not by.strip():
@@ -111,6 +111,7 @@ def _import_confirmed(upload_key: str, year: int) -> None:
             year,
             by,
             st.session_state.get(K + "note", ""),
+            is_sample=checked.preview.is_sample,
             replace_sample=replace_sample,
         )
     if not outcome.ok:
@@ -321,23 +322,31 @@ if checked is not None and checked.check.ok and checked.preview is not None:
                 )
             )
 
-    with st.form(K + "confirm"):
-        st.text_input(t("imports.by", lang), placeholder=t("imports.by_placeholder", lang), key=K + "by")
-        st.text_area(
-            t("imports.note", lang),
-            placeholder=t("imports.note_placeholder", lang),
-            key=K + "note",
-            height=80,
-        )
-        if preview.sample_to_remove:
-            st.checkbox(t("imports.sample_ok", lang), key=K + "sample_ok")
-        st.form_submit_button(
-            t("imports.confirm", lang, year=chosen_year),
-            type="primary",
-            icon=":material/upload:",
-            on_click=_import_confirmed,
-            args=(upload_key, int(chosen_year)),
-        )
+    if preview.is_sample:
+        unit = clean.info.get("reporting_unit") or ""
+        if preview.mixes_with_real:
+            st.error(t("imports.sample_over_real", lang, unit=unit), icon=":material/block:")
+        else:
+            st.info(t("imports.sample_workbook", lang, unit=unit), icon=":material/science:")
+
+    if not preview.mixes_with_real:  # a sample workbook over real data gets no confirm button
+        with st.form(K + "confirm"):
+            st.text_input(t("imports.by", lang), placeholder=t("imports.by_placeholder", lang), key=K + "by")
+            st.text_area(
+                t("imports.note", lang),
+                placeholder=t("imports.note_placeholder", lang),
+                key=K + "note",
+                height=80,
+            )
+            if preview.sample_to_remove:
+                st.checkbox(t("imports.sample_ok", lang), key=K + "sample_ok")
+            st.form_submit_button(
+                t("imports.confirm", lang, year=chosen_year),
+                type="primary",
+                icon=":material/upload:",
+                on_click=_import_confirmed,
+                args=(upload_key, int(chosen_year)),
+            )
     if K + "refused" in st.session_state:
         message, problems = st.session_state.pop(K + "refused")
         st.error(message, icon=":material/block:")

@@ -19,6 +19,7 @@ from kpi.imports import (
     csv_bytes,
     display,
     history_table,
+    is_sample_workbook,
     preview_import,
     problems_table,
     readable_kpis,
@@ -29,7 +30,7 @@ from kpi.imports import (
 from kpi.indicators import Dataset, dataset_from_workbooks
 from kpi.schema import COOP
 from kpi.validate import CleanWorkbook, check_bytes
-from tests.builders import coop, group, workbook
+from tests.builders import coop, group, info_rows, workbook
 
 
 def _clean(**kw) -> CleanWorkbook:
@@ -428,3 +429,30 @@ def test_the_history_marks_sample_imports_and_leaves_blank_notes_blank(store) ->
     assert table["Ghi chú"].tolist() == ["", "", ""]
     assert table["Số HTX"].tolist() == ["", "3", "1"]
     assert table["Đang dùng"].tolist() == ["", "✓ đang dùng", ""]
+
+
+SAMPLE_UNIT = "Đơn vị minh họa (dữ liệu mẫu, không phải số liệu chính thức)"
+
+
+def _sample_clean(**kw) -> CleanWorkbook:
+    grid = info_rows(kw["year"], unit=SAMPLE_UNIT)
+    return _clean(**kw, info=grid)
+
+
+def test_a_workbook_marked_as_sample_is_compared_with_the_store_as_it_is(store) -> None:
+    _put(store, is_sample=True, **OLD_2022)
+    preview = preview_import(store, _sample_clean(**NEW_2022))
+    assert preview.is_sample and not preview.mixes_with_real
+    assert preview.sample_to_remove == []  # a sample workbook removes nothing
+    assert preview.current_version == 1 and list(preview.added["code"]) == ["A4"]
+
+
+def test_a_sample_workbook_over_real_data_is_flagged(store) -> None:
+    _put(store, **OLD_2021)
+    preview = preview_import(store, _sample_clean(**NEW_2022))
+    assert preview.is_sample and preview.mixes_with_real
+
+
+def test_a_real_workbook_is_not_taken_for_a_sample() -> None:
+    assert not is_sample_workbook(_clean(**NEW_2022))
+    assert is_sample_workbook(_sample_clean(**NEW_2022))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.builders import coop, group, workbook
+from tests.builders import coop, group, info_rows, workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "6_Nhap_du_lieu.py")
@@ -287,3 +287,30 @@ def test_the_sample_data_can_be_removed_on_its_own(store_url) -> None:
     assert app.success[0].value == "Đã xoá số liệu mẫu (1 phiên bản)."
     with _store(store_url) as store:
         assert not store.has_sample() and store.years() == []
+
+
+SAMPLE_UNIT = "Đơn vị minh họa (dữ liệu mẫu, không phải số liệu chính thức)"
+
+
+def _sample_workbook(**kw) -> bytes:
+    return workbook(**kw, info=info_rows(kw["year"], unit=SAMPLE_UNIT))
+
+
+def test_a_sample_workbook_is_never_imported_over_real_data(app, store_url) -> None:
+    _upload(app, _sample_workbook(**GOOD_2024))
+    assert not app.exception
+    assert "đang chứa số liệu thật" in app.error[0].value
+    assert not [b for b in app.button if b.label.startswith("Nhập số liệu năm")]
+    assert app.subheader[-1].value.startswith("4.")  # the history is still shown below
+
+
+def test_a_sample_workbook_over_sample_data_is_imported_as_sample(store_url) -> None:
+    _fill(store_url, YEAR_2023, sample=True)
+    app = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+    _upload(app, _sample_workbook(**GOOD_2024))
+    assert "được đánh dấu là **số liệu mẫu**" in app.info[-1].value
+    _confirm(app)
+    assert not app.exception
+    with _store(store_url) as store:
+        assert [v.is_sample for v in store.versions(2024)] == [True]
+        assert store.years() == [2023, 2024]
