@@ -10,6 +10,7 @@ text and spelling variants of closed values and place names (SPELLING_2023).
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from kpi.indicators import Dataset, dataset_from_workbooks
@@ -126,8 +127,9 @@ def handmade_files(folder: Path) -> list[Path]:
     return paths
 
 
+@cache
 def handmade_dataset() -> Dataset:
-    """Return the checked Dataset of both years (each workbook must pass the check)."""
+    """Return the checked Dataset of both years, built once (each workbook must pass the check; do not mutate)."""
     results = [check_bytes(handmade_bytes(year)) for year in COOPS]
     assert all(r.ok for r in results), [p.line() for r in results for p in r.errors]
     return dataset_from_workbooks(r.clean for r in results)
