@@ -8,7 +8,6 @@ sheet THT's districts on rows 2 and 3; "Năm báo cáo" on row 2 of sheet Thông
 from __future__ import annotations
 
 import datetime as dt
-import io
 import subprocess
 import sys
 from pathlib import Path
@@ -437,12 +436,23 @@ def test_an_xls_whose_cells_mention_encryption_is_not_taken_for_a_password_prote
     assert result.clean.coops.loc[0, "name"] == name
 
 
-def test_a_large_password_protected_workbook_is_recognised() -> None:
-    ooxml = pytest.importorskip("msoffcrypto.format.ooxml", reason="msoffcrypto-tool encrypts the workbook")
-    plain = workbook(coops=[coop(f"A{i}", name=f"HTX số {i} " + "x" * 100) for i in range(800)])
-    encrypted = io.BytesIO()
-    ooxml.OOXMLFile(io.BytesIO(plain)).encrypt("mật khẩu", encrypted)
-    assert len(encrypted.getvalue()) > 100_000  # the OLE directory is far from the start
+def ole_with_entry(offset: int) -> bytes:
+    """Return an OLE-looking file with a directory entry named EncryptedPackage at `offset`."""
+    name = "EncryptedPackage\0".encode("utf-16-le")
+    entry = name.ljust(64, b"\0") + len(name).to_bytes(2, "little") + bytes(62)
+    head = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".ljust(offset, b"\0")
+    return head + entry + bytes(512)
+
+
+@pytest.mark.parametrize(
+    ("offset", "code"),
+    [
+        (1664, "encrypted"),  # where msoffcrypto-tool puts it
+        (300 * 1024, "encrypted"),  # a directory far from the start of a large file
+        (300 * 1024 + 2, "not_excel"),  # the same bytes off a 128-byte boundary: text in a cell, not an entry
+    ],
+)
+def test_the_encrypted_package_entry_is_found_wherever_the_directory_lies(offset: int, code: str) -> None:
     with pytest.raises(WorkbookUnreadable) as caught:
-        check_bytes(encrypted.getvalue())
-    assert caught.value.problem.code == "encrypted"
+        check_bytes(ole_with_entry(offset))
+    assert caught.value.problem.code == code
