@@ -258,10 +258,18 @@ if checked is None or not checked.check.ok:
     st.subheader(t("imports.step3", lang))
     st.caption(t("imports.step3_waiting", lang))
 
-if checked is not None and checked.check.ok and checked.preview is not None:
+ready = checked is not None and checked.check.ok and checked.preview is not None
+if ready and checked.preview.mixes_with_real:
+    st.subheader(t("imports.step3", lang))
+    unit = checked.check.clean.info.get("reporting_unit") or ""
+    st.error(t("imports.sample_over_real", lang, unit=unit), icon=":material/block:")
+elif ready:
     preview = checked.preview
     clean = checked.check.clean
     st.subheader(t("imports.step3", lang))
+    if preview.is_sample:
+        unit = clean.info.get("reporting_unit") or ""
+        st.info(t("imports.sample_workbook", lang, unit=unit), icon=":material/science:")
     chosen_year = st.number_input(
         t("imports.year", lang),
         min_value=EARLIEST_YEAR,
@@ -322,31 +330,23 @@ if checked is not None and checked.check.ok and checked.preview is not None:
                 )
             )
 
-    if preview.is_sample:
-        unit = clean.info.get("reporting_unit") or ""
-        if preview.mixes_with_real:
-            st.error(t("imports.sample_over_real", lang, unit=unit), icon=":material/block:")
-        else:
-            st.info(t("imports.sample_workbook", lang, unit=unit), icon=":material/science:")
-
-    if not preview.mixes_with_real:  # a sample workbook over real data gets no confirm button
-        with st.form(K + "confirm"):
-            st.text_input(t("imports.by", lang), placeholder=t("imports.by_placeholder", lang), key=K + "by")
-            st.text_area(
-                t("imports.note", lang),
-                placeholder=t("imports.note_placeholder", lang),
-                key=K + "note",
-                height=80,
-            )
-            if preview.sample_to_remove:
-                st.checkbox(t("imports.sample_ok", lang), key=K + "sample_ok")
-            st.form_submit_button(
-                t("imports.confirm", lang, year=chosen_year),
-                type="primary",
-                icon=":material/upload:",
-                on_click=_import_confirmed,
-                args=(upload_key, int(chosen_year)),
-            )
+    with st.form(K + "confirm"):
+        st.text_input(t("imports.by", lang), placeholder=t("imports.by_placeholder", lang), key=K + "by")
+        st.text_area(
+            t("imports.note", lang),
+            placeholder=t("imports.note_placeholder", lang),
+            key=K + "note",
+            height=80,
+        )
+        if preview.sample_to_remove:
+            st.checkbox(t("imports.sample_ok", lang), key=K + "sample_ok")
+        st.form_submit_button(
+            t("imports.confirm", lang, year=chosen_year),
+            type="primary",
+            icon=":material/upload:",
+            on_click=_import_confirmed,
+            args=(upload_key, int(chosen_year)),
+        )
     if K + "refused" in st.session_state:
         message, problems = st.session_state.pop(K + "refused")
         st.error(message, icon=":material/block:")
