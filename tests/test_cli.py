@@ -178,3 +178,18 @@ def test_a_template_filled_in_with_openpyxl_passes_check(
 def test_a_wrong_command_line_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["report", "--format", "xml"]) == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_a_workbook_written_in_the_template_format_from_clean_data_checks_back_to_the_same_data() -> None:
+    from kpi.template import workbook_bytes
+    from kpi.validate import check_bytes
+    from tests.handmade import handmade_bytes
+
+    first = check_bytes(handmade_bytes(2023)).clean
+    again = check_bytes(workbook_bytes(info=first.info, coops=first.coops, groups=first.groups))
+    assert again.ok
+    assert again.clean.year == 2023
+    columns = [c for c in first.coops.columns if c != "_row"]
+    assert again.clean.coops[columns].equals(first.coops[columns])
+    assert list(again.clean.coops["_row"]) == list(range(2, 11))  # template: header on row 1
+    assert again.clean.info == first.info
