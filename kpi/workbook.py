@@ -26,6 +26,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_NAME = "EncryptedPackage\0".encode("utf-16-le")
 # A total row's label, folded: one of these words alone, or starting with one of the prefixes. Exact words for
 # "tổng"/"cộng" so that a cooperative called "Cộng đồng ..." is never taken for a total.
+# Columns that report forms carry and the template does not need: no warning (STT = row number, notes).
+_IGNORED_HEADERS = frozenset({"stt", "tt", "sott", "sothutu", "ghichu"})
 # A column number under the header: 1, (2), 3.0 (a number cell), A, (B).
 _NUMBERING = re.compile(r"^\(?(\d{1,2}(\.0)?|[A-Za-z])\)?$")
 _TOTAL_WORDS = frozenset({"tong", "cong", "tongso", "total", "toantinh"})
@@ -190,7 +192,7 @@ def read_table(cells: pd.DataFrame, sheet: Sheet, sheet_name: str) -> tuple[pd.D
                 )
             )
     for i, v in enumerate(cells.iloc[header_pos]):
-        if i not in matched and isinstance(v, str) and v.strip():
+        if i not in matched and isinstance(v, str) and v.strip() and header_key(v) not in _IGNORED_HEADERS:
             problems.append(pb.warning("unknown_column", sheet=sheet_name, row=header_row, value=v.strip()))
     for col in sheet.columns:
         if col.required and col.id not in seen:
@@ -212,7 +214,7 @@ def read_table(cells: pd.DataFrame, sheet: Sheet, sheet_name: str) -> tuple[pd.D
             shown = [str(v).strip() for v in values if v is not None]
             numbering = (row_number, ", ".join(shown[:5]) + (", …" if len(shown) > 5 else ""))
             continue
-        label = total_check(values)
+        label = total_check(values, line)
         if label is not None:
             skipped.append((row_number, label))
             continue
@@ -237,9 +239,12 @@ def _total_row_check(sheet: Sheet):
     key_is_label = sheet.columns[key].kind.value == "district"
     text = [i for i, c in enumerate(sheet.columns) if c.kind.value in ("text", "code", "district")]
 
-    def check(values: list[object]) -> str | None:
-        label = next((values[i] for i in text if values[i] is not None), None)
-        if not _is_total_label(label):
+    def check(values: list[object], line) -> str | None:
+        # The label stands in a text column, or in a column outside the template (STT, merged with the name).
+        in_columns = next((values[i] for i in text if values[i] is not None), None)
+        in_line = next((v for v in line if isinstance(v, str) and v.strip()), None)
+        label = next((x for x in (in_columns, in_line) if _is_total_label(x)), None)
+        if label is None:
             return None
         if not key_is_label and values[key] is not None and not _is_total_label(values[key]):
             return None

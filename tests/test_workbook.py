@@ -163,8 +163,8 @@ def test_a_column_given_twice_is_an_error_naming_both_letters() -> None:
 
 
 def test_an_unknown_column_is_a_warning_and_a_missing_required_one_an_error() -> None:
-    columns = ["code", "name", "district", "commune", "Ghi chú"]
-    data = workbook(columns=columns, coops=[{**coop("A1"), "Ghi chú": "mới"}], groups=[group()])
+    columns = ["code", "name", "district", "commune", "Điện thoại"]
+    data = workbook(columns=columns, coops=[{**coop("A1"), "Điện thoại": "0261 3544 123"}], groups=[group()])
     assert problem_codes(data) == [
         ("unknown_column", "HTX", 1, None),
         ("missing_column", "HTX", 1, "Tình trạng"),
@@ -227,3 +227,20 @@ def test_a_header_with_another_unit_in_brackets_is_not_taken_for_the_column() ->
     raw = read_workbook(data)
     assert raw.tables[COOP.id].loc[0, "revenue"] is None
     assert [(p.code, p.row, p.value) for p in raw.problems] == [("unknown_column", 1, "Doanh thu (tỷ đồng)")]
+
+
+def test_a_total_row_labelled_in_the_stt_column_is_skipped_and_stt_gives_no_warning() -> None:
+    rows = [
+        {"STT": 1, **coop("A1")},
+        {"STT": 2, **coop("A2")},
+        {"STT": "Tổng cộng", "members": 40, "workers": 10},
+    ]
+    data = workbook(coops=rows, groups=[group()])
+    assert codes_and_rows(data) == [("A1", 2), ("A2", 3)]
+    assert problem_codes(data) == [("total_row_skipped", "HTX", 4, None)]
+
+
+@pytest.mark.parametrize("header", ["STT", "Số TT", "TT", "Ghi chú"])
+def test_a_row_number_or_notes_column_is_ignored_without_a_warning(header: str) -> None:
+    data = workbook(coops=[{header: "1", **coop("A1")}], groups=[group()])
+    assert problem_codes(data) == []
