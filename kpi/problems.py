@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -269,7 +270,17 @@ def display_value(value: object, lang: str = "vi") -> str:
         return (
             format_number(value, 3, lang).rstrip("0").rstrip(",.") if isinstance(value, float) else str(value)
         )
-    return str(value)
+    return one_line(str(value))
+
+
+_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
+MAX_SHOWN_CHARS = 120
+
+
+def one_line(text: str) -> str:
+    """Return `text` fit for a one-line message: line breaks as spaces, cut after MAX_SHOWN_CHARS with "…"."""
+    text = _LINE_BREAKS.sub(" ", text)
+    return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 1] + "…"
 
 
 def localise(param: object, lang: str = "vi") -> object:

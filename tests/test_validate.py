@@ -319,6 +319,16 @@ def test_spelling_variants_and_text_numbers_are_accepted_and_normalised(cells: d
     assert {k: row[k] for k in clean} == clean
 
 
+def test_a_value_on_several_lines_is_shown_on_one_line_and_a_long_one_cut_short() -> None:
+    data = workbook(coops=[coop("A1", commune="Xã\nKhông Có"), coop("A2", district="Huyện " + "x" * 300)])
+    lines = [p.line() for p in check_bytes(data).problems]
+    assert lines[0].startswith(
+        "Cảnh báo: Sheet 'HTX', dòng 2, cột 'Xã/Phường/Thị trấn': Xã/phường/thị trấn 'Xã Không Có'"
+    )
+    assert lines[1].startswith("Lỗi: Sheet 'HTX', dòng 3, cột 'Huyện/Thành phố': Huyện/thành phố 'Huyện xxx")
+    assert "x" * 110 + "…'" in lines[1] and "x" * 120 not in lines[1]
+
+
 def test_a_code_typed_as_a_number_keeps_no_decimal_part() -> None:
     result = check_bytes(workbook(coops=[{**coop(), "code": 6400000001.0}], groups=[group()]))
     assert result.clean.coops.loc[0, "code"] == "6400000001"
@@ -348,6 +358,7 @@ GARBAGE = [
     dt.time(23, 59),
     "x" * 5000,
     "\u202eabc",
+    "Xã\nKhông\r\nCó",
     "Tổng cộng",
     "1,234",
     "−0",
@@ -366,7 +377,10 @@ def test_any_value_in_every_cell_gives_problems_never_an_exception(value: object
     )
     result = check_bytes(data)
     for problem in result.problems:
-        assert problem.line("vi") and problem.line("en")
+        for lang in ("vi", "en"):
+            line = problem.line(lang)
+            assert line and "\n" not in line and "\r" not in line  # one problem, one line
+            assert len(line) < 1000  # a 5000-character cell is cut short
 
 
 def test_the_command_line_never_prints_a_traceback_on_an_unexpected_error(
