@@ -30,6 +30,10 @@ TEXTS = {
     "warnings": {"vi": "{n} cảnh báo.", "en": "{n} warnings."},
     "written": {"vi": "Đã ghi {path}.", "en": "Wrote {path}."},
     "os_error": {"vi": "Không đọc được tệp {file}: {error}.", "en": "Cannot read the file {file}: {error}."},
+    "write_error": {
+        "vi": "Không ghi được tệp {file}: {error}.",
+        "en": "Cannot write the file {file}: {error}.",
+    },
     "unexpected": {
         "vi": "Tệp {file}: lỗi không mong đợi ({error}); hãy gửi tệp này cho bộ phận kỹ thuật.",
         "en": "File {file}: unexpected error ({error}); please send this file to the technical team.",
@@ -60,9 +64,17 @@ def _print_problem_lines(problems: list[pb.Problem], lang: str, stream=None) -> 
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from xlsxwriter.exceptions import FileCreateError
+
     from kpi.template import write_workbook
 
-    write_workbook(Path(args.out))
+    try:
+        write_workbook(Path(args.out))
+    except FileCreateError as exc:  # a folder, a missing folder, no permission
+        cause = exc.__context__ if isinstance(exc.__context__, OSError) else exc
+        detail = getattr(cause, "strerror", None) or str(cause)
+        print(t("write_error", args.lang, file=args.out, error=detail), file=sys.stderr)
+        return EXIT_UNREADABLE
     print(t("written", args.lang, path=args.out))
     return EXIT_OK
 

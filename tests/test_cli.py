@@ -193,3 +193,12 @@ def test_a_workbook_written_in_the_template_format_from_clean_data_checks_back_t
     assert again.clean.coops[columns].equals(first.coops[columns])
     assert list(again.clean.coops["_row"]) == list(range(2, 11))  # template: header on row 1
     assert again.clean.info == first.info
+
+
+def test_template_into_a_folder_that_does_not_exist_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "không-có" / "mau.xlsx"
+    code, out, err = run(capsys, "template", str(target))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [f"Không ghi được tệp {target}: No such file or directory."]
