@@ -1,13 +1,13 @@
 """The ONE way pages get data: from the store (`kpi.store`), cached on the store's current versions.
 
 Every run asks the store for `{year: current version}` (one small query); that, with the store's URL, is the
-cache key, so a new import or a rollback shows at once and nothing else is recomputed. On first use of an
-empty store (no event at all) the sample workbooks of data/sample/ are imported as sample versions, and
-`is_sample_data()` tells the pages to show the sample notice. Without `kpi.store` (an old checkout), the
-workbooks of data/sample/ are read directly and the key is their names, sizes and modification times.
+cache key, so a new import or a rollback shows at once and nothing else is recomputed. On first use of a
+store that has never seen a statistics import, the sample workbooks of data/sample/ are imported as sample
+versions, and `is_sample_data()` tells the pages to show the sample notice. Without `kpi.store` (an old
+checkout), the workbooks of data/sample/ are read directly and the key is their names, sizes and times.
 
-The Dataset itself is kept once per process with `st.cache_resource` (no copy of 180.000 rows on every run):
-treat it as read-only. Everything derived from it (values, reports, tables) is `st.cache_data`.
+The Dataset and the built charts are kept once per process with `st.cache_resource` (no copy of 180.000 rows,
+no second plotly validation on every run): treat them as read-only. Tables and reports are `st.cache_data`.
 """
 
 from __future__ import annotations
