@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+import numpy as np
 import pandas as pd
 
 from kpi.i18n import t
@@ -92,14 +93,31 @@ def filter_coops(
     words = [fold(w) for w in f.text.split()]
     words = [w for w in words if w]
     if words and len(kept):
-        # Folding is the costly part, so it runs last and only on the rows still kept.
-        codes = kept["code"].map(fold, na_action="ignore").fillna("")
-        names = kept["name"].map(fold, na_action="ignore").fillna("")
+        # Folding is the costly part: it runs last, on the rows still kept, unless the keys are there already.
+        if SEARCH_KEYS[0] in kept:
+            codes, names = kept[SEARCH_KEYS[0]], kept[SEARCH_KEYS[1]]
+        else:
+            codes = kept["code"].map(fold, na_action="ignore").fillna("")
+            names = kept["name"].map(fold, na_action="ignore").fillna("")
         hit = pd.Series(True, index=kept.index)
         for w in words:
             hit &= codes.str.contains(w, regex=False) | names.str.contains(w, regex=False)
         kept = kept[hit]
     return kept
+
+
+SEARCH_KEYS = ("_code_key", "_name_key")  # folded code and name, added by `with_search_keys`
+
+
+def with_search_keys(clean_coops: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows with their folded code and name added (columns `SEARCH_KEYS`), so that searching a
+    list that is kept in a cache does not fold every name again."""
+    return clean_coops.assign(
+        **{
+            SEARCH_KEYS[0]: clean_coops["code"].map(fold, na_action="ignore").fillna("").astype("str"),
+            SEARCH_KEYS[1]: clean_coops["name"].map(fold, na_action="ignore").fillna("").astype("str"),
+        }
+    )
 
 
 def _choice_mask(series: pd.Series, chosen: tuple[str, ...]) -> pd.Series:
@@ -116,7 +134,7 @@ def choice_options(
     """Return the values of `column` to offer in a filter: `order` first (those present), then the others
     sorted, then `BLANK` when some cells are blank."""
     series = clean_coops[column]
-    present = set(series.dropna().astype("str"))
+    present = {str(v) for v in series.dropna().unique()}  # unique() first: iterating 30.000 cells is slow
     present.discard("")
     ordered = [v for v in order if v in present]
     rest = sorted(present - set(ordered), key=lambda v: fold(v))
@@ -200,19 +218,24 @@ def column_headers(lang: str = "vi") -> dict[str, str]:
     return headers
 
 
-def number_decimals(clean_coops: pd.DataFrame) -> dict[str, int]:
-    """Return column id -> decimals to show: 0 for counts and years; for money 0 when every value is whole,
-    else 1."""
-    out: dict[str, int] = {}
+# How the on-screen grid shows whole numbers: Streamlit's printf format with "." as the thousands separator
+# ("%'.,d" gives 27.379), so numbers keep sorting as numbers, unlike pre-formatted text.
+SCREEN_NUMBER_FORMAT = "%'.,d"
+
+
+def screen_table(clean_coops: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Return the rows as the on-screen grid shows them: `readable_table`, with every figure rounded half up
+    (away from zero) to a whole number, as a nullable integer. Years stay years; the Excel download keeps
+    the exact values."""
+    table = readable_table(clean_coops, lang)
+    headers = column_headers(lang)
     for col in COOP.columns:
-        if col.kind not in NUMERIC_KINDS or col.id not in clean_coops:
-            continue
-        if col.kind in (Kind.COUNT, Kind.YEAR):
-            out[col.id] = 0
-            continue
-        values = pd.to_numeric(clean_coops[col.id], errors="coerce").dropna()
-        out[col.id] = 0 if (values == values.round()).all() else 1
-    return out
+        name = headers[col.id]
+        if col.kind in NUMERIC_KINDS and name in table:
+            x = pd.to_numeric(table[name], errors="coerce").astype("float64")
+            rounded = np.sign(x) * np.floor(np.abs(x) + 0.5)
+            table[name] = pd.array(rounded.to_numpy(), dtype="Float64").astype("Int64")
+    return table
 
 
 def list_workbook_bytes(clean_coops: pd.DataFrame, title_lines: list[str], lang: str = "vi") -> bytes:

@@ -7,32 +7,32 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from kpi.coops import (
     BLANK,
+    SCREEN_NUMBER_FORMAT,
     SCREEN_ORDER,
     CoopFilters,
     choice_options,
+    column_headers,
     coop_history,
     describe_filters,
     filter_coops,
     history_table,
     identity_line,
     list_workbook_bytes,
-    number_decimals,
     rating_path,
-    readable_table,
+    screen_table,
 )
 from kpi.formatting import format_date, format_number
 from kpi.i18n import t
-from kpi.schema import COOP, RATINGS, SECTORS, STATUSES
+from kpi.schema import COOP, NUMERIC_KINDS, RATINGS, SECTORS, STATUSES, Kind
 from kpi.service import default_reference
 from ui import components, data, state
 from ui.data_admin import year_coops, years_per_code
 
-MAX_TABLE_ROWS = 1_000  # rows drawn on screen; the download always holds every row of the filter
+MAX_TABLE_ROWS = 5_000  # rows sent to the browser; the download always holds every row of the filter
 MAX_HISTORY_CHOICES = 2_000  # cooperatives offered in the history picker
 
 # dashboard.py draws the sidebar, the page style and the sample-data notice around every page.
@@ -215,27 +215,27 @@ else:
                 total=format_number(len(shown), 0, lang),
             )
         )
-    drawn = shown.head(MAX_TABLE_ROWS)
-    table = readable_table(drawn, lang)
-    headers = {c.id: (c.header if lang == "vi" else c.header_en) for c in COOP.columns}
-    formats = {
-        headers[col]: (lambda v, d=d: format_number(v, d, lang) if pd.notna(v) else "")
-        for col, d in number_decimals(drawn).items()
-        if col != "founded_year"
+    table = screen_table(shown.head(MAX_TABLE_ROWS), lang)
+    headers = column_headers(lang)
+    # Whole numbers in Vietnamese format (27.379) that still sort as numbers; years without a separator.
+    numbers = {
+        headers[c.id]: st.column_config.NumberColumn(format=SCREEN_NUMBER_FORMAT)
+        for c in COOP.columns
+        if c.kind in NUMERIC_KINDS and c.kind != Kind.YEAR
     }
-    formats[headers["founded_year"]] = lambda v: str(int(v)) if pd.notna(v) else ""
-    # The Styler shows numbers in Vietnamese format while the grid still sorts them as numbers.
-    styled = table.style.format(formats, na_rep="")
     st.dataframe(
-        styled,
+        table,
         hide_index=True,
         height=min(38 + 35 * len(table), 520),
         column_order=[headers[c] for c in SCREEN_ORDER],
         column_config={
+            **numbers,
+            headers["founded_year"]: st.column_config.NumberColumn(format="%d"),
             headers["name"]: st.column_config.Column(pinned=True, width=300),
         },
         key=f"{K}table",
     )
+    st.caption(t("coops.rounded", lang))
 
 # --- one cooperative across the years --------------------------------------------------------------------
 

@@ -19,9 +19,10 @@ from kpi.coops import (
     history_table,
     identity_line,
     list_workbook_bytes,
-    number_decimals,
     rating_path,
     readable_table,
+    screen_table,
+    with_search_keys,
 )
 from kpi.indicators import Dataset
 from kpi.schema import COOP
@@ -115,6 +116,13 @@ def test_each_filter_keeps_exactly_the_rows_that_meet_it(coops, filters, expecte
 )
 def test_the_search_matches_every_word_in_the_code_or_the_name(coops, text, expected) -> None:
     assert _codes(filter_coops(coops, {"text": text})) == expected
+
+
+@pytest.mark.parametrize("text", ["hoa thuan", "dak rlap", "6400", "cà phê mil"])
+def test_the_search_gives_the_same_rows_with_keys_folded_beforehand(coops, text) -> None:
+    assert _codes(filter_coops(with_search_keys(coops), {"text": text})) == _codes(
+        filter_coops(coops, {"text": text})
+    )
 
 
 def test_search_and_filters_combine(coops) -> None:
@@ -211,11 +219,20 @@ def test_the_readable_table_in_english_and_with_year(dataset) -> None:
     assert list(table["Model cooperative"]) == ["No", "No"]
 
 
-def test_money_shows_a_decimal_only_when_a_value_needs_it(coops) -> None:
-    decimals = number_decimals(coops)
-    assert decimals["members"] == 0
-    assert decimals["revenue"] == 1  # 900,5
-    assert number_decimals(coops.drop(index=1))["revenue"] == 0
+@pytest.mark.parametrize(
+    ("revenue", "expected"),
+    [(900.5, 901), (900.49, 900), (2500.0, 2500), (-2.5, -3), (-2.4, -2), (NA, None)],
+)
+def test_the_screen_table_rounds_figures_half_up_to_whole_numbers(coops, revenue, expected) -> None:
+    row = coops.iloc[[1]].assign(revenue=revenue)
+    value = screen_table(row)["Doanh thu (triệu đồng)"].iloc[0]
+    assert (value is pd.NA) if expected is None else value == expected
+
+
+def test_the_screen_table_keeps_counts_and_years_as_integers(coops) -> None:
+    table = screen_table(coops.assign(founded_year=2018.0))
+    assert str(table["Số thành viên"].dtype) == "Int64"
+    assert table["Năm thành lập"].tolist() == [2018] * 6
 
 
 def test_the_list_downloads_as_an_excel_file_that_cannot_be_imported_as_a_year(coops) -> None:

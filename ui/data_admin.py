@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from kpi.coops import with_search_keys
 from kpi.indicators import YEAR
 from kpi.service import default_reference
 from kpi.text import fold
@@ -29,11 +30,13 @@ def _year_coops(version: data.DataVersion, year: int) -> pd.DataFrame:
         },
         index=rows.index,
     )
-    return rows.loc[keys.sort_values(["d", "n"], kind="stable").index].reset_index(drop=True)
+    ordered = rows.loc[keys.sort_values(["d", "n"], kind="stable").index].reset_index(drop=True)
+    return with_search_keys(ordered)
 
 
 def year_coops(year: int) -> pd.DataFrame:
-    """Return the cooperatives of `year` ordered by district (reference order) then name. Read-only."""
+    """Return the cooperatives of `year` ordered by district (reference order) then name, with their search
+    keys (`kpi.coops.with_search_keys`). Read-only."""
     return _year_coops(data.data_version(), year)
 
 
