@@ -1,10 +1,11 @@
 """Each dashboard page's script run (AppTest) on a store of 6 years, cold and warm, against a floor page.
 
 A page runs the way a visitor opens it: `dashboard.py` (configuration, navigation, sidebar) and then the
-page, in a new session. Cold: `st.cache_data` emptied before each run, as after a new import. Warm: the
-data cache already filled by an earlier session. The floor (`bench/floor_page.py`) renders the same
-figures, metrics and tables that the page rendered, built beforehand, so the ratio says what reading and
-computing add to drawing. Target: a warm run at most 1,5 times the floor.
+page, in a new session. Cold: every Streamlit cache (`st.cache_data`, `st.cache_resource`) emptied before
+each run, as for the first visitor after a restart or a new import. Warm: the caches already filled by an
+earlier session. The floor (`bench/floor_page.py`) renders the same figures, metrics and tables that the
+page rendered, built beforehand, so the ratio says what reading and computing add to drawing. Target: a
+warm run at most 1,5 times the floor.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kpi.formatting import format_number
 
 NAME = "pages"
 WARM_TARGET = 1.5
+MIN_TIME = 4.0  # seconds of timed runs per measurement: page runs are short and AppTest's overhead varies
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = ROOT / "dashboard.py"
 FLOOR = ROOT / "bench" / "floor_page.py"
@@ -27,17 +29,18 @@ RUN_TIMEOUT = 600.0  # seconds; a cold run on a slow machine reads 6 × 30.000 c
 
 
 @contextmanager
-def database_url(url: str):
-    """Point the dashboard at `url` (KPI_DATABASE_URL) for the duration, then restore the variable."""
-    before = os.environ.get("KPI_DATABASE_URL")
-    os.environ["KPI_DATABASE_URL"] = url
+def environment(**variables: str):
+    """Set environment variables for the duration, then restore them."""
+    before = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop("KPI_DATABASE_URL", None)
-        else:
-            os.environ["KPI_DATABASE_URL"] = before
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def discover(log) -> tuple[dict, list[tuple[str, str]]]:
@@ -101,11 +104,17 @@ def run(ctx: Context) -> None:
         ctx.skip(NAME, "kpi.store does not exist yet")
         return
     import streamlit as st
+    from streamlit import config
     from streamlit.logger import set_log_level
 
-    set_log_level("error")  # clearing the cache outside a server logs a warning per run
+    # Clearing the cache outside a server logs a warning per run; AppTest re-applies the configured level.
+    config.set_option("logger.level", "error")
+    set_log_level("error")
+    min_time = 0.0 if ctx.quick else MIN_TIME
     store = stores.shared_sqlite_store(ctx)
-    with database_url(store.engine.url.render_as_string(hide_password=False)):
+    url = store.engine.url.render_as_string(hide_password=False)
+    # KPI_IMAGE_WARM_UP=0: no Chromium started in the background for "Tải ảnh" while pages are timed.
+    with environment(KPI_DATABASE_URL=url, KPI_IMAGE_WARM_UP="0"):
         registered, pages = discover(ctx.log)
         if not pages:
             ctx.skip(NAME, "dashboard.py registered no page file")
@@ -120,11 +129,17 @@ def run(ctx: Context) -> None:
                     run_checked(at)
                     last[:] = [at]
 
-                warm = bench.measure(warm_run, setup=lambda page=page: session(registered, page))
+                warm = bench.measure(
+                    warm_run,
+                    setup=lambda page=page: session(registered, page),
+                    warmup=max(1, ctx.warmup),  # warm means the page's caches were filled by an earlier run
+                    min_time=min_time,
+                )
                 content = rendered(last[0])
 
                 def cold_session(page=page):
                     st.cache_data.clear()
+                    st.cache_resource.clear()
                     return session(registered, page)
 
                 cold = bench.measure(run_checked, setup=cold_session, warmup=0, repeat=min(ctx.repeat, 3))
@@ -137,6 +152,8 @@ def run(ctx: Context) -> None:
                 ),
                 run_checked,
                 setup=lambda content=content: floor_session(content),
+                warmup=max(1, ctx.warmup),
+                min_time=min_time,
             )
             bench.candidate(f"{page} warm", warm, target=WARM_TARGET)
             bench.candidate(f"{page} cold", cold)
@@ -144,6 +161,7 @@ def run(ctx: Context) -> None:
     size = data.QUICK if ctx.quick else data.NATIONAL
     ctx.report.notes.append(
         f"{NAME}: store of {len(years)} years ({years[0]}–{years[-1]}) × {format_number(size, 0)} HTX, each run "
-        "in a new AppTest session of dashboard.py; cold = st.cache_data cleared before the run (at most 3 runs); "
+        "in a new AppTest session of dashboard.py; cold = st.cache_data and st.cache_resource emptied before "
+        "the run, as for the first visitor after a restart or a new import (at most 3 runs); "
         "the floor also renders the page's tables (st.dataframe), which the page could not do for less"
     )

@@ -53,12 +53,16 @@ def measure(
     *,
     setup: Callable[[], Any] | None = None,
     memory: bool = True,
+    min_time: float = 0.0,
+    max_repeat: int = 25,
     clock: Callable[[], float] = time.perf_counter,
 ) -> Measurement:
     """Return the timings of `repeat` runs of fn after `warmup` untimed ones, and the peak memory of one more.
 
     `setup`, when given, runs untimed before every run and its result is passed to fn (a fresh store, a
-    cleared cache). Memory is measured in a separate run because tracemalloc slows Python code down.
+    cleared cache). With `min_time`, short work runs more often (up to `max_repeat` runs) until the timed
+    runs add up to that many seconds, so that the median of sub-second work is not one noisy moment.
+    Memory is measured in a separate run because tracemalloc slows Python code down.
     """
     if repeat < 1:
         raise ValueError("repeat must be at least 1")
@@ -72,7 +76,10 @@ def measure(
 
     for _ in range(warmup):
         fn(*((setup(),) if setup else ()))
-    times = tuple(once() for _ in range(repeat))
+    times = [once() for _ in range(repeat)]
+    while sum(times) < min_time and len(times) < max_repeat:
+        times.append(once())
+    times = tuple(times)
     peak_python = peak_rss = None
     if memory:
         args = (setup(),) if setup else ()

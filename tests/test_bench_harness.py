@@ -50,6 +50,25 @@ def test_warm_up_runs_are_not_read_from_the_clock_so_only_timed_runs_count():
     assert m.times == pytest.approx((1.0, 2.0, 4.0))
 
 
+@pytest.mark.parametrize(
+    ("durations", "min_time", "max_repeat", "runs"),
+    [
+        # 3 runs of 0,5 s = 1,5 s < 2,0 s: a 4th run makes 2,0 s
+        ([0.5] * 10, 2.0, 25, 4),
+        # 3 runs of 1,0 s already reach 2,0 s: no extra run
+        ([1.0] * 10, 2.0, 25, 3),
+        # 0,1 s runs would need 20, the cap stops at 6
+        ([0.1] * 10, 2.0, 6, 6),
+    ],
+)
+def test_short_work_runs_again_until_the_timed_runs_add_up_to_min_time(durations, min_time, max_repeat, runs):
+    clock = fake_clock(durations)
+    m = measure(
+        lambda: None, repeat=3, warmup=0, memory=False, min_time=min_time, max_repeat=max_repeat, clock=clock
+    )
+    assert len(m.times) == runs
+
+
 def test_setup_runs_before_every_run_and_hands_its_result_to_the_work():
     made = iter(range(100))
     seen = []

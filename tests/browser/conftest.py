@@ -101,6 +101,8 @@ def streamlit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve
         "KPI_DATABASE_URL": database_url,
         "PYTHONUNBUFFERED": "1",
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        # The dashboard's switch for page tests: no Chromium for "Tải ảnh" started in the background.
+        "KPI_IMAGE_WARM_UP": "0",
     }
     command = [
         sys.executable,
