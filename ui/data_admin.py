@@ -41,8 +41,16 @@ def year_coops(year: int) -> pd.DataFrame:
 
 
 def after_write() -> None:
-    """Forget what is cached on something other than the store's versions (the sample flag among them)."""
-    data._is_sample.clear()  # keyed on the versions too, but a removal of samples may leave them equal
+    """Forget the caches of `ui.data` that a write can leave stale under an unchanged version key.
+
+    Removing sample versions that were not in force, for instance, leaves `{year: version}` as it was while
+    the sample flag and the sources table change. (Private names of ui.data: asked for as a public
+    `ui.data.forget()`; skipped if they are renamed.)
+    """
+    for name in ("_is_sample", "_sources"):
+        cached = getattr(data, name, None)
+        if cached is not None and hasattr(cached, "clear"):
+            cached.clear()
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
