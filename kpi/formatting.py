@@ -14,7 +14,7 @@ Two choices differ from Babel's defaults on purpose:
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 from babel import dates, numbers
 
@@ -28,7 +28,8 @@ def format_number(x: float | int | None, decimals: int = 0, lang: str = "vi") ->
     rounded = _rounded(x, decimals, lang)
     if rounded is None:
         return MISSING
-    text = numbers.format_decimal(abs(rounded), format=_pattern(decimals), locale=lang)
+    with localcontext(_context_for(rounded, decimals)):
+        text = numbers.format_decimal(abs(rounded), format=_pattern(decimals), locale=lang)
     return f"{MINUS}{text}" if rounded < 0 else text
 
 
@@ -38,7 +39,8 @@ def format_percent(x_percent: float | int | None, decimals: int = 1, lang: str =
     if rounded is None:
         return MISSING
     # Decimal division by 100 is exact, so Babel's own multiplication by 100 gives back the rounded value.
-    text = numbers.format_percent(abs(rounded) / 100, format=_pattern(decimals) + "%", locale=lang)
+    with localcontext(_context_for(rounded, decimals)):
+        text = numbers.format_percent(abs(rounded) / 100, format=_pattern(decimals) + "%", locale=lang)
     return f"{MINUS}{text}" if rounded < 0 else text
 
 
@@ -78,6 +80,11 @@ def _pattern(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 
 
+def _context_for(value: Decimal, decimals: int) -> Context:
+    """Return a decimal context precise enough for every digit of `value` (1e308 has 309; the default keeps 28)."""
+    return Context(prec=max(28, value.adjusted() + decimals + 4))
+
+
 def _rounded(x: object, decimals: int, lang: str) -> Decimal | None:
     """Return `x` rounded half up to `decimals` places as a Decimal, or None when it is missing."""
     _check_lang(lang)
@@ -92,7 +99,9 @@ def _rounded(x: object, decimals: int, lang: str) -> Decimal | None:
         return None
     if not value.is_finite():
         return None
-    rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    rounded = value.quantize(
+        Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=_context_for(value, decimals)
+    )
     return rounded if rounded != 0 else abs(rounded)  # no "−0"
 
 

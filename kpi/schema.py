@@ -341,7 +341,7 @@ COOP = Sheet(
             choice_aliases=_RATING_ALIASES,
             note="Tốt; Khá; Trung bình; Yếu; Chưa xếp loại (HTX mới, hoạt động dưới 12 tháng).",
             note_en="Good; Fair; Average; Weak; Not rated (new, under 12 months).",
-            aliases=("Kết quả xếp loại", "Phân loại", "Rating"),
+            aliases=("Xếp loại HTX", "Kết quả xếp loại", "Kết quả xếp loại HTX", "Phân loại", "Rating"),
             width=14,
         ),
         Column(

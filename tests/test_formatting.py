@@ -127,3 +127,9 @@ def test_format_date_pads_day_and_month(d, lang, expected):
 def test_an_unknown_language_or_negative_decimals_is_refused(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_a_huge_value_is_formatted_in_full_instead_of_failing() -> None:
+    """A count typed as 1e20 in a workbook must still print (Decimal's default 28 digits used to refuse 1e308)."""
+    assert format_number(1e20) == "100.000.000.000.000.000.000"
+    assert format_number(1e308).startswith("100.000.000.000")

@@ -69,6 +69,8 @@ def test_columns_in_any_order_land_under_their_ids() -> None:
         ("Huyện, thành phố", "district"),
         ("Xã, phường, thị trấn", "commune"),
         ("Trạng thái", "status"),
+        ("Xếp loại HTX", "rating"),
+        ("Xếp loại hợp tác xã", "rating"),
         ("Tổng số thành viên", "members"),
         ("Doanh thu", "revenue"),
         ("DOANH THU (TRIỆU ĐỒNG)", "revenue"),
