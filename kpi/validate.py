@@ -361,7 +361,12 @@ def _code_text(v: object) -> str:
     return str(v).strip()
 
 
+_NUMBER_CELL_TYPES = frozenset({float, int, type(None)})
+
+
 def _parse_numbers(cells: list[object], col: Column, found: _Found) -> list[float]:
+    if set(map(type, cells)) <= _NUMBER_CELL_TYPES:  # only number cells and blanks: numpy reads None as NaN
+        return np.array(cells, dtype="float64").tolist()
     out = [np.nan] * len(cells)
     for i, value in enumerate(cells):
         if value is None:

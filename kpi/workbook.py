@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
+from python_calamine import CalamineWorkbook
 
 from kpi import problems as pb
 from kpi.schema import INFO, INFO_KEY_HEADER, INFO_VALUE_HEADER, SHEETS, Column, Sheet, header_key
@@ -68,7 +69,14 @@ def open_sheets(data: bytes) -> dict[str, pd.DataFrame]:
     if data.startswith(_OLE_MAGIC) and _is_encrypted_ole(data):
         raise WorkbookUnreadable(pb.error("encrypted"))
     try:
-        return pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, engine="calamine")
+        # python-calamine directly (what pandas.read_excel(engine="calamine") uses underneath), without pandas'
+        # per-cell conversion and type inference: every cell stays as found and Excel rows keep their numbers.
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        frames = {}
+        for name in book.sheet_names:
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            frames[name] = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
+        return frames
     except Exception as exc:  # calamine raises several types for foreign or broken files
         detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
         if data.startswith(b"PK") and not zipfile.is_zipfile(io.BytesIO(data)):
@@ -205,10 +213,12 @@ def read_table(cells: pd.DataFrame, sheet: Sheet, sheet_name: str) -> tuple[pd.D
     records: list[list[object]] = []
     skipped: list[tuple[int, str]] = []
     numbering: tuple[int, str] | None = None
-    for offset, line in enumerate(cells.iloc[header_pos + 1 :].to_numpy(dtype=object)):
-        values = [None if p is None or _blank(line[p]) else line[p] for p in positions]
-        if all(v is None for v in values):
+    body = cells.iloc[header_pos + 1 :].to_numpy(dtype=object)
+    columns = [_blank_to_none(body[:, p]) if p is not None else [None] * len(body) for p in positions]
+    for offset, values in enumerate(map(list, zip(*columns, strict=True))):
+        if values.count(None) == len(values):
             continue
+        line = body[offset]
         row_number = header_row + 1 + offset
         if not records and not skipped and numbering is None and _is_numbering_row(values):
             shown = [str(v).strip() for v in values if v is not None]
@@ -240,6 +250,9 @@ def _total_row_check(sheet: Sheet):
     text = [i for i, c in enumerate(sheet.columns) if c.kind.value in ("text", "code", "district")]
 
     def check(values: list[object], line) -> str | None:
+        # A row with an identifier that is no total label is a cooperative: decided without reading its texts.
+        if not key_is_label and values[key] is not None and not _is_total_label(values[key]):
+            return None
         # The label stands in a text column, or in a column outside the template (STT, merged with the name).
         in_columns = next((values[i] for i in text if values[i] is not None), None)
         in_line = next((v for v in line if isinstance(v, str) and v.strip()), None)
@@ -259,8 +272,14 @@ def _is_numbering_row(values: list[object]) -> bool:
     return len(filled) >= 3 and all(_NUMBERING.match(str(v).strip()) for v in filled)
 
 
+_TOTAL_INITIALS = frozenset("tTcCgG")  # every total word starts with one of these (tổng, cộng, total, grand)
+
+
 def _is_total_label(value: object) -> bool:
-    if not isinstance(value, str):
+    if value.__class__ is not str:
+        return False
+    head = value.lstrip()[:1]
+    if head not in _TOTAL_INITIALS:  # fold only the texts that can be a total label
         return False
     key = fold(value)
     return key in _TOTAL_WORDS or key.startswith(_TOTAL_PREFIXES)
@@ -285,6 +304,15 @@ def read_info(
         if col.required and col.id not in info
     ]
     return info, problems
+
+
+def _blank_to_none(column) -> list[object]:
+    """Return the cells of a column with every empty one (None, "", NaN, NaT, only spaces) as None."""
+    # `v != v` is True only for NaN and NaT; one comprehension without calls keeps 30.000 rows fast.
+    return [
+        None if (v is None or v != v or v == "" or (v.__class__ is str and v.isspace())) else v
+        for v in column.tolist()
+    ]
 
 
 def _blank(v: object) -> bool:
