@@ -24,7 +24,7 @@ from kpi.sample import is_sample_unit
 from kpi.schema import COOP, GROUP, INFO, NUMERIC_KINDS, Column, Kind, Sheet
 from kpi.service import Report, build_report, default_engine
 from kpi.validate import CleanWorkbook, Validation, validate_workbook
-from kpi.workbook import WorkbookUnreadable, read_workbook
+from kpi.workbook import RawWorkbook, WorkbookUnreadable, read_workbook
 
 KEY_COLUMNS = ["code", "name", "district", "commune"]  # what identifies a cooperative in the lists
 _TOLERANCE = 1e-9  # numbers read back from the store as doubles may differ in the last bit
@@ -240,10 +240,14 @@ def check_upload(
     max_file_mb: float,
     max_rows: int,
     on_step: Callable[[str], None] | None = None,
+    read: Callable[[bytes], RawWorkbook] = read_workbook,
+    validate: Callable[[RawWorkbook], Validation] = validate_workbook,
 ) -> UploadCheck:
     """Return the check of an uploaded file with the store's own limits, never raising for a bad file.
 
-    `on_step` is called with each step of `CHECK_STEPS` as it starts (for a progress display).
+    `on_step` is called with each step of `CHECK_STEPS` as it starts (for a progress display). `read` and
+    `validate` default to the statistics workbook; another kind of workbook (the task progress reports)
+    passes its own reader and validator.
     """
     step = on_step or (lambda _name: None)
     size_mb = len(data) / (1024 * 1024)
@@ -252,7 +256,7 @@ def check_upload(
         return UploadCheck([problem], unreadable=True)
     step("read")
     try:
-        raw = read_workbook(data)
+        raw = read(data)
     except WorkbookUnreadable as exc:
         return UploadCheck([exc.problem], unreadable=True)
     too_many = [
@@ -268,7 +272,7 @@ def check_upload(
     if too_many:
         return UploadCheck(too_many)
     step("validate")
-    validation = validate_workbook(raw)
+    validation = validate(raw)
     return UploadCheck(list(validation.problems), validation)
 
 
@@ -593,9 +597,16 @@ def keys_table(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     return frame[KEY_COLUMNS].rename(columns={c: t(f"imports.col.{c}", lang) for c in KEY_COLUMNS})
 
 
-def history_table(history: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+def history_table(
+    history: pd.DataFrame,
+    lang: str = "vi",
+    *,
+    counted: str = COOP.id,
+    counted_header: str = "imports.history.rows",
+) -> pd.DataFrame:
     """Return the store's events, newest first, as users read them: local time, action in words (sample
-    versions marked), year, version, who, note, file, cooperatives, and whether the version named is in
+    versions marked), year, version, who, note, file, rows of sheet `counted` (the cooperatives; the report
+    rows of a progress workbook) under the text key `counted_header`, and whether the version named is in
     force now."""
     tz = ZoneInfo(DISPLAY_TZ)
     rows = []
@@ -608,7 +619,7 @@ def history_table(history: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         if r["action"] == "import" and r.get("is_sample"):
             action = t("imports.action.import_sample", lang)
         counts = r.get("row_counts") if isinstance(r.get("row_counts"), dict) else {}
-        coops = counts.get(COOP.id)
+        coops = counts.get(counted)
         rows.append(
             {
                 t("imports.history.at", lang): at.strftime("%d/%m/%Y %H:%M") if at else MISSING,
@@ -618,14 +629,14 @@ def history_table(history: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
                 t("imports.history.by", lang): r["by"] if _given(r["by"]) else "",
                 t("imports.history.note", lang): r["note"] if _given(r["note"]) else "",
                 t("imports.history.file", lang): r["file_name"] if _given(r["file_name"]) else "",
-                t("imports.history.rows", lang): format_number(coops, 0, lang) if coops is not None else "",
+                t(counted_header, lang): format_number(coops, 0, lang) if coops is not None else "",
                 t("imports.history.current", lang): t("imports.history.in_force", lang)
                 if r["current"]
                 else "",
             }
         )
     columns = [
-        t(f"imports.history.{c}", lang)
+        t(counted_header if c == "rows" else f"imports.history.{c}", lang)
         for c in ("at", "action", "year", "version", "by", "note", "file", "rows", "current")
     ]
     return pd.DataFrame(rows, columns=columns)
