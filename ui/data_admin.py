@@ -1,5 +1,6 @@
 """Page-side data access of pages 5 and 6 that `ui.data` does not offer: one year's cooperatives in list
-order, and the store's writing operations (import, rollback, removal of the sample data).
+order, and the store's writing operations (import, rollback, removal of the sample data); and the pieces
+of page 6 that both kinds of upload (statistics, task progress reports) lay out the same way.
 
 Reads are cached on `ui.data.data_version()` like everything else, so an import or a rollback shows at once.
 Writes go to the store of `ui.data.get_store()`; the version key changes with them, and `after_write()`
@@ -8,14 +9,29 @@ drops the few caches keyed on something else.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
 import pandas as pd
 import streamlit as st
 
 from kpi.coops import with_search_keys
+from kpi.formatting import format_date, format_number
+from kpi.i18n import t
+from kpi.imports import DISPLAY_TZ, UploadCheck, csv_bytes, problems_table, table_workbook_bytes
 from kpi.indicators import YEAR
 from kpi.service import default_reference
-from kpi.text import fold
+from kpi.text import fold, strip_diacritics
 from ui import data
+
+if TYPE_CHECKING:
+    from kpi.store import RollbackOutcome, VersionInfo
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -62,3 +78,291 @@ def _years_per_code(version: data.DataVersion) -> pd.Series:
 def years_per_code() -> pd.Series:
     """Return, per cooperative code, the number of reporting years it appears in. Read-only."""
     return _years_per_code(data.data_version())
+
+
+# --- layout shared by the two kinds of upload of page 6 (statistics, task progress reports) ---------------
+
+MAX_WRAPPED_ROWS = 60  # tables up to this many rows wrap their text (every word readable); longer ones scroll
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Checked:
+    """The check of one uploaded file against one state of the store (kept across reruns)."""
+
+    key: tuple  # (SHA-256 of the content, file name, *the state of the store it was checked against)
+    file_name: str
+    check: UploadCheck
+    preview: Any
+
+
+def slug(name: str) -> str:
+    """Return a file name's stem as plain lower-case words joined by '-' (for the names of downloads)."""
+    stem = Path(name).stem
+    return re.sub(r"[^a-z0-9]+", "-", strip_diacritics(stem).lower()).strip("-") or "tep"
+
+
+def local_time(at: dt.datetime) -> str:
+    """Return a stored (UTC) time as the users' local "dd/mm/yyyy hh:mm"."""
+    return at.astimezone(ZoneInfo(DISPLAY_TZ)).strftime("%d/%m/%Y %H:%M")
+
+
+def show_table(frame: pd.DataFrame, key: str) -> None:
+    """Show a table: short ones as a static table whose long texts wrap, long ones as a scrolling grid."""
+    if len(frame) <= MAX_WRAPPED_ROWS:
+        st.table(frame, hide_index=True)
+    else:
+        st.dataframe(frame, hide_index=True, height=420, key=key)
+
+
+def template_and_upload(
+    prefix: str, template: Callable[[], bytes], lang: str, texts: str = "imports"
+) -> tuple[str, Any]:
+    """Lay out steps 1 (the template to download) and 2 (the uploader) with the texts `{texts}.step1`,
+    `.step1_text`, `.template`, `.template_file` and `.step2`; return the uploader's key and its file.
+
+    The key changes after each import (`confirm_import`), which empties the uploader for the next file."""
+    st.subheader(t(f"{texts}.step1", lang))
+    st.markdown(t(f"{texts}.step1_text", lang))
+    st.download_button(
+        t(f"{texts}.template", lang),
+        data=template,
+        file_name=t(f"{texts}.template_file", lang),
+        mime=XLSX,
+        on_click="ignore",
+        icon=":material/download:",
+        key=prefix + "template",
+    )
+    st.subheader(t(f"{texts}.step2", lang))
+    upload_key = f"{prefix}upload_{st.session_state.get(prefix + 'upload_round', 0)}"
+    upload = st.file_uploader(
+        t("imports.upload", lang),
+        type=["xlsx", "xlsm", "xls"],
+        help=t("imports.upload_help", lang),
+        key=upload_key,
+    )
+    return upload_key, upload
+
+
+def confirm_import(
+    prefix: str,
+    upload_key: str,
+    store_it: Callable[[bytes, Checked, str, str, bool], Any],
+    saving: str,
+    lang: str,
+) -> Any:
+    """Run the confirmed import of the checked upload (in the confirm form's callback) and return the
+    store's outcome once the data is stored, else None.
+
+    Refused before anything is written: no name (`prefix + "by"`), or sample data to remove without the
+    agreement box (`prefix + "sample_ok"`); the reason (and the store's problems) is left under
+    `prefix + "refused"` for the page to show. `store_it(content, checked, by, note, replace_sample)` writes
+    and returns an outcome with `.ok`, `.message(lang)` and `.problems`. After a success the uploader and the
+    form are emptied."""
+    checked = st.session_state.get(prefix + "checked")
+    upload = st.session_state.get(upload_key)
+    if checked is None or upload is None or checked.preview is None or checked.preview.mixes_with_real:
+        return None
+    by = st.session_state.get(prefix + "by", "")
+    if not by.strip():
+        st.session_state[prefix + "refused"] = (t("imports.need_by", lang), [])
+        return None
+    replace_sample = bool(checked.preview.sample_to_remove)
+    if replace_sample and not st.session_state.get(prefix + "sample_ok", False):
+        st.session_state[prefix + "refused"] = (t("imports.need_sample_ok", lang), [])
+        return None
+    with st.spinner(saving):
+        outcome = store_it(
+            upload.getvalue(), checked, by, st.session_state.get(prefix + "note", ""), replace_sample
+        )
+    if not outcome.ok:
+        message = t("imports.refused", lang, message=outcome.message(lang))
+        st.session_state[prefix + "refused"] = (message, outcome.problems)
+        return None
+    after_write()
+    st.session_state[prefix + "upload_round"] = st.session_state.get(prefix + "upload_round", 0) + 1
+    for key in ("checked", "by", "note", "sample_ok"):
+        st.session_state.pop(prefix + key, None)
+    return outcome
+
+
+def confirm_form(
+    prefix: str,
+    button: str,
+    on_click: Callable[..., None],
+    args: tuple,
+    lang: str,
+    *,
+    sample_years: list[int],
+    sample_count: int,
+    texts: str = "imports",
+) -> None:
+    """Lay out the confirmation: the notice of the sample data the import removes (`{texts}.sample_text`,
+    with the agreement box in the form), the form asking who imports (required) and a note
+    (`{texts}.note_placeholder`), the button calling `on_click(*args)`, and why the last try was refused."""
+    if sample_count:
+        with st.container(border=True):
+            st.markdown(f"**{t('imports.sample_title', lang)}**")
+            years = ", ".join(str(y) for y in sorted(set(sample_years)))
+            st.markdown(t(f"{texts}.sample_text", lang, years=years, count=sample_count))
+    with st.form(prefix + "confirm"):
+        st.text_input(t("imports.by", lang), placeholder=t("imports.by_placeholder", lang), key=prefix + "by")
+        st.text_area(
+            t("imports.note", lang),
+            placeholder=t(f"{texts}.note_placeholder", lang),
+            key=prefix + "note",
+            height=80,
+        )
+        if sample_count:
+            st.checkbox(t("imports.sample_ok", lang), key=prefix + "sample_ok")
+        st.form_submit_button(button, type="primary", icon=":material/upload:", on_click=on_click, args=args)
+    refused_message(prefix, lang)
+
+
+def refused_message(prefix: str, lang: str) -> None:
+    """Show why the last confirmation was refused (left by `confirm_import`), with the store's problems."""
+    if prefix + "refused" in st.session_state:
+        message, problems = st.session_state.pop(prefix + "refused")
+        st.error(message, icon=":material/block:")
+        if problems:
+            show_table(problems_table(problems, lang), prefix + "refused_table")
+
+
+def check_upload_once(
+    prefix: str,
+    upload,
+    state: tuple,
+    check: Callable[[bytes, Callable[[str], None]], UploadCheck],
+    preview: Callable[[Any], Any],
+    preview_step: str,
+    lang: str,
+) -> Checked:
+    """Return the check (and, for a usable file, the preview) of an uploaded file, kept in the session under
+    `prefix + "checked"` and redone only when the file or `state` (the store's versions) changes; while it
+    runs, a status box names each step (`imports.step.*`, then the text key `preview_step`)."""
+    content = upload.getvalue()
+    key = (hashlib.sha256(content).hexdigest(), upload.name, *state)
+    checked = st.session_state.get(prefix + "checked")
+    if checked is not None and checked.key == key:
+        return checked
+    with st.status(t("imports.checking", lang, file=upload.name), expanded=True) as status:
+        result = check(content, lambda step: st.write(t(f"imports.step.{step}", lang)))
+        previewed = None
+        if result.ok:
+            st.write(t(preview_step, lang))
+            previewed = preview(result.clean)
+        if result.unreadable:
+            label, state_ = t("imports.unreadable", lang, file=upload.name), "error"
+        elif result.ok:
+            label, state_ = t("imports.checked_ok", lang, file=upload.name), "complete"
+        else:
+            label, state_ = t("imports.checked_bad", lang, file=upload.name), "error"
+        status.update(label=label, state=state_, expanded=False)
+    checked = Checked(key, upload.name, result, previewed)
+    st.session_state[prefix + "checked"] = checked
+    return checked
+
+
+def check_report(prefix: str, checked: Checked, ok_text: str, lang: str) -> None:
+    """Show the outcome of a check: the summary (`ok_text` for a usable file), then the located problems as
+    a table with its Excel and CSV downloads."""
+    check = checked.check
+    n_err, n_warn = len(check.errors), len(check.warnings)
+    if check.unreadable:
+        st.error(check.errors[0].message(lang), icon=":material/error:")
+        return
+    if check.ok:
+        st.success(ok_text, icon=":material/task_alt:")
+        if n_warn:
+            st.warning(t("imports.summary_warnings", lang, count=format_number(n_warn, 0, lang)))
+    else:
+        errors, warnings = format_number(n_err, 0, lang), format_number(n_warn, 0, lang)
+        st.error(t("imports.summary_errors", lang, errors=errors, warnings=warnings), icon=":material/error:")
+    if not check.problems:
+        return
+    report = problems_table(check.problems, lang)
+    st.markdown(f"**{t('imports.report', lang)}**")
+    show_table(report, prefix + "report")
+    title = [t("imports.report_title", lang, file=checked.file_name, date=format_date(dt.date.today(), lang))]
+    stem = slug(checked.file_name)
+    c1, c2, _ = st.columns([1, 1, 2])
+    c1.download_button(
+        t("imports.report_xlsx", lang),
+        data=table_workbook_bytes(report, t("imports.report_sheet", lang), title),
+        file_name=t("imports.report_file", lang, stem=stem, ext="xlsx"),
+        mime=XLSX,
+        on_click="ignore",
+        icon=":material/download:",
+        key=prefix + "report_xlsx",
+    )
+    c2.download_button(
+        t("imports.report_csv", lang),
+        data=csv_bytes(report),
+        file_name=t("imports.report_file", lang, stem=stem, ext="csv"),
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key=prefix + "report_csv",
+    )
+
+
+def rollback_form(
+    prefix: str,
+    years: list[int],
+    versions_of: Callable[[int], list[VersionInfo]],
+    rollback: Callable[[int, int, str, str | None], RollbackOutcome],
+    lang: str,
+    *,
+    option_key: str = "imports.rollback_option",
+    counted: str = "coops",
+) -> str | None:
+    """Show the expander that makes an earlier version of a year current again (a name and a ticked
+    confirmation required); return the store's message once a rollback is done, else None.
+
+    `option_key` words each version (with `rows`: its row count of sheet `counted`)."""
+    with st.expander(t("imports.rollback", lang), icon=":material/history:"):
+        st.caption(t("imports.rollback_text", lang))
+        year = st.selectbox(t("imports.rollback_year", lang), list(reversed(years)), key=prefix + "rb_year")
+        others = [v for v in versions_of(year) if not v.current]
+        if not others:
+            st.caption(t("imports.rollback_only_one", lang, year=year))
+            return None
+        labels = {
+            v.version: t(
+                option_key,
+                lang,
+                version=v.version,
+                at=local_time(v.imported_at),
+                by=v.imported_by,
+                rows=format_number(v.row_counts.get(counted, 0), 0, lang),
+                note=f" · {v.note}" if v.note else "",
+            )
+            for v in reversed(others)
+        }
+        with st.form(prefix + "rollback"):
+            version = st.selectbox(
+                t("imports.rollback_version", lang),
+                list(labels),
+                format_func=labels.get,
+                key=prefix + "rb_version",
+            )
+            by = st.text_input(
+                t("imports.by", lang), placeholder=t("imports.by_placeholder", lang), key=prefix + "rb_by"
+            )
+            note = st.text_input(t("imports.note", lang), key=prefix + "rb_note")
+            ok = st.checkbox(t("imports.rollback_confirm", lang, year=year), key=prefix + "rb_ok")
+            go = st.form_submit_button(t("imports.rollback_button", lang), icon=":material/restore:")
+        if not go:
+            return None
+        if not (by or "").strip():
+            st.error(t("imports.need_by", lang))
+        elif not ok:
+            st.error(t("imports.need_confirm", lang))
+        else:
+            from kpi.store import StoreError
+
+            try:
+                return rollback(int(year), int(version), by, note or None).message(lang)
+            except StoreError as exc:
+                st.error(exc.problem.message(lang))
+    return None
