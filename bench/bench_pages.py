@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench import data, stores
-from bench.harness import Context
+from bench.harness import Candidate, Context
 from kpi.formatting import format_number
 
 NAME = "pages"
@@ -123,40 +123,37 @@ def run(ctx: Context) -> None:
             ctx.log(f"page {page}")
             bench = ctx.benchmark(f"{NAME}: {title}")
             try:
-                last = []
-
-                def warm_run(at, last=last):
-                    run_checked(at)
-                    last[:] = [at]
-
-                warm = bench.measure(
-                    warm_run,
-                    setup=lambda page=page: session(registered, page),
-                    warmup=max(1, ctx.warmup),  # warm means the page's caches were filled by an earlier run
+                filled = session(registered, page)
+                run_checked(filled)  # fills the caches, and shows what the floor must draw
+                content = rendered(filled)
+                floor_label = "floor: {figures} figures, {metrics} metrics, {tables} tables".format(
+                    **{k: len(v) for k, v in content.items()}
+                )
+                bench.compare(
+                    (floor_label, run_checked),
+                    [
+                        Candidate(
+                            f"{page} warm",
+                            run_checked,
+                            setup=lambda page=page: session(registered, page),
+                            target=WARM_TARGET,
+                        )
+                    ],
+                    baseline_setup=lambda content=content: floor_session(content),
+                    warmup=max(1, ctx.warmup),
                     min_time=min_time,
                 )
-                content = rendered(last[0])
 
                 def cold_session(page=page):
                     st.cache_data.clear()
                     st.cache_resource.clear()
                     return session(registered, page)
 
-                cold = bench.measure(run_checked, setup=cold_session, warmup=0, repeat=min(ctx.repeat, 3))
+                bench.candidate(
+                    f"{page} cold", run_checked, setup=cold_session, warmup=0, repeat=min(ctx.repeat, 3)
+                )
             except Exception as exc:  # one broken page must not hide the figures of the others
                 bench.note(f"{page} not measured: {exc}")
-                continue
-            bench.baseline(
-                "floor: {figures} figures, {metrics} metrics, {tables} tables".format(
-                    **{k: len(v) for k, v in content.items()}
-                ),
-                run_checked,
-                setup=lambda content=content: floor_session(content),
-                warmup=max(1, ctx.warmup),
-                min_time=min_time,
-            )
-            bench.candidate(f"{page} warm", warm, target=WARM_TARGET)
-            bench.candidate(f"{page} cold", cold)
     years = data.bench_years()
     size = data.QUICK if ctx.quick else data.NATIONAL
     ctx.report.notes.append(

@@ -8,8 +8,10 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 from bench import data, stores
-from bench.harness import Context
+from bench.harness import Candidate, Context
 
 NAME = "store"
 IMPORT_TARGET = 1.5
@@ -29,33 +31,41 @@ def run(ctx: Context) -> None:
     content = path.read_bytes()
 
     bench = ctx.benchmark(f"{NAME}: import")
-    bench.baseline("read + check (check_bytes)", lambda: check_bytes(content))
     kinds = [("SQLite", None)] + ([("PostgreSQL", ctx.postgres_url)] if ctx.postgres_url else [])
-    for kind, url in kinds:
-        with stores.StoreFactory(ctx.out / "stores", url) as factory:
-            bench.candidate(
+    with ExitStack() as factories:
+        candidates = [
+            Candidate(
                 f"import_workbook into empty {kind}",
                 lambda store: stores.import_or_fail(store, content, path.name, year),
-                setup=factory.new,
+                setup=factories.enter_context(stores.StoreFactory(ctx.out / "stores", url)).new,
                 target=IMPORT_TARGET,
             )
-    if not ctx.postgres_url:
+            for kind, url in kinds
+        ]
+        bench.compare(("read + check (check_bytes)", lambda: check_bytes(content)), candidates)
+    if ctx.postgres_url:
+        bench.note(f"PostgreSQL {stores.postgres_version(ctx.postgres_url)}, a new database per import")
+    else:
         bench.note("PostgreSQL not measured: give --postgres URL or set KPI_TEST_POSTGRES_URL")
 
     engine = default_engine()
     years = sorted(paths)
     in_memory = dataset_from_workbooks(check_bytes(paths[y].read_bytes()).clean for y in years)
     report = ctx.benchmark(f"{NAME}: report of {len(years)} years")
-    report.baseline(
-        "build_report from memory", lambda: build_report(in_memory, by_district=True, engine=engine)
-    )
+    candidates = []
     for kind, url in kinds:
         store = (
             stores.shared_sqlite_store(ctx)
             if url is None
             else ctx.resources.enter_context(stores.stored_years(ctx, url))
         )
-        report.candidate(
-            f"load_dataset + build_report ({kind})",
-            lambda store=store: build_report(store.load_dataset(), by_district=True, engine=engine),
+        candidates.append(
+            Candidate(
+                f"load_dataset + build_report ({kind})",
+                lambda store=store: build_report(store.load_dataset(), by_district=True, engine=engine),
+            )
         )
+    report.compare(
+        ("build_report from memory", lambda: build_report(in_memory, by_district=True, engine=engine)),
+        candidates,
+    )

@@ -13,7 +13,7 @@ import gc
 import statistics
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,18 @@ def ratio(candidate: float, baseline: float) -> float:
     return candidate / baseline if baseline > 0 else float("inf")
 
 
+@dataclass(frozen=True)
+class Work:
+    """A piece of work to time: fn, and an untimed setup whose result is passed to fn (None: no argument)."""
+
+    fn: Callable[..., Any]
+    setup: Callable[[], Any] | None = None
+
+    def args(self) -> tuple[Any, ...]:
+        """Return the arguments of one run (runs the setup)."""
+        return (self.setup(),) if self.setup else ()
+
+
 def measure(
     fn: Callable[..., Any],
     repeat: int = 5,
@@ -64,35 +76,62 @@ def measure(
     runs add up to that many seconds, so that the median of sub-second work is not one noisy moment.
     Memory is measured in a separate run because tracemalloc slows Python code down.
     """
+    options = {"min_time": min_time, "max_repeat": max_repeat, "clock": clock}
+    return measure_together([Work(fn, setup)], repeat, warmup, memory=memory, **options)[0]
+
+
+def measure_together(
+    works: Sequence[Work],
+    repeat: int = 5,
+    warmup: int = 1,
+    *,
+    memory: bool = True,
+    min_time: float = 0.0,
+    max_repeat: int = 25,
+    clock: Callable[[], float] = time.perf_counter,
+) -> list[Measurement]:
+    """Return one measurement per work, timed in interleaved rounds (A B C, then B C A, then C A B...).
+
+    Interleaving makes a baseline and its candidates share whatever else the machine was doing while they
+    ran, so their ratio holds even when the absolute times drift. Options as in `measure`; `min_time`
+    applies to each work.
+    """
     if repeat < 1:
         raise ValueError("repeat must be at least 1")
 
-    def once() -> float:
-        args = (setup(),) if setup else ()
+    def once(work: Work) -> float:
+        args = work.args()
         gc.collect()
         start = clock()
-        fn(*args)
+        work.fn(*args)
         return clock() - start
 
     for _ in range(warmup):
-        fn(*((setup(),) if setup else ()))
-    times = [once() for _ in range(repeat)]
-    while sum(times) < min_time and len(times) < max_repeat:
-        times.append(once())
-    times = tuple(times)
-    peak_python = peak_rss = None
-    if memory:
-        args = (setup(),) if setup else ()
-        gc.collect()
-        reset_rss_peak()
-        tracemalloc.start()
-        try:
-            fn(*args)
-            peak_python = tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
-        peak_rss = rss_peak()
-    return Measurement(times, peak_python, peak_rss)
+        for work in works:
+            work.fn(*work.args())
+    times: list[list[float]] = [[] for _ in works]
+    rounds = 0
+    while rounds < repeat or (min(sum(t) for t in times) < min_time and rounds < max_repeat):
+        shift = rounds % len(works)
+        for i in [*range(shift, len(works)), *range(shift)]:
+            times[i].append(once(works[i]))
+        rounds += 1
+    peaks = [peak_memory(work) if memory else (None, None) for work in works]
+    return [Measurement(tuple(t), *peak) for t, peak in zip(times, peaks, strict=True)]
+
+
+def peak_memory(work: Work) -> tuple[int | None, int | None]:
+    """Return (peak of Python allocations, RSS high-water mark) in bytes during one run of the work."""
+    args = work.args()
+    gc.collect()
+    reset_rss_peak()
+    tracemalloc.start()
+    try:
+        work.fn(*args)
+        peak_python = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return peak_python, rss_peak()
 
 
 def reset_rss_peak() -> bool:
@@ -151,6 +190,17 @@ class Report:
     notes: list[str] = field(default_factory=list)  # skips and remarks, one sentence each
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A candidate of `Benchmark.compare`: what it is, its work, and the target of its ratio."""
+
+    label: str
+    fn: Callable[..., Any]
+    setup: Callable[[], Any] | None = None
+    target: float | None = None
+    note: str = ""
+
+
 class Benchmark:
     """One benchmark: measures baselines and candidates in turn and adds a row per candidate to the report."""
 
@@ -191,6 +241,27 @@ class Benchmark:
         row = Row(self.name, label, m, against, self.baselines[against], target, note)
         self.report.rows.append(row)
         return row
+
+    def compare(
+        self,
+        baseline: tuple[str, Callable[..., Any]],
+        candidates: Sequence[Candidate],
+        *,
+        baseline_setup: Callable[[], Any] | None = None,
+        **kwargs: Any,
+    ) -> list[Row]:
+        """Time a baseline and its candidates in interleaved rounds; add and return one row per candidate."""
+        label, fn = baseline
+        works = [Work(fn, baseline_setup), *(Work(c.fn, c.setup) for c in candidates)]
+        options = {"repeat": self.repeat, "warmup": self.warmup, "memory": self.memory, **kwargs}
+        base, *measured = measure_together(works, **options)
+        self.baselines[label] = base
+        rows = [
+            Row(self.name, c.label, m, label, base, c.target, c.note)
+            for c, m in zip(candidates, measured, strict=True)
+        ]
+        self.report.rows.extend(rows)
+        return rows
 
     def note(self, text: str) -> None:
         """Add a remark about this benchmark to the report."""

@@ -81,6 +81,18 @@ class StoreFactory:
         self.files.clear()
 
 
+def postgres_version(url: str) -> str:
+    """Return the server version of the PostgreSQL server at `url` ("15.8 (Debian 15.8-0+deb12u1)")."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(sa.make_url(url))
+    try:
+        with engine.connect() as conn:
+            return str(conn.exec_driver_sql("SHOW server_version").scalar())
+    finally:
+        engine.dispose()
+
+
 def import_or_fail(store, content: bytes, file_name: str, year: int) -> None:
     """Import a workbook; raise when it is not stored (a benchmark of a refused import would mean nothing)."""
     outcome = store.import_workbook(content, file_name, year, by=BY, note="benchmark")

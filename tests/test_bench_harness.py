@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.harness import Benchmark, Measurement, Report, measure, ratio
+from bench.harness import Benchmark, Candidate, Measurement, Report, Work, measure, measure_together, ratio
 from bench.results import cells, markdown_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,6 +116,29 @@ def test_a_candidate_row_compares_medians_with_the_baseline_of_the_same_run(
     assert shown[5] == shown_ratio
     assert shown[7] == verdict
     assert "| read | read + check | bare read |" in markdown_table(report)
+
+
+def test_works_measured_together_take_turns_in_rotating_rounds():
+    order = []
+    works = [Work(lambda name=name: order.append(name)) for name in "ABC"]
+    measure_together(works, repeat=3, warmup=1, memory=False)
+    assert "".join(order) == "ABC" + "ABC" + "BCA" + "CAB"  # warm-up round, then three timed rounds
+
+
+def test_compare_gives_each_candidate_its_own_times_against_the_same_baseline():
+    # Rounds: (base 2, fast 1, slow 6), then (fast 1, slow 8, base 2), then (slow 7, base 4, fast 3).
+    clock = fake_clock([2.0, 1.0, 6.0, 1.0, 8.0, 2.0, 7.0, 4.0, 3.0])
+    report = Report()
+    bench = Benchmark(report, "import", repeat=3, warmup=0, memory=False)
+    fast, slow = bench.compare(
+        ("check", lambda: None),
+        [Candidate("fast", lambda: None, target=1.5), Candidate("slow", lambda: None, target=1.5)],
+        clock=clock,
+    )
+    assert bench.baselines["check"].times == (2.0, 2.0, 4.0)  # median 2,0
+    assert fast.candidate.times == (1.0, 1.0, 3.0) and fast.ratio == 0.5 and fast.passed
+    assert slow.candidate.times == (6.0, 8.0, 7.0) and slow.ratio == 3.5 and not slow.passed
+    assert report.rows == [fast, slow]
 
 
 def test_a_candidate_without_a_baseline_is_refused():
