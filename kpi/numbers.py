@@ -1,4 +1,4 @@
-"""Numbers typed as text, read the Vietnamese way ("1.234,5" is 1234.5; "27.379" is 27379).
+"""Numbers typed as text, read the Vietnamese way ("1.234,5" is 1234.5; "12.345" is 12345).
 
 A text that a person could have meant differently under the English convention is reported, not guessed.
 """

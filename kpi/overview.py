@@ -148,7 +148,7 @@ def change_text(result: IndicatorResult, year: int, lang: str = "vi") -> str:
 
 
 def target_text(indicator: Indicator, lang: str = "vi") -> str:
-    """Return the target with its year ("Mục tiêu 2025: 264 HTX"; lower is better: "≤ 40,0%")."""
+    """Return the target with its year ("Mục tiêu 2025: 300 HTX"; lower is better: "≤ 40,0%")."""
     value = value_text(indicator, indicator.target.value, lang)
     if not indicator.higher_is_better:
         value = f"≤ {value}"
