@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,12 +89,11 @@ class Server:
         return "\n".join(text.splitlines()[-tail:])
 
 
-@pytest.fixture(scope="session")
-def streamlit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """Return the dashboard served on a free loopback port with a throw-away store; stopped at the end."""
+@contextmanager
+def serve(work: Path) -> Iterator[Server]:
+    """Yield the dashboard served on a free loopback port with a throw-away store in `work`; stop it after."""
     if not (ROOT / "dashboard.py").exists():
         pytest.skip("dashboard.py does not exist yet")
-    work = tmp_path_factory.mktemp("streamlit")
     port = _free_port()
     database_url = f"sqlite:///{work / 'store.sqlite'}"
     env = {
@@ -146,6 +146,30 @@ def streamlit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve
         yield server
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Return the dashboard served on a free loopback port with a throw-away store; stopped at the end."""
+    with serve(tmp_path_factory.mktemp("streamlit")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def private_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Return a server of the test module's own, with its own throw-away store; stopped after the module.
+
+    For tests that write to the store (an import): the shared `streamlit_server` stays as the others expect
+    it. A module uses it by overriding `app_server`, which `open_page` and `assert_no_exception` follow.
+    """
+    with serve(tmp_path_factory.mktemp("streamlit-private")) as server:
+        yield server
+
+
+@pytest.fixture
+def app_server(streamlit_server: Server) -> Server:
+    """Return the server that `open_page` and `assert_no_exception` use (the shared one unless overridden)."""
+    return streamlit_server
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -211,12 +235,12 @@ def wait_for_app(page, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
 
 
 @pytest.fixture
-def open_page(streamlit_server: Server, page) -> Callable[..., object]:
+def open_page(app_server: Server, page) -> Callable[..., object]:
     """Return a function (path, page=None) -> Page that navigates to the path and waits for the run."""
 
     def go(path: str = "/", target=None):
         target = target or page
-        url = streamlit_server.url + ("" if path.startswith("/") else "/") + path
+        url = app_server.url + ("" if path.startswith("/") else "/") + path
         target.goto(url, wait_until="domcontentloaded")
         wait_for_app(target)
         return target
@@ -236,9 +260,15 @@ def check_no_exception(page, server: Server | None = None) -> None:
 
 
 @pytest.fixture
-def assert_no_exception(streamlit_server: Server) -> Callable[[object], None]:
+def assert_no_exception(app_server: Server) -> Callable[[object], None]:
     """Return a function (page) that fails when the page shows an exception or a traceback."""
-    return lambda page: check_no_exception(page, streamlit_server)
+    return lambda page: check_no_exception(page, app_server)
+
+
+@pytest.fixture
+def wait_for_run() -> Callable[..., None]:
+    """Return a function (page, timeout_ms=...) that waits until the script run set off by an action ends."""
+    return wait_for_app
 
 
 # Streamlit scrolls inside its main element, not the document, so a "full page" screenshot of the document
