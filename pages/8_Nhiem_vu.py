@@ -11,23 +11,15 @@ import streamlit as st
 
 from kpi.formatting import format_date, format_number
 from kpi.i18n import t
-from kpi.tasks_charts import build_quantities_figure, build_status_figure, build_timeline_figure
 from kpi.tasks_view import (
     NO_REPORT,
     OVERDUE,
     TOTAL,
     as_of_date,
-    filter_tasks,
     group_label,
     inferred_notes,
-    overdue_table,
-    quantity_table,
-    report_table,
-    status_count_table,
     status_ids,
     status_label,
-    summary_counts,
-    task_table,
 )
 from ui import components, data, state, tasks_data
 
@@ -41,10 +33,11 @@ year = state.year(years)
 today = dt.date.today()
 as_of = as_of_date(today, year if years and year != years[-1] else None)
 
-# --- ask the core --------------------------------------------------------------------------------------------
-board = tasks_data.get_board(as_of)
+# --- ask the core (through ui.tasks_data, which builds the tables and figures once per version) --------------
+overview = tasks_data.get_overview(as_of, lang)
+board = overview.board
 tasks = board.tasks
-counts = summary_counts(board)
+counts = overview.counts
 
 # --- lay it out ------------------------------------------------------------------------------------------------
 st.title(t("tasks.title", lang, plan=tasks.plan.get("number", "")))
@@ -79,7 +72,7 @@ for column, (label, value, help_text) in zip(st.columns(len(metrics)), metrics, 
 # Overdue first: the question leaders ask most ("which tasks are late, and whose?").
 st.subheader(t("tasks.overdue.title", lang), divider="gray")
 st.caption(t("tasks.overdue.rule", lang))
-late = overdue_table(board, lang)
+late = overview.overdue
 if late.empty:
     st.success(t("tasks.overdue.none", lang), icon=":material/check_circle:")
 else:
@@ -100,7 +93,7 @@ st.subheader(t("tasks.by.title", lang), divider="gray")
 by_group, by_agency = st.tabs([t("tasks.by.group", lang), t("tasks.by.agency", lang)])
 with by_group:
     components.chart(
-        build_status_figure(board, "group", lang),
+        overview.status_figures["group"],
         t("tasks.file.by_group", lang),
         as_of.year,
         lang,
@@ -108,7 +101,7 @@ with by_group:
     )
     if not present:
         st.dataframe(
-            status_count_table(board, "group", lang, drop_empty=True),
+            overview.status_tables["group"],
             hide_index=True,
             width="stretch",
             key="tasks-group-table",
@@ -116,7 +109,7 @@ with by_group:
 with by_agency:
     st.caption(t("tasks.by.agency_note", lang))
     components.chart(
-        build_status_figure(board, "agency", lang),
+        overview.status_figures["agency"],
         t("tasks.file.by_agency", lang),
         as_of.year,
         lang,
@@ -124,22 +117,20 @@ with by_agency:
     )
     if not present:
         st.dataframe(
-            status_count_table(board, "agency", lang, drop_empty=True),
+            overview.status_tables["agency"],
             hide_index=True,
             width="stretch",
             key="tasks-agency-table",
         )
 
 st.subheader(t("tasks.timeline.section", lang), divider="gray")
-components.chart(
-    build_timeline_figure(board, lang), t("tasks.file.timeline", lang), as_of.year, lang, "tasks-timeline"
-)
+components.chart(overview.timeline, t("tasks.file.timeline", lang), as_of.year, lang, "tasks-timeline")
 
 st.subheader(t("tasks.quantities.section", lang), divider="gray")
 st.caption(t("tasks.quantities.caption", lang))
-if board.quantities["achieved"].notna().any():
+if overview.quantities is not None:
     components.chart(
-        build_quantities_figure(board, lang),
+        overview.quantities,
         t("tasks.file.quantities", lang),
         as_of.year,
         lang,
@@ -149,9 +140,7 @@ else:
     st.info(t("tasks.quantities.none", lang))
 if not present:
     with st.expander(t("tasks.quantities.table", lang), icon=":material/table:"):
-        st.dataframe(
-            quantity_table(board, lang), hide_index=True, width="stretch", key="tasks-quantity-table"
-        )
+        st.dataframe(overview.quantity_table, hide_index=True, width="stretch", key="tasks-quantity-table")
 
 if present:
     st.stop()
@@ -187,13 +176,14 @@ statuses = c3.multiselect(
 )
 overdue_only = c4.toggle(t("tasks.list.overdue_only", lang), key=f"{K}overdue")
 
-keys = filter_tasks(
-    board, groups=groups, agencies=agencies, statuses=statuses, overdue_only=overdue_only, search=search
+listing = tasks_data.get_listing(
+    overview, groups=groups, agencies=agencies, statuses=statuses, overdue_only=overdue_only, search=search
 )
+keys = listing.keys
 st.caption(
     t("tasks.list.count", lang, shown=len(keys), total=len(tasks)) + " · " + t("tasks.list.pick", lang)
 )
-listed = task_table(board, keys, lang)
+listed = listing.table
 picked = st.dataframe(
     listed,
     hide_index=True,
@@ -228,7 +218,7 @@ if chosen:
         if notes:
             st.caption(t("tasks.list.inferred_note", lang) + "\n\n" + "\n".join(f"- {n}" for n in notes))
 
-reports = report_table(board, chosen or keys, lang)
+reports = tasks_data.get_reports(overview, chosen or keys)
 title = (
     t("tasks.list.reports_one", lang, task=tasks.get(*chosen[0]).label)
     if chosen

@@ -5,18 +5,37 @@ the tasks are judged on, so an import or a rollback shows at once and a new day 
 A store that holds the sample statistics and has never seen a progress report gets the sample progress
 reports too (`kpi.tasks_sample.load_task_samples`), once; after the sample is removed it never comes back.
 The board holds the (immutable) task list, so it is kept with `st.cache_resource`: treat it as read-only.
+
+What the page shows is built here once per version, day and language, not on every run: `get_overview`
+(counts, overdue table, figures and tables of the sections above the list) and `get_listing` (the filtered
+list and its reports). Rebuilding the plotly figures and the tables of 34 tasks cost more than drawing them.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
+from kpi.tasks_charts import build_quantities_figure, build_status_figure, build_timeline_figure
 from kpi.tasks_schema import default_tasks
-from kpi.tasks_view import TaskBoard, build_board
+from kpi.tasks_view import (
+    TaskBoard,
+    build_board,
+    filter_tasks,
+    overdue_table,
+    quantity_table,
+    report_table,
+    status_count_table,
+    summary_counts,
+    task_table,
+)
 from ui import data
 
 _seed_lock = threading.Lock()
@@ -90,3 +109,98 @@ def _is_sample(version: TaskDataVersion) -> bool:
 def is_task_sample() -> bool:
     """Return True when some of the progress reports shown are sample data."""
     return _is_sample(task_data_version())
+
+
+# --- what the page shows, built once per version, day and language -------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskOverview:
+    """The sections of page 8 above the list, for one version of the reports, day and language. Read-only."""
+
+    version: TaskDataVersion
+    lang: str
+    board: TaskBoard
+    counts: dict[str, int]  # kpi.tasks_view.summary_counts
+    overdue: pd.DataFrame  # kpi.tasks_view.overdue_table
+    status_figures: dict[str, go.Figure]  # by "group" and "agency"
+    status_tables: dict[str, pd.DataFrame]  # by "group" and "agency", empty statuses left out
+    timeline: go.Figure
+    quantities: go.Figure | None  # None when no quantity has been achieved yet
+    quantity_table: pd.DataFrame
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _overview(version: TaskDataVersion, as_of: date, lang: str) -> TaskOverview:
+    board = _board(version, as_of)
+    by = ("group", "agency")
+    has_quantities = bool(board.quantities["achieved"].notna().any())
+    return TaskOverview(
+        version=version,
+        lang=lang,
+        board=board,
+        counts=summary_counts(board),
+        overdue=overdue_table(board, lang),
+        status_figures={b: build_status_figure(board, b, lang) for b in by},
+        status_tables={b: status_count_table(board, b, lang, drop_empty=True) for b in by},
+        timeline=build_timeline_figure(board, lang),
+        quantities=build_quantities_figure(board, lang) if has_quantities else None,
+        quantity_table=quantity_table(board, lang),
+    )
+
+
+def get_overview(as_of: date, lang: str) -> TaskOverview:
+    """Return the counts, tables and figures of the tasks judged on `as_of`. Shared: do not modify them."""
+    return _overview(task_data_version(), as_of, lang)
+
+
+class TaskListing(NamedTuple):
+    """The tasks passing the list's filters: their keys in plan order and their table."""
+
+    keys: list[tuple[str, int]]
+    table: pd.DataFrame  # kpi.tasks_view.task_table
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _listing(
+    version: TaskDataVersion,
+    as_of: date,
+    lang: str,
+    groups: tuple[str, ...],
+    agencies: tuple[str, ...],
+    statuses: tuple[str, ...],
+    overdue_only: bool,
+    search: str,
+) -> TaskListing:
+    board = _board(version, as_of)
+    keys = filter_tasks(
+        board, groups=groups, agencies=agencies, statuses=statuses, overdue_only=overdue_only, search=search
+    )
+    return TaskListing(keys, task_table(board, keys, lang))
+
+
+def get_listing(
+    overview: TaskOverview,
+    *,
+    groups: Iterable[str] = (),
+    agencies: Iterable[str] = (),
+    statuses: Iterable[str] = (),
+    overdue_only: bool = False,
+    search: str = "",
+) -> TaskListing:
+    """Return the tasks of `overview` that pass the filters (as `kpi.tasks_view.filter_tasks`) and their table."""
+    board = overview.board
+    filters = (tuple(groups), tuple(agencies), tuple(statuses), overdue_only, search)
+    return _listing(overview.version, board.as_of, overview.lang, *filters)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _reports(
+    version: TaskDataVersion, as_of: date, lang: str, keys: tuple[tuple[str, int], ...]
+) -> pd.DataFrame:
+    return report_table(_board(version, as_of), keys, lang)
+
+
+def get_reports(overview: TaskOverview, keys: Iterable[tuple[str, int]]) -> pd.DataFrame:
+    """Return every report row of the tasks `keys` (as `kpi.tasks_view.report_table`)."""
+    return _reports(overview.version, overview.board.as_of, overview.lang, tuple(keys))
