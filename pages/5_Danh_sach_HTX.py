@@ -1,6 +1,6 @@
 """Danh sách HTX: the year's cooperatives, searchable and filterable, one cooperative across the years, and
-the filtered list as an Excel file. Filtering and history are `kpi.coops`; this page reads widgets and lays
-out what comes back.
+the filtered list as an Excel file. Filtering and history are `kpi.coops`, cached between runs by
+`ui.coops_data`; this page reads widgets and lays out what comes back.
 """
 
 from __future__ import annotations
@@ -14,23 +14,14 @@ from kpi.coops import (
     SCREEN_NUMBER_FORMAT,
     SCREEN_ORDER,
     CoopFilters,
-    choice_options,
     column_headers,
-    coop_history,
     describe_filters,
-    filter_coops,
-    history_table,
-    identity_line,
     list_workbook_bytes,
-    rating_path,
-    screen_table,
 )
 from kpi.formatting import format_date, format_number
 from kpi.i18n import t
-from kpi.schema import COOP, NUMERIC_KINDS, RATINGS, SECTORS, STATUSES, Kind
-from kpi.service import default_reference
-from ui import components, data, state
-from ui.data_admin import year_coops, years_per_code
+from kpi.schema import COOP, NUMERIC_KINDS, Kind
+from ui import components, coops_data, data, state
 
 MAX_TABLE_ROWS = 5_000  # rows sent to the browser; the download always holds every row of the filter
 MAX_HISTORY_CHOICES = 2_000  # cooperatives offered in the history picker
@@ -47,7 +38,9 @@ st.title(t("coops.title", lang))
 st.caption(t("coops.caption", lang, year=year))
 is_sample = data.is_sample_data()
 
-coops = year_coops(year)
+year_list = coops_data.get_year_list(year)
+coops = year_list.coops
+options = year_list.options
 if coops.empty:
     components.no_data(lang, year)
 
@@ -80,7 +73,7 @@ text = st.text_input(
     key=f"{K}f_text",
 )
 # A district chosen on another page's sidebar filter is where the list starts.
-if f"{K}f_districts" not in st.session_state and state.district() in set(coops["district"]):
+if f"{K}f_districts" not in st.session_state and state.district() in options["district"]:
     st.session_state[f"{K}f_districts"] = [state.district()]
 active = sum(
     1
@@ -91,19 +84,17 @@ filters_label = t("coops.filters_active", lang, count=active) if active else t("
 # Closed at first so that the table shows above the fold on a laptop; the label says when filters apply.
 with st.expander(filters_label, expanded=bool(active), icon=":material/filter_alt:"):
     c1, c2, c3, c4 = st.columns(4)
-    district_options = choice_options(coops, "district", default_reference().district_names())
     districts = c1.multiselect(
         t("coops.filter.district", lang),
-        district_options,
+        options["district"],
         format_func=_label,
         placeholder=t("coops.filter.all", lang),
         select_all=False,  # nothing chosen already means all; Streamlit's "Select all" is English only
         key=f"{K}f_districts",
     )
-    in_districts = coops[coops["district"].isin(districts)] if districts else coops
     communes = c2.multiselect(
         t("coops.filter.commune", lang),
-        choice_options(in_districts, "commune"),
+        coops_data.commune_options(year_list, districts),
         format_func=_label,
         placeholder=t("coops.filter.all", lang),
         select_all=False,  # nothing chosen already means all; Streamlit's "Select all" is English only
@@ -111,7 +102,7 @@ with st.expander(filters_label, expanded=bool(active), icon=":material/filter_al
     )
     sectors = c3.multiselect(
         t("coops.filter.sector", lang),
-        choice_options(coops, "sector", SECTORS),
+        options["sector"],
         format_func=_label,
         placeholder=t("coops.filter.all", lang),
         select_all=False,  # nothing chosen already means all; Streamlit's "Select all" is English only
@@ -119,7 +110,7 @@ with st.expander(filters_label, expanded=bool(active), icon=":material/filter_al
     )
     statuses = c4.multiselect(
         t("coops.filter.status", lang),
-        choice_options(coops, "status", STATUSES),
+        options["status"],
         format_func=_label,
         placeholder=t("coops.filter.all", lang),
         select_all=False,  # nothing chosen already means all; Streamlit's "Select all" is English only
@@ -128,7 +119,7 @@ with st.expander(filters_label, expanded=bool(active), icon=":material/filter_al
     c1, c2, c3, c4 = st.columns(4)
     ratings = c1.multiselect(
         t("coops.filter.rating", lang),
-        choice_options(coops, "rating", RATINGS),
+        options["rating"],
         format_func=_label,
         placeholder=t("coops.filter.all", lang),
         select_all=False,  # nothing chosen already means all; Streamlit's "Select all" is English only
@@ -153,7 +144,7 @@ filters = CoopFilters(
     value_chain=value_chain,
     model=model,
 )
-shown = filter_coops(coops, filters)
+listing = coops_data.get_listing(year_list, filters, lang, MAX_TABLE_ROWS, MAX_HISTORY_CHOICES)
 
 # --- the table ------------------------------------------------------------------------------------------
 
@@ -163,29 +154,29 @@ with left:
         t(
             "coops.count",
             lang,
-            shown=format_number(len(shown), 0, lang),
+            shown=format_number(listing.count, 0, lang),
             total=format_number(len(coops), 0, lang),
         )
     )
-    if len(shown):
+    if listing.count:
         st.caption(
             t(
                 "coops.totals",
                 lang,
-                members=format_number(shown["members"].sum(), 0, lang),
-                workers=format_number(shown["workers"].sum(), 0, lang),
-                revenue=format_number(shown["revenue"].sum(), 0, lang),
+                members=format_number(listing.totals["members"], 0, lang),
+                workers=format_number(listing.totals["workers"], 0, lang),
+                revenue=format_number(listing.totals["revenue"], 0, lang),
             )
         )
 with right:
-    if len(shown) and not state.present():
+    if listing.count and not state.present():
         title = [
             t("coops.export.title", lang, year=year),
             t("coops.export.filters", lang, filters=describe_filters(filters, lang)),
             t(
                 "coops.export.count",
                 lang,
-                count=format_number(len(shown), 0, lang),
+                count=format_number(listing.count, 0, lang),
                 date=format_date(dt.date.today(), lang),
             ),
         ]
@@ -193,7 +184,7 @@ with right:
             title.insert(0, t("coops.export.sample", lang))
         st.download_button(
             t("coops.download", lang),
-            data=lambda: list_workbook_bytes(shown, title, lang),
+            data=lambda: list_workbook_bytes(listing.shown(), title, lang),
             file_name=t("coops.export.file", lang, year=year),
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             on_click="ignore",
@@ -203,19 +194,19 @@ with right:
             width="stretch",
         )
 
-if shown.empty:
+if not listing.count:
     st.info(t("coops.none", lang))
 else:
-    if len(shown) > MAX_TABLE_ROWS:
+    if listing.count > MAX_TABLE_ROWS:
         st.caption(
             t(
                 "coops.capped",
                 lang,
                 shown=format_number(MAX_TABLE_ROWS, 0, lang),
-                total=format_number(len(shown), 0, lang),
+                total=format_number(listing.count, 0, lang),
             )
         )
-    table = screen_table(shown.head(MAX_TABLE_ROWS), lang)
+    table = listing.table
     headers = column_headers(lang)
     # Whole numbers in Vietnamese format (27.379) that still sort as numbers; years without a separator.
     numbers = {
@@ -240,35 +231,29 @@ else:
 # --- one cooperative across the years --------------------------------------------------------------------
 
 st.subheader(t("coops.history.title", lang))
-if shown.empty:
+if not listing.count:
     st.caption(t("coops.history.none", lang))
 else:
-    choices = shown.head(MAX_HISTORY_CHOICES)
-    # Open on the first cooperative with the longest history, so the section shows a path, not one year.
-    spans = years_per_code().reindex(choices["code"].astype("str").str.strip()).fillna(0).to_numpy()
-    first = int(spans.argmax()) if len(spans) else 0
-    labels = {
-        str(code): f"{name} · {code} ({district})"
-        for code, name, district in zip(choices["code"], choices["name"], choices["district"], strict=True)
-    }
+    # Opens on the first cooperative with the longest history, so the section shows a path, not one year.
+    labels = listing.history_labels
     code = st.selectbox(
         t("coops.history.pick", lang),
         list(labels),
         format_func=labels.get,
         help=t("coops.history.pick_help", lang),
-        index=first,
+        index=listing.history_first,
         key=f"{K}history_code",
     )
-    if len(shown) > MAX_HISTORY_CHOICES:
+    if listing.count > MAX_HISTORY_CHOICES:
         st.caption(t("coops.history.pick_capped", lang, shown=format_number(MAX_HISTORY_CHOICES, 0, lang)))
-    history = coop_history(data.get_dataset(), code)
-    st.markdown(f"**{history['name'].iloc[-1]}** · {identity_line(history, lang)}")
-    path = " → ".join(f"{y}: {r}" for y, r in rating_path(history))
+    history = coops_data.get_history(year_list, code, lang)
+    st.markdown(f"**{history.name}** · {history.identity}")
+    path = " → ".join(f"{y}: {r}" for y, r in history.rating_path)
     st.markdown(t("coops.history.rating_path", lang, path=path))
-    absent = [y for y in years if y not in set(history["year"])]
+    absent = [y for y in years if y not in set(history.years)]
     if absent:
         st.caption(t("coops.history.absent", lang, years=", ".join(str(y) for y in absent)))
-    table = history_table(history, lang)
+    table = history.table
     st.dataframe(
         table,
         hide_index=True,
