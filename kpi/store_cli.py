@@ -213,29 +213,39 @@ def _history(args: argparse.Namespace, store) -> int:
     return EXIT_OK
 
 
-def render_history(history, lang: str = "vi") -> str:
-    """Return the history table (kpi.store.Store.history) as plain text."""
+def render_history(history, lang: str = "vi", *, texts: dict | None = None, counts=None) -> str:
+    """Return a history table (kpi.store.Store.history, or the tasks' one) as plain text.
+
+    `texts` gives the header and action labels of the kind (default: the statistics'); `counts(row_counts,
+    lang)` writes the row counts of a version (default: every sheet's count).
+    """
     from kpi.store import rows_text
 
-    rows: list[tuple[str, ...]] = [TEXTS["history_header"][lang]]
+    texts = texts or TEXTS
+    counts = counts or rows_text
+
+    def label(key: str, **kw: object) -> str:
+        return texts[key][lang].format(**kw)
+
+    rows: list[tuple[str, ...]] = [texts["history_header"][lang]]
     for e in history.itertuples(index=False):
         if e.action == "import":
-            action = _t("import_sample" if e.is_sample else "import", lang)
+            action = label("import_sample" if e.is_sample else "import")
         elif e.action == "rollback":
-            action = _t("rollback", lang, previous=_text(e.previous_version))
+            action = label("rollback", previous=cell_text(e.previous_version))
         else:
-            action = _t(e.action, lang) if e.action in TEXTS else str(e.action)
-        counts = rows_text(e.row_counts, lang) if isinstance(e.row_counts, dict) else ""
+            action = label(e.action) if e.action in texts else str(e.action)
+        count_text = counts(e.row_counts, lang) if isinstance(e.row_counts, dict) else ""
         rows.append(
             (
                 pd.Timestamp(e.at).to_pydatetime().astimezone().strftime("%d/%m/%Y %H:%M:%S"),
                 action,
-                _text(e.year),
-                _text(e.version),
-                _text(e.by),
-                _text(e.file_name),
-                counts,
-                _text(e.note),
+                cell_text(e.year),
+                cell_text(e.version),
+                cell_text(e.by),
+                cell_text(e.file_name),
+                count_text,
+                cell_text(e.note),
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -247,7 +257,8 @@ def render_history(history, lang: str = "vi") -> str:
     return "\n".join(lines)
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """Return a cell of a history row as text: blank for missing, whole floats without ".0"."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -30,6 +30,7 @@ from kpi import problems as pb
 from kpi.cli import EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, t
 from kpi.formatting import format_date, format_number
 from kpi.settings import load_settings
+from kpi.store_cli import cell_text, render_history
 
 TEXTS = {
     "title": {
@@ -345,41 +346,13 @@ def _history(args: argparse.Namespace, store) -> int:
     if history.empty:
         print(_t("no_history", lang))
         return EXIT_OK
-    rows: list[tuple[str, ...]] = [TEXTS["history_header"][lang]]
-    for e in history.itertuples(index=False):
-        if e.action == "import":
-            action = _t("import_sample" if e.is_sample else "import", lang)
-        elif e.action == "rollback":
-            action = _t("rollback", lang, previous=_plain(e.previous_version))
-        else:
-            action = _t(e.action, lang) if e.action in TEXTS else str(e.action)
-        counts = next(iter(e.row_counts.values()), "") if isinstance(e.row_counts, dict) else ""
-        rows.append(
-            (
-                pd.Timestamp(e.at).to_pydatetime().astimezone().strftime("%d/%m/%Y %H:%M:%S"),
-                action,
-                _plain(e.year),
-                _plain(e.version),
-                _plain(e.by),
-                _plain(e.file_name),
-                _plain(counts),
-                _plain(e.note),
-            )
-        )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for n, row in enumerate(rows):
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-        if n == 0:
-            print("  ".join("-" * w for w in widths))
+    print(render_history(history, lang, texts=TEXTS, counts=_report_rows))
     return EXIT_OK
 
 
-def _plain(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _report_rows(row_counts: dict, lang: str) -> str:
+    """Return the number of report rows of a version (a progress report has one sheet of rows)."""
+    return cell_text(next(iter(row_counts.values()), None))
 
 
 def _rollback(args: argparse.Namespace, store) -> int:
