@@ -463,7 +463,7 @@ class _Generator:
         )
         raw = np.exp(log_revenue) * np.where(new, spec["new_factor"], 1.0)
         out = np.full(len(self.pop), np.nan)
-        out[operating] = np.round(raw[operating] * spec["averages"][year] / raw[operating].mean(), 1)
+        out[operating] = _round(raw[operating] * spec["averages"][year] / raw[operating].mean(), 1)
         out[suspended] = 0.0
         return out
 
@@ -484,13 +484,13 @@ class _Generator:
             return np.where(hit, shock, np.clip(shift + spread, spec["floor"], spec["ceiling"]))
 
         def average(shift: float) -> float:
-            return float(np.round(margins(shift) * rev, 1).mean())
+            return float(_round(margins(shift) * rev, 1).mean())
 
         shift = _bisect(average, spec["averages"][year], spec["floor"] - 1, spec["ceiling"] + 1)
         out = np.full(len(self.pop), np.nan)
-        out[rows] = np.round(margins(shift) * rev, 1)
+        out[rows] = _round(margins(shift) * rev, 1)
         low, high = spec["suspended_loss"]
-        out[suspended] = -np.round(self.rng.uniform(low, high, int(suspended.sum())), 1)
+        out[suspended] = -_round(self.rng.uniform(low, high, int(suspended.sum())), 1)
         return out
 
     def _income(self, operating, workers, strength, year) -> np.ndarray:
@@ -500,12 +500,12 @@ class _Generator:
         w = workers[use]
 
         def average(level: float) -> float:
-            values = np.round(np.maximum(raw[use] * level, spec["minimum"]), 1)
+            values = _round(np.maximum(raw[use] * level, spec["minimum"]), 1)
             return float((values * w).sum() / w.sum())
 
         level = _bisect(average, spec["averages"][year], 0.0, spec["averages"][year] * 10)
         out = np.full(len(self.pop), np.nan)
-        out[use] = np.round(np.maximum(raw[use] * level, spec["minimum"]), 1)
+        out[use] = _round(np.maximum(raw[use] * level, spec["minimum"]), 1)
         return out
 
     def _training(self, existing, strength, year) -> tuple[np.ndarray, np.ndarray]:
@@ -549,11 +549,11 @@ class _Generator:
             self.groups = self.groups * (
                 1 + spec["growth"] + self.rng.normal(0, spec["noise"], len(self.groups))
             )
-        counts = np.round(self.groups)
+        counts = _round(self.groups)
         offsets = np.array([d["certified"] for d in self.districts], dtype=float)
         share = np.clip(spec["certified_share"][year] + offsets, 0, 100) / 100
         return pd.DataFrame(
-            {"district": self.district_names, "groups": counts, "certified": np.round(counts * share)}
+            {"district": self.district_names, "groups": counts, "certified": _round(counts * share)}
         )[GROUP.ids]
 
 
@@ -576,7 +576,7 @@ def _allocate_ratings(rating: np.ndarray, rows: np.ndarray, strength: np.ndarray
     Rounding the cumulative shares (not each class) keeps "Tốt + Khá" within half a cooperative of its share.
     """
     order = rows[np.argsort(-strength[rows], kind="stable")]
-    bounds = np.round(np.cumsum([shares[c] for c in RATED]) / 100 * len(rows)).astype(int)
+    bounds = _round(np.cumsum([shares[c] for c in RATED]) / 100 * len(rows)).astype(int)
     start = 0
     for cls, end in zip(RATED, bounds, strict=True):
         rating[order[start:end]] = cls
@@ -597,13 +597,22 @@ def _counts_to_total(raw: np.ndarray, total: int, minimum: int) -> np.ndarray:
         return raw
     scaled = raw * total / raw.sum()
     for _ in range(3):
-        values = np.maximum(np.round(scaled), minimum)
+        values = np.maximum(_round(scaled), minimum)
         free = values > minimum
         gap = total - values.sum()
         if gap == 0 or not free.any():
             break
         scaled = np.where(free, scaled * (1 + gap / values[free].sum()), scaled)
-    return np.maximum(np.round(scaled), minimum)
+    return np.maximum(_round(scaled), minimum)
+
+
+def _round(values, decimals: int = 0):
+    """Return `values` rounded to `decimals`, the same on every processor.
+
+    numpy's exp and log take other SIMD paths on AVX-512 machines and may differ in the last bit; rounding first
+    to 7 more decimals absorbs that, so a value near a tie (30,55) rounds alike everywhere.
+    """
+    return np.round(np.round(values, decimals + 7), decimals)
 
 
 def _bisect(func, target: float, low: float, high: float) -> float:
