@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kpi import schema
 from kpi.plan import PLANS_DIR, Direction, PlanError, Text, list_plans, load_plan
 
 PLAN_FILE = PLANS_DIR / "kh-485-2020.yaml"
@@ -174,7 +175,6 @@ def test_every_status_has_labels_and_thresholds_descend(plan):
 
 
 def test_the_columns_the_plan_reads_exist_in_the_workbook_schema(plan):
-    schema = pytest.importorskip("kpi.schema")
     sheets = {sheet.id: set(sheet.ids) for sheet in schema.SHEETS}
     for sheet_id, columns in plan.referenced_columns().items():
         assert columns <= sheets[sheet_id], f"{sheet_id}: {sorted(columns - sheets[sheet_id])}"
