@@ -53,24 +53,24 @@ _ = None
 COOPS = {
     2022: _rows([
         # code  name   district     commune       status     mem  wrk  rev   prof avg_inc rating         mgr voc hi ocop chain  model
-        ("C1", "HTX 1", "Cư Jút",    "Ea T'ling",  OP,        30,  10, 2000,  150, 60, "Tốt",           5,  2,  1, 2,  "Có",    "Có"),
+        ("C1", "HTX 1", "Cư Jút",    "Ea T'ling",  OP,        30,  10, 2000,  150, 60, "Tốt",           5,  3,  1, 2,  "Có",    "Có"),
         ("C2", "HTX 2", "Cư Jút",    "Nam Dong",   OP,        20,   0, 1000,  -50, 40, "Khá",           3,  1,  1, 0,  "Không", "Không"),
         ("C3", "HTX 3", "Đắk Mil",   "Đắk Lao",    OP,         _,   5,    _,   30,  _, "Trung bình",    2,  _,  2, 1,  "Có",    "Không"),
-        ("C4", "HTX 4", "Đắk Mil",   "Đắk Lao",    SUSPENDED, 10,   2,  100,    5, 20, "Yếu",           1,  0,  0, 1,  "Có",    "Có"),
+        ("C4", "HTX 4", "Đắk Mil",   "Đắk Lao",    SUSPENDED, 10,   2,  100,    5, 20, "Yếu",           1,  1,  0, 1,  "Có",    "Có"),
         ("C5", "HTX 5", "Gia Nghĩa", "Nghĩa Đức",  DISSOLVED,  _,   _,    _,    _,  _, _,               _,  _,  _, _,  _,       _),
         ("C6", "HTX 6", "Gia Nghĩa", "Nghĩa Tân",  OP,        15,   4,  600,   20, 30, "Chưa xếp loại", 2,  1,  0, 0,  "Không", "Có"),
         ("C7", "HTX 7", "Đắk Mil",   "Đức Minh",   OP,        25,   6, 1400,  100, 50, "Khá",           4,  2,  2, 0,  "Không", "Không"),
     ]),
     2023: _rows([
-        ("C1", "HTX 1", "Cư Jút",    "Ea T'ling",  OP,        33,  10, 2400,  200, 66, "Tốt",           5,  2,  2, 3,  "Có",    "Có"),
+        ("C1", "HTX 1", "Cư Jút",    "Ea T'ling",  OP,        33,  10, 2400,  200, 66, "Tốt",           5,  3,  2, 3,  "Có",    "Có"),
         ("C2", "HTX 2", "Cư Jút",    "Nam Dong",   OP,        22,   5, 1100,   10, 44, "Khá",           3,  1,  1, 1,  "Có",    "Không"),
         ("C3", "HTX 3", "Đắk Mil",   "Đắk Lao",    DISSOLVED,  _,   _,    _,    _,  _, _,               _,  _,  _, _,  _,       _),
-        ("C4", "HTX 4", "Đắk Mil",   "Đắk Lao",    OP,        12,   3,  300,  -20, 25, "Yếu",           1,  0,  0, 1,  "Không", "Không"),
+        ("C4", "HTX 4", "Đắk Mil",   "Đắk Lao",    OP,        12,   3,  300,  -20, 25, "Yếu",           1,  1,  0, 1,  "Không", "Không"),
         ("C6", "HTX 6", "Gia Nghĩa", "Nghĩa Tân",  OP,        18,   4,  800,   40, 35, "Khá",           2,  1,  1, 0,  "Không", "Có"),
         ("C7", "HTX 7", "Đắk Mil",   "Đức Minh",   OP,        25,   6, 1400,  100, 50, "Khá",           4,  2,  2, 0,  "Có",    "Không"),
         ("C8", "HTX 8", "Cư Jút",    "Ea T'ling",  OP,         8,   2,    _,    5,  _, "Chưa xếp loại", 1,  0,  0, 0,  "Không", "Không"),
-        ("C9", "HTX 9", "Krông Nô",  "Đắk Mâm",    OP,        40,   0,  500,   60, 55, "Tốt",           3,  1,  1, 0,  "Không", "Không"),
-        ("C10", "HTX 10", "Krông Nô", "Xã Không Có", OP,       5,   1,  100,   10, 20, "Chưa xếp loại", 1,  0,  0, 0,  "Không", "Không"),
+        ("C9", "HTX 9", "Krông Nô",  "Đắk Mâm",    OP,        40,   0,  500,   60, 55, "Tốt",           3,  2,  1, 0,  "Không", "Không"),
+        ("C10", "HTX 10", "Krông Nô", "Xã Không Có", OP,       5,   1,  100,   10, 20, "Chưa xếp loại", 1,  0,  1, 0,  "Không", "Không"),
     ]),
 }
 # fmt: on

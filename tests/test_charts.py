@@ -287,6 +287,7 @@ def test_the_chart_toolbar_downloads_a_png_at_twice_the_resolution_with_that_nam
     assert config["displaylogo"] is False
 
 
+@pytest.mark.browser  # CI must run it (KPI_TEST_REQUIRE): kaleido draws the image in Debian's Chromium
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="kaleido needs the system Chromium")
 def test_figure_png_renders_twice_the_figure_size():
     fig = charts.build_sparkline({2022: 1.0, 2024: 3.0})

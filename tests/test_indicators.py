@@ -6,11 +6,24 @@ Read the rows in tests/handmade.py next to the arithmetic below. "Existing" = no
 
 from __future__ import annotations
 
+from dataclasses import replace
+from itertools import combinations
+
 import pandas as pd
 import pytest
 
-from kpi.indicators import DISTRICT, INDICATOR, VALUE, YEAR, Dataset, commune_coverage_detail, where_mask
-from kpi.service import default_engine, default_plan
+from kpi.indicators import (
+    DISTRICT,
+    INDICATOR,
+    VALUE,
+    YEAR,
+    Dataset,
+    Engine,
+    commune_coverage_detail,
+    where_mask,
+)
+from kpi.plan import Plan
+from kpi.service import default_engine, default_plan, default_reference
 from kpi.validate import check_bytes
 from kpi.workbook import ROW, read_workbook
 from tests.builders import coop, group, workbook
@@ -36,10 +49,11 @@ PROVINCE = {
     "avg_income": (51, 1415 / 29),
     # existing: 2022 5 + 3 + 2 + 1 + 2 + 4 = 17; 2023 5 + 3 + 1 + 2 + 4 + 1 + 3 + 1 = 20
     "managers": (17, 20),
-    # 2022 2 + 1 + (C3 blank) + 0 + 1 + 2 = 6; 2023 2 + 1 + 0 + 1 + 2 + 0 + 1 + 0 = 7
-    "managers_vocational": (6, 7),
-    # 2022 1 + 1 + 2 + 0 + 0 + 2 = 6; 2023 2 + 1 + 0 + 1 + 2 + 0 + 1 + 0 = 7
-    "managers_higher": (6, 7),
+    # existing, C1 C2 C3 C4 C6 C7 in 2022 and C1 C2 C4 C6 C7 C8 C9 C10 in 2023 (C4 suspended in 2022 counts):
+    # 2022 3 + 1 + (C3 blank) + 1 + 1 + 2 = 8; 2023 3 + 1 + 1 + 1 + 2 + 0 + 2 + 0 = 10
+    "managers_vocational": (8, 10),
+    # 2022 1 + 1 + 2 + 0 + 0 + 2 = 6; 2023 2 + 1 + 0 + 1 + 2 + 0 + 1 + 1 = 8
+    "managers_higher": (6, 8),
     # rated 2022: C1 Tốt, C2 Khá, C3 TB, C7 Khá = 4 (C6 unrated, C4 suspended): 3 / 4
     # rated 2023: C1 Tốt, C2 Khá, C4 Yếu, C6 Khá, C7 Khá, C9 Tốt = 6 (C8, C10 unrated): 5 / 6
     "good_fair_share": (75, 100 * 5 / 6),
@@ -69,6 +83,19 @@ BY_DISTRICT = {
     ("members", 2022): {"Cư Jút": 50, "Đắk Mil": 35, "Gia Nghĩa": 15},  # Đắk Mil: C3 blank + 10 + 25
     ("members", 2023): {"Cư Jút": 63, "Đắk Mil": 37, "Gia Nghĩa": 18, "Krông Nô": 45},
     ("avg_revenue", 2022): {"Cư Jút": 1500, "Đắk Mil": 1400, "Gia Nghĩa": 600},  # Đắk Mil: C7 only
+    # Cư Jút C1 + C2 = 5 + 3; Đắk Mil C3 + C4 (suspended counts) + C7 = 2 + 1 + 4; Gia Nghĩa C6 (C5 dissolved)
+    ("managers", 2022): {"Cư Jút": 8, "Đắk Mil": 7, "Gia Nghĩa": 2},
+    # Cư Jút C1 + C2 + C8 = 5 + 3 + 1; Đắk Mil C4 + C7 = 1 + 4 (C3 dissolved); Gia Nghĩa C6;
+    # Krông Nô C9 + C10 = 3 + 1
+    ("managers", 2023): {"Cư Jút": 9, "Đắk Mil": 5, "Gia Nghĩa": 2, "Krông Nô": 4},
+    # Cư Jút 3 + 1; Đắk Mil (C3 blank) + 1 + 2; Gia Nghĩa 1
+    ("managers_vocational", 2022): {"Cư Jút": 4, "Đắk Mil": 3, "Gia Nghĩa": 1},
+    # Cư Jút 3 + 1 + 0; Đắk Mil 1 + 2; Gia Nghĩa 1; Krông Nô 2 + 0
+    ("managers_vocational", 2023): {"Cư Jút": 4, "Đắk Mil": 3, "Gia Nghĩa": 1, "Krông Nô": 2},
+    # Cư Jút 1 + 1; Đắk Mil 2 + 0 + 2; Gia Nghĩa 0
+    ("managers_higher", 2022): {"Cư Jút": 2, "Đắk Mil": 4, "Gia Nghĩa": 0},
+    # Cư Jút 2 + 1 + 0; Đắk Mil 0 + 2; Gia Nghĩa 1; Krông Nô 1 + 1
+    ("managers_higher", 2023): {"Cư Jút": 3, "Đắk Mil": 2, "Gia Nghĩa": 1, "Krông Nô": 2},
     ("avg_profit", 2023): {"Cư Jút": 215 / 3, "Đắk Mil": 40, "Gia Nghĩa": 40, "Krông Nô": 35},
     ("avg_income", 2023): {"Cư Jút": 880 / 15, "Đắk Mil": 375 / 9, "Gia Nghĩa": 35, "Krông Nô": 20},
     ("good_fair_share", 2022): {"Cư Jút": 100, "Đắk Mil": 50},  # Gia Nghĩa: no rated cooperative
@@ -79,13 +106,36 @@ BY_DISTRICT = {
     ("value_chain_cooperatives", 2023): {"Cư Jút": 2, "Đắk Mil": 1},
 }
 # fmt: on
-ZERO_WHEN_NONE = {"cooperatives", "members", "ocop_cooperatives", "value_chain_cooperatives"}
+ZERO_WHEN_NONE = {
+    "cooperatives",
+    "members",
+    "managers",
+    "managers_vocational",
+    "managers_higher",
+    "ocop_cooperatives",
+    "value_chain_cooperatives",
+}
 # Communes per district (reference list 2020-2025): Gia Nghĩa 8, Cư Jút 8, Đắk Glong 7, Đắk Mil 10,
 # Đắk R'lấp 11, Đắk Song 9, Krông Nô 12, Tuy Đức 6 = 71.
 COVERAGE = {
     2022: {"Cư Jút": 100 / 8, "Đắk Mil": 100 / 10},  # Ea T'ling; Đức Minh
     2023: {"Cư Jút": 200 / 8, "Đắk Mil": 100 / 10, "Gia Nghĩa": 100 / 8, "Krông Nô": 100 / 12},
 }
+
+
+def expected_cells() -> dict[tuple[str, int, str | None], float | None]:
+    """Return every value worked out by hand above: {(indicator, year, district or None for the province): value}."""
+    districts = default_engine().districts
+    cells = {(i, year, None): pair[year - 2022] for i, pair in PROVINCE.items() for year in (2022, 2023)}
+    for (indicator, year), by_district in BY_DISTRICT.items():
+        default = 0 if indicator in ZERO_WHEN_NONE else None
+        cells |= {(indicator, year, d): by_district.get(d, default) for d in districts}
+    for year, by_district in COVERAGE.items():
+        cells |= {("communes_with_effective_coop", year, d): by_district.get(d, 0.0) for d in districts}
+    return cells
+
+
+CELLS = expected_cells()
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +151,16 @@ def value_of(values: pd.DataFrame, indicator: str, year: int, district: str | No
     assert len(rows) == 1, (indicator, year, district)
     value = rows[VALUE].iloc[0]
     return None if pd.isna(value) else float(value)
+
+
+def is_expected(got: float | None, want: float | None) -> bool:
+    """Return True when a computed value is the one worked out by hand (None: no value)."""
+    return got is None if want is None else got == pytest.approx(want)
+
+
+def differences(values: pd.DataFrame) -> list[tuple[str, int, str | None]]:
+    """Return the cells of CELLS whose computed value is not the one worked out by hand."""
+    return [cell for cell, want in CELLS.items() if not is_expected(value_of(values, *cell), want)]
 
 
 def test_the_2023_file_is_typed_as_users_type_title_rows_text_numbers_and_variants() -> None:
@@ -132,12 +192,9 @@ def test_each_province_value_is_the_one_worked_out_by_hand(
 def test_each_district_value_is_the_one_worked_out_by_hand(
     values: pd.DataFrame, indicator: str, year: int
 ) -> None:
-    expected = BY_DISTRICT[(indicator, year)]
     for district in default_engine().districts:
-        default = 0 if indicator in ZERO_WHEN_NONE else None
-        want = expected.get(district, default)
-        got = value_of(values, indicator, year, district)
-        assert got == (None if want is None else pytest.approx(want)), district
+        got, want = value_of(values, indicator, year, district), CELLS[(indicator, year, district)]
+        assert is_expected(got, want), (district, got, want)
 
 
 @pytest.mark.parametrize("year", [2022, 2023])
@@ -145,10 +202,51 @@ def test_commune_coverage_per_district_counts_over_the_communes_of_that_district
     values: pd.DataFrame, year: int
 ) -> None:
     for district in default_engine().districts:
-        want = COVERAGE[year].get(district, 0.0)
-        assert value_of(values, "communes_with_effective_coop", year, district) == pytest.approx(want), (
-            district
-        )
+        got = value_of(values, "communes_with_effective_coop", year, district)
+        want = CELLS[("communes_with_effective_coop", year, district)]
+        assert is_expected(got, want), (district, got, want)
+
+
+# --- every definition leaves a trace in the hand-worked values ------------------------------------------------
+
+
+def swapped(plan: Plan, first: str, second: str) -> Plan:
+    """Return the plan with the measures (what is computed, over which rows and columns) of two indicators swapped."""
+    measures = {first: plan.indicator(second).measure, second: plan.indicator(first).measure}
+    indicators = tuple(replace(i, measure=measures.get(i.id, i.measure)) for i in plan.indicators)
+    return replace(plan, indicators=indicators)
+
+
+def look_alike_pairs(plan: Plan) -> list[tuple[str, str]]:
+    """Return the pairs of indicators with the same unit or the same kind of measure, which a swap could hide in."""
+    return [
+        (a.id, b.id)
+        for a, b in combinations(plan.indicators, 2)
+        if a.unit.vi == b.unit.vi or a.measure.kind == b.measure.kind
+    ]
+
+
+def test_the_look_alike_pairs_are_the_twenty_of_a_shared_unit() -> None:
+    pairs = look_alike_pairs(default_plan())
+    # HTX: 3 pairs of 3 counts; người: 6 of 4 sums; triệu đồng/năm: 1 of 2 means; %: 10 of 5 shares and ratios.
+    # Every kind of measure used twice has a single unit, so the same-kind pairs are among these.
+    assert len(pairs) == 3 + 6 + 1 + 10
+    assert ("managers_vocational", "managers_higher") in pairs
+    assert ("good_fair_share", "tht_certified_share") in pairs
+
+
+def test_the_plan_as_written_gives_every_value_worked_out_by_hand(values: pd.DataFrame) -> None:
+    assert differences(values) == []
+
+
+@pytest.mark.parametrize(("first", "second"), look_alike_pairs(default_plan()))
+def test_swapping_the_measures_of_two_look_alike_indicators_changes_a_value_worked_out_by_hand(
+    first: str, second: str
+) -> None:
+    engine = Engine(swapped(default_plan(), first, second), default_reference())
+    assert differences(engine.compute(handmade_dataset(), by_district=True)), (
+        f"the hand-made data cannot tell the measure of {first} from that of {second}"
+    )
 
 
 def test_the_coverage_detail_lists_the_communes_with_and_without_an_effective_cooperative() -> None:

@@ -38,8 +38,10 @@ STATUS_2023 = {
     "avg_profit": ("limited_progress", (50.625 / 50 - 1) / ((370 / 50) ** (1 / 3) - 1)),  # 0.0125 / 0.949
     "avg_income": ("deterioration", (1415 / 29 / 51 - 1) / ((97 / 51) ** (1 / 3) - 1)),  # < 0
     "managers": ("limited_progress", (20 / 17 - 1) / ((504 / 17) ** (1 / 3) - 1)),  # 0.176 / 2.096 = 0.084
-    "managers_vocational": ("limited_progress", (7 / 6 - 1) / ((129 / 6) ** (1 / 3) - 1)),
-    "managers_higher": ("limited_progress", (7 / 6 - 1) / ((145 / 6) ** (1 / 3) - 1)),
+    # 8 -> 10: 0.25 / ((129 / 8) ** (1/3) - 1) = 0.25 / 1.527 = 0.164
+    "managers_vocational": ("limited_progress", (10 / 8 - 1) / ((129 / 8) ** (1 / 3) - 1)),
+    # 6 -> 8: 0.333 / ((145 / 6) ** (1/3) - 1) = 0.333 / 1.891 = 0.176
+    "managers_higher": ("limited_progress", (8 / 6 - 1) / ((145 / 6) ** (1 / 3) - 1)),
     # plan baseline 35 in 2020, 5 years to 2025, 3 years to 2023: reached 83.3 >= 45
     "good_fair_share": ("achieved", ((250 / 3 / 35) ** (1 / 3) - 1) / ((45 / 35) ** (1 / 5) - 1)),
     # lower is better, plan baseline 47 in 2020: 0 <= 40 reached; CAGR_o = (0 / 47) ** (1/3) - 1 = -1 (only the

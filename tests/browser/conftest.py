@@ -47,7 +47,8 @@ EXCEPTION = '[data-testid="stException"]'
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test of this folder `browser` and skip them all when Chromium is missing."""
+    """Mark every test of this folder `browser` and skip them all when Chromium is missing (an error instead
+    under scripts/test.sh, which requires the browser tests: see tests/required_markers.py)."""
     here = Path(__file__).parent
     skip = pytest.mark.skip(
         reason=f"{CHROMIUM} is missing (scripts/test.sh installs it: apt-get install chromium)"
@@ -92,8 +93,6 @@ class Server:
 @contextmanager
 def serve(work: Path) -> Iterator[Server]:
     """Yield the dashboard served on a free loopback port with a throw-away store in `work`; stop it after."""
-    if not (ROOT / "dashboard.py").exists():
-        pytest.skip("dashboard.py does not exist yet")
     port = _free_port()
     database_url = f"sqlite:///{work / 'store.sqlite'}"
     env = {

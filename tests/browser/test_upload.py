@@ -72,10 +72,12 @@ def test_a_workbook_of_a_new_year_uploaded_and_confirmed_in_the_browser_shows_on
     form = page.locator('[data-testid="stForm"]').filter(has_text=confirm)
     form.get_by_label(t("imports.by", "vi")).fill(IMPORTER)
     form.get_by_label(t("imports.note", "vi")).fill(NOTE)
+    # The server's store holds the sample data, so the import asks for consent to remove it.
     consent = form.locator('[data-testid="stCheckbox"]').filter(has_text=t("imports.sample_ok", "vi"))
-    if consent.count():  # asked while the store holds sample data
-        consent.locator("label").click()
-        assert consent.locator("input").is_checked()
+    assert consent.count() == 1
+    assert not consent.locator("input").is_checked()
+    consent.locator("label").click()
+    assert consent.locator("input").is_checked()
     screenshot(page, "upload-before-confirm")
     form.get_by_role("button", name=confirm).click()
 
