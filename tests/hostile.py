@@ -1,0 +1,56 @@
+"""Markdown and HTML that a hostile user types into a workbook or a form, and how to tell it stayed text.
+
+`rendered_literally(markdown)` renders Markdown with markdown-it-py (CommonMark, an implementation independent
+of the one under test) and says whether it shows the payload as plain text: no link, no image, no HTML tag.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from markdown_it import MarkdownIt
+
+from kpi.text import WORD_JOINER
+
+EVIL_HOST = "evil.example"
+PAYLOADS = (
+    f"![x](http://{EVIL_HOST}/t.png)",
+    f"[click](http://{EVIL_HOST})",
+    f"<img src=http://{EVIL_HOST}/x>",
+    f'<a href="http://{EVIL_HOST}/a">a</a>',
+    "**bold** _it_ `code` ~~gone~~",
+    "[run](javascript:alert(1))",
+    f"http://{EVIL_HOST}/bare www.{EVIL_HOST} me@{EVIL_HOST}",
+    ":red[red] :smile: $x^2$ # not a heading",
+)
+# All payloads in one text, as one cell or name holds it.
+ALL = " | ".join(PAYLOADS)
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data) -> None:
+        self.text.append(data)
+
+
+def render(markdown: str) -> tuple[list[str], str]:
+    """Return the HTML tags and the text that CommonMark makes of `markdown` (word joiners removed)."""
+    collector = _Collector()
+    collector.feed(MarkdownIt("commonmark").enable("table").render(markdown))
+    return collector.tags, "".join(collector.text).replace(WORD_JOINER, "").strip()
+
+
+def rendered_literally(markdown: str, payload: str) -> bool:
+    """Return True when `markdown` renders as `payload` in plain paragraphs: no tag but <p> and <br>, and
+    no bare address left for an autolinker ("http://", "www.", "x@y" unbroken)."""
+    tags, text = render(markdown)
+    plain = set(tags) <= {"p", "br"}
+    unbroken = any(s in markdown for s in ("http://", "https://", "www.", "javascript:", f"@{EVIL_HOST}"))
+    return plain and text == payload and not unbroken
