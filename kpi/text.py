@@ -55,3 +55,21 @@ def escape_html(text: object) -> str:
     if text is None:
         return ""
     return html.escape(str(text), quote=True)
+
+
+# --- writing users' text into files that spreadsheets open ---------------------------------------------------
+
+# Characters that make Excel, LibreOffice or Google Sheets take a cell for a formula (OWASP, CSV injection):
+# "=", "+", "-", "@", and tab or carriage return before them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(text: str) -> bool:
+    """Return True when a spreadsheet could run `text` as a formula: it must be written as text (.xlsx:
+    the quote prefix) or with a leading apostrophe (CSV). Numbers are written as numbers and never are."""
+    return text.startswith(FORMULA_START)
+
+
+def csv_cell(value: object) -> object:
+    """Return a value for a CSV cell: a formula-like text with a leading apostrophe, anything else as is."""
+    return "'" + value if isinstance(value, str) and formula_like(value) else value
