@@ -113,6 +113,9 @@ class ImportPreview:
     sample_to_remove: list[tuple[int, int]] = field(default_factory=list)  # (year, version)
     is_sample: bool = False  # the workbook is marked as sample data
     mixes_with_real: bool = False  # ... and the store holds real data, so it must not be imported
+    # The version of the year in force in the store when the preview was made (sample or real; None: none);
+    # the import is refused if it is no longer the one in force (kpi.store: expected_version).
+    store_version: int | None = None
 
     @property
     def is_new_year(self) -> bool:
@@ -133,6 +136,12 @@ def preview_import(store: DatasetSource, clean: CleanWorkbook) -> ImportPreview:
     go. A workbook marked as sample data (`is_sample_workbook`) is compared with what the store holds and
     `mixes_with_real` says whether real data is there (then it must not be imported).
     """
+    preview = _preview_import(store, clean)
+    preview.store_version = store.current_versions().get(clean.year)
+    return preview
+
+
+def _preview_import(store: DatasetSource, clean: CleanWorkbook) -> ImportPreview:
     mix = store_mix(store)
     if is_sample_workbook(clean):
         data = store.load_dataset()

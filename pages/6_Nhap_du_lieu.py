@@ -93,6 +93,7 @@ def _import_confirmed(upload_key: str, year: int) -> None:
             note,
             is_sample=checked.preview.is_sample,
             replace_sample=replace_sample,
+            expected_version=checked.preview.store_version,
         )
 
     outcome = confirm_import(K, upload_key, store_it, t("imports.saving", lang, year=year), lang)

@@ -27,6 +27,7 @@ from kpi.i18n import t
 from kpi.imports import DISPLAY_TZ, UploadCheck, csv_bytes, problems_table, table_workbook_bytes
 from kpi.indicators import YEAR
 from kpi.service import default_reference
+from kpi.store import Status
 from kpi.text import escape_markdown, fold, strip_diacritics
 from ui import components, data
 
@@ -177,7 +178,9 @@ def confirm_import(
         )
     if not outcome.ok:
         message = t("imports.refused", lang, message=outcome.message(lang))
-        st.session_state[prefix + "refused"] = (message, outcome.problems)
+        # A stale preview's one problem is the message itself; otherwise the problems go in a table.
+        problems = [] if outcome.status == Status.STALE else outcome.problems
+        st.session_state[prefix + "refused"] = (message, problems)
         return None
     after_write()
     st.session_state[prefix + "upload_round"] = st.session_state.get(prefix + "upload_round", 0) + 1

@@ -58,6 +58,7 @@ def _import_confirmed(upload_key: str, lang: str) -> None:
             note,
             is_sample=checked.preview.is_sample,
             replace_sample=replace_sample,
+            expected_version=checked.preview.store_version,
         )
 
     checked = st.session_state.get(K + "checked")
