@@ -323,3 +323,30 @@ def test_a_sample_workbook_over_sample_data_is_imported_as_sample(store_url) -> 
     with _store(store_url) as store:
         assert [v.is_sample for v in store.versions(2024)] == [True]
         assert store.years() == [2023, 2024]
+
+
+def test_of_two_analysts_previewing_the_same_year_the_second_confirmation_is_refused(app, store_url) -> None:
+    other = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+    second_2023 = dict(NEW_2023, coops=[coop("A1", members=23)])
+    _upload(app, workbook(**NEW_2023), "lan.xlsx")
+    _upload(other, workbook(**second_2023), "binh.xlsx")
+    assert app.info[0].value.startswith("Năm 2023 đang dùng phiên bản 1.")
+    assert other.info[0].value.startswith("Năm 2023 đang dùng phiên bản 1.")
+
+    _confirm(app, by="Nguyễn Văn Lan")
+    assert shown(app.success[0].value).startswith("Đã lưu số liệu năm 2023, phiên bản 2")
+    _confirm(other, by="Lê Văn Bình")
+    assert not other.exception
+    assert shown(other.error[0].value) == (
+        "Không nhập được: Số liệu năm 2023 đã thay đổi kể từ khi xem trước (phiên bản đang dùng lúc xem trước: "
+        "1, bây giờ: 2), có thể do người khác vừa nhập hoặc quay lại phiên bản cũ. Chưa có gì được lưu; hãy "
+        "tải lại tệp để xem trước lần nữa rồi xác nhận."
+    )
+    with _store(store_url) as store:
+        assert store.current_versions() == {2023: 2}
+        assert [v.version for v in store.versions(2023)] == [1, 2]
+        assert store.history().iloc[-1]["by"] == "Nguyễn Văn Lan"
+    # The refused session now previews against version 2: confirming again stores version 3.
+    assert other.info[0].value.startswith("Năm 2023 đang dùng phiên bản 2.")
+    _confirm(other, by="Lê Văn Bình")
+    assert shown(other.success[0].value).startswith("Đã lưu số liệu năm 2023, phiên bản 3")
