@@ -72,6 +72,10 @@ class Status(StrEnum):
     STALE = "stale"  # the year changed since the preview the user confirmed: nothing written
 
 
+# The errors that mean the database cannot be reached (server down or refusing, wrong host, file that cannot
+# be opened): the dashboard shows a plain message for them and logs the details.
+UNREACHABLE: Final = (sa.exc.OperationalError, sa.exc.InterfaceError)
+
 ANY_VERSION: Final = "any"  # `expected_version` of an import that confirms no preview (the command line)
 
 
@@ -351,7 +355,9 @@ def create_engine(url: str, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> sa.En
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")  # the driver installed (psycopg 3), not psycopg2
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(parsed, pool_pre_ping=True)
+        # A database server that does not answer is reported after 10 s rather than the system's minutes.
+        connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": 10}
+        return sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
     if not in_memory:
