@@ -16,16 +16,20 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi.tasks_store import import_task_workbook
 from tests.app.apptest_helpers import ENTRY, shown
-from tests.builders import coop, group, info_rows, workbook
-from tests.hostile import ALL, EVIL_HOST, PAYLOADS, render
-from tests.test_tasks_store import TODAY, progress_bytes, rows_2024
+from tests.hostile import (
+    BY,
+    EVIL_HOST,
+    FILE_NAME,
+    NAMES,
+    NOTE,
+    PAYLOADS,
+    fill_hostile_store,
+    hostile_workbook,
+    render,
+)
 
 TIMEOUT = 180
-NAMES = [ALL, *PAYLOADS]
-BY, NOTE = PAYLOADS[1], PAYLOADS[2]
-FILE_NAME = f"{PAYLOADS[0]}.xlsx"
 PAGES = [
     None,  # the overview
     "pages/2_Chi_tieu.py",
@@ -38,29 +42,11 @@ PAGES = [
 ]
 
 
-def _hostile_workbook(year: int, version: int) -> bytes:
-    coops = [
-        coop(f"X{i}", name=name, commune=PAYLOADS[i % len(PAYLOADS)], model="Có", members=10 + version)
-        for i, name in enumerate(NAMES)
-    ]
-    return workbook(info=info_rows(year, unit=PAYLOADS[3]), coops=coops, groups=[group()])
-
-
 @pytest.fixture(scope="module")
-def hostile_store(tmp_path_factory: pytest.TempPathFactory):
+def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A store holding two versions of 2024 and task reports, all full of payloads (module-wide)."""
-    from kpi.store import open_store
-
     url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 's.sqlite'}"
-    with open_store(url) as store:
-        for version in (1, 2):
-            outcome = store.import_workbook(_hostile_workbook(2024, version), FILE_NAME, 2024, BY, note=NOTE)
-            assert outcome.ok, outcome.message()
-        rows = rows_2024()
-        rows["result"] = [PAYLOADS[i] for i in range(len(rows))]
-        rows["evidence"] = [PAYLOADS[-1 - i] for i in range(len(rows))]
-        outcome = import_task_workbook(store, progress_bytes(rows), FILE_NAME, BY, NOTE, today=TODAY)
-        assert outcome.ok, outcome.message()
+    fill_hostile_store(url)
     return url
 
 
@@ -160,7 +146,7 @@ def test_page_6_shows_the_versions_by_and_note_without_rendering_them(hostile_st
 def test_page_6_preview_of_an_uploaded_workbook_renders_no_payload(hostile_store, monkeypatch) -> None:
     at = _open("pages/6_Nhap_du_lieu.py", hostile_store, monkeypatch)
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    at.file_uploader[0].upload(f"{PAYLOADS[1]}.xlsx", _hostile_workbook(2024, 3), xlsx).run()
+    at.file_uploader[0].upload(f"{PAYLOADS[1]}.xlsx", hostile_workbook(2024, 13), xlsx).run()
     assert not at.exception
     assert at.table, "the preview shows its short tables as static tables"
     texts = _markdown_texts(at)
