@@ -60,7 +60,8 @@ def main() -> None:
     lang = state.lang()
     st.set_page_config(
         page_title=t("app_title", lang),
-        page_icon=":material/handshake:",
+        # A local image: a Material icon as favicon is fetched by every visitor's browser from Google's servers.
+        page_icon=str(ROOT / "data" / "favicon.png"),
         layout="wide",
         initial_sidebar_state="expanded",
     )
