@@ -65,10 +65,34 @@ def _task_report_xlsx() -> tuple[bytes, str]:
     return workbook_bytes(year, rows), "Báo cáo nhiệm vụ"
 
 
+def _store_export_xlsx() -> tuple[bytes, str]:
+    # `kpi export`: a year read back from the store. Tab and CR are left out of the names: the reader
+    # refuses control characters in cells.
+    import tempfile
+
+    from kpi.store import open_store
+    from tests.test_store import BASE_COOPS, make_workbook
+
+    names = [p for p in PAYLOADS if p[0] not in "\t\r"]
+    rows = [
+        (f"64{i:05d}", name, *row[2:])
+        for i, (name, row) in enumerate(zip(names, (BASE_COOPS * len(names))[: len(names)], strict=True))
+    ]
+    rows = [(*r[:10], -1.0, *r[11:]) for r in rows]  # profit: a loss of 1 million
+    with tempfile.TemporaryDirectory() as folder, open_store(f"sqlite:///{folder}/s.sqlite") as store:
+        outcome = store.import_workbook(make_workbook(coops=rows), "x.xlsx", None, "Kiểm thử")
+        assert outcome.ok, [p.line() for p in outcome.problems]
+        buffer = io.BytesIO()
+        store.export_year(2024, buffer)
+        store.engine.dispose()
+    return buffer.getvalue(), "HTX"
+
+
 WRITERS = {
     "report and table .xlsx": _table_xlsx,
     "page-5 list .xlsx": _coop_list_xlsx,
-    "template and kpi export": _template_xlsx,
+    "template writer": _template_xlsx,
+    "kpi export": _store_export_xlsx,
     "task progress workbook": _task_report_xlsx,
 }
 
