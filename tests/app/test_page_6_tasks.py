@@ -198,3 +198,20 @@ def test_a_rollback_of_the_reports_needs_a_confirmation_and_shows_on_the_tasks_p
     )
     assert _task_versions(store_url) == {2020: 1}
     assert "V.3" in _overdue_tasks()
+
+
+def test_of_two_sessions_previewing_the_same_report_year_the_second_confirmation_is_refused(
+    store_url,
+) -> None:
+    first, second = _open_tasks(store_url), _open_tasks(store_url)
+    _upload(first, _report(BEGUN_2020))
+    _upload(second, _report(DONE_2020))
+    _confirm(first, by="Nguyễn Văn Lan")
+    assert shown(first.success[0].value).startswith("Đã lưu báo cáo tiến độ nhiệm vụ năm 2020, phiên bản 1")
+    _confirm(second, by="Lê Văn Bình")
+    assert not second.exception
+    assert shown(second.error[0].value).startswith(
+        "Không nhập được: Số liệu năm 2020 đã thay đổi kể từ khi xem trước (phiên bản đang dùng lúc xem trước: "
+        "–, bây giờ: 1)"
+    )
+    assert _task_versions(store_url) == {2020: 1}
