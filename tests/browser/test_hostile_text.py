@@ -18,7 +18,9 @@ pytestmark = pytest.mark.browser
 
 PAGES = [
     "pages/1_Tong_quan.py",
+    "pages/2_Chi_tieu.py",
     "pages/3_Dia_ban.py",
+    "pages/4_Xep_loai.py",
     "pages/5_Danh_sach_HTX.py",
     "pages/6_Nhap_du_lieu.py",
     "pages/7_Phuong_phap.py",
