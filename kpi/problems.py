@@ -141,12 +141,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": (
             "Số liệu năm {year} đã thay đổi kể từ khi xem trước (phiên bản đang dùng lúc xem trước: {seen}, "
             "bây giờ: {current}), có thể do người khác vừa nhập hoặc quay lại phiên bản cũ. Chưa có gì được "
-            "lưu; hãy tải lại tệp để xem trước lần nữa rồi xác nhận."
+            "lưu; hãy xem trước lại với số liệu hiện tại rồi mới xác nhận."
         ),
         "en": (
             "The data of {year} changed since the preview (version in force at the preview: {seen}, now: "
-            "{current}), perhaps someone else has just imported or rolled back. Nothing was stored; upload the "
-            "file again to preview it once more, then confirm."
+            "{current}), perhaps someone else has just imported or rolled back. Nothing was stored; preview "
+            "again against the data now in force, then confirm."
         ),
     },
     "importer_required": {

@@ -776,7 +776,7 @@ def test_a_confirmation_after_the_year_changed_is_refused_and_writes_nothing(
     assert outcome.message() == (
         f"Số liệu năm 2024 đã thay đổi kể từ khi xem trước (phiên bản đang dùng lúc xem trước: {seen}, "
         f"bây giờ: {current}), có thể do người khác vừa nhập hoặc quay lại phiên bản cũ. Chưa có gì được lưu; "
-        "hãy tải lại tệp để xem trước lần nữa rồi xác nhận."
+        "hãy xem trước lại với số liệu hiện tại rồi mới xác nhận."
     )
 
 

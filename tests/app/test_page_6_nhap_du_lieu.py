@@ -340,7 +340,7 @@ def test_of_two_analysts_previewing_the_same_year_the_second_confirmation_is_ref
     assert shown(other.error[0].value) == (
         "Không nhập được: Số liệu năm 2023 đã thay đổi kể từ khi xem trước (phiên bản đang dùng lúc xem trước: "
         "1, bây giờ: 2), có thể do người khác vừa nhập hoặc quay lại phiên bản cũ. Chưa có gì được lưu; hãy "
-        "tải lại tệp để xem trước lần nữa rồi xác nhận."
+        "xem trước lại với số liệu hiện tại rồi mới xác nhận."
     )
     with _store(store_url) as store:
         assert store.current_versions() == {2023: 2}
