@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import random
+import string
 
 import pytest
 
@@ -43,3 +45,13 @@ def test_escaped_html_has_no_tag_and_reads_back_as_the_text(payload):
 
 def test_fold_still_matches_spellings():
     assert fold("Đắk R'lấp") == "dakrlap"
+
+
+def test_any_line_of_punctuation_letters_and_digits_renders_as_itself():
+    # 500 random one-line texts over every ASCII punctuation character, letters with diacritics and digits.
+    rng = random.Random(485)
+    alphabet = string.punctuation + string.ascii_letters + string.digits + "  Đắkđơư"
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))).strip()
+        if text:
+            assert rendered_literally(escape_markdown(text), text), text
