@@ -6,14 +6,17 @@ simply left out of the menu, so the app runs in any state of the checkout.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import streamlit as st
 
 from kpi.i18n import t
+from kpi.store import UNREACHABLE
 from ui import components, data, state
 
 ROOT = Path(__file__).resolve().parent
+log = logging.getLogger("kpi.dashboard")
 
 # (section key, [(file, title key, icon, default)]): the menu as data.
 NAVIGATION = (
@@ -57,18 +60,24 @@ def main() -> None:
     lang = state.lang()
     st.set_page_config(
         page_title=t("app_title", lang),
-        page_icon=":material/handshake:",
+        # A local image: a Material icon as favicon is fetched by every visitor's browser from Google's servers.
+        page_icon=str(ROOT / "data" / "favicon.png"),
         layout="wide",
         initial_sidebar_state="expanded",
     )
     page = st.navigation(build_pages(lang))
-    years = data.get_years()
-    state.sidebar(years)
-    state.sync_address()
-    components.page_style()
-    if data.is_sample_data():
-        components.sample_notice(lang)
-    page.run()
+    try:
+        years = data.get_years()
+        state.sidebar(years)
+        state.sync_address()
+        components.page_style()
+        if data.is_sample_data():
+            components.sample_notice(lang)
+        page.run()
+    except UNREACHABLE:
+        # The database is down or refuses: visitors get a plain message, the server log the host and trace.
+        log.exception("the store cannot be reached")
+        st.error(t("notice.store_down", lang), icon=":material/cloud_off:")
     components.leave_presentation_button()
 
 

@@ -24,7 +24,7 @@ from kpi.i18n import t
 from kpi.overview import NOT_RATED, RatingTarget, is_percent, projected_path, required_path, value_text
 from kpi.plan import Indicator, MeasureKind, Plan, load_plan
 from kpi.schema import RATINGS
-from kpi.text import strip_diacritics
+from kpi.text import escape_html, strip_diacritics
 from kpi.theme import (
     BLACK,
     GREY,
@@ -398,7 +398,7 @@ def build_district_bar(
     known = [(d, v) for d, v in values.items() if v is not None]
     missing = [d for d, v in values.items() if v is None]
     known.sort(key=lambda item: item[1], reverse=indicator.higher_is_better)
-    names = [d for d, _ in known] + missing
+    names = [escape_html(d) for d, _ in known] + [escape_html(d) for d in missing]  # plotly reads HTML
     numbers = [v for _, v in known] + [0.0] * len(missing)
     texts = [value_text(indicator, v, lang) for _, v in known] + [t("chart.no_data", lang)] * len(missing)
     fig = go.Figure()
@@ -580,7 +580,7 @@ def build_rating_figure(
     ticks = {
         "tickvals": categories + ([target_category] if targets else []),
         "ticktext": [
-            f"{c} ({n})" if horizontal else f"{c}<br>{n}"
+            f"{escape_html(c)} ({n})" if horizontal else f"{escape_html(c)}<br>{n}"
             for c, n in zip(categories, counts_text, strict=True)
         ]
         + ([target_category] if targets else []),

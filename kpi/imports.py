@@ -23,6 +23,7 @@ from kpi.indicators import YEAR, Dataset, dataset_from_workbooks
 from kpi.sample import is_sample_unit
 from kpi.schema import COOP, GROUP, INFO, NUMERIC_KINDS, Column, Kind, Sheet
 from kpi.service import Report, build_report, default_engine
+from kpi.text import csv_cell, formula_like
 from kpi.validate import CleanWorkbook, Validation, validate_workbook
 from kpi.workbook import RawWorkbook, WorkbookUnreadable, read_workbook
 
@@ -112,6 +113,9 @@ class ImportPreview:
     sample_to_remove: list[tuple[int, int]] = field(default_factory=list)  # (year, version)
     is_sample: bool = False  # the workbook is marked as sample data
     mixes_with_real: bool = False  # ... and the store holds real data, so it must not be imported
+    # The version of the year in force in the store when the preview was made (sample or real; None: none);
+    # the import is refused if it is no longer the one in force (kpi.store: expected_version).
+    store_version: int | None = None
 
     @property
     def is_new_year(self) -> bool:
@@ -132,6 +136,12 @@ def preview_import(store: DatasetSource, clean: CleanWorkbook) -> ImportPreview:
     go. A workbook marked as sample data (`is_sample_workbook`) is compared with what the store holds and
     `mixes_with_real` says whether real data is there (then it must not be imported).
     """
+    preview = _preview_import(store, clean)
+    preview.store_version = store.current_versions().get(clean.year)
+    return preview
+
+
+def _preview_import(store: DatasetSource, clean: CleanWorkbook) -> ImportPreview:
     mix = store_mix(store)
     if is_sample_workbook(clean):
         data = store.load_dataset()
@@ -494,21 +504,29 @@ def table_workbook_bytes(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
     ws = wb.add_worksheet(sheet_name[:31])
-    bold = wb.add_format({"bold": True})
-    header = wb.add_format(
-        {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1}
-    )
+
+    def formats(props: dict) -> tuple:
+        # (as is, with the quote prefix): a text Excel could take for a formula is shown as typed, never run.
+        return wb.add_format(props), wb.add_format({**props, "quote_prefix": True})
+
+    bold = formats({"bold": True})
+    header = formats({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})
+    cell = formats({})
     integer, decimal = wb.add_format({"num_format": "#,##0"}), wb.add_format({"num_format": "#,##0.0"})
     plain = wb.add_format({"num_format": "0"})
+
+    def write_text(r: int, c: int, text: str, fmt: tuple = cell) -> None:
+        ws.write_string(r, c, text, fmt[1] if formula_like(text) else fmt[0])
+
     plain_at = {i for i, name in enumerate(table.columns) if name in set(plain_columns)}
     top = 0
     for line in title_lines:
-        ws.write_string(top, 0, line, bold if top == 0 else None)
+        write_text(top, 0, line, bold if top == 0 else cell)
         top += 1
     if title_lines:
         top += 1
     for c, name in enumerate(table.columns):
-        ws.write_string(top, c, str(name), header)
+        write_text(top, c, str(name), header)
         width = max([len(str(name))] + [len(str(v)) for v in table[name].head(500).tolist()])
         ws.set_column(c, c, min(max(width + 2, 8), 60))
     for r, values in enumerate(table.itertuples(index=False, name=None), start=top + 1):
@@ -516,13 +534,13 @@ def table_workbook_bytes(
             if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
                 continue
             if isinstance(value, bool | np.bool_):
-                ws.write_string(r, c, str(value))
+                write_text(r, c, str(value))
             elif isinstance(value, int | float | np.integer | np.floating):
                 number = float(value)
                 fmt = plain if c in plain_at else integer if number.is_integer() else decimal
                 ws.write_number(r, c, number, fmt)
             else:
-                ws.write_string(r, c, str(value))
+                write_text(r, c, str(value))
     ws.freeze_panes(top + 1, 0)
     if len(table.columns):
         ws.autofilter(top, 0, top + max(len(table), 1), len(table.columns) - 1)
@@ -531,8 +549,13 @@ def table_workbook_bytes(
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
-    """Return a table as CSV in UTF-8 with a byte order mark, so that Excel opens the accents correctly."""
-    return table.to_csv(index=False).encode("utf-8-sig")
+    """Return a table as CSV in UTF-8 with a byte order mark, so that Excel opens the accents correctly;
+    formula-like texts get a leading apostrophe (`kpi.text.csv_cell`), numbers stay numbers."""
+    safe = table.map(csv_cell)
+    safe.columns = [csv_cell(str(c)) for c in table.columns]
+    return safe.to_csv(index=False, lineterminator="\r\n").encode(
+        "utf-8-sig"
+    )  # RFC 4180: a CR in a cell is quoted
 
 
 def display(value: object, col: Column | None = None, lang: str = "vi") -> str:

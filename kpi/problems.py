@@ -137,6 +137,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Đang có người khác nhập dữ liệu, hãy thử lại sau ít phút; chưa có gì được lưu.",
         "en": "Someone else is importing data; try again in a few minutes. Nothing was stored.",
     },
+    "preview_stale": {
+        "vi": (
+            "Số liệu năm {year} đã thay đổi kể từ khi xem trước (phiên bản đang dùng lúc xem trước: {seen}, "
+            "bây giờ: {current}), có thể do người khác vừa nhập hoặc quay lại phiên bản cũ. Chưa có gì được "
+            "lưu; hãy xem trước lại với số liệu hiện tại rồi mới xác nhận."
+        ),
+        "en": (
+            "The data of {year} changed since the preview (version in force at the preview: {seen}, now: "
+            "{current}), perhaps someone else has just imported or rolled back. Nothing was stored; preview "
+            "again against the data now in force, then confirm."
+        ),
+    },
     "importer_required": {
         "vi": "Hãy ghi tên người nhập dữ liệu.",
         "en": "Give the name of the person importing the data.",

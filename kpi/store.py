@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Final
 
 import pandas as pd
 import sqlalchemy as sa
@@ -69,6 +69,14 @@ class Status(StrEnum):
     DUPLICATE = "duplicate"
     REJECTED = "rejected"
     BUSY = "busy"
+    STALE = "stale"  # the year changed since the preview the user confirmed: nothing written
+
+
+# The errors that mean the database cannot be reached (server down or refusing, wrong host, file that cannot
+# be opened): the dashboard shows a plain message for them and logs the details.
+UNREACHABLE: Final = (sa.exc.OperationalError, sa.exc.InterfaceError)
+
+ANY_VERSION: Final = "any"  # `expected_version` of an import that confirms no preview (the command line)
 
 
 # --- tables (the migrations in kpi/migrations/ create them; a test checks both agree) ----------------------
@@ -257,6 +265,8 @@ class ImportOutcome:
             return line
         if self.status == Status.BUSY:
             return pb.error("store_busy").message(lang)
+        if self.status == Status.STALE:
+            return self.problems[0].message(lang)
         return text("rejected", lang, errors=len(self.errors))
 
 
@@ -345,7 +355,9 @@ def create_engine(url: str, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> sa.En
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")  # the driver installed (psycopg 3), not psycopg2
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(parsed, pool_pre_ping=True)
+        # A database server that does not answer is reported after 10 s rather than the system's minutes.
+        connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": 10}
+        return sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
     if not in_memory:
@@ -542,14 +554,17 @@ class Store:
         is_sample: bool = False,
         *,
         replace_sample: bool = False,
+        expected_version: int | None | str = ANY_VERSION,
     ) -> ImportOutcome:
         """Validate a statistics workbook completely, then store it as a new version of its year.
 
         Return the outcome: stored (new version), duplicate (same file already stored for that year: nothing
         written), rejected (problems; nothing written) or busy (another import held the lock too long).
         `year`, when given, must equal the workbook's `Năm báo cáo`. `replace_sample` removes every sample
-        version in the same transaction (each removal an event). Raise WorkbookUnreadable when the file is
-        no workbook at all.
+        version in the same transaction (each removal an event). `expected_version`, from a preview, is the
+        version of the year in force when the preview was made (None: no version); if another import or a
+        rollback changed it since, nothing is written and the status is STALE. Raise WorkbookUnreadable when
+        the file is no workbook at all.
         """
         if not isinstance(data, bytes | bytearray):
             data = data.read()
@@ -601,6 +616,11 @@ class Store:
         digest = sha256_of(data)
         try:
             with self.write_transaction() as conn:
+                stale = stale_preview(conn, STATS, clean.year, expected_version)
+                if stale is not None:
+                    return ImportOutcome(
+                        Status.STALE, year=clean.year, problems=[stale], validation=validation
+                    )
                 found = conn.execute(
                     sa.select(versions_table.c.version, versions_table.c.is_sample)
                     .where(
@@ -1034,6 +1054,19 @@ def _current_numbers(conn: sa.Connection, kind: str) -> dict[int, int]:
         .order_by(current_table.c.year)
     )
     return {int(y): int(n) for y, n in conn.execute(query)}
+
+
+def stale_preview(conn: sa.Connection, kind: str, year: int, expected: int | None | str) -> pb.Problem | None:
+    """Return the problem of an import whose preview saw another version of (kind, year) in force than the
+    one in force now, else None (also when `expected` is ANY_VERSION). Call inside the import's write
+    transaction, so that nothing can change between this check and the write. Version numbers are never
+    reused, so any import, rollback or removal in between shows as a different number."""
+    if expected == ANY_VERSION:
+        return None
+    current = _current_number(conn, kind, year)
+    if current == expected:
+        return None
+    return pb.error("preview_stale", year=year, seen=expected or "–", current=current or "–")
 
 
 def _current_number(conn: sa.Connection, kind: str, year: int) -> int | None:

@@ -65,6 +65,7 @@ class TaskImportPreview:
     sample_to_remove: list[tuple[str, int, int]] = field(default_factory=list)  # (kind, year, version)
     is_sample: bool = False  # the workbook's reporting unit marks it as sample data
     mixes_with_real: bool = False  # ... and the store holds real data, so it must not be imported
+    store_version: int | None = None  # in force at the preview (sample or real): kpi.store's expected_version
 
     @property
     def is_new_year(self) -> bool:
@@ -115,6 +116,7 @@ def preview_task_import(
         sample_to_remove=[] if is_sample else sample,
         is_sample=is_sample,
         mixes_with_real=is_sample and _has_real(store),
+        store_version=next((v.version for v in versions if v.current), None),
     )
 
 

@@ -107,12 +107,15 @@ def import_task_workbook(
     replace_sample: bool = False,
     tasks: TaskList | None = None,
     today: date | None = None,
+    expected_version: int | None | str = st.ANY_VERSION,
 ) -> TaskImportOutcome:
     """Validate a progress workbook completely, then store it as a new version of its year (kind 'tasks').
 
     Return the outcome: stored, duplicate (the same file is already stored for that year: nothing written),
     rejected (problems; nothing written) or busy. `year`, when given, must be the workbook's year.
-    `replace_sample` removes every sample version (of any kind) in the same transaction. Raise
+    `replace_sample` removes every sample version (of any kind) in the same transaction. `expected_version`
+    is the version of the year in force at the preview (`kpi.store.Store.import_workbook`): STALE when it
+    changed since. Raise
     WorkbookUnreadable when the file is no workbook at all.
     """
     if not isinstance(data, bytes | bytearray):
@@ -166,6 +169,11 @@ def import_task_workbook(
     removed: list[tuple[str, int, int]] = []
     try:
         with store.write_transaction() as conn:
+            stale = st.stale_preview(conn, TASKS, clean.year, expected_version)
+            if stale is not None:
+                return TaskImportOutcome(
+                    st.Status.STALE, year=clean.year, problems=[stale], validation=validation
+                )
             v = st.versions_table
             found = conn.execute(
                 sa.select(v.c.version, v.c.is_sample)

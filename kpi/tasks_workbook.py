@@ -38,8 +38,7 @@ from kpi.tasks_schema import (
     report_sheet,
     task_ids,
 )
-from kpi.template import safe_text
-from kpi.text import fold, strip_diacritics
+from kpi.text import fold, formula_like, strip_diacritics
 from kpi.validate import Validation, parse_table
 from kpi.workbook import ROW, RawWorkbook, extract_sheets, open_sheets, read_bytes
 
@@ -676,7 +675,7 @@ def _write_cell(ws, r: int, c: int, value: object, col: Column, fmt: dict) -> No
         )
     else:
         text = str(value)
-        ws.write_string(r, c, text, fmt["wrap"] if safe_text(text) else fmt["quoted"])
+        ws.write_string(r, c, text, fmt["quoted"] if formula_like(text) else fmt["wrap"])
 
 
 def _validation_for(col: Column, lists: dict[str, str], tasks: TaskList) -> dict | None:
@@ -795,7 +794,7 @@ def _write_task_list(wb: xlsxwriter.Workbook, tasks: TaskList, fmt: dict) -> Non
         )
         for c, value in enumerate(values):
             if value:
-                ws.write_string(r, c, value, fmt["wrap"] if safe_text(value) else fmt["quoted"])
+                ws.write_string(r, c, value, fmt["quoted"] if formula_like(value) else fmt["wrap"])
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, len(tasks), len(_TASK_LIST_COLUMNS) - 1)
 

@@ -16,8 +16,8 @@ import xlsxwriter
 
 from kpi.reference import Reference, load_reference
 from kpi.schema import COOP, GROUP, INFO, INFO_KEY_HEADER, INFO_VALUE_HEADER, NO, YES, Column, Kind, Sheet
+from kpi.text import formula_like
 
-_FORMULA_START = ("=", "+", "-", "@")
 LIST_SHEET = "Danh mục"
 TEMPLATE_ROWS = 1000  # rows of the blank template that carry dropdowns and formats
 
@@ -56,11 +56,6 @@ INSTRUCTIONS = (
         "Kiểm tra tệp trước khi nhập: trang 'Nhập dữ liệu' của bảng điều khiển, hoặc lệnh: python -m kpi check TỆP.xlsx",
     ),
 )
-
-
-def safe_text(value: str) -> bool:
-    """Return True when a text can be written as is; False when Excel could take it for a formula."""
-    return not value.startswith(_FORMULA_START)
 
 
 def write_workbook(
@@ -209,7 +204,7 @@ def _write_cell(ws, r: int, c: int, value: object, col: Column, fmt: dict) -> No
         ws.write_number(r, c, int(number) if number.is_integer() else number, _cell_format(col, fmt))
     else:
         text = str(value)
-        ws.write_string(r, c, text, None if safe_text(text) else fmt["quoted"])
+        ws.write_string(r, c, text, fmt["quoted"] if formula_like(text) else None)
 
 
 def _validation_for(col: Column, lists: dict[str, str]) -> dict | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -19,3 +20,56 @@ def fold(text: object) -> str:
     if text is None:
         return ""
     return _NON_ALNUM.sub("", strip_diacritics(str(text)).lower())
+
+
+# --- showing users' text literally --------------------------------------------------------------------------
+
+WORD_JOINER = "\u2060"  # invisible, zero-width: breaks a pattern without changing what is read
+_ASCII_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+# Patterns Streamlit's renderer finds in plain text after backslash escapes are resolved: bare addresses
+# (GFM autolinks "http://...", "www.x", "a@b.c"), emoji and logo shortcodes (":smile:", ":streamlit:"),
+# and typographic arrows ("->", "<=", "--"). A word joiner inside each keeps them text.
+_AFTER_SCHEME = re.compile(r"(?<=[:@])(?=[\w/+\-])")
+_WWW = re.compile(r"(?i)(?<=www)(?=\.)")
+_ARROW = re.compile(r"(?<=[<\-~>])(?=[\->=])")
+
+
+def escape_markdown(text: object) -> str:
+    """Return `text` as Markdown that renders exactly as the text: no link, image, emphasis, heading, list,
+    table, HTML tag, LaTeX, colour directive, emoji shortcode or bare-address autolink.
+
+    Every ASCII punctuation character is backslash-escaped (CommonMark allows it for all of them), and a
+    word joiner is put where a pattern would still match the unescaped text (see `_AFTER_SCHEME`). Used
+    for everything users typed (workbook cells, file names, "by"/"note" fields) that reaches st.markdown,
+    st.table cells, captions, alerts, labels and tooltips."""
+    if text is None:
+        return ""
+    value = str(text)
+    value = _ARROW.sub(WORD_JOINER, _WWW.sub(WORD_JOINER, _AFTER_SCHEME.sub(WORD_JOINER, value)))
+    return _ASCII_PUNCTUATION.sub(r"\\\1", value)
+
+
+def escape_html(text: object) -> str:
+    """Return `text` with HTML's special characters as entities, for plotly titles, labels and hover texts
+    (plotly renders a subset of HTML in them, clickable <a href> included; entities show as the character)."""
+    if text is None:
+        return ""
+    return html.escape(str(text), quote=True)
+
+
+# --- writing users' text into files that spreadsheets open ---------------------------------------------------
+
+# Characters that make Excel, LibreOffice or Google Sheets take a cell for a formula (OWASP, CSV injection):
+# "=", "+", "-", "@", and tab or carriage return before them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(text: str) -> bool:
+    """Return True when a spreadsheet could run `text` as a formula: it must be written as text (.xlsx:
+    the quote prefix) or with a leading apostrophe (CSV). Numbers are written as numbers and never are."""
+    return text.startswith(FORMULA_START)
+
+
+def csv_cell(value: object) -> object:
+    """Return a value for a CSV cell: a formula-like text with a leading apostrophe, anything else as is."""
+    return "'" + value if isinstance(value, str) and formula_like(value) else value

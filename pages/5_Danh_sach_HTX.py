@@ -21,6 +21,7 @@ from kpi.coops import (
 from kpi.formatting import format_date, format_number
 from kpi.i18n import t
 from kpi.schema import COOP, NUMERIC_KINDS, Kind
+from kpi.text import escape_markdown
 from ui import components, coops_data, data, state
 
 MAX_TABLE_ROWS = 5_000  # rows sent to the browser; the download always holds every row of the filter
@@ -247,8 +248,8 @@ else:
     if listing.count > MAX_HISTORY_CHOICES:
         st.caption(t("coops.history.pick_capped", lang, shown=format_number(MAX_HISTORY_CHOICES, 0, lang)))
     history = coops_data.get_history(year_list, code, lang)
-    st.markdown(f"**{history.name}** · {history.identity}")
-    path = " → ".join(f"{y}: {r}" for y, r in history.rating_path)
+    st.markdown(f"**{escape_markdown(history.name)}** · {escape_markdown(history.identity)}")
+    path = " → ".join(f"{y}: {escape_markdown(r)}" for y, r in history.rating_path)
     st.markdown(t("coops.history.rating_path", lang, path=path))
     absent = [y for y in years if y not in set(history.years)]
     if absent:

@@ -31,6 +31,7 @@ from kpi.imports import (
 from kpi.settings import load_settings
 from kpi.store import text as store_text
 from kpi.template import template_bytes
+from kpi.text import escape_markdown
 from kpi.validate import EARLIEST_YEAR
 from ui import components, data, state, tasks_admin
 from ui.data_admin import (
@@ -92,6 +93,7 @@ def _import_confirmed(upload_key: str, year: int) -> None:
             note,
             is_sample=checked.preview.is_sample,
             replace_sample=replace_sample,
+            expected_version=checked.preview.store_version,
         )
 
     outcome = confirm_import(K, upload_key, store_it, t("imports.saving", lang, year=year), lang)
@@ -106,6 +108,7 @@ def _import_confirmed(upload_key: str, year: int) -> None:
 
 if K + "flash" in st.session_state:
     kind, text = st.session_state.pop(K + "flash")
+    text = escape_markdown(text)  # the store's message names the file and the user's words
     if kind == "imported":
         year = st.session_state.get(K + "flash_year")
         st.success(text, icon=":material/check_circle:")
@@ -158,14 +161,14 @@ if checked is None or not checked.check.ok:
 ready = checked is not None and checked.check.ok and checked.preview is not None
 if ready and checked.preview.mixes_with_real:
     st.subheader(t("imports.step3", lang))
-    unit = checked.check.clean.info.get("reporting_unit") or ""
+    unit = escape_markdown(checked.check.clean.info.get("reporting_unit") or "")
     st.error(t("imports.sample_over_real", lang, unit=unit), icon=":material/block:")
 elif ready:
     preview = checked.preview
     clean = checked.check.clean
     st.subheader(t("imports.step3", lang))
     if preview.is_sample:
-        unit = clean.info.get("reporting_unit") or ""
+        unit = escape_markdown(clean.info.get("reporting_unit") or "")
         st.info(t("imports.sample_workbook", lang, unit=unit), icon=":material/science:")
     chosen_year = st.number_input(
         t("imports.year", lang),

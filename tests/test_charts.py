@@ -295,3 +295,12 @@ def test_figure_png_renders_twice_the_figure_size():
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])
     assert (width, height) == (600, 140)  # 300 × 70 px at scale 2
+
+
+def test_a_district_name_with_html_is_drawn_as_text_not_as_a_link():
+    ind = default_plan().indicator("cooperatives")
+    name = '<a href="http://evil.example">x</a><img src=http://evil.example/t.png>'
+    fig = charts.build_district_bar({name: 3.0, "Cư Jút": None}, ind, 2024)
+    bar = fig.data[0]
+    assert "&lt;a href=&quot;http://evil.example&quot;&gt;" in bar.y[0]
+    assert all("<a" not in v and "<img" not in v for v in [*bar.y, *bar.customdata])

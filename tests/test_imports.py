@@ -456,3 +456,16 @@ def test_a_sample_workbook_over_real_data_is_flagged(store) -> None:
 def test_a_real_workbook_is_not_taken_for_a_sample() -> None:
     assert not is_sample_workbook(_clean(**NEW_2022))
     assert is_sample_workbook(_sample_clean(**NEW_2022))
+
+
+def test_the_preview_keeps_the_version_in_force_for_the_confirmation_to_check(store) -> None:
+    assert preview_import(store, _clean(**NEW_2022)).store_version is None  # a year not stored yet
+    _put(store, is_sample=True, **OLD_2022)
+    over_sample = preview_import(store, _clean(**NEW_2022))
+    # Compared with the real data (none), but the version in force is the sample one the import removes.
+    assert (over_sample.current_version, over_sample.store_version) == (None, 1)
+    outcome = store.import_workbook(
+        workbook(**NEW_2022), "t.xlsx", 2022, "Test", replace_sample=True, expected_version=1
+    )
+    assert outcome.ok and outcome.version == 2
+    assert preview_import(store, _clean(**OLD_2022)).store_version == 2

@@ -736,3 +736,61 @@ def test_thirty_thousand_cooperatives_are_written_quickly(store: Store) -> None:
         elapsed < 2.0
     )  # reading such a workbook takes seconds (bench/ compares); row-by-row ORM work would not fit
     assert len(store.load_version(2024).coops) == n
+
+
+# --- a confirmation checks that the preview is still what is in force ----------------------------------------
+
+
+def _snapshot(store: Store) -> tuple:
+    return store.current_versions(), len(store.history()), [v.version for v in store.versions(2024)]
+
+
+def test_an_import_whose_preview_saw_the_version_in_force_is_stored(store: Store) -> None:
+    stored(store, make_workbook())
+    outcome = stored(store, make_workbook(coops=with_members(99)), expected_version=1)
+    assert outcome.version == 2
+
+
+def test_a_first_import_of_a_year_previewed_as_new_is_stored(store: Store) -> None:
+    assert stored(store, make_workbook(), expected_version=None).version == 1
+
+
+@pytest.mark.parametrize(
+    ("expected", "seen"),
+    [(None, "–"), (1, "1")],
+    ids=["previewed as a new year, imported meanwhile", "previewed on version 1, replaced meanwhile"],
+)
+def test_a_confirmation_after_the_year_changed_is_refused_and_writes_nothing(
+    store: Store, expected: int | None, seen: str
+) -> None:
+    stored(store, make_workbook())
+    if expected == 1:
+        stored(store, make_workbook(coops=with_members(50)), name="other.xlsx")
+    before = _snapshot(store)
+    current = before[0][2024]
+    outcome = store.import_workbook(
+        make_workbook(coops=with_members(99)), "late.xlsx", None, "Lê Văn Bình", expected_version=expected
+    )
+    assert outcome.status == Status.STALE and not outcome.ok
+    assert _snapshot(store) == before
+    assert outcome.message() == (
+        f"Số liệu năm 2024 đã thay đổi kể từ khi xem trước (phiên bản đang dùng lúc xem trước: {seen}, "
+        f"bây giờ: {current}), có thể do người khác vừa nhập hoặc quay lại phiên bản cũ. Chưa có gì được lưu; "
+        "hãy xem trước lại với số liệu hiện tại rồi mới xác nhận."
+    )
+
+
+def test_a_rollback_after_the_preview_also_makes_the_confirmation_stale(store: Store) -> None:
+    stored(store, make_workbook())
+    stored(store, make_workbook(coops=with_members(50)), name="other.xlsx")
+    store.rollback(2024, 1, "Lê Văn Bình", None)
+    outcome = store.import_workbook(
+        make_workbook(coops=with_members(99)), "late.xlsx", None, "Lê Văn Bình", expected_version=2
+    )
+    assert outcome.status == Status.STALE
+    assert store.current_versions() == {2024: 1}
+
+
+def test_an_import_without_a_preview_is_not_checked(store: Store) -> None:
+    stored(store, make_workbook())
+    assert stored(store, make_workbook(coops=with_members(99))).version == 2

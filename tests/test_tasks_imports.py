@@ -97,3 +97,11 @@ def test_the_upload_check_refuses_a_file_over_the_size_limit_without_reading_it(
     check = check_task_upload(b"x" * 2048, max_file_mb=0.001, max_rows=10)
     assert check.unreadable and not check.ok
     assert check.errors[0].code == "too_large"
+
+
+def test_the_preview_keeps_the_version_in_force_for_the_confirmation_to_check(store) -> None:
+    assert preview_task_import(store, _clean(ROWS_2021)).store_version is None
+    assert import_task_workbook(store, _bytes(ROWS_2021), "mau-nv.xlsx", "Mẫu", is_sample=True).ok
+    over_sample = preview_task_import(store, _clean(ROWS_2021))
+    # Compared with no real report, while the sample version 1 is the one in force.
+    assert (over_sample.current_version, over_sample.store_version) == (None, 1)

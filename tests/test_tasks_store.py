@@ -261,3 +261,31 @@ def test_a_year_without_reports_is_refused_on_export(store: Store) -> None:
     with pytest.raises(StoreError) as raised:
         export_task_year(store, 2022, io.BytesIO())
     assert raised.value.problem.code == "unknown_year"
+
+
+def test_a_confirmation_whose_preview_saw_another_version_is_refused_and_writes_nothing(store: Store) -> None:
+    imported(store, progress_bytes())
+    imported(store, progress_bytes(rows_2024(conferences=20.0)), name="second.xlsx")
+    before = (task_versions(store), len(task_history(store)))
+    outcome = import_task_workbook(
+        store,
+        progress_bytes(rows_2024(conferences=30.0)),
+        "late.xlsx",
+        "Trần Văn Minh",
+        today=TODAY,
+        expected_version=1,
+    )
+    assert outcome.status == Status.STALE
+    assert (task_versions(store), len(task_history(store))) == before
+    assert (
+        "đã thay đổi kể từ khi xem trước (phiên bản đang dùng lúc xem trước: 1, bây giờ: 2)"
+        in outcome.message()
+    )
+
+
+def test_a_confirmation_whose_preview_saw_the_version_in_force_is_stored(store: Store) -> None:
+    imported(store, progress_bytes())
+    outcome = imported(
+        store, progress_bytes(rows_2024(conferences=20.0)), name="second.xlsx", expected_version=1
+    )
+    assert outcome.version == 2

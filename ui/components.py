@@ -19,6 +19,7 @@ from kpi.i18n import t
 from kpi.overview import change_text, is_percent, target_share_text, target_text, what_it_takes
 from kpi.plan import Plan
 from kpi.service import IndicatorResult
+from kpi.text import escape_markdown
 from kpi.theme import FONT_FAMILY, MUTED_TEXT, enlarge, status_style
 from ui import state
 
@@ -197,6 +198,18 @@ def no_data(lang: str, year: int | None = None) -> None:
     st.stop()
 
 
+def literal_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return `frame` with every text cell and header escaped for st.table, which renders cells as Markdown."""
+    shown = frame.map(lambda v: escape_markdown(v) if isinstance(v, str) else v)
+    shown.columns = [escape_markdown(c) for c in frame.columns]
+    return shown
+
+
+def static_table(frame: pd.DataFrame) -> None:
+    """Show `frame` as a static table (st.table), its texts shown literally."""
+    st.table(literal_frame(frame), hide_index=True)
+
+
 def table(frame: pd.DataFrame, key: str, left: tuple[int, ...] = (0,)) -> None:
     """Show a table of texts (numbers already in Vietnamese format) in full, without index.
 
@@ -210,7 +223,7 @@ def table(frame: pd.DataFrame, key: str, left: tuple[int, ...] = (0,)) -> None:
     with st.container(key=f"table-{key}"):
         if cells:
             st.html(f"<style>{cells} {{ text-align: right !important; }}</style>")
-        st.table(frame, hide_index=True)
+        static_table(frame)
 
 
 def status_rules(rules: list[tuple[str, str]], plan: Plan, lang: str) -> None:

@@ -27,8 +27,9 @@ from kpi.i18n import t
 from kpi.imports import DISPLAY_TZ, UploadCheck, csv_bytes, problems_table, table_workbook_bytes
 from kpi.indicators import YEAR
 from kpi.service import default_reference
-from kpi.text import fold, strip_diacritics
-from ui import data
+from kpi.store import Status
+from kpi.text import escape_markdown, fold, strip_diacritics
+from ui import components, data
 
 if TYPE_CHECKING:
     from kpi.store import RollbackOutcome, VersionInfo
@@ -110,7 +111,7 @@ def local_time(at: dt.datetime) -> str:
 def show_table(frame: pd.DataFrame, key: str) -> None:
     """Show a table: short ones as a static table whose long texts wrap, long ones as a scrolling grid."""
     if len(frame) <= MAX_WRAPPED_ROWS:
-        st.table(frame, hide_index=True)
+        components.static_table(frame)
     else:
         st.dataframe(frame, hide_index=True, height=420, key=key)
 
@@ -177,7 +178,9 @@ def confirm_import(
         )
     if not outcome.ok:
         message = t("imports.refused", lang, message=outcome.message(lang))
-        st.session_state[prefix + "refused"] = (message, outcome.problems)
+        # A stale preview's one problem is the message itself; otherwise the problems go in a table.
+        problems = [] if outcome.status == Status.STALE else outcome.problems
+        st.session_state[prefix + "refused"] = (message, problems)
         return None
     after_write()
     st.session_state[prefix + "upload_round"] = st.session_state.get(prefix + "upload_round", 0) + 1
@@ -223,7 +226,7 @@ def refused_message(prefix: str, lang: str) -> None:
     """Show why the last confirmation was refused (left by `confirm_import`), with the store's problems."""
     if prefix + "refused" in st.session_state:
         message, problems = st.session_state.pop(prefix + "refused")
-        st.error(message, icon=":material/block:")
+        st.error(escape_markdown(message), icon=":material/block:")
         if problems:
             show_table(problems_table(problems, lang), prefix + "refused_table")
 
@@ -245,18 +248,19 @@ def check_upload_once(
     checked = st.session_state.get(prefix + "checked")
     if checked is not None and checked.key == key:
         return checked
-    with st.status(t("imports.checking", lang, file=upload.name), expanded=True) as status:
+    file = escape_markdown(upload.name)
+    with st.status(t("imports.checking", lang, file=file), expanded=True) as status:
         result = check(content, lambda step: st.write(t(f"imports.step.{step}", lang)))
         previewed = None
         if result.ok:
             st.write(t(preview_step, lang))
             previewed = preview(result.clean)
         if result.unreadable:
-            label, state_ = t("imports.unreadable", lang, file=upload.name), "error"
+            label, state_ = t("imports.unreadable", lang, file=file), "error"
         elif result.ok:
-            label, state_ = t("imports.checked_ok", lang, file=upload.name), "complete"
+            label, state_ = t("imports.checked_ok", lang, file=file), "complete"
         else:
-            label, state_ = t("imports.checked_bad", lang, file=upload.name), "error"
+            label, state_ = t("imports.checked_bad", lang, file=file), "error"
         status.update(label=label, state=state_, expanded=False)
     checked = Checked(key, upload.name, result, previewed)
     st.session_state[prefix + "checked"] = checked
@@ -269,7 +273,7 @@ def check_report(prefix: str, checked: Checked, ok_text: str, lang: str) -> None
     check = checked.check
     n_err, n_warn = len(check.errors), len(check.warnings)
     if check.unreadable:
-        st.error(check.errors[0].message(lang), icon=":material/error:")
+        st.error(escape_markdown(check.errors[0].message(lang)), icon=":material/error:")
         return
     if check.ok:
         st.success(ok_text, icon=":material/task_alt:")
@@ -364,5 +368,5 @@ def rollback_form(
             try:
                 return rollback(int(year), int(version), by, note or None).message(lang)
             except StoreError as exc:
-                st.error(exc.problem.message(lang))
+                st.error(escape_markdown(exc.problem.message(lang)))
     return None

@@ -25,6 +25,7 @@ from kpi.tasks_imports import check_task_upload, periods_text, preview_task_impo
 from kpi.tasks_schema import REPORT, default_tasks
 from kpi.tasks_store import TASKS, import_task_workbook, rollback_tasks, task_history
 from kpi.tasks_workbook import task_template_bytes
+from kpi.text import escape_markdown
 from ui import data, state, tasks_data
 from ui.data_admin import (
     check_report,
@@ -57,6 +58,7 @@ def _import_confirmed(upload_key: str, lang: str) -> None:
             note,
             is_sample=checked.preview.is_sample,
             replace_sample=replace_sample,
+            expected_version=checked.preview.store_version,
         )
 
     checked = st.session_state.get(K + "checked")
@@ -75,7 +77,7 @@ def tasks_import_section(store: Store, settings: Settings, lang: str) -> None:
 
     if K + "flash" in st.session_state:
         text, imported = st.session_state.pop(K + "flash")
-        st.success(text, icon=":material/check_circle:")
+        st.success(escape_markdown(text), icon=":material/check_circle:")
         if imported and (Path(__file__).parent.parent / TASKS_PAGE).exists():
             with contextlib.suppress(StreamlitAPIException):  # a page run on its own has no navigation
                 st.page_link(TASKS_PAGE, label=t("imports.tasks.done_link", lang), icon=":material/task_alt:")

@@ -6,12 +6,14 @@ import json
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from kpi.indicators import Dataset, dataset_from_workbooks
 from kpi.sample import sample_files
 from kpi.service import Report, build_report
 from kpi.validate import check_bytes
+from tests.hostile import render
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRY = str(ROOT / "dashboard.py")
@@ -74,3 +76,15 @@ def page_css(at: AppTest) -> str:
 
     walk(at._tree)
     return "\n".join(found)
+
+
+def shown(markdown: str) -> str:
+    """Return the text a reader sees of a Markdown element's body (users' text in it is escaped)."""
+    return render(markdown)[1]
+
+
+def shown_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return an st.table's frame as read on the page: its cells and headers are Markdown."""
+    seen = frame.map(lambda v: shown(v) if isinstance(v, str) else v)
+    seen.columns = [shown(str(c)) for c in frame.columns]
+    return seen

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.apptest_helpers import shown, shown_table
 from tests.builders import coop, group, info_rows, workbook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,7 +81,11 @@ def _confirm_label(at: AppTest) -> str:
 
 def _tables(at: AppTest) -> list:
     """Return every table of the page, static (short, wrapped) or grid (long), in page order."""
-    return [e.value for e in at.main if e.type in ("table", "arrow_data_frame")]
+    return [
+        shown_table(e.value) if e.type == "table" else e.value
+        for e in at.main
+        if e.type in ("table", "arrow_data_frame")
+    ]
 
 
 def _table_with(at: AppTest, column: str):
@@ -115,7 +120,9 @@ def test_a_bad_workbook_is_refused_with_its_located_problems(app, store_url) -> 
     _upload(app, bad, "loi.xlsx")
     assert not app.exception
     assert "Tệp có **3** lỗi" in app.error[0].value
-    report = app.table[0].value  # a short report is a wrapped table, so every message reads in full
+    report = shown_table(
+        app.table[0].value
+    )  # a short report is a wrapped table, so every message reads in full
     errors = report[report["Mức độ"] == "Lỗi"]
     located = set(zip(errors["Sheet"], errors["Dòng"], errors["Cột"], errors["Giá trị"], strict=True))
     # Header on Excel row 1: A2 on row 3, A3 on row 4.
@@ -142,7 +149,7 @@ def test_a_bad_workbook_is_refused_with_its_located_problems(app, store_url) -> 
 def test_an_unreadable_file_gets_the_vietnamese_message_not_a_traceback(app, data, message) -> None:
     _upload(app, data, "danh-sach.xlsx")  # a text file or an empty one under an Excel name
     assert not app.exception
-    assert app.error[0].value.startswith(message)
+    assert shown(app.error[0].value).startswith(message)
 
 
 def test_a_good_workbook_is_previewed_then_imported_and_shown_everywhere(app, store_url) -> None:
@@ -170,7 +177,7 @@ def test_a_good_workbook_is_previewed_then_imported_and_shown_everywhere(app, st
 
     _confirm(app, by="Nguyễn Văn Lan", note="Số liệu chính thức")
     assert not app.exception
-    assert app.success[0].value == "Đã lưu số liệu năm 2024, phiên bản 1 (3 HTX, 1 dòng THT)."
+    assert shown(app.success[0].value) == "Đã lưu số liệu năm 2024, phiên bản 1 (3 HTX, 1 dòng THT)."
     with _store(store_url) as store:
         assert store.current_versions() == {2023: 1, 2024: 1}
         last = store.history().iloc[-1]
@@ -203,7 +210,7 @@ def test_a_year_other_than_the_workbooks_is_refused_with_the_stores_message(app,
     app.number_input[0].set_value(2023).run()
     assert "khác năm báo cáo trong tệp (2024)" in app.warning[0].value
     _confirm(app)
-    assert app.error[0].value == ("Không nhập được: Tệp bị từ chối (1 lỗi); không có gì được lưu.")
+    assert shown(app.error[0].value) == ("Không nhập được: Tệp bị từ chối (1 lỗi); không có gì được lưu.")
     refused = _table_with(app, "Nội dung")
     assert refused.iloc[0][["Sheet", "Cột", "Nội dung"]].tolist() == [
         "Thông tin",
@@ -254,7 +261,7 @@ def test_the_first_real_import_removes_the_sample_data_once_agreed(store_url) ->
     app.checkbox(key="imports_sample_ok").check()
     _confirm(app)
     assert not app.exception
-    assert app.success[0].value == (
+    assert shown(app.success[0].value) == (
         "Đã lưu số liệu năm 2024, phiên bản 1 (3 HTX, 1 dòng THT). Đã xoá số liệu mẫu (1 phiên bản)."
     )
     with _store(store_url) as store:
@@ -268,10 +275,12 @@ def test_a_rollback_needs_a_name_and_a_confirmation(store_url) -> None:
     assert app.selectbox(key="imports_rb_version").options[0].startswith("Phiên bản 1 · ")
     app.text_input(key="imports_rb_by").input("Trần Thị Hoa")
     app.button(key="FormSubmitter:imports_rollback-Quay lại phiên bản đã chọn").click().run()
-    assert app.error[0].value == "Hãy đánh dấu ô xác nhận trước."
+    assert shown(app.error[0].value) == "Hãy đánh dấu ô xác nhận trước."
     app.checkbox(key="imports_rb_ok").check()
     app.button(key="FormSubmitter:imports_rollback-Quay lại phiên bản đã chọn").click().run()
-    assert app.success[0].value == "Năm 2023: phiên bản 1 là phiên bản đang dùng (trước đó: phiên bản 2)."
+    assert (
+        shown(app.success[0].value) == "Năm 2023: phiên bản 1 là phiên bản đang dùng (trước đó: phiên bản 2)."
+    )
     with _store(store_url) as store:
         assert store.current_versions() == {2023: 1}
     assert app.dataframe[1].value["Thao tác"].iloc[0] == "Quay lại (trước đó: phiên bản 2)"
@@ -283,7 +292,7 @@ def test_the_sample_data_can_be_removed_on_its_own(store_url) -> None:
     app.text_input(key="imports_sd_by").input("Trần Thị Hoa")
     app.checkbox(key="imports_sd_ok").check()
     app.button(key="FormSubmitter:imports_sample-Xoá số liệu mẫu").click().run()
-    assert app.success[0].value == "Đã xoá số liệu mẫu (1 phiên bản)."
+    assert shown(app.success[0].value) == "Đã xoá số liệu mẫu (1 phiên bản)."
     with _store(store_url) as store:
         assert not store.has_sample() and store.years() == []
 
@@ -313,3 +322,30 @@ def test_a_sample_workbook_over_sample_data_is_imported_as_sample(store_url) -> 
     with _store(store_url) as store:
         assert [v.is_sample for v in store.versions(2024)] == [True]
         assert store.years() == [2023, 2024]
+
+
+def test_of_two_analysts_previewing_the_same_year_the_second_confirmation_is_refused(app, store_url) -> None:
+    other = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+    second_2023 = dict(NEW_2023, coops=[coop("A1", members=23)])
+    _upload(app, workbook(**NEW_2023), "lan.xlsx")
+    _upload(other, workbook(**second_2023), "binh.xlsx")
+    assert app.info[0].value.startswith("Năm 2023 đang dùng phiên bản 1.")
+    assert other.info[0].value.startswith("Năm 2023 đang dùng phiên bản 1.")
+
+    _confirm(app, by="Nguyễn Văn Lan")
+    assert shown(app.success[0].value).startswith("Đã lưu số liệu năm 2023, phiên bản 2")
+    _confirm(other, by="Lê Văn Bình")
+    assert not other.exception
+    assert shown(other.error[0].value) == (
+        "Không nhập được: Số liệu năm 2023 đã thay đổi kể từ khi xem trước (phiên bản đang dùng lúc xem trước: "
+        "1, bây giờ: 2), có thể do người khác vừa nhập hoặc quay lại phiên bản cũ. Chưa có gì được lưu; hãy "
+        "xem trước lại với số liệu hiện tại rồi mới xác nhận."
+    )
+    with _store(store_url) as store:
+        assert store.current_versions() == {2023: 2}
+        assert [v.version for v in store.versions(2023)] == [1, 2]
+        assert store.history().iloc[-1]["by"] == "Nguyễn Văn Lan"
+    # The refused session now previews against version 2: confirming again stores version 3.
+    assert other.info[0].value.startswith("Năm 2023 đang dùng phiên bản 2.")
+    _confirm(other, by="Lê Văn Bình")
+    assert shown(other.success[0].value).startswith("Đã lưu số liệu năm 2023, phiên bản 3")

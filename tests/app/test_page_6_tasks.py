@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpi.tasks_schema import default_tasks
 from kpi.tasks_workbook import task_workbook_bytes
+from tests.app.apptest_helpers import shown, shown_table
 from tests.builders import coop, grid_bytes, group, workbook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,7 +114,7 @@ def test_a_bad_progress_report_is_refused_with_its_located_problems(store_url) -
     at = _upload(_open_tasks(store_url), bad, "tien-do-loi.xlsx")
     assert not at.exception
     assert "Tệp có **3** lỗi" in at.error[0].value
-    report = at.table[0].value
+    report = shown_table(at.table[0].value)
     errors = report[report["Mức độ"] == "Lỗi"]
     # Header on Excel row 1: the three rows are Excel rows 2, 3 and 4.
     assert set(zip(errors["Sheet"], errors["Dòng"], errors["Cột"], errors["Giá trị"], strict=True)) == {
@@ -135,7 +136,7 @@ def test_a_good_report_is_previewed_imported_under_a_name_and_judged_on_the_task
         "Tệp dùng được: báo cáo tiến độ năm **2020**, **2** dòng báo cáo về **2** nhiệm vụ."
     )
     assert at.info[0].value.startswith("Năm 2020 chưa có báo cáo tiến độ thật")
-    statuses = at.table[0].value.set_index("Tình trạng")
+    statuses = shown_table(at.table[0].value).set_index("Tình trạng")
     assert list(statuses.columns) == ["Trong tệp mới"]  # a new year: nothing to compare with
     assert statuses["Trong tệp mới"].to_dict() == {
         "Chưa triển khai": "1",
@@ -150,7 +151,10 @@ def test_a_good_report_is_previewed_imported_under_a_name_and_judged_on_the_task
 
     _confirm(at, by="Nguyễn Văn Lan", note="Báo cáo quý 4")
     assert not at.exception
-    assert at.success[0].value == "Đã lưu báo cáo tiến độ nhiệm vụ năm 2020, phiên bản 1 (2 dòng báo cáo)."
+    assert (
+        shown(at.success[0].value)
+        == "Đã lưu báo cáo tiến độ nhiệm vụ năm 2020, phiên bản 1 (2 dòng báo cáo)."
+    )
     assert at.file_uploader[0].value is None  # emptied for the next file
     history = at.dataframe[1].value
     assert history[["Năm", "Người thực hiện", "Ghi chú", "Số dòng báo cáo"]].values.tolist() == [
@@ -162,7 +166,7 @@ def test_a_good_report_is_previewed_imported_under_a_name_and_judged_on_the_task
     # The second report marks V.3 "Hoàn thành": page "Nhiệm vụ" no longer counts it overdue.
     _upload(at, _report(DONE_2020), "tien-do-2020-sua.xlsx")
     assert at.info[0].value.startswith("Năm 2020 đang dùng báo cáo tiến độ phiên bản 1.")
-    statuses = at.table[0].value.set_index("Tình trạng")
+    statuses = shown_table(at.table[0].value).set_index("Tình trạng")
     assert statuses.loc["Hoàn thành"].tolist() == ["0", "1"]  # in force (version 1), in the new workbook
     _confirm(at, by="Nguyễn Văn Lan")
     assert _task_versions(store_url) == {2020: 2}
@@ -184,11 +188,30 @@ def test_a_rollback_of_the_reports_needs_a_confirmation_and_shows_on_the_tasks_p
     button = f"FormSubmitter:{K}rollback-Quay lại phiên bản đã chọn"
     at.text_input(key=K + "rb_by").input("Trần Thị Hoa")
     at.button(key=button).click().run()
-    assert at.error[0].value == "Hãy đánh dấu ô xác nhận trước."
+    assert shown(at.error[0].value) == "Hãy đánh dấu ô xác nhận trước."
     assert _task_versions(store_url) == {2020: 2}
     at.checkbox(key=K + "rb_ok").check()
     at.button(key=button).click().run()
     assert not at.exception
-    assert at.success[0].value == "Năm 2020: phiên bản 1 là phiên bản đang dùng (trước đó: phiên bản 2)."
+    assert (
+        shown(at.success[0].value) == "Năm 2020: phiên bản 1 là phiên bản đang dùng (trước đó: phiên bản 2)."
+    )
     assert _task_versions(store_url) == {2020: 1}
     assert "V.3" in _overdue_tasks()
+
+
+def test_of_two_sessions_previewing_the_same_report_year_the_second_confirmation_is_refused(
+    store_url,
+) -> None:
+    first, second = _open_tasks(store_url), _open_tasks(store_url)
+    _upload(first, _report(BEGUN_2020))
+    _upload(second, _report(DONE_2020))
+    _confirm(first, by="Nguyễn Văn Lan")
+    assert shown(first.success[0].value).startswith("Đã lưu báo cáo tiến độ nhiệm vụ năm 2020, phiên bản 1")
+    _confirm(second, by="Lê Văn Bình")
+    assert not second.exception
+    assert shown(second.error[0].value).startswith(
+        "Không nhập được: Số liệu năm 2020 đã thay đổi kể từ khi xem trước (phiên bản đang dùng lúc xem trước: "
+        "–, bây giờ: 1)"
+    )
+    assert _task_versions(store_url) == {2020: 1}

@@ -6,7 +6,7 @@ import pytest
 
 from kpi.formatting import format_number, format_percent
 from kpi.service import default_engine, default_plan
-from tests.app.apptest_helpers import chart_titles, core_report, latest_year, open_page
+from tests.app.apptest_helpers import chart_titles, core_report, latest_year, open_page, shown_table
 
 PAGE = "pages/2_Chi_tieu.py"
 PLAN = default_plan()
@@ -19,7 +19,7 @@ def page():
 
 
 def _table(at, index: int):
-    return at.table[index].value
+    return shown_table(at.table[index].value)
 
 
 def test_the_page_runs_and_opens_on_the_first_indicator(page):

@@ -6,7 +6,7 @@ import pytest
 
 from kpi.sample import sample_files
 from kpi.service import default_plan
-from tests.app.apptest_helpers import html_bodies, open_page
+from tests.app.apptest_helpers import html_bodies, open_page, shown_table
 
 PAGE = "pages/7_Phuong_phap.py"
 PLAN = default_plan()
@@ -42,7 +42,7 @@ def test_every_status_is_shown_with_its_rule_and_the_thresholds_of_the_plan(page
 
 
 def test_the_data_sources_list_each_sample_file_and_its_import_date(page):
-    table = page.table[0].value
+    table = shown_table(page.table[0].value)
     assert sorted(table["Tệp"]) == sorted(p.name for p in sample_files())
     assert set(table["Loại số liệu"]) == {"Dữ liệu mẫu"}
     assert any("được nhập lần cuối ngày" in m.value for m in page.markdown)

@@ -91,10 +91,11 @@ class Server:
 
 
 @contextmanager
-def serve(work: Path) -> Iterator[Server]:
-    """Yield the dashboard served on a free loopback port with a throw-away store in `work`; stop it after."""
+def serve(work: Path, database_url: str | None = None) -> Iterator[Server]:
+    """Yield the dashboard served on a free loopback port with a throw-away store in `work` (or the store at
+    `database_url`); stop it after."""
     port = _free_port()
-    database_url = f"sqlite:///{work / 'store.sqlite'}"
+    database_url = database_url or f"sqlite:///{work / 'store.sqlite'}"
     env = {
         **os.environ,
         "KPI_DATABASE_URL": database_url,
@@ -162,6 +163,26 @@ def private_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
     it. A module uses it by overriding `app_server`, which `open_page` and `assert_no_exception` follow.
     """
     with serve(tmp_path_factory.mktemp("streamlit-private")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def prefilled_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """Return a server of the test module's own over a store that the module's `fill_store(database_url)`
+    filled before the server started (so the server does not seed it with the sample data)."""
+    work = tmp_path_factory.mktemp("streamlit-prefilled")
+    request.module.fill_store(f"sqlite:///{work / 'store.sqlite'}")
+    with serve(work) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def unreachable_store_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Return a server whose database cannot be reached (a PostgreSQL URL on a closed port)."""
+    url = "postgresql+psycopg://kpi_reader@127.0.0.1:1/kpi_secret_db"
+    with serve(tmp_path_factory.mktemp("streamlit-down"), database_url=url) as server:
         yield server
 
 
