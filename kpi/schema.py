@@ -98,6 +98,22 @@ def header_key(text: object) -> str:
     return key
 
 
+def find_sheets(names: list[str], sheets: tuple[Sheet, ...]) -> dict[str, str]:
+    """Return {sheet id: name in the file} of the declared `sheets` found among the workbook's sheet `names`.
+
+    A sheet is found by its folded name, English name or an alias; of two names that fold alike the later
+    one is taken. Only these sheets are ever parsed: the others of a file are never opened.
+    """
+    by_key = {header_key(name): name for name in names}
+    found: dict[str, str] = {}
+    for sheet in sheets:
+        keys = {header_key(n) for n in (sheet.name, sheet.name_en, *sheet.aliases)}
+        name = next((name for key, name in by_key.items() if key in keys), None)
+        if name is not None:
+            found[sheet.id] = name
+    return found
+
+
 YES, NO = "Có", "Không"
 
 STATUS_OPERATING = "Đang hoạt động"

@@ -31,7 +31,30 @@ SETTINGS = (
         "where the store lives",
     ),
     Setting("max_file_mb", "KPI_MAX_FILE_MB", 20.0, "largest workbook accepted, in MB"),
-    Setting("max_rows", "KPI_MAX_ROWS", 100_000, "most rows accepted per sheet"),
+    Setting("max_rows", "KPI_MAX_ROWS", 100_000, "most data rows accepted per sheet"),
+    # Limits of reading untrusted workbooks (kpi/guard.py), checked before any parser allocates.
+    Setting(
+        "max_unzipped_mb",
+        "KPI_MAX_UNZIPPED_MB",
+        200.0,
+        "largest total uncompressed size of an .xlsx, in MB (the 30.000-HTX workbook is 25 MB)",
+    ),
+    Setting(
+        "max_zip_ratio",
+        "KPI_MAX_ZIP_RATIO",
+        100.0,
+        "highest compression ratio of a part of an .xlsx (Excel's own files stay under 20)",
+    ),
+    Setting("max_zip_entries", "KPI_MAX_ZIP_ENTRIES", 1000, "most parts in an .xlsx"),
+    Setting("max_columns", "KPI_MAX_COLUMNS", 200, "most columns accepted per sheet read"),
+    Setting("max_text_chars", "KPI_MAX_TEXT_CHARS", 32_767, "longest text in a cell (Excel's own limit)"),
+    Setting(
+        "worker_memory_mb",
+        "KPI_WORKER_MEMORY_MB",
+        1024,
+        "memory cap of the process that parses a workbook, in MB",
+    ),
+    Setting("worker_seconds", "KPI_WORKER_SECONDS", 60.0, "time limit of the process that parses a workbook"),
     Setting(
         "max_listed_problems", "KPI_MAX_LISTED_PROBLEMS", 200, "problems listed one by one before a count"
     ),
@@ -45,6 +68,13 @@ class Settings:
     database_url: str
     max_file_mb: float
     max_rows: int
+    max_unzipped_mb: float
+    max_zip_ratio: float
+    max_zip_entries: int
+    max_columns: int
+    max_text_chars: int
+    worker_memory_mb: int
+    worker_seconds: float
     max_listed_problems: int
 
 
@@ -62,3 +92,27 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             else raw
         )
     return Settings(**values)
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """The limits an untrusted workbook is read within (the settings of that name)."""
+
+    max_file_mb: float
+    max_rows: int
+    max_unzipped_mb: float
+    max_zip_ratio: float
+    max_zip_entries: int
+    max_columns: int
+    max_text_chars: int
+    worker_memory_mb: int
+    worker_seconds: float
+
+
+def read_limits(settings: Settings | None = None, **overrides: float | None) -> ReadLimits:
+    """Return the reading limits of `settings` (default: those in force), with overrides that are not None."""
+    settings = settings or load_settings()
+    names = ReadLimits.__dataclass_fields__
+    values = {name: getattr(settings, name) for name in names}
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return ReadLimits(**values)

@@ -41,7 +41,8 @@ from kpi.tasks_schema import (
 from kpi.template import safe_text
 from kpi.text import fold, strip_diacritics
 from kpi.validate import Validation, parse_table
-from kpi.workbook import ROW, RawWorkbook, extract_sheets, open_sheets, read_bytes
+from kpi.settings import ReadLimits
+from kpi.workbook import ROW, RawWorkbook, read_bytes, read_sheets
 
 INSTRUCTIONS_SHEET = "Hướng dẫn"
 LIST_SHEET = "Danh mục"
@@ -74,10 +75,12 @@ class TaskValidation(Validation):
 # --- reading ------------------------------------------------------------------------------------------------
 
 
-def read_task_workbook(source: bytes | str | Path | BinaryIO, tasks: TaskList | None = None) -> RawWorkbook:
-    """Return the raw sheets of a progress workbook; raise WorkbookUnreadable if it is no workbook at all."""
-    frames = open_sheets(read_bytes(source))
-    raw = extract_sheets(frames, (INFO, report_sheet(tasks)))
+def read_task_workbook(
+    source: bytes | str | Path | BinaryIO, tasks: TaskList | None = None, limits: ReadLimits | None = None
+) -> RawWorkbook:
+    """Return the raw sheets of a progress workbook; raise WorkbookUnreadable if it is no workbook at all
+    or passes a limit checked before parsing (`limits`, default: the settings)."""
+    raw = read_sheets(read_bytes(source), (INFO, report_sheet(tasks)), limits)
     # The info sheet is optional here and nothing depends on it: its absence is not worth a warning.
     raw.problems = [
         p for p in raw.problems if not (p.code == "missing_optional_sheet" and p.sheet == INFO.name)

@@ -21,7 +21,7 @@ from kpi.numbers import parse_number_text
 from kpi.reference import Reference, load_reference
 from kpi.schema import COOP, GROUP, INFO, NO, NUMERIC_KINDS, YES, Column, Kind, Sheet
 from kpi.text import fold
-from kpi.workbook import ROW, RawWorkbook, WorkbookUnreadable, read_workbook
+from kpi.workbook import ROW, BadCell, RawWorkbook, WorkbookUnreadable, read_workbook
 
 EARLIEST_YEAR = 1945  # no cooperative or report of this plan predates it; guards against typos like 204
 
@@ -285,7 +285,7 @@ def parse_table(
     found = _Found(sheet_name, rows, problems, unreadable)
     typed: dict[str, pd.Series] = {}
     for col in sheet.columns:
-        cells = list(raw[col.id])
+        cells = found.drop_refused(list(raw[col.id]), col)
         if col.kind in NUMERIC_KINDS:
             values = _parse_numbers(cells, col, found)
         elif col.kind == Kind.CHOICE:
@@ -314,7 +314,8 @@ def parse_table(
         typed[col.id] = values
     for col in sheet.columns:
         if col.kind == Kind.COMMUNE:
-            typed[col.id] = _parse_commune(list(raw[col.id]), typed["district"], col, reference, found)
+            cells = [None if v.__class__ is BadCell else v for v in raw[col.id]]
+            typed[col.id] = _parse_commune(cells, typed["district"], col, reference, found)
     frame = pd.DataFrame(
         {
             **{c.id: pd.Series(typed[c.id], index=raw.index, dtype=_dtype(c)) for c in sheet.columns},
@@ -337,6 +338,18 @@ class _Found:
         self.problems.append(
             pb.error(code, sheet=self.sheet_name, row=row, column=col.header, value=value, **params)
         )
+
+    def drop_refused(self, cells: list[object], col: Column) -> list[object]:
+        """Return the cells with those refused while reading (reported then) as blanks, marked unreadable."""
+        if BadCell not in set(map(type, cells)):
+            return cells
+        out = []
+        for i, value in enumerate(cells):
+            if value.__class__ is BadCell:
+                self.unreadable.add((self.rows[i], col.id))
+                value = None
+            out.append(value)
+        return out
 
     def resolve(self, cells: list[object], col: Column, resolve, code: str, **params: object) -> list[object]:
         """Return each cell resolved (once per distinct value); cells that resolve to None are reported."""

@@ -1,0 +1,124 @@
+"""Parsing a workbook in a separate process with a memory cap and a time limit.
+
+calamine is native code: on some files it tries to allocate hundreds of GB and aborts the whole process, or
+works for minutes. It therefore never runs in the server or command-line process. A forked child (a fork
+costs a few milliseconds and shares the parent's imports, so it imports nothing itself) caps the address
+space it may add (RLIMIT_AS) and its CPU time, parses only the sheets the contract reads, checks their
+extent before turning cells into Python objects, and sends the cell rows back over a pipe (marshal, or
+pickle when a cell holds a date). Whatever happens in the child, the caller gets rows or a
+`WorkerFailure`; the parent kills the child when the time limit passes.
+
+`forkserver` was tried first: its children re-import the parent's `__main__` (Streamlit's or pytest's
+launcher), which is slow and not always importable.
+"""
+
+from __future__ import annotations
+
+import io
+import marshal
+import multiprocessing
+import pickle
+import resource
+
+from python_calamine import CalamineWorkbook
+
+from kpi.schema import Sheet, find_sheets
+from kpi.settings import ReadLimits
+
+MB = 1024 * 1024
+_PAGE = resource.getpagesize()
+
+
+class WorkerFailure(Exception):
+    """The child gave no rows: `code` says why (`parse_error`, `crashed`, `timeout`, or a limit's code)."""
+
+    def __init__(self, code: str, sheet: str | None = None, value: object = None, **params: object):
+        super().__init__(code)
+        self.code, self.sheet, self.value, self.params = code, sheet, value, params
+
+
+def parse_sheets(
+    data: bytes, sheets: tuple[Sheet, ...] | None, limits: ReadLimits, row_limit: int
+) -> tuple[list[str], dict[str, list[list[object]]]]:
+    """Return (every sheet name, {name: cell rows} of the declared sheets found), parsed in a child process.
+
+    `sheets=None` parses every sheet. Raise WorkerFailure when the child fails, passes a limit, or runs out
+    of time or memory.
+    """
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=True)
+    process = ctx.Process(target=_child, args=(child, sheets, limits, row_limit), daemon=True)
+    process.start()
+    child.close()
+    try:
+        parent.send_bytes(data)
+        if not parent.poll(limits.worker_seconds):
+            raise WorkerFailure("worker_timeout", seconds=float(limits.worker_seconds))
+        payload = parent.recv_bytes()
+    except (EOFError, OSError) as exc:  # the child died: out of memory, killed by a signal, aborted
+        raise WorkerFailure("worker_crashed", memory=float(limits.worker_memory_mb)) from exc
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        parent.close()
+    tag, body = payload[:1], payload[1:]
+    result = marshal.loads(body) if tag == b"M" else pickle.loads(body)  # noqa: S301 - our own child wrote it
+    if result[0] == "failure":
+        _, code, sheet, value, params = result
+        raise WorkerFailure(code, sheet, value, **params)
+    return result[1], result[2]
+
+
+def _child(conn, sheets: tuple[Sheet, ...] | None, limits: ReadLimits, row_limit: int) -> None:
+    """Parse in the child: cap memory and CPU time, read the bytes, send back rows or a failure."""
+    cap = _address_space() + int(limits.worker_memory_mb * MB)  # what the parse may add to the fork
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    seconds = int(limits.worker_seconds) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    data = conn.recv_bytes()
+    try:
+        result = _parse(data, sheets, limits, row_limit)
+    except MemoryError:
+        result = ("failure", "worker_crashed", None, None, {"memory": float(limits.worker_memory_mb)})
+    except Exception as exc:  # calamine raises several types for foreign or broken files
+        detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        result = ("failure", "parse_error", None, None, {"detail": detail})
+    try:
+        payload = b"M" + marshal.dumps(result)
+    except ValueError:  # a date or time cell: marshal knows only plain types
+        payload = b"P" + pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    conn.send_bytes(payload)
+    conn.close()
+
+
+def _address_space() -> int:
+    """Return the bytes of address space this process uses now (Linux /proc)."""
+    with open("/proc/self/statm", "rb") as statm:
+        return int(statm.read().split()[0]) * _PAGE
+
+
+def _parse(data: bytes, sheets: tuple[Sheet, ...] | None, limits: ReadLimits, row_limit: int) -> tuple:
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    names = list(book.sheet_names)
+    wanted = list(names) if sheets is None else list(find_sheets(names, sheets).values())
+    rows: dict[str, list[list[object]]] = {}
+    for name in wanted:
+        sheet = book.get_sheet_by_name(name)
+        last_row, last_col = sheet.end if sheet.height else (-1, -1)
+        if last_row + 1 > row_limit:
+            return ("failure", "sheet_beyond_rows", name, None, {"found": last_row + 1, "limit": row_limit})
+        if last_col + 1 > limits.max_columns:
+            found = last_col + 1
+            return (
+                "failure",
+                "sheet_beyond_columns",
+                name,
+                None,
+                {"found": found, "limit": limits.max_columns},
+            )
+        rows[name] = sheet.to_python(skip_empty_area=False)
+    return ("ok", names, rows)
+
+
+__all__ = ["WorkerFailure", "parse_sheets"]
