@@ -28,6 +28,7 @@ import xlsxwriter
 from kpi import problems as pb
 from kpi.numbers import parse_number_text
 from kpi.schema import INFO_KEY_HEADER, INFO_VALUE_HEADER, Column, Kind, Sheet
+from kpi.settings import ReadLimits
 from kpi.tasks import TaskList
 from kpi.tasks_schema import (
     INFO,
@@ -40,8 +41,7 @@ from kpi.tasks_schema import (
 )
 from kpi.template import safe_text
 from kpi.text import fold, strip_diacritics
-from kpi.validate import Validation, parse_table
-from kpi.settings import ReadLimits
+from kpi.validate import Validation, above_maximum, beneath_maximum, parse_table
 from kpi.workbook import ROW, RawWorkbook, read_bytes, read_sheets
 
 INSTRUCTIONS_SHEET = "Hướng dẫn"
@@ -294,6 +294,9 @@ def _validate_reports(
             elif not quantity.is_integer():
                 expected = {"vi": "một số nguyên ≥ 0", "en": "a whole number ≥ 0"}
                 problems.append(pb.error("not_whole", value=quantity, expected=expected, **where("quantity")))
+                quantity = None
+            elif not beneath_maximum(quantity, sheet.column("quantity")):
+                problems.append(above_maximum(quantity, sheet.column("quantity"), where("quantity")))
                 quantity = None
 
         metric = None if blank("metric") else metric_of_label.get(str(typed.at[idx, "metric"]))

@@ -159,6 +159,9 @@ def _validate_info(
             elif number is not None and col.kind == Kind.MONEY_NONNEG and number < 0:
                 problems.append(pb.error("negative", value=value, **where))
                 number = None
+            elif number is not None and not beneath_maximum(number, col):
+                problems.append(above_maximum(value, col, where))
+                number = None
             info[col.id] = number
         else:
             info[col.id] = None if value is None else str(value).strip()
@@ -250,6 +253,17 @@ _UNITS_EN = {
     "triệu đồng": "million VND",
     "triệu đồng/người/năm": "million VND per person a year",
 }
+
+
+def beneath_maximum(number: float, col: Column) -> bool:
+    """Return True when `number` is within the column's sane maximum (always, for a column without one)."""
+    return col.maximum is None or abs(number) <= col.maximum
+
+
+def above_maximum(value: object, col: Column, where: dict[str, object]) -> pb.Problem:
+    """Return the error of a value beyond the column's sane maximum, with the maximum and its unit."""
+    unit = {"vi": col.unit, "en": _UNITS_EN.get(col.unit, col.unit)}
+    return pb.error("above_maximum", value=value, maximum=float(col.maximum or 0), unit=unit, **where)
 
 
 def _expected_number(col: Column) -> dict[str, str]:
@@ -474,6 +488,12 @@ def _schema_by_id(sheet_id: str) -> pa.DataFrameSchema:
                 pa.Check(_whole, name="not_whole"),
                 pa.Check(lambda s: s >= EARLIEST_YEAR, name="bad_year"),
             ]
+        if col.maximum is not None:
+            # Negative values of a column that must be ≥ 0 are reported as negative, not as beyond the maximum.
+            signed = col.kind == Kind.MONEY
+            checks.append(
+                pa.Check(lambda s, m=col.maximum, a=signed: (s.abs() if a else s) <= m, name="above_maximum")
+            )
         columns[col.id] = pa.Column(
             _dtype(col),
             checks=checks,
@@ -547,6 +567,8 @@ def _from_failures(fc: pd.DataFrame, typed, sheet, sheet_name, unreadable) -> li
             duplicate_rows.setdefault(str(value), []).append(row)
         elif check == "negative":
             problems.append(pb.error("negative", value=value, **where))
+        elif check == "above_maximum":
+            problems.append(above_maximum(value, col, where))
         elif check == "not_whole":
             shown = _year_value(value) if col.kind == Kind.YEAR else value
             problems.append(pb.error("not_whole", value=shown, expected=_expected_number(col), **where))
