@@ -80,16 +80,27 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from kpi.validate import check_bytes
+    from kpi.validate import validate_workbook
+    from kpi.workbook import read_file_within_limits, read_workbook
 
-    data = Path(args.file).read_bytes()
-    result = check_bytes(data)
+    raw = read_file_within_limits(Path(args.file), read_workbook)
+    if isinstance(raw, list):
+        return print_rejected(raw, args.lang)
+    result = validate_workbook(raw)
     _print_problem_lines(result.problems, args.lang)
     if result.ok:
         assert result.clean is not None
         print(t("usable", args.lang, n=len(result.clean.coops), year=result.clean.year))
         return EXIT_OK
     print(t("has_errors", args.lang, errors=len(result.errors), warnings=len(result.warnings)))
+    return EXIT_REJECTED
+
+
+def print_rejected(problems: list[pb.Problem], lang: str) -> int:
+    """Print the problems of a file refused for its size or rows and the count line; return EXIT_REJECTED."""
+    _print_problem_lines(problems, lang)
+    errors = sum(p.severity == pb.Severity.ERROR for p in problems)
+    print(t("has_errors", lang, errors=errors, warnings=len(problems) - errors))
     return EXIT_REJECTED
 
 

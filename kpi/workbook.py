@@ -169,6 +169,26 @@ def extract_sheets(
     return raw
 
 
+def read_file_within_limits(
+    path: Path, read: Callable[[bytes, ReadLimits], RawWorkbook], limits: ReadLimits | None = None
+) -> RawWorkbook | list[pb.Problem]:
+    """Return `read_within_limits` of a file, refusing a file above the size limit before loading it."""
+    limits = limits or read_limits()
+    too_large = size_problem(path.stat().st_size, limits)
+    if too_large is not None:
+        return [too_large]
+    return read_within_limits(path.read_bytes(), read, limits)
+
+
+def size_problem(size: int, limits: ReadLimits) -> pb.Problem | None:
+    """Return the `too_large` error when a file of `size` bytes is above the limit, else None."""
+    size_mb = size / (1024 * 1024)
+    if size_mb <= limits.max_file_mb:
+        return None
+    shown = round(size_mb, 1) if size_mb >= 0.1 else size_mb  # numbers are shown in the language asked
+    return pb.error("too_large", size=shown, limit=float(limits.max_file_mb))
+
+
 def read_within_limits(
     data: bytes,
     read: Callable[[bytes, ReadLimits], RawWorkbook],
@@ -180,10 +200,9 @@ def read_within_limits(
     command line, the store and the web page alike. Raise WorkbookUnreadable when it is no workbook or when
     the guard refuses it before parsing.
     """
-    size_mb = len(data) / (1024 * 1024)
-    if size_mb > limits.max_file_mb:
-        shown = round(size_mb, 1) if size_mb >= 0.1 else size_mb  # numbers are shown in the language asked
-        return [pb.error("too_large", size=shown, limit=float(limits.max_file_mb))]
+    too_large = size_problem(len(data), limits)
+    if too_large is not None:
+        return [too_large]
     raw = read(data, limits)
     too_many = [
         pb.error(
@@ -493,9 +512,11 @@ __all__ = [
     "find_header",
     "open_sheets",
     "read_bytes",
+    "read_file_within_limits",
     "read_sheets",
     "read_table",
     "read_within_limits",
     "read_workbook",
     "refuse_cells",
+    "size_problem",
 ]
