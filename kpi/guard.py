@@ -38,7 +38,7 @@ _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # Digits become "0" and capitals "A", so that one byte search finds every cell reference of a given shape.
 _SHAPE = bytes.maketrans(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"0" * 10 + b"A" * 26)
 _DIMENSION = re.compile(rb"<dimension\s+ref=\"([A-Za-z]{0,3})(\d{0,7}):?([A-Za-z]{0,3})(\d{0,7})\"")
-_ANY_REF = re.compile(rb"<(?:c|row)\s[^>]*?\br=\"([A-Za-z]*)(\d+)\"")
+_CELL_REF = re.compile(rb"<c\s[^>]*?\br=\"([A-Za-z]+)(\d+)\"")
 _ERROR_CELL = re.compile(rb"<c\s([^>]*?\bt=\"e\"[^>]*)>(.*?)</c>", re.S)
 _R_ATTR = re.compile(rb"\br=\"([A-Z]{1,3})(\d{1,7})\"")
 _V_TEXT = re.compile(rb"<v>([^<]{0,40})</v>")
@@ -174,10 +174,11 @@ def _scan_part(
     max_row, max_col = row_limit(limits), limits.max_columns
     row_digits = len(str(max_row))
     col_letters = len(letters(max_col))
-    # Shapes of a reference that may pass a limit: a column letter followed by as many row digits as the
-    # limit has (cells), a row number as long (rows), as many column letters as the limit has; anything
-    # found is then checked exactly. Numbers in <v> follow ">", never a letter.
-    suspects = (b"A" + b"0" * row_digits, b'r="' + b"0" * row_digits, b'r="' + b"A" * col_letters)
+    # Shapes of a cell reference that may pass a limit: a column letter followed by as many row digits as
+    # the limit has, or as many column letters as the limit has; anything found is then checked exactly.
+    # Numbers in <v> follow ">", never a letter. Row tags are not looked at: a row without cells (Excel
+    # writes one for a row whose height was set) allocates nothing.
+    suspects = (b"A" + b"0" * row_digits, b'r="' + b"A" * col_letters)
     with book.open(entry) as stream:
         tail = b""
         first = True
@@ -226,9 +227,9 @@ def _check_dimension(head: bytes, sheet: str, max_row: int, max_col: int) -> Non
 
 
 def _check_extent(buffer: bytes, sheet: str, max_row: int, max_col: int) -> None:
-    for match in _ANY_REF.finditer(buffer):
+    for match in _CELL_REF.finditer(buffer):
         col_text, row_text = match.groups()
-        row, col = int(row_text), column_number(col_text) if col_text else 0
+        row, col = int(row_text), column_number(col_text)
         ref = (col_text + row_text).decode("ascii", "replace")
         if row > max_row:
             raise GuardRefusal("cell_beyond_rows", sheet=sheet, value=ref, found=row, limit=max_row)

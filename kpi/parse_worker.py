@@ -72,10 +72,8 @@ def parse_sheets(
 
 def _child(conn, sheets: tuple[Sheet, ...] | None, limits: ReadLimits, row_limit: int) -> None:
     """Parse in the child: cap memory and CPU time, read the bytes, send back rows or a failure."""
-    cap = _address_space() + int(limits.worker_memory_mb * MB)  # what the parse may add to the fork
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    seconds = int(limits.worker_seconds) + 1
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    _cap(resource.RLIMIT_AS, _address_space() + int(limits.worker_memory_mb * MB))  # what the parse may add
+    _cap(resource.RLIMIT_CPU, int(limits.worker_seconds) + 1)
     data = conn.recv_bytes()
     try:
         result = _parse(data, sheets, limits, row_limit)
@@ -90,6 +88,14 @@ def _child(conn, sheets: tuple[Sheet, ...] | None, limits: ReadLimits, row_limit
         payload = b"P" + pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     conn.send_bytes(payload)
     conn.close()
+
+
+def _cap(which: int, value: int) -> None:
+    """Lower a resource limit of this process to `value`, never above a hard limit already in force."""
+    _soft, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    resource.setrlimit(which, (value, hard))
 
 
 def _address_space() -> int:

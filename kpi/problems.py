@@ -93,8 +93,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The text is {length} characters long, above the limit of {limit} characters per cell.",
     },
     "above_maximum": {
-        "vi": "Giá trị {value} vượt mức tối đa hợp lý {maximum} {unit}; hãy kiểm tra lại số liệu và đơn vị.",
-        "en": "Value {value} is beyond the sane maximum of {maximum} {unit}; check the figure and its unit.",
+        "vi": "Giá trị {value} vượt mức tối đa hợp lý {maximum}{unit}; hãy kiểm tra lại số liệu và đơn vị.",
+        "en": "Value {value} is beyond the sane maximum of {maximum}{unit}; check the figure and its unit.",
     },
     "missing_sheet": {
         "vi": "Thiếu sheet '{sheet}'. Các sheet có trong tệp: {found}.",

@@ -262,7 +262,8 @@ def beneath_maximum(number: float, col: Column) -> bool:
 
 def above_maximum(value: object, col: Column, where: dict[str, object]) -> pb.Problem:
     """Return the error of a value beyond the column's sane maximum, with the maximum and its unit."""
-    unit = {"vi": col.unit, "en": _UNITS_EN.get(col.unit, col.unit)}
+    unit_en = _UNITS_EN.get(col.unit, col.unit)
+    unit = {"vi": f" {col.unit}" if col.unit else "", "en": f" {unit_en}" if unit_en else ""}
     return pb.error("above_maximum", value=value, maximum=float(col.maximum or 0), unit=unit, **where)
 
 
