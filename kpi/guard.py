@@ -179,6 +179,10 @@ def _scan_part(
     # Numbers in <v> follow ">", never a letter. Row tags are not looked at: a row without cells (Excel
     # writes one for a row whose height was set) allocates nothing.
     suspects = (b"A" + b"0" * row_digits, b'r="' + b"A" * col_letters)
+    # Without a suspect, rows stay below 10^(digits-1) and columns within the shorter letters: when that
+    # area could pass the cell limit (a lowered setting), every chunk is checked exactly.
+    exact = (10 ** (row_digits - 1)) * column_number("Z" * (col_letters - 1) or "A") > limits.max_cells
+    extent = [0, 0]  # the last row and column found: exactly in suspect chunks, the last cell of the others
     with book.open(entry) as stream:
         tail = b""
         first = True
@@ -194,26 +198,46 @@ def _scan_part(
                 cut = len(buffer) if cut <= 0 else cut
                 buffer, tail = buffer[:cut], buffer[cut:]
             if first:
-                _check_dimension(buffer, sheet, max_row, max_col)
+                _check_dimension(buffer, sheet, limits)
                 first = False
             shaped = buffer.translate(_SHAPE)
-            if any(shaped.find(s) >= 0 for s in suspects):
-                _check_extent(buffer, sheet, max_row, max_col)
+            if exact or any(shaped.find(s) >= 0 for s in suspects):
+                _check_extent(_CELL_REF.finditer(buffer), sheet, max_row, max_col, extent)
+            else:
+                last = buffer.rfind(b"<c ")
+                _check_extent(
+                    _CELL_REF.finditer(buffer, last if last >= 0 else len(buffer)),
+                    sheet,
+                    max_row,
+                    max_col,
+                    extent,
+                )
             if shaped.find(b't="e"') >= 0:
                 errors.update(_error_cells(buffer))
             if not chunk:
                 break
+    if sheet is not None and extent[0] * extent[1] > limits.max_cells:
+        raise GuardRefusal(
+            "sheet_too_many_cells",
+            sheet=sheet,
+            value=f"{letters(extent[1])}{extent[0]}",
+            rows=extent[0],
+            columns=extent[1],
+            cells=extent[0] * extent[1],
+            limit=limits.max_cells,
+        )
     return errors
 
 
-def _check_dimension(head: bytes, sheet: str, max_row: int, max_col: int) -> None:
+def _check_dimension(head: bytes, sheet: str, limits: ReadLimits) -> None:
+    max_row, max_col = row_limit(limits), limits.max_columns
     found = _DIMENSION.search(head[:4096])
     if not found:
         return
     c1, r1, c2, r2 = found.groups()
     last_col = column_number(c2 or c1) if (c2 or c1) else 0
     last_row = int(r2 or r1 or 0)
-    if last_row > max_row or last_col > max_col:
+    if last_row > max_row or last_col > max_col or last_row * last_col > limits.max_cells:
         ref = b":".join(x for x in (c1 + r1, c2 + r2) if x).decode("ascii", "replace")
         raise GuardRefusal(
             "declared_dimension",
@@ -223,11 +247,13 @@ def _check_dimension(head: bytes, sheet: str, max_row: int, max_col: int) -> Non
             columns=last_col,
             max_rows=max_row,
             max_columns=max_col,
+            max_cells=limits.max_cells,
         )
 
 
-def _check_extent(buffer: bytes, sheet: str, max_row: int, max_col: int) -> None:
-    for match in _CELL_REF.finditer(buffer):
+def _check_extent(refs, sheet: str, max_row: int, max_col: int, extent: list[int]) -> None:
+    """Refuse the first cell reference beyond the row or column limit; keep the extent seen in `extent`."""
+    for match in refs:
         col_text, row_text = match.groups()
         row, col = int(row_text), column_number(col_text)
         ref = (col_text + row_text).decode("ascii", "replace")
@@ -242,6 +268,7 @@ def _check_extent(buffer: bytes, sheet: str, max_row: int, max_col: int) -> None
                 limit=max_col,
                 letters=letters(max_col),
             )
+        extent[0], extent[1] = max(extent[0], row), max(extent[1], col)
 
 
 def _error_cells(buffer: bytes) -> dict[tuple[int, int], str]:

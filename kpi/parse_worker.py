@@ -14,9 +14,11 @@ launcher), which is slow and not always importable.
 
 from __future__ import annotations
 
+import faulthandler
 import io
 import marshal
 import multiprocessing
+import os
 import pickle
 import resource
 
@@ -74,6 +76,7 @@ def _child(conn, sheets: tuple[Sheet, ...] | None, limits: ReadLimits, row_limit
     """Parse in the child: cap memory and CPU time, read the bytes, send back rows or a failure."""
     _cap(resource.RLIMIT_AS, _address_space() + int(limits.worker_memory_mb * MB))  # what the parse may add
     _cap(resource.RLIMIT_CPU, int(limits.worker_seconds) + 1)
+    _silence_stderr()  # a native abort prints a backtrace: never to the terminal or the visitor's log
     data = conn.recv_bytes()
     try:
         result = _parse(data, sheets, limits, row_limit)
@@ -88,6 +91,13 @@ def _child(conn, sheets: tuple[Sheet, ...] | None, limits: ReadLimits, row_limit
         payload = b"P" + pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     conn.send_bytes(payload)
     conn.close()
+
+
+def _silence_stderr() -> None:
+    faulthandler.disable()  # it may write to a copy of stderr (pytest, PYTHONFAULTHANDLER)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
 
 
 def _cap(which: int, value: int) -> None:

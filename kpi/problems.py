@@ -49,8 +49,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Part '{part}' of the file is compressed {ratio} times, above the limit of {limit} (Excel's files stay under 20); it may be a zip bomb.",
     },
     "declared_dimension": {
-        "vi": "Sheet khai báo vùng dữ liệu {value} ({rows} dòng, {columns} cột), vượt giới hạn {max_rows} dòng và {max_columns} cột.",
-        "en": "The sheet declares the range {value} ({rows} rows, {columns} columns), above the limit of {max_rows} rows and {max_columns} columns.",
+        "vi": "Sheet khai báo vùng dữ liệu {value} ({rows} dòng, {columns} cột), vượt giới hạn {max_rows} dòng, {max_columns} cột và {max_cells} ô.",
+        "en": "The sheet declares the range {value} ({rows} rows, {columns} columns), above the limit of {max_rows} rows, {max_columns} columns and {max_cells} cells.",
+    },
+    "sheet_too_many_cells": {
+        "vi": "Sheet có dữ liệu đến ô {value}: vùng từ A1 đến đó có {rows} dòng × {columns} cột = {cells} ô, vượt giới hạn {limit} ô; hãy xoá các ô thừa ở xa.",
+        "en": "The sheet has cells up to {value}: the range from A1 holds {rows} rows × {columns} columns = {cells} cells, above the limit of {limit}; delete the stray far cells.",
     },
     "cell_beyond_rows": {
         "vi": "Có ô {value} ở dòng {found}, vượt giới hạn {limit} dòng của một sheet (số dòng số liệu tối đa cộng các dòng tiêu đề); hãy xoá các ô thừa ở cuối sheet.",

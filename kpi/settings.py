@@ -47,6 +47,12 @@ SETTINGS = (
     ),
     Setting("max_zip_entries", "KPI_MAX_ZIP_ENTRIES", 1000, "most parts in an .xlsx"),
     Setting("max_columns", "KPI_MAX_COLUMNS", 200, "most columns accepted per sheet read"),
+    Setting(
+        "max_cells",
+        "KPI_MAX_CELLS",
+        5_000_000,
+        "most cells (rows × columns from A1 to the last cell) per sheet read; the parser allocates them all",
+    ),
     Setting("max_text_chars", "KPI_MAX_TEXT_CHARS", 32_767, "longest text in a cell (Excel's own limit)"),
     Setting(
         "worker_memory_mb",
@@ -72,6 +78,7 @@ class Settings:
     max_zip_ratio: float
     max_zip_entries: int
     max_columns: int
+    max_cells: int
     max_text_chars: int
     worker_memory_mb: int
     worker_seconds: float
@@ -104,6 +111,7 @@ class ReadLimits:
     max_zip_ratio: float
     max_zip_entries: int
     max_columns: int
+    max_cells: int
     max_text_chars: int
     worker_memory_mb: int
     worker_seconds: float
