@@ -39,7 +39,7 @@ from kpi.tasks_schema import (
     report_sheet,
     task_ids,
 )
-from kpi.template import safe_text
+from kpi.template import limit_lines, maximum_note, safe_text
 from kpi.text import fold, strip_diacritics
 from kpi.validate import Validation, above_maximum, beneath_maximum, parse_table
 from kpi.workbook import ROW, RawWorkbook, read_bytes, read_sheets
@@ -558,8 +558,8 @@ def _instructions(tasks: TaskList) -> list[tuple[str, str]]:
         ("", ""),
         ("h", f"Các cột của sheet '{REPORT.name}':"),
     ]
-    lines += [("", f"• {col.header}: {col.note}") for col in REPORT.columns]
-    return lines
+    lines += [("", f"• {col.header}: {col.note}{maximum_note(col)}") for col in REPORT.columns]
+    return [*lines, *limit_lines()]
 
 
 def _promise_text(q) -> str:
