@@ -21,9 +21,13 @@ import multiprocessing
 import os
 import pickle
 import resource
+import time
+from collections.abc import Iterator
+from itertools import islice
 
 from python_calamine import CalamineWorkbook
 
+from kpi.guard import letters as _letters
 from kpi.schema import Sheet, find_sheets
 from kpi.settings import ReadLimits
 
@@ -45,18 +49,35 @@ def parse_sheets(
     """Return (every sheet name, {name: cell rows} of the declared sheets found), parsed in a child process.
 
     `sheets=None` parses every sheet. Raise WorkerFailure when the child fails, passes a limit, or runs out
-    of time or memory.
+    of time or memory. The child sends the rows in batches, so that turning cells into Python objects there
+    and reading them back here overlap.
     """
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=True)
     process = ctx.Process(target=_child, args=(child, sheets, limits, row_limit), daemon=True)
     process.start()
     child.close()
+    deadline = time.monotonic() + limits.worker_seconds
+    names: list[str] = []
+    rows: dict[str, list[list[object]]] = {}
     try:
         parent.send_bytes(data)
-        if not parent.poll(limits.worker_seconds):
-            raise WorkerFailure("worker_timeout", seconds=float(limits.worker_seconds))
-        payload = parent.recv_bytes()
+        while True:
+            if not parent.poll(max(deadline - time.monotonic(), 0)):
+                raise WorkerFailure("worker_timeout", seconds=float(limits.worker_seconds))
+            message = _decode(parent.recv_bytes())
+            kind = message[0]
+            if kind == "rows":
+                rows[message[1]].extend(message[2])
+            elif kind == "sheet":
+                rows[message[1]] = []
+            elif kind == "names":
+                names = message[1]
+            elif kind == "failure":
+                _, code, sheet, value, params = message
+                raise WorkerFailure(code, sheet, value, **params)
+            else:  # "end"
+                return names, rows
     except (EOFError, OSError) as exc:  # the child died: out of memory, killed by a signal, aborted
         raise WorkerFailure("worker_crashed", memory=float(limits.worker_memory_mb)) from exc
     finally:
@@ -64,12 +85,21 @@ def parse_sheets(
             process.kill()
         process.join()
         parent.close()
-    tag, body = payload[:1], payload[1:]
-    result = marshal.loads(body) if tag == b"M" else pickle.loads(body)  # noqa: S301 - our own child wrote it
-    if result[0] == "failure":
-        _, code, sheet, value, params = result
-        raise WorkerFailure(code, sheet, value, **params)
-    return result[1], result[2]
+
+
+_BATCH = 4000  # rows per message
+
+
+def _encode(message: tuple) -> bytes:
+    try:
+        return b"M" + marshal.dumps(message)
+    except ValueError:  # a date or time cell: marshal knows only plain types
+        return b"P" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _decode(payload: bytes) -> tuple:
+    body = payload[1:]
+    return marshal.loads(body) if payload[:1] == b"M" else pickle.loads(body)  # noqa: S301 - our child wrote it
 
 
 def _child(conn, sheets: tuple[Sheet, ...] | None, limits: ReadLimits, row_limit: int) -> None:
@@ -79,17 +109,15 @@ def _child(conn, sheets: tuple[Sheet, ...] | None, limits: ReadLimits, row_limit
     _silence_stderr()  # a native abort prints a backtrace: never to the terminal or the visitor's log
     data = conn.recv_bytes()
     try:
-        result = _parse(data, sheets, limits, row_limit)
+        for message in _parse(data, sheets, limits, row_limit):
+            conn.send_bytes(_encode(message))
     except MemoryError:
-        result = ("failure", "worker_crashed", None, None, {"memory": float(limits.worker_memory_mb)})
+        conn.send_bytes(
+            _encode(("failure", "worker_crashed", None, None, {"memory": float(limits.worker_memory_mb)}))
+        )
     except Exception as exc:  # calamine raises several types for foreign or broken files
         detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
-        result = ("failure", "parse_error", None, None, {"detail": detail})
-    try:
-        payload = b"M" + marshal.dumps(result)
-    except ValueError:  # a date or time cell: marshal knows only plain types
-        payload = b"P" + pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    conn.send_bytes(payload)
+        conn.send_bytes(_encode(("failure", "parse_error", None, None, {"detail": detail})))
     conn.close()
 
 
@@ -114,27 +142,47 @@ def _address_space() -> int:
         return int(statm.read().split()[0]) * _PAGE
 
 
-def _parse(data: bytes, sheets: tuple[Sheet, ...] | None, limits: ReadLimits, row_limit: int) -> tuple:
+def _parse(
+    data: bytes, sheets: tuple[Sheet, ...] | None, limits: ReadLimits, row_limit: int
+) -> Iterator[tuple]:
+    """Yield the messages of a parse: the sheet names, then each sheet read and its rows in batches, the end."""
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     names = list(book.sheet_names)
+    yield ("names", names)
     wanted = list(names) if sheets is None else list(find_sheets(names, sheets).values())
-    rows: dict[str, list[list[object]]] = {}
     for name in wanted:
         sheet = book.get_sheet_by_name(name)
         last_row, last_col = sheet.end if sheet.height else (-1, -1)
         if last_row + 1 > row_limit:
-            return ("failure", "sheet_beyond_rows", name, None, {"found": last_row + 1, "limit": row_limit})
+            yield ("failure", "sheet_beyond_rows", name, None, {"found": last_row + 1, "limit": row_limit})
+            return
         if last_col + 1 > limits.max_columns:
             found = last_col + 1
-            return (
+            yield (
                 "failure",
                 "sheet_beyond_columns",
                 name,
                 None,
                 {"found": found, "limit": limits.max_columns},
             )
-        rows[name] = sheet.to_python(skip_empty_area=False)
-    return ("ok", names, rows)
+            return
+        cells = (last_row + 1) * (last_col + 1)
+        if cells > limits.max_cells:
+            params = {
+                "rows": last_row + 1,
+                "columns": last_col + 1,
+                "cells": cells,
+                "limit": limits.max_cells,
+            }
+            yield ("failure", "sheet_too_many_cells", name, f"{_letters(last_col + 1)}{last_row + 1}", params)
+            return
+        yield ("sheet", name)
+        # Rows from A1, as to_python(skip_empty_area=False) gives them, made and sent in batches.
+        # iter_rows() starts at row 1 but at the first used column: the columns left of it are added back.
+        rows, pad = sheet.iter_rows(), [""] * (sheet.start[1] if sheet.height else 0)
+        while batch := list(islice(rows, _BATCH)):
+            yield ("rows", name, [pad + row for row in batch] if pad else batch)
+    yield ("end",)
 
 
 __all__ = ["WorkerFailure", "parse_sheets"]
