@@ -491,13 +491,8 @@ def refuse_cells(values: list[object], max_text_chars: int) -> list[int]:
 
 
 def _blank(v: object) -> bool:
-    """Return True for an empty cell: nothing, NaN/NaT, or only spaces."""
-    return (
-        v is None
-        or v is pd.NaT
-        or (isinstance(v, float) and v != v)
-        or (isinstance(v, str) and not v.strip())
-    )
+    """Return True for an empty cell: nothing or only spaces (a NaN is a value, refused by refuse_cells)."""
+    return v is None or (isinstance(v, str) and not v.strip())
 
 
 __all__ = [

@@ -72,6 +72,7 @@ CASES: dict[str, tuple[str, int, str]] = {
         1,
         f"Lỗi: Sheet 'Thông tin', dòng 2, cột 'Năm báo cáo': Ô chứa lỗi Excel #VALUE!; {EXCEL_ERROR}",
     ),
+    "nan_year": ("check", 1, f"Lỗi: Sheet 'Thông tin', dòng 2, cột 'Năm báo cáo': Giá trị nan {NOT_FINITE}"),
     "inf_revenue": (
         "check",
         1,

@@ -195,6 +195,7 @@ FILES: dict[str, Callable[[], bytes]] = {
     "error_in_members": lambda: stats({"members": error("#DIV/0!")}),
     "error_in_district": lambda: stats({"district": error("#N/A")}),
     "error_in_year": lambda: stats(year=error("#VALUE!")),
+    "nan_year": lambda: stats(year=number("NaN")),
     "inf_revenue": lambda: stats({"revenue": number("INF")}),
     "minus_inf_profit": lambda: stats({"profit": number("-INF")}),
     "nan_members": lambda: stats({"members": number("NaN")}),
