@@ -332,6 +332,8 @@ def test_a_refused_hostile_file_leaves_the_store_exactly_as_it_was(
     assert cli.main([command, str(hostile[name]), "--by", "Lan", "--db", url]) == code
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
+    message = CASES[name][2]  # what check and tasks-check say of the same file
+    assert err == message + "\n" if code == 2 else out.splitlines()[0] == message
     with open_store(url) as store:
         assert store.dump() == before
 
