@@ -6,11 +6,13 @@ Excel row number of each row, under the column ids of `kpi.schema`.
 
 from __future__ import annotations
 
+import gc
 import io
 import math
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -140,8 +142,25 @@ def read_sheets(data: bytes, sheets: tuple[Sheet, ...], limits: ReadLimits | Non
     Raise WorkbookUnreadable if it is no workbook or passes a limit checked before parsing.
     """
     limits = limits or read_limits()
-    names, grids = open_sheets(data, sheets, limits)
-    return extract_sheets(names, grids, sheets, limits.max_text_chars)
+    with _collection_paused():
+        names, grids = open_sheets(data, sheets, limits)
+        return extract_sheets(names, grids, sheets, limits.max_text_chars)
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while cells are made by the hundred thousand.
+
+    Reading back the rows of a 30.000-HTX sheet creates about 600.000 objects, none of them garbage yet:
+    each collection the allocations set off walks them all again, for about a sixth of the reading time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def extract_sheets(
