@@ -6,7 +6,7 @@ These are limits of the deployment, not figures of the plan (those live in data/
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -101,26 +101,27 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     return Settings(**values)
 
 
-@dataclass(frozen=True)
-class ReadLimits:
-    """The limits an untrusted workbook is read within (the settings of that name)."""
+# The limits an untrusted workbook is read within are settings like the others (max_file_mb, max_rows,
+# max_unzipped_mb, max_zip_ratio, max_zip_entries, max_columns, max_cells, max_text_chars, worker_memory_mb,
+# worker_seconds); the readers take the whole settings under this name.
+ReadLimits = Settings
+READ_LIMITS = (
+    "max_file_mb",
+    "max_rows",
+    "max_unzipped_mb",
+    "max_zip_ratio",
+    "max_zip_entries",
+    "max_columns",
+    "max_cells",
+    "max_text_chars",
+    "worker_memory_mb",
+    "worker_seconds",
+)
 
-    max_file_mb: float
-    max_rows: int
-    max_unzipped_mb: float
-    max_zip_ratio: float
-    max_zip_entries: int
-    max_columns: int
-    max_cells: int
-    max_text_chars: int
-    worker_memory_mb: int
-    worker_seconds: float
 
+def read_limits(environ: dict[str, str] | None = None, **overrides: float | None) -> ReadLimits:
+    """Return the settings (from `environ`, default the environment) with the given limits overridden.
 
-def read_limits(settings: Settings | None = None, **overrides: float | None) -> ReadLimits:
-    """Return the reading limits of `settings` (default: those in force), with overrides that are not None."""
-    settings = settings or load_settings()
-    names = ReadLimits.__dataclass_fields__
-    values = {name: getattr(settings, name) for name in names}
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    return ReadLimits(**values)
+    Overrides that are None are ignored, so that callers can pass their optional limits through.
+    """
+    return replace(load_settings(environ), **{k: v for k, v in overrides.items() if v is not None})

@@ -18,7 +18,7 @@ from kpi import cli
 from kpi.guard import GuardRefusal, inspect
 from kpi.imports import check_upload
 from kpi.schema import SHEETS
-from kpi.settings import SETTINGS, ReadLimits, read_limits
+from kpi.settings import READ_LIMITS, SETTINGS, read_limits
 from kpi.store import open_store
 from kpi.workbook import WorkbookUnreadable, read_workbook
 from tests.corpus.hostile import FILES, far_cell, many_rows, stats, write_hostile
@@ -340,6 +340,6 @@ def test_a_refused_hostile_file_leaves_the_store_exactly_as_it_was(
 
 def test_every_reading_limit_is_listed_in_the_readme_with_its_variable() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    limits = {s.name: s.env for s in SETTINGS if s.name in ReadLimits.__dataclass_fields__}
-    assert len(limits) == len(ReadLimits.__dataclass_fields__)
+    limits = {s.name: s.env for s in SETTINGS if s.name in READ_LIMITS}
+    assert len(limits) == len(READ_LIMITS)
     assert [env for env in limits.values() if f"| `{env}` |" not in readme] == []
