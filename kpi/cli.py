@@ -107,18 +107,21 @@ def print_rejected(problems: list[pb.Problem], lang: str) -> int:
 def load_files(files: list[str], lang: str):
     """Return (Dataset, exit code) from workbooks read directly; problems are printed."""
     from kpi.indicators import dataset_from_workbooks
-    from kpi.validate import check_bytes
+    from kpi.validate import validate_workbook
+    from kpi.workbook import read_file_within_limits, read_workbook
 
     clean, worst = [], EXIT_OK
     for name in files:
         try:
-            result = check_bytes(Path(name).read_bytes())
+            raw = read_file_within_limits(Path(name), read_workbook)
         except WorkbookUnreadable as exc:
             print(f"{name}: {exc.problem.line(lang)}", file=sys.stderr)
             worst = EXIT_UNREADABLE
             continue
-        if not result.ok:
-            for line in pb.summarise(result.errors, load_settings().max_listed_problems, lang):
+        result = validate_workbook(raw) if not isinstance(raw, list) else None
+        if result is None or not result.ok:
+            errors = raw if result is None else result.errors
+            for line in pb.summarise(errors, load_settings().max_listed_problems, lang):
                 print(f"{name}: {line}", file=sys.stderr)
             worst = max(worst, EXIT_REJECTED)
             continue
