@@ -6,8 +6,8 @@ spreadsheet does (a "zip bomb") is refused there. Then only the sheets the contr
 chunks and with bounded memory: the declared dimension (`<dimension ref>`) and the cells actually present
 are checked against the row and column limits, and the cells holding an Excel error value (`t="e"`, which
 the parser turns into blanks) are noted so that the reader can report them. Sheets the contract does not
-read are never inflated. A legacy .xls (an OLE file) is only bounded by its size here; the parsing worker
-(`kpi.parse_worker`) bounds the rest.
+read are never inflated. A legacy .xls (an OLE file) is bounded by its size; its records are walked only to
+find Excel error cells; the parsing worker (`kpi.parse_worker`) bounds the rest.
 
 Every refusal is a `GuardRefusal` carrying one located problem code and its parameters, turned into a
 message by `kpi.workbook`.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from posixpath import join, normpath
@@ -56,7 +57,7 @@ class GuardRefusal(Exception):
 class Inspection:
     """What the guard learned of a workbook: its format and the Excel error cells of the sheets read."""
 
-    kind: str  # "xlsx" or "other" (a legacy .xls, or anything the parser will judge)
+    kind: str  # "xlsx", "xls" (a legacy BIFF8 file), or "other" (anything the parser will judge)
     errors: dict[str, dict[tuple[int, int], str]] = field(
         default_factory=dict
     )  # sheet -> (row, col) -> "#N/A"
@@ -86,6 +87,8 @@ def column_number(text: bytes | str) -> int:
 
 def inspect(data: bytes, sheets: tuple[Sheet, ...], limits: ReadLimits) -> Inspection:
     """Return what the guard learned of `data`; raise GuardRefusal when a limit is passed."""
+    if data.startswith(_OLE_MAGIC):
+        return _inspect_xls(data, sheets)
     if not data.startswith(b"PK"):
         return Inspection("other")
     try:
@@ -282,6 +285,82 @@ def _error_cells(buffer: bytes) -> dict[tuple[int, int], str]:
         text = value.group(1).decode("utf-8", "replace") if value else "#?"
         out[(int(ref.group(2)) - 1, column_number(ref.group(1)) - 1)] = text
     return out
+
+
+# --- legacy .xls: only its Excel error cells, which calamine also reads as blanks -------------------------
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_BOUNDSHEET, _BOF, _EOF, _BOOLERR, _FORMULA = 0x0085, 0x0809, 0x000A, 0x0205, 0x0006
+_ERROR_TEXTS = {
+    0x00: "#NULL!",
+    0x07: "#DIV/0!",
+    0x0F: "#VALUE!",
+    0x17: "#REF!",
+    0x1D: "#NAME?",
+    0x24: "#NUM!",
+    0x2A: "#N/A",
+}
+
+
+def _inspect_xls(data: bytes, sheets: tuple[Sheet, ...]) -> Inspection:
+    """Return the Excel error cells of the sheets read of a BIFF8 .xls, walking its records (bounded by the
+    file size); anything unusual is left to the parser, which reports what is wrong."""
+    try:
+        import olefile
+
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            if name is None:
+                return Inspection("other")
+            stream = ole.openstream(name).read()
+        offsets = _xls_sheets(stream)
+        wanted = find_sheets(list(offsets), sheets)
+        errors = {n: found for n in wanted.values() if (found := _xls_errors(stream, offsets[n]))}
+        return Inspection("xls", errors)
+    except Exception:  # noqa: BLE001 - a broken or foreign file: the parser says what is wrong with it
+        return Inspection("other")
+
+
+def _records(stream: bytes, start: int):
+    """Yield (type, position of the data, length) of the BIFF records from `start` on."""
+    pos, end = start, len(stream) - 4
+    while pos <= end:
+        kind, length = struct.unpack_from("<HH", stream, pos)
+        yield kind, pos + 4, length
+        pos += 4 + length
+
+
+def _xls_sheets(stream: bytes) -> dict[str, int]:
+    """Return {sheet name: offset of its BOF record} from the workbook globals' BOUNDSHEET records."""
+    sheets: dict[str, int] = {}
+    for kind, at, length in _records(stream, 0):
+        if kind == _EOF:
+            break
+        if kind == _BOUNDSHEET and length >= 8:
+            offset, cch, high = struct.unpack_from("<I", stream, at)[0], stream[at + 6], stream[at + 7] & 1
+            raw = stream[at + 8 : at + 8 + cch * (2 if high else 1)]
+            sheets[raw.decode("utf-16-le" if high else "latin-1", "replace")] = offset
+    return sheets
+
+
+def _xls_errors(stream: bytes, offset: int) -> dict[tuple[int, int], str]:
+    """Return {(row, column) from 0: error text} of one sheet: BOOLERR errors and formulas whose result is one."""
+    errors: dict[tuple[int, int], str] = {}
+    for kind, at, length in _records(stream, offset):
+        if kind == _EOF:
+            break
+        if kind == _BOOLERR and length >= 8 and stream[at + 7] == 1:
+            row, col = struct.unpack_from("<HH", stream, at)
+            errors[(row, col)] = _ERROR_TEXTS.get(stream[at + 6], "#?")
+        elif (
+            kind == _FORMULA
+            and length >= 14
+            and stream[at + 6] == 2
+            and stream[at + 12 : at + 14] == b"\xff\xff"
+        ):
+            row, col = struct.unpack_from("<HH", stream, at)
+            errors[(row, col)] = _ERROR_TEXTS.get(stream[at + 8], "#?")
+    return errors
 
 
 __all__ = ["GuardRefusal", "Inspection", "column_number", "inspect", "letters", "row_limit"]

@@ -73,6 +73,11 @@ CASES: dict[str, tuple[str, int, str]] = {
         f"Lỗi: Sheet 'Thông tin', dòng 2, cột 'Năm báo cáo': Ô chứa lỗi Excel #VALUE!; {EXCEL_ERROR}",
     ),
     "nan_year": ("check", 1, f"Lỗi: Sheet 'Thông tin', dòng 2, cột 'Năm báo cáo': Giá trị nan {NOT_FINITE}"),
+    "xls_error_in_members": (
+        "check",
+        1,
+        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Số thành viên': Ô chứa lỗi Excel #DIV/0!; {EXCEL_ERROR}",
+    ),
     "inf_revenue": (
         "check",
         1,

@@ -30,7 +30,7 @@ if __package__ in (None, ""):  # run as a script: make `tests` and `kpi` importa
 from kpi.guard import letters
 from kpi.schema import COOP, GROUP
 from kpi.tasks_schema import REPORT
-from tests.builders import coop, group, info_rows, table_rows
+from tests.builders import coop, group, info_rows, table_rows, xls_bytes
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,16 @@ def progress(cells: dict[str, object] | None = None, *, extra: str = "") -> byte
     return xlsx({REPORT.name: sheet_xml(table_rows([report], REPORT), extra)})
 
 
+def stats_xls(errors: dict[str, dict[tuple[int, int], str]]) -> bytes:
+    """Return the base statistics workbook as a legacy .xls with Excel error values in the cells given."""
+    sheets = {
+        "Thông tin": info_rows(2022),
+        "HTX": table_rows([coop("A1", members=None)], COOP),
+        "THT": table_rows([group()], GROUP),
+    }
+    return xls_bytes(sheets, errors)
+
+
 def far_cell(ref: str) -> str:
     """Return a row holding one cell at `ref` ("XFD1048576"): a few bytes of XML."""
     row = "".join(ch for ch in ref if ch.isdigit())
@@ -196,6 +206,7 @@ FILES: dict[str, Callable[[], bytes]] = {
     "error_in_district": lambda: stats({"district": error("#N/A")}),
     "error_in_year": lambda: stats(year=error("#VALUE!")),
     "nan_year": lambda: stats(year=number("NaN")),
+    "xls_error_in_members": lambda: stats_xls({"HTX": {(1, COOP.ids.index("members")): "#DIV/0!"}}),
     "inf_revenue": lambda: stats({"revenue": number("INF")}),
     "minus_inf_profit": lambda: stats({"profit": number("-INF")}),
     "nan_members": lambda: stats({"members": number("NaN")}),
@@ -219,7 +230,7 @@ def write_hostile(folder: Path, names: Iterable[str] | None = None) -> dict[str,
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
     for name in names or FILES:
-        path = folder / f"{name}.xlsx"
+        path = folder / f"{name}.{'xls' if name.startswith('xls_') else 'xlsx'}"
         path.write_bytes(FILES[name]())
         paths[name] = path
     return paths
