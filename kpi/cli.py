@@ -80,10 +80,13 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from kpi.validate import check_bytes
+    from kpi.validate import validate_workbook
+    from kpi.workbook import read_file_within_limits, read_workbook
 
-    data = Path(args.file).read_bytes()
-    result = check_bytes(data)
+    raw = read_file_within_limits(Path(args.file), read_workbook)
+    if isinstance(raw, list):
+        return print_rejected(raw, args.lang)
+    result = validate_workbook(raw)
     _print_problem_lines(result.problems, args.lang)
     if result.ok:
         assert result.clean is not None
@@ -93,21 +96,32 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_REJECTED
 
 
+def print_rejected(problems: list[pb.Problem], lang: str) -> int:
+    """Print the problems of a file refused for its size or rows and the count line; return EXIT_REJECTED."""
+    _print_problem_lines(problems, lang)
+    errors = sum(p.severity == pb.Severity.ERROR for p in problems)
+    print(t("has_errors", lang, errors=errors, warnings=len(problems) - errors))
+    return EXIT_REJECTED
+
+
 def load_files(files: list[str], lang: str):
     """Return (Dataset, exit code) from workbooks read directly; problems are printed."""
     from kpi.indicators import dataset_from_workbooks
-    from kpi.validate import check_bytes
+    from kpi.validate import validate_workbook
+    from kpi.workbook import read_file_within_limits, read_workbook
 
     clean, worst = [], EXIT_OK
     for name in files:
         try:
-            result = check_bytes(Path(name).read_bytes())
+            raw = read_file_within_limits(Path(name), read_workbook)
         except WorkbookUnreadable as exc:
             print(f"{name}: {exc.problem.line(lang)}", file=sys.stderr)
             worst = EXIT_UNREADABLE
             continue
-        if not result.ok:
-            for line in pb.summarise(result.errors, load_settings().max_listed_problems, lang):
+        result = validate_workbook(raw) if not isinstance(raw, list) else None
+        if result is None or not result.ok:
+            errors = raw if result is None else result.errors
+            for line in pb.summarise(errors, load_settings().max_listed_problems, lang):
                 print(f"{name}: {line}", file=sys.stderr)
             worst = max(worst, EXIT_REJECTED)
             continue

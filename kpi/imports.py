@@ -23,9 +23,10 @@ from kpi.indicators import YEAR, Dataset, dataset_from_workbooks
 from kpi.sample import is_sample_unit
 from kpi.schema import COOP, GROUP, INFO, NUMERIC_KINDS, Column, Kind, Sheet
 from kpi.service import Report, build_report, default_engine
+from kpi.settings import ReadLimits, read_limits
 from kpi.text import csv_cell, formula_like
 from kpi.validate import CleanWorkbook, Validation, validate_workbook
-from kpi.workbook import RawWorkbook, WorkbookUnreadable, read_workbook
+from kpi.workbook import RawWorkbook, WorkbookUnreadable, read_within_limits, read_workbook, size_problem
 
 KEY_COLUMNS = ["code", "name", "district", "commune"]  # what identifies a cooperative in the lists
 _TOLERANCE = 1e-9  # numbers read back from the store as doubles may differ in the last bit
@@ -247,40 +248,32 @@ class UploadCheck:
 def check_upload(
     data: bytes,
     *,
-    max_file_mb: float,
-    max_rows: int,
+    max_file_mb: float | None = None,
+    max_rows: int | None = None,
+    limits: ReadLimits | None = None,
     on_step: Callable[[str], None] | None = None,
-    read: Callable[[bytes], RawWorkbook] = read_workbook,
+    read: Callable[[bytes, ReadLimits], RawWorkbook] = read_workbook,
     validate: Callable[[RawWorkbook], Validation] = validate_workbook,
 ) -> UploadCheck:
-    """Return the check of an uploaded file with the store's own limits, never raising for a bad file.
+    """Return the check of an uploaded file within the reading limits, never raising for a bad file.
 
+    The limits are `limits`, or the settings with `max_file_mb` and `max_rows` when given (the store's own).
     `on_step` is called with each step of `CHECK_STEPS` as it starts (for a progress display). `read` and
     `validate` default to the statistics workbook; another kind of workbook (the task progress reports)
     passes its own reader and validator.
     """
     step = on_step or (lambda _name: None)
-    size_mb = len(data) / (1024 * 1024)
-    if size_mb > max_file_mb:
-        problem = pb.error("too_large", size=format_number(size_mb, 1), limit=format_number(max_file_mb, 0))
-        return UploadCheck([problem], unreadable=True)
+    limits = limits or read_limits(max_file_mb=max_file_mb, max_rows=max_rows)
+    too_large = size_problem(len(data), limits)
+    if too_large is not None:
+        return UploadCheck([too_large], unreadable=True)
     step("read")
     try:
-        raw = read(data)
+        raw = read_within_limits(data, read, limits)
     except WorkbookUnreadable as exc:
         return UploadCheck([exc.problem], unreadable=True)
-    too_many = [
-        pb.error(
-            "too_many_rows",
-            sheet=raw.sheet_names.get(sheet_id, sheet_id),
-            rows=format_number(len(frame), 0),
-            limit=format_number(max_rows, 0),
-        )
-        for sheet_id, frame in raw.tables.items()
-        if len(frame) > max_rows
-    ]
-    if too_many:
-        return UploadCheck(too_many)
+    if isinstance(raw, list):
+        return UploadCheck(raw)
     step("validate")
     validation = validate(raw)
     return UploadCheck(list(validation.problems), validation)

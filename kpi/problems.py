@@ -35,6 +35,71 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Sheet có {rows} dòng, vượt giới hạn {limit} dòng.",
         "en": "The sheet has {rows} rows, above the limit of {limit} rows.",
     },
+    # --- limits of reading an untrusted file (kpi/guard.py, kpi/parse_worker.py, kpi/workbook.py) ---
+    "zip_entries": {
+        "vi": "Tệp nén (zip) có {found} phần, vượt giới hạn {limit} phần; một tệp Excel thường chỉ có vài chục.",
+        "en": "The zip container has {found} parts, above the limit of {limit}; an Excel file has a few dozen.",
+    },
+    "unzipped_too_large": {
+        "vi": "Tệp giải nén ra {size} MB, vượt giới hạn {limit} MB.",
+        "en": "The file inflates to {size} MB, above the limit of {limit} MB.",
+    },
+    "zip_ratio": {
+        "vi": "Phần '{part}' của tệp nén tới {ratio} lần, vượt giới hạn {limit} lần (tệp Excel thường nén dưới 20 lần); tệp có thể là một 'bom nén'.",
+        "en": "Part '{part}' of the file is compressed {ratio} times, above the limit of {limit} (Excel's files stay under 20); it may be a zip bomb.",
+    },
+    "declared_dimension": {
+        "vi": "Sheet khai báo vùng dữ liệu {value} ({rows} dòng, {columns} cột), vượt giới hạn {max_rows} dòng, {max_columns} cột và {max_cells} ô.",
+        "en": "The sheet declares the range {value} ({rows} rows, {columns} columns), above the limit of {max_rows} rows, {max_columns} columns and {max_cells} cells.",
+    },
+    "sheet_too_many_cells": {
+        "vi": "Sheet có dữ liệu đến ô {value}: vùng từ A1 đến đó có {rows} dòng × {columns} cột = {cells} ô, vượt giới hạn {limit} ô; hãy xoá các ô thừa ở xa.",
+        "en": "The sheet has cells up to {value}: the range from A1 holds {rows} rows × {columns} columns = {cells} cells, above the limit of {limit}; delete the stray far cells.",
+    },
+    "cell_beyond_rows": {
+        "vi": "Có ô {value} ở dòng {found}, vượt giới hạn {limit} dòng của một sheet (số dòng số liệu tối đa cộng các dòng tiêu đề); hãy xoá các ô thừa ở cuối sheet.",
+        "en": "Cell {value} is on row {found}, beyond the limit of {limit} rows per sheet (the most data rows plus title rows); delete the stray cells at the end of the sheet.",
+    },
+    "cell_beyond_columns": {
+        "vi": "Có ô {value} ở cột thứ {found}, vượt giới hạn {limit} cột (đến cột {letters}); hãy xoá các ô thừa bên phải.",
+        "en": "Cell {value} is in column {found}, beyond the limit of {limit} columns (up to column {letters}); delete the stray cells on the right.",
+    },
+    "sheet_beyond_rows": {
+        "vi": "Sheet có dữ liệu đến dòng {found}, vượt giới hạn {limit} dòng của một sheet; hãy xoá các ô thừa ở cuối sheet.",
+        "en": "The sheet has cells down to row {found}, beyond the limit of {limit} rows per sheet; delete the stray cells at the end.",
+    },
+    "sheet_beyond_columns": {
+        "vi": "Sheet có dữ liệu đến cột thứ {found}, vượt giới hạn {limit} cột; hãy xoá các ô thừa bên phải.",
+        "en": "The sheet has cells up to column {found}, beyond the limit of {limit} columns; delete the stray cells on the right.",
+    },
+    "worker_crashed": {
+        "vi": "Tệp quá lớn hoặc hỏng: trình đọc Excel dừng bất thường hoặc cần quá {memory} MB bộ nhớ. Chưa có gì được lưu; hãy mở tệp trong Excel, lưu lại rồi thử lại.",
+        "en": "The file is too large or corrupt: the Excel reader stopped abnormally or needed more than {memory} MB of memory. Nothing was stored; open the file in Excel, save it again and retry.",
+    },
+    "worker_timeout": {
+        "vi": "Tệp quá lớn hoặc hỏng: đọc tệp mất quá {seconds} giây. Chưa có gì được lưu; hãy mở tệp trong Excel, lưu lại rồi thử lại.",
+        "en": "The file is too large or corrupt: reading it took more than {seconds} seconds. Nothing was stored; open the file in Excel, save it again and retry.",
+    },
+    "excel_error": {
+        "vi": "Ô chứa lỗi Excel {value}; cần một giá trị: hãy sửa công thức hoặc nhập số liệu.",
+        "en": "The cell holds the Excel error {value}; a value is expected: fix the formula or type the figure.",
+    },
+    "not_finite": {
+        "vi": "Giá trị {value} không phải là một số hữu hạn; cần một số bình thường.",
+        "en": "Value {value} is not a finite number; an ordinary number is expected.",
+    },
+    "unsafe_character": {
+        "vi": "Văn bản '{value}' chứa ký tự điều khiển hoặc ký tự đảo chiều văn bản {char} (ký tự thứ {position}); hãy xoá ký tự này.",
+        "en": "Text '{value}' holds a control or text-direction character {char} (character {position}); delete it.",
+    },
+    "text_too_long": {
+        "vi": "Văn bản dài {length} ký tự, vượt giới hạn {limit} ký tự của một ô.",
+        "en": "The text is {length} characters long, above the limit of {limit} characters per cell.",
+    },
+    "above_maximum": {
+        "vi": "Giá trị {value} vượt mức tối đa hợp lý {maximum}{unit}; hãy kiểm tra lại số liệu và đơn vị.",
+        "en": "Value {value} is beyond the sane maximum of {maximum}{unit}; check the figure and its unit.",
+    },
     "missing_sheet": {
         "vi": "Thiếu sheet '{sheet}'. Các sheet có trong tệp: {found}.",
         "en": "Sheet '{sheet}' is missing. Sheets in the file: {found}.",
@@ -234,7 +299,7 @@ class Problem:
         template = MESSAGES[self.code].get(lang) or MESSAGES[self.code]["vi"]
         # Templates may name the location too ("Thiếu sheet '{sheet}'"); params may be {vi, en} texts or
         # numbers, shown in the language asked.
-        params = {k: localise(v, lang) for k, v in self.params.items()}
+        params = {k: _visible(localise(v, lang)) for k, v in self.params.items()}
         located = {"sheet": self.sheet or "", "row": self.row or "", "column": self.column or ""}
         return template.format(**{**located, **params, "value": display_value(self.value, lang)})
 
@@ -287,12 +352,23 @@ def display_value(value: object, lang: str = "vi") -> str:
 
 _LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
 MAX_SHOWN_CHARS = 120
+# Characters never shown as they are: control characters (an ESC sequence would drive the terminal) and the
+# bidi embeddings, overrides and isolates (they make the rest of a line read backwards).
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def one_line(text: str) -> str:
-    """Return `text` fit for a one-line message: line breaks as spaces, cut after MAX_SHOWN_CHARS with "…"."""
-    text = _LINE_BREAKS.sub(" ", text)
+    """Return `text` fit for a one-line message: line breaks as spaces, control and bidi characters as
+    <U+XXXX>, cut after MAX_SHOWN_CHARS with "…"."""
+    text = _visible(_LINE_BREAKS.sub(" ", text))
     return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 1] + "…"
+
+
+def _visible(text: object) -> object:
+    """Return a text with its control and bidi characters written as <U+XXXX>; anything else unchanged."""
+    if not isinstance(text, str):
+        return text
+    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 def localise(param: object, lang: str = "vi") -> object:

@@ -30,6 +30,25 @@ class Kind(StrEnum):
 
 NUMERIC_KINDS = frozenset({Kind.COUNT, Kind.MONEY, Kind.MONEY_NONNEG, Kind.YEAR})
 
+# Sane maxima per cooperative (or per district for THT), chosen from the figures of the domain notes
+# (/work/shared/docs/domain-notes.md §5) with a wide margin, so that no real figure is ever refused:
+# - people: the whole country counted about 6 million members in 29.000 HTX (2022), a few hundred per HTX;
+#   the largest (people's credit funds, consumer cooperatives) count tens of thousands. A million members,
+#   100.000 workers or 10.000 managers in one HTX is a typo.
+MAX_MEMBERS = 1_000_000.0  # người
+MAX_WORKERS = 100_000.0  # người
+MAX_MANAGERS = 10_000.0  # người
+# - money: all HTX of the country made 88.586 tỷ đồng of net revenue in 2018; one HTX above 100.000 tỷ
+#   (100.000.000 triệu đồng) is a figure typed in đồng instead of triệu đồng (a factor of a million).
+MAX_MILLION_VND = 100_000_000.0  # triệu đồng
+# - income: the national average was 52,8 triệu đồng a person a year (2019); 10 tỷ a person a year is a
+#   monthly or a đồng figure.
+MAX_INCOME = 10_000.0  # triệu đồng/người/năm
+# - OCOP: the whole province held 52-60 products in 2022, the country aims at 10.000 by 2025.
+MAX_OCOP_PRODUCTS = 1_000.0  # sản phẩm
+# - THT: the whole country counted 71.000 cooperative groups in 2022.
+MAX_GROUPS = 100_000.0  # THT
+
 
 @dataclass(frozen=True)
 class Column:
@@ -48,6 +67,9 @@ class Column:
     note_en: str = ""
     aliases: tuple[str, ...] = ()
     width: int = 14
+    # The largest absolute value a cell can sanely hold, in `unit`: beyond it the figure is a typo or a unit
+    # mix-up (đồng typed as triệu đồng) and is refused. None for columns bounded otherwise (years, lists).
+    maximum: float | None = None
 
     def match_keys(self) -> set[str]:
         """Return the folded header spellings that identify this column."""
@@ -96,6 +118,22 @@ def header_key(text: object) -> str:
     for long, short in _ABBREVIATIONS:
         key = key.replace(long, short)
     return key
+
+
+def find_sheets(names: list[str], sheets: tuple[Sheet, ...]) -> dict[str, str]:
+    """Return {sheet id: name in the file} of the declared `sheets` found among the workbook's sheet `names`.
+
+    A sheet is found by its folded name, English name or an alias; of two names that fold alike the later
+    one is taken. Only these sheets are ever parsed: the others of a file are never opened.
+    """
+    by_key = {header_key(name): name for name in names}
+    found: dict[str, str] = {}
+    for sheet in sheets:
+        keys = {header_key(n) for n in (sheet.name, sheet.name_en, *sheet.aliases)}
+        name = next((name for key, name in by_key.items() if key in keys), None)
+        if name is not None:
+            found[sheet.id] = name
+    return found
 
 
 YES, NO = "Có", "Không"
@@ -153,6 +191,7 @@ INFO = Sheet(
             note="Đơn vị: triệu đồng; số ≥ 0 tại 31/12 của năm báo cáo.",
             note_en="Unit: million VND; a number ≥ 0 at 31/12 of the reporting year.",
             aliases=("Nguồn vốn Quỹ hỗ trợ phát triển HTX", "Vốn Quỹ hỗ trợ phát triển HTX"),
+            maximum=MAX_MILLION_VND,
         ),
     ),
 )
@@ -283,6 +322,7 @@ COOP = Sheet(
             note_en="Unit: people; a whole number ≥ 0. Leave blank when unknown.",
             aliases=("Tổng số thành viên", "Thành viên", "Members"),
             width=11,
+            maximum=MAX_MEMBERS,
         ),
         Column(
             "workers",
@@ -294,6 +334,7 @@ COOP = Sheet(
             note_en="Unit: people; a whole number ≥ 0.",
             aliases=("Lao động thường xuyên", "Số lao động", "Workers"),
             width=11,
+            maximum=MAX_WORKERS,
         ),
         Column(
             "revenue",
@@ -305,6 +346,7 @@ COOP = Sheet(
             note_en="Revenue of the year. Unit: million VND; ≥ 0.",
             aliases=("Tổng doanh thu", "Doanh thu", "Revenue"),
             width=13,
+            maximum=MAX_MILLION_VND,
         ),
         Column(
             "profit",
@@ -316,6 +358,7 @@ COOP = Sheet(
             note_en="Pre-tax profit of the year. Unit: million VND; may be negative (loss).",
             aliases=("Lợi nhuận trước thuế", "Lãi/lỗ", "Lợi nhuận", "Profit"),
             width=13,
+            maximum=MAX_MILLION_VND,
         ),
         Column(
             "avg_income",
@@ -331,6 +374,7 @@ COOP = Sheet(
                 "Thu nhập bình quân của thành viên, lao động",
             ),
             width=14,
+            maximum=MAX_INCOME,
         ),
         Column(
             "rating",
@@ -354,6 +398,7 @@ COOP = Sheet(
             note_en="Unit: people; a whole number ≥ 0.",
             aliases=("Cán bộ quản lý", "Số CBQL", "CBQL", "Managers"),
             width=11,
+            maximum=MAX_MANAGERS,
         ),
         Column(
             "managers_vocational",
@@ -365,6 +410,7 @@ COOP = Sheet(
             note_en="Unit: people. Together with the higher level, not above the managers.",
             aliases=("CBQL sơ cấp, trung cấp", "CBQL trình độ sơ, trung cấp", "Trình độ sơ cấp, trung cấp"),
             width=13,
+            maximum=MAX_MANAGERS,
         ),
         Column(
             "managers_higher",
@@ -380,6 +426,7 @@ COOP = Sheet(
                 "Trình độ cao đẳng, đại học trở lên",
             ),
             width=13,
+            maximum=MAX_MANAGERS,
         ),
         Column(
             "ocop_products",
@@ -391,6 +438,7 @@ COOP = Sheet(
             note_en="OCOP products (3 stars or more) owned; a whole number ≥ 0.",
             aliases=("Sản phẩm OCOP", "OCOP"),
             width=10,
+            maximum=MAX_OCOP_PRODUCTS,
         ),
         Column(
             "value_chain",
@@ -445,6 +493,7 @@ GROUP = Sheet(
             note_en="Active cooperative groups; a whole number ≥ 0.",
             aliases=("Số THT", "Tổng số THT", "Groups"),
             width=12,
+            maximum=MAX_GROUPS,
         ),
         Column(
             "certified",
@@ -460,6 +509,7 @@ GROUP = Sheet(
                 "Certified",
             ),
             width=16,
+            maximum=MAX_GROUPS,
         ),
     ),
 )

@@ -42,9 +42,9 @@ from kpi.formatting import format_number
 from kpi.indicators import YEAR, Dataset
 from kpi.reference import DEFAULT_PATH, Reference, load_reference
 from kpi.schema import COOP, GROUP, INFO, NUMERIC_KINDS, Column, Kind, Sheet
-from kpi.settings import load_settings
+from kpi.settings import ReadLimits, load_settings, read_limits
 from kpi.validate import CleanWorkbook, Validation, validate_workbook
-from kpi.workbook import ROW, read_workbook
+from kpi.workbook import ROW, read_within_limits, read_workbook, size_problem
 
 STATS = "stats"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -536,13 +536,14 @@ class Store:
 
     # --- importing ------------------------------------------------------------------------------------------
 
+    @property
+    def limits(self) -> ReadLimits:
+        """Return the limits imports are read within: the settings with this store's file and row limits."""
+        return read_limits(max_file_mb=self.max_file_mb, max_rows=self.max_rows)
+
     def size_problem(self, size: int) -> pb.Problem | None:
         """Return the `too_large` error when a file of `size` bytes is above the limit, else None."""
-        size_mb = size / _MB
-        if size_mb <= self.max_file_mb:
-            return None
-        shown = round(size_mb, 1) if size_mb >= 0.1 else size_mb  # numbers are shown in the language asked
-        return pb.error("too_large", size=shown, limit=float(self.max_file_mb))
+        return size_problem(size, self.limits)
 
     def import_workbook(
         self,
@@ -573,23 +574,9 @@ class Store:
         note = (note or "").strip() or None
         if not by:
             return ImportOutcome(Status.REJECTED, year=year, problems=[pb.error("importer_required")])
-        too_large = self.size_problem(len(data))
-        if too_large is not None:
-            return ImportOutcome(Status.REJECTED, year=year, problems=[too_large])
-
-        raw = read_workbook(data)
-        too_many = [
-            pb.error(
-                "too_many_rows",
-                sheet=raw.sheet_names.get(sheet_id, sheet_id),
-                rows=float(len(frame)),  # floats are shown with grouped thousands
-                limit=float(self.max_rows),
-            )
-            for sheet_id, frame in raw.tables.items()
-            if len(frame) > self.max_rows
-        ]
-        if too_many:
-            return ImportOutcome(Status.REJECTED, year=year, problems=too_many)
+        raw = read_within_limits(data, read_workbook, self.limits)
+        if isinstance(raw, list):
+            return ImportOutcome(Status.REJECTED, year=year, problems=raw)
 
         validation = validate_workbook(raw, self.reference)
         problems = list(validation.problems)

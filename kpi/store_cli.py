@@ -21,7 +21,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from kpi import problems as pb
-from kpi.cli import EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, t
+from kpi.cli import EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, print_rejected
 from kpi.formatting import format_number
 from kpi.settings import load_settings
 
@@ -187,9 +187,7 @@ def _import(args: argparse.Namespace, store) -> int:
 
 def _rejected(problems: list[pb.Problem], lang: str) -> int:
     """Print the problems and the count line exactly as `check` does; say on stderr that nothing was stored."""
-    _print_problems(problems, lang)
-    errors = sum(p.severity == pb.Severity.ERROR for p in problems)
-    print(t("has_errors", lang, errors=errors, warnings=len(problems) - errors))
+    print_rejected(problems, lang)
     print(_t("nothing_stored", lang), file=sys.stderr)
     return EXIT_REJECTED
 

@@ -27,7 +27,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from kpi import problems as pb
-from kpi.cli import EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, t
+from kpi.cli import EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, print_rejected, t
 from kpi.formatting import format_date, format_number
 from kpi.settings import load_settings
 from kpi.store_cli import cell_text, render_history
@@ -297,9 +297,17 @@ def cmd_tasks_template(args: argparse.Namespace) -> int:
 
 def cmd_tasks_check(args: argparse.Namespace) -> int:
     """Validate a progress workbook and print every problem; store nothing."""
-    from kpi.tasks_workbook import check_task_bytes
+    from kpi.tasks_schema import default_tasks
+    from kpi.tasks_workbook import read_task_workbook, validate_task_workbook
+    from kpi.workbook import read_file_within_limits
 
-    result = check_task_bytes(Path(args.file).read_bytes(), today=args.today)
+    tasks = default_tasks()
+    raw = read_file_within_limits(
+        Path(args.file), lambda data, limits: read_task_workbook(data, tasks, limits)
+    )
+    if isinstance(raw, list):
+        return print_rejected(raw, args.lang)
+    result = validate_task_workbook(raw, tasks, args.today)
     _print_problems(result.problems, args.lang)
     if result.ok:
         assert result.clean is not None
@@ -315,6 +323,11 @@ def _import(args: argparse.Namespace, store) -> int:
     from kpi.tasks_store import import_task_workbook
 
     path = Path(args.file)
+    too_large = store.size_problem(path.stat().st_size)  # refuse a huge file before reading it into memory
+    if too_large is not None:
+        print_rejected([too_large], args.lang)
+        print(_t("nothing_stored", args.lang), file=sys.stderr)
+        return EXIT_REJECTED
     outcome = import_task_workbook(
         store,
         path.read_bytes(),

@@ -28,8 +28,8 @@ from kpi.tasks_workbook import TaskReportWorkbook, read_task_workbook, validate_
 def check_task_upload(
     data: bytes,
     *,
-    max_file_mb: float,
-    max_rows: int,
+    max_file_mb: float | None = None,
+    max_rows: int | None = None,
     on_step: Callable[[str], None] | None = None,
     tasks: TaskList | None = None,
     today: date | None = None,
@@ -42,7 +42,7 @@ def check_task_upload(
         max_file_mb=max_file_mb,
         max_rows=max_rows,
         on_step=on_step,
-        read=lambda content: read_task_workbook(content, tasks),
+        read=lambda content, limits: read_task_workbook(content, tasks, limits),
         validate=lambda raw: validate_task_workbook(raw, tasks, today),
     )
 

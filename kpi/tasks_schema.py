@@ -128,6 +128,9 @@ REPORT = Sheet(
             note_en="Amount achieved in the period (not cumulative); a whole number ≥ 0. Needs the quantity measured.",
             aliases=("Số lượng", "Đạt được", "Quantity"),
             width=11,
+            # Quantities are conferences, trainees, cooperatives founded...: the plan's largest promise is a
+            # 1.400 for the whole period (data/tasks/); a million in one period is a typo.
+            maximum=1_000_000.0,
         ),
         Column(
             "result",

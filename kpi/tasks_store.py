@@ -25,7 +25,7 @@ from kpi.formatting import format_number
 from kpi.tasks import TaskList
 from kpi.tasks_schema import INFO, REPORT, STORED_COLUMNS, default_tasks
 from kpi.tasks_workbook import TaskReportWorkbook, TaskValidation, read_task_workbook, validate_task_workbook
-from kpi.workbook import ROW
+from kpi.workbook import ROW, read_within_limits
 
 TASKS = "tasks"
 
@@ -125,27 +125,12 @@ def import_task_workbook(
     note = (note or "").strip() or None
     if not by:
         return TaskImportOutcome(st.Status.REJECTED, year=year, problems=[pb.error("importer_required")])
-    size_mb = len(data) / (1024 * 1024)
-    if size_mb > store.max_file_mb:
-        problem = pb.error(
-            "too_large", size=format_number(size_mb, 1), limit=format_number(store.max_file_mb, 0)
-        )
-        return TaskImportOutcome(st.Status.REJECTED, year=year, problems=[problem])
-
     tasks = tasks or default_tasks()
-    raw = read_task_workbook(data, tasks)
-    too_many = [
-        pb.error(
-            "too_many_rows",
-            sheet=raw.sheet_names.get(sheet_id, sheet_id),
-            rows=format_number(len(frame), 0),
-            limit=format_number(store.max_rows, 0),
-        )
-        for sheet_id, frame in raw.tables.items()
-        if len(frame) > store.max_rows
-    ]
-    if too_many:
-        return TaskImportOutcome(st.Status.REJECTED, year=year, problems=too_many)
+    raw = read_within_limits(
+        data, lambda content, limits: read_task_workbook(content, tasks, limits), store.limits
+    )
+    if isinstance(raw, list):
+        return TaskImportOutcome(st.Status.REJECTED, year=year, problems=raw)
 
     validation = validate_task_workbook(raw, tasks, today)
     problems = list(validation.problems)

@@ -28,6 +28,7 @@ import xlsxwriter
 from kpi import problems as pb
 from kpi.numbers import parse_number_text
 from kpi.schema import INFO_KEY_HEADER, INFO_VALUE_HEADER, Column, Kind, Sheet
+from kpi.settings import ReadLimits
 from kpi.tasks import TaskList
 from kpi.tasks_schema import (
     INFO,
@@ -38,9 +39,10 @@ from kpi.tasks_schema import (
     report_sheet,
     task_ids,
 )
+from kpi.template import limit_lines, maximum_note
 from kpi.text import fold, formula_like, strip_diacritics
-from kpi.validate import Validation, parse_table
-from kpi.workbook import ROW, RawWorkbook, extract_sheets, open_sheets, read_bytes
+from kpi.validate import Validation, above_maximum, beneath_maximum, parse_table
+from kpi.workbook import ROW, RawWorkbook, read_bytes, read_sheets
 
 INSTRUCTIONS_SHEET = "Hướng dẫn"
 LIST_SHEET = "Danh mục"
@@ -73,10 +75,12 @@ class TaskValidation(Validation):
 # --- reading ------------------------------------------------------------------------------------------------
 
 
-def read_task_workbook(source: bytes | str | Path | BinaryIO, tasks: TaskList | None = None) -> RawWorkbook:
-    """Return the raw sheets of a progress workbook; raise WorkbookUnreadable if it is no workbook at all."""
-    frames = open_sheets(read_bytes(source))
-    raw = extract_sheets(frames, (INFO, report_sheet(tasks)))
+def read_task_workbook(
+    source: bytes | str | Path | BinaryIO, tasks: TaskList | None = None, limits: ReadLimits | None = None
+) -> RawWorkbook:
+    """Return the raw sheets of a progress workbook; raise WorkbookUnreadable if it is no workbook at all
+    or passes a limit checked before parsing (`limits`, default: the settings)."""
+    raw = read_sheets(read_bytes(source), (INFO, report_sheet(tasks)), limits)
     # The info sheet is optional here and nothing depends on it: its absence is not worth a warning.
     raw.problems = [
         p for p in raw.problems if not (p.code == "missing_optional_sheet" and p.sheet == INFO.name)
@@ -290,6 +294,9 @@ def _validate_reports(
             elif not quantity.is_integer():
                 expected = {"vi": "một số nguyên ≥ 0", "en": "a whole number ≥ 0"}
                 problems.append(pb.error("not_whole", value=quantity, expected=expected, **where("quantity")))
+                quantity = None
+            elif not beneath_maximum(quantity, sheet.column("quantity")):
+                problems.append(above_maximum(quantity, sheet.column("quantity"), where("quantity")))
                 quantity = None
 
         metric = None if blank("metric") else metric_of_label.get(str(typed.at[idx, "metric"]))
@@ -551,8 +558,8 @@ def _instructions(tasks: TaskList) -> list[tuple[str, str]]:
         ("", ""),
         ("h", f"Các cột của sheet '{REPORT.name}':"),
     ]
-    lines += [("", f"• {col.header}: {col.note}") for col in REPORT.columns]
-    return lines
+    lines += [("", f"• {col.header}: {col.note}{maximum_note(col)}") for col in REPORT.columns]
+    return [*lines, *limit_lines()]
 
 
 def _promise_text(q) -> str:

@@ -16,6 +16,7 @@ import xlsxwriter
 
 from kpi.reference import Reference, load_reference
 from kpi.schema import COOP, GROUP, INFO, INFO_KEY_HEADER, INFO_VALUE_HEADER, NO, YES, Column, Kind, Sheet
+from kpi.settings import ReadLimits, read_limits
 from kpi.text import formula_like
 
 LIST_SHEET = "Danh mục"
@@ -56,6 +57,47 @@ INSTRUCTIONS = (
         "Kiểm tra tệp trước khi nhập: trang 'Nhập dữ liệu' của bảng điều khiển, hoặc lệnh: python -m kpi check TỆP.xlsx",
     ),
 )
+
+
+def limit_lines(limits: ReadLimits | None = None) -> list[tuple[str, str]]:
+    """Return the instructions' lines on the limits a file is read within (default: the settings in force)."""
+    from kpi.formatting import format_number
+
+    lim = limits or read_limits()
+
+    def n(x: float) -> str:
+        return format_number(x, 0)
+
+    return [
+        ("", ""),
+        ("h", "Giới hạn của một tệp (tệp vượt giới hạn bị từ chối ngay, không được đọc):"),
+        ("", f"• Tệp nặng tối đa {n(lim.max_file_mb)} MB; giải nén ra tối đa {n(lim.max_unzipped_mb)} MB."),
+        (
+            "",
+            f"• Mỗi sheet được đọc: tối đa {n(lim.max_rows)} dòng số liệu, {n(lim.max_columns)} cột và "
+            f"{n(lim.max_cells)} ô tính từ A1 đến ô cuối cùng có dữ liệu; hãy xoá các ô thừa ở xa.",
+        ),
+        (
+            "",
+            f"• Mỗi ô văn bản tối đa {n(lim.max_text_chars)} ký tự, không chứa ký tự điều khiển hay ký tự đảo chiều "
+            "văn bản; ô không được chứa lỗi Excel (#DIV/0!, #N/A, #VALUE!...).",
+        ),
+        (
+            "",
+            "• Số liệu là số hữu hạn, không vượt mức tối đa hợp lý của cột (ghi ở danh sách các cột bên dưới); "
+            "số lớn hơn thường là nhầm đơn vị (đồng thay vì triệu đồng).",
+        ),
+    ]
+
+
+def maximum_note(col: Column) -> str:
+    """Return " Tối đa 1.000.000 người." for a column with a sane maximum, else ""."""
+    from kpi.formatting import format_number
+
+    if col.maximum is None:
+        return ""
+    unit = f" {col.unit}" if col.unit else ""
+    return f" Tối đa {format_number(col.maximum, 0)}{unit}."
 
 
 def write_workbook(
@@ -161,14 +203,14 @@ def _write_instructions(wb: xlsxwriter.Workbook, fmt: dict, notice: str | None) 
     if notice:
         ws.write_string(row, 0, notice, fmt["notice"])
         row += 2
-    for style, text in INSTRUCTIONS:
+    for style, text in (*INSTRUCTIONS, *limit_lines()):
         ws.write_string(row, 0, text, fmt[style] if style else None)
         row += 1
     row += 1
     ws.write_string(row, 0, "Các cột của sheet HTX:", fmt["h"])
     for col in COOP.columns:
         row += 1
-        ws.write_string(row, 0, f"• {col.header}: {col.note}")
+        ws.write_string(row, 0, f"• {col.header}: {col.note}{maximum_note(col)}")
 
 
 def _write_info(wb: xlsxwriter.Workbook, fmt: dict, info: dict[str, object]) -> None:

@@ -21,7 +21,7 @@ from kpi.numbers import parse_number_text
 from kpi.reference import Reference, load_reference
 from kpi.schema import COOP, GROUP, INFO, NO, NUMERIC_KINDS, YES, Column, Kind, Sheet
 from kpi.text import fold
-from kpi.workbook import ROW, RawWorkbook, WorkbookUnreadable, read_workbook
+from kpi.workbook import ROW, BadCell, RawWorkbook, WorkbookUnreadable, read_workbook
 
 EARLIEST_YEAR = 1945  # no cooperative or report of this plan predates it; guards against typos like 204
 
@@ -159,6 +159,9 @@ def _validate_info(
             elif number is not None and col.kind == Kind.MONEY_NONNEG and number < 0:
                 problems.append(pb.error("negative", value=value, **where))
                 number = None
+            elif number is not None and not beneath_maximum(number, col):
+                problems.append(above_maximum(value, col, where))
+                number = None
             info[col.id] = number
         else:
             info[col.id] = None if value is None else str(value).strip()
@@ -252,6 +255,18 @@ _UNITS_EN = {
 }
 
 
+def beneath_maximum(number: float, col: Column) -> bool:
+    """Return True when `number` is within the column's sane maximum (always, for a column without one)."""
+    return col.maximum is None or abs(number) <= col.maximum
+
+
+def above_maximum(value: object, col: Column, where: dict[str, object]) -> pb.Problem:
+    """Return the error of a value beyond the column's sane maximum, with the maximum and its unit."""
+    unit_en = _UNITS_EN.get(col.unit, col.unit)
+    unit = {"vi": f" {col.unit}" if col.unit else "", "en": f" {unit_en}" if unit_en else ""}
+    return pb.error("above_maximum", value=value, maximum=float(col.maximum or 0), unit=unit, **where)
+
+
 def _expected_number(col: Column) -> dict[str, str]:
     """Return what a number cell of `col` should hold, in both languages."""
     unit_en = _UNITS_EN.get(col.unit, col.unit)
@@ -285,7 +300,7 @@ def parse_table(
     found = _Found(sheet_name, rows, problems, unreadable)
     typed: dict[str, pd.Series] = {}
     for col in sheet.columns:
-        cells = list(raw[col.id])
+        cells = found.drop_refused(list(raw[col.id]), col)
         if col.kind in NUMERIC_KINDS:
             values = _parse_numbers(cells, col, found)
         elif col.kind == Kind.CHOICE:
@@ -314,7 +329,8 @@ def parse_table(
         typed[col.id] = values
     for col in sheet.columns:
         if col.kind == Kind.COMMUNE:
-            typed[col.id] = _parse_commune(list(raw[col.id]), typed["district"], col, reference, found)
+            cells = [None if v.__class__ is BadCell else v for v in raw[col.id]]
+            typed[col.id] = _parse_commune(cells, typed["district"], col, reference, found)
     frame = pd.DataFrame(
         {
             **{c.id: pd.Series(typed[c.id], index=raw.index, dtype=_dtype(c)) for c in sheet.columns},
@@ -337,6 +353,18 @@ class _Found:
         self.problems.append(
             pb.error(code, sheet=self.sheet_name, row=row, column=col.header, value=value, **params)
         )
+
+    def drop_refused(self, cells: list[object], col: Column) -> list[object]:
+        """Return the cells with those refused while reading (reported then) as blanks, marked unreadable."""
+        if BadCell not in set(map(type, cells)):
+            return cells
+        out = []
+        for i, value in enumerate(cells):
+            if value.__class__ is BadCell:
+                self.unreadable.add((self.rows[i], col.id))
+                value = None
+            out.append(value)
+        return out
 
     def resolve(self, cells: list[object], col: Column, resolve, code: str, **params: object) -> list[object]:
         """Return each cell resolved (once per distinct value); cells that resolve to None are reported."""
@@ -461,6 +489,12 @@ def _schema_by_id(sheet_id: str) -> pa.DataFrameSchema:
                 pa.Check(_whole, name="not_whole"),
                 pa.Check(lambda s: s >= EARLIEST_YEAR, name="bad_year"),
             ]
+        if col.maximum is not None:
+            # Negative values of a column that must be ≥ 0 are reported as negative, not as beyond the maximum.
+            signed = col.kind == Kind.MONEY
+            checks.append(
+                pa.Check(lambda s, m=col.maximum, a=signed: (s.abs() if a else s) <= m, name="above_maximum")
+            )
         columns[col.id] = pa.Column(
             _dtype(col),
             checks=checks,
@@ -534,6 +568,8 @@ def _from_failures(fc: pd.DataFrame, typed, sheet, sheet_name, unreadable) -> li
             duplicate_rows.setdefault(str(value), []).append(row)
         elif check == "negative":
             problems.append(pb.error("negative", value=value, **where))
+        elif check == "above_maximum":
+            problems.append(above_maximum(value, col, where))
         elif check == "not_whole":
             shown = _year_value(value) if col.kind == Kind.YEAR else value
             problems.append(pb.error("not_whole", value=shown, expected=_expected_number(col), **where))

@@ -6,22 +6,37 @@ Excel row number of each row, under the column ids of `kpi.schema`.
 
 from __future__ import annotations
 
+import gc
 import io
+import math
 import re
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
-from python_calamine import CalamineWorkbook
 
+from kpi import guard, parse_worker
 from kpi import problems as pb
-from kpi.schema import INFO, INFO_KEY_HEADER, INFO_VALUE_HEADER, SHEETS, Column, Sheet, header_key
+from kpi.schema import (
+    INFO,
+    INFO_KEY_HEADER,
+    INFO_VALUE_HEADER,
+    SHEETS,
+    Column,
+    Sheet,
+    find_sheets,
+    header_key,
+)
+from kpi.settings import ReadLimits, read_limits
 from kpi.text import fold
 
-HEADER_SEARCH_ROWS = 11  # the header may stand below up to 10 title rows
+HEADER_SEARCH_ROWS = guard.HEADER_ROWS  # the header may stand below up to 10 title rows
 ROW = "_row"  # column holding the Excel row number of each raw row
+MAX_TEXT_CHARS = 32_767  # Excel's own limit; the setting KPI_MAX_TEXT_CHARS may lower it
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_NAME = "EncryptedPackage\0".encode("utf-16-le")
@@ -62,28 +77,45 @@ def read_bytes(source: bytes | str | Path | BinaryIO) -> bytes:
     return source.read()
 
 
-def open_sheets(data: bytes) -> dict[str, pd.DataFrame]:
-    """Return every sheet as a header-less frame of cells; raise WorkbookUnreadable if it is no workbook."""
+def open_sheets(
+    data: bytes, sheets: tuple[Sheet, ...] | None = None, limits: ReadLimits | None = None
+) -> tuple[list[str], dict[str, list[list[object]]]]:
+    """Return (every sheet name, {name: rows of cells} of the declared `sheets` found; every sheet if None).
+
+    The file is first inspected by `kpi.guard` (zip sizes, ratio, the extent of each sheet read), then parsed
+    in a worker process with a memory cap and a time limit (`kpi.parse_worker`). Cells holding an Excel error
+    value come back as `BadCell`. Raise WorkbookUnreadable when it is no workbook or passes a limit.
+    """
+    limits = limits or read_limits()
     if not data:
         raise WorkbookUnreadable(pb.error("empty_file"))
     if data.startswith(_OLE_MAGIC) and _is_encrypted_ole(data):
         raise WorkbookUnreadable(pb.error("encrypted"))
     try:
-        # python-calamine directly (what pandas.read_excel(engine="calamine") uses underneath), without pandas'
-        # per-cell conversion and type inference: every cell stays as found and Excel rows keep their numbers.
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        frames = {}
-        for name in book.sheet_names:
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            frames[name] = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
-        return frames
-    except Exception as exc:  # calamine raises several types for foreign or broken files
-        detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
-        if data.startswith(b"PK") and not zipfile.is_zipfile(io.BytesIO(data)):
-            detail = {"vi": "tệp zip bị hỏng", "en": "the zip container is corrupt"}
-        elif "detect file format" in str(exc):
-            detail = {"vi": "không nhận ra định dạng tệp", "en": "the file format is not recognised"}
-        raise WorkbookUnreadable(pb.error("not_excel", detail=detail)) from exc
+        inspection = guard.inspect(data, sheets or (), limits) if sheets is not None else None
+        names, rows = parse_worker.parse_sheets(data, sheets, limits, guard.row_limit(limits))
+    except (guard.GuardRefusal, parse_worker.WorkerFailure) as exc:
+        if exc.code == "parse_error":
+            raise WorkbookUnreadable(_not_excel(data, str(exc.params.get("detail", "")))) from exc
+        # Counts and limits as floats: messages group their thousands (1.048.576).
+        params = {k: float(v) if type(v) is int else v for k, v in exc.params.items()}
+        raise WorkbookUnreadable(pb.error(exc.code, sheet=exc.sheet, value=exc.value, **params)) from exc
+    if inspection is not None:
+        for name, errors in inspection.errors.items():
+            grid = rows.get(name, [])
+            for (r, c), text in errors.items():
+                if r < len(grid) and c < len(grid[r]):
+                    grid[r][c] = BadCell("excel_error", text)
+    return names, rows
+
+
+def _not_excel(data: bytes, detail: str) -> pb.Problem:
+    shown: object = detail
+    if data.startswith(b"PK") and not zipfile.is_zipfile(io.BytesIO(data)):
+        shown = {"vi": "tệp zip bị hỏng", "en": "the zip container is corrupt"}
+    elif "detect file format" in detail:
+        shown = {"vi": "không nhận ra định dạng tệp", "en": "the file format is not recognised"}
+    return pb.error("not_excel", detail=shown)
 
 
 def _is_encrypted_ole(data: bytes) -> bool:
@@ -99,34 +131,109 @@ def _is_encrypted_ole(data: bytes) -> bool:
     return False
 
 
-def read_workbook(source: bytes | str | Path | BinaryIO) -> RawWorkbook:
+def read_workbook(source: bytes | str | Path | BinaryIO, limits: ReadLimits | None = None) -> RawWorkbook:
     """Return the raw content of a statistics workbook; raise WorkbookUnreadable if it is no workbook."""
-    data = read_bytes(source)
-    frames = open_sheets(data)
-    return extract_sheets(frames, SHEETS)
+    return read_sheets(read_bytes(source), SHEETS, limits)
 
 
-def extract_sheets(frames: dict[str, pd.DataFrame], sheets: tuple[Sheet, ...]) -> RawWorkbook:
-    """Return the raw tables of the declared sheets found among `frames`."""
+def read_sheets(data: bytes, sheets: tuple[Sheet, ...], limits: ReadLimits | None = None) -> RawWorkbook:
+    """Return the raw tables of the declared `sheets` of a workbook, within `limits` (default: the settings).
+
+    Raise WorkbookUnreadable if it is no workbook or passes a limit checked before parsing.
+    """
+    limits = limits or read_limits()
+    with _collection_paused():
+        names, grids = open_sheets(data, sheets, limits)
+        return extract_sheets(names, grids, sheets, limits.max_text_chars)
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while cells are made by the hundred thousand.
+
+    Reading back the rows of a 30.000-HTX sheet creates about 600.000 objects, none of them garbage yet:
+    each collection the allocations set off walks them all again, for about a sixth of the reading time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def extract_sheets(
+    names: list[str],
+    grids: dict[str, list[list[object]]],
+    sheets: tuple[Sheet, ...],
+    max_text_chars: int = MAX_TEXT_CHARS,
+) -> RawWorkbook:
+    """Return the raw tables of the declared sheets found among the sheet `names` (cells in `grids`)."""
     raw = RawWorkbook()
-    by_key = {header_key(name): name for name in frames}
+    found = find_sheets(names, sheets)
     for sheet in sheets:
-        keys = {header_key(n) for n in (sheet.name, sheet.name_en, *sheet.aliases)}
-        found = next((name for key, name in by_key.items() if key in keys), None)
-        if found is None:
+        name = found.get(sheet.id)
+        if name is None:
             code = "missing_sheet" if sheet.required else "missing_optional_sheet"
             make = pb.error if sheet.required else pb.warning
-            raw.problems.append(
-                make(code, sheet=sheet.name, found=", ".join(f"'{n}'" for n in frames) or "—")
-            )
+            raw.problems.append(make(code, sheet=sheet.name, found=", ".join(f"'{n}'" for n in names) or "—"))
             continue
-        raw.sheet_names[sheet.id] = found
+        raw.sheet_names[sheet.id] = name
         if sheet.id == INFO.id:
-            raw.info, problems = read_info(frames[found], sheet, found)
+            raw.info, problems = read_info(grids[name], sheet, name, max_text_chars)
         else:
-            raw.tables[sheet.id], problems = read_table(frames[found], sheet, found)
+            raw.tables[sheet.id], problems = read_table(grids[name], sheet, name, max_text_chars)
         raw.problems.extend(problems)
     return raw
+
+
+def read_file_within_limits(
+    path: Path, read: Callable[[bytes, ReadLimits], RawWorkbook], limits: ReadLimits | None = None
+) -> RawWorkbook | list[pb.Problem]:
+    """Return `read_within_limits` of a file, refusing a file above the size limit before loading it."""
+    limits = limits or read_limits()
+    too_large = size_problem(path.stat().st_size, limits)
+    if too_large is not None:
+        return [too_large]
+    return read_within_limits(path.read_bytes(), read, limits)
+
+
+def size_problem(size: int, limits: ReadLimits) -> pb.Problem | None:
+    """Return the `too_large` error when a file of `size` bytes is above the limit, else None."""
+    size_mb = size / (1024 * 1024)
+    if size_mb <= limits.max_file_mb:
+        return None
+    shown = round(size_mb, 1) if size_mb >= 0.1 else size_mb  # numbers are shown in the language asked
+    return pb.error("too_large", size=shown, limit=float(limits.max_file_mb))
+
+
+def read_within_limits(
+    data: bytes,
+    read: Callable[[bytes, ReadLimits], RawWorkbook],
+    limits: ReadLimits,
+) -> RawWorkbook | list[pb.Problem]:
+    """Return the raw workbook read by `read`, or the problems of a file or sheet above the limits.
+
+    The one place where the size of a file and the data rows of its sheets are held to the limits, for the
+    command line, the store and the web page alike. Raise WorkbookUnreadable when it is no workbook or when
+    the guard refuses it before parsing.
+    """
+    too_large = size_problem(len(data), limits)
+    if too_large is not None:
+        return [too_large]
+    raw = read(data, limits)
+    too_many = [
+        pb.error(
+            "too_many_rows",
+            sheet=raw.sheet_names.get(sheet_id, sheet_id),
+            rows=float(len(frame)),  # floats are shown with grouped thousands
+            limit=float(limits.max_rows),
+        )
+        for sheet_id, frame in raw.tables.items()
+        if len(frame) > limits.max_rows
+    ]
+    return too_many or raw
 
 
 # Units users add in brackets after a header ("Số thành viên (người)", "Doanh thu (tr.đ)"), folded, per declared
@@ -153,21 +260,12 @@ def _column_lookup(sheet: Sheet) -> dict[str, Column]:
     return lookup
 
 
-def _letters(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        name = chr(65 + rem) + name
-    return name
-
-
-def find_header(cells: pd.DataFrame, sheet: Sheet) -> tuple[int, dict[int, Column]] | None:
+def find_header(cells: list[list[object]], sheet: Sheet) -> tuple[int, dict[int, Column]] | None:
     """Return (row position, {column position: Column}) of the header row, or None when none is found."""
     lookup = _column_lookup(sheet)
     best: tuple[int, dict[int, Column]] | None = None
     for pos in range(min(HEADER_SEARCH_ROWS, len(cells))):
-        row = cells.iloc[pos]
+        row = cells[pos]
         matched = {
             i: lookup[k] for i, v in enumerate(row) if isinstance(v, str) and (k := header_key(v)) in lookup
         }
@@ -176,8 +274,15 @@ def find_header(cells: pd.DataFrame, sheet: Sheet) -> tuple[int, dict[int, Colum
     return best
 
 
-def read_table(cells: pd.DataFrame, sheet: Sheet, sheet_name: str) -> tuple[pd.DataFrame, list[pb.Problem]]:
-    """Return the raw rows of a table sheet under column ids, with their Excel row numbers, and problems."""
+def read_table(
+    cells: list[list[object]], sheet: Sheet, sheet_name: str, max_text_chars: int = MAX_TEXT_CHARS
+) -> tuple[pd.DataFrame, list[pb.Problem]]:
+    """Return the raw rows of a table sheet under column ids, with their Excel row numbers, and problems.
+
+    Cells that cannot be trusted (an Excel error value, a number that is not finite, text with control or
+    bidi-override characters or longer than `max_text_chars`) are reported here, where their place is
+    known, and stay in the frame as `BadCell` so that validation takes them for unreadable.
+    """
     problems: list[pb.Problem] = []
     empty = pd.DataFrame(columns=[*sheet.ids, ROW])
     header = find_header(cells, sheet)
@@ -193,13 +298,13 @@ def read_table(cells: pd.DataFrame, sheet: Sheet, sheet_name: str) -> tuple[pd.D
     for col_id, positions in seen.items():
         if len(positions) > 1:
             col = sheet.column(col_id)
-            letters = ", ".join(_letters(p) for p in positions)
+            letters = ", ".join(guard.letters(p + 1) for p in positions)
             problems.append(
                 pb.error(
                     "duplicate_column", sheet=sheet_name, row=header_row, column=col.header, letters=letters
                 )
             )
-    for i, v in enumerate(cells.iloc[header_pos]):
+    for i, v in enumerate(cells[header_pos]):
         if i not in matched and isinstance(v, str) and v.strip() and header_key(v) not in _IGNORED_HEADERS:
             problems.append(pb.warning("unknown_column", sheet=sheet_name, row=header_row, value=v.strip()))
     for col in sheet.columns:
@@ -213,8 +318,27 @@ def read_table(cells: pd.DataFrame, sheet: Sheet, sheet_name: str) -> tuple[pd.D
     records: list[list[object]] = []
     skipped: list[tuple[int, str]] = []
     numbering: tuple[int, str] | None = None
-    body = cells.iloc[header_pos + 1 :].to_numpy(dtype=object)
-    columns = [_blank_to_none(body[:, p]) if p is not None else [None] * len(body) for p in positions]
+    body = cells[header_pos + 1 :]
+    by_position = list(zip(*body, strict=True)) if body else []
+    columns = []
+    for col, p in zip(sheet.columns, positions, strict=True):
+        if p is None:
+            columns.append([None] * len(body))
+            continue
+        values = list(by_position[p]) if body else []
+        for offset in refuse_cells(values, max_text_chars):
+            bad = values[offset]
+            problems.append(
+                pb.error(
+                    bad.code,
+                    sheet=sheet_name,
+                    row=header_row + 1 + offset,
+                    column=col.header,
+                    value=bad.shown,
+                    **bad.params,
+                )
+            )
+        columns.append(_blank_to_none(values))
     for offset, values in enumerate(map(list, zip(*columns, strict=True))):
         if values.count(None) == len(values):
             continue
@@ -286,19 +410,37 @@ def _is_total_label(value: object) -> bool:
 
 
 def read_info(
-    cells: pd.DataFrame, sheet: Sheet, sheet_name: str
+    cells: list[list[object]], sheet: Sheet, sheet_name: str, max_text_chars: int = MAX_TEXT_CHARS
 ) -> tuple[dict[str, tuple[object, int]], list[pb.Problem]]:
-    """Return {info id: (value, Excel row)} from the two-column sheet `Thông tin`, and problems."""
+    """Return {info id: (value, Excel row)} from the two-column sheet `Thông tin`, and problems.
+
+    A value that cannot be trusted is reported and read as blank.
+    """
     lookup = _column_lookup(sheet)
     info: dict[str, tuple[object, int]] = {}
-    for pos in range(len(cells)):
-        row = cells.iloc[pos]
+    problems: list[pb.Problem] = []
+    for pos, row in enumerate(cells):
         for i, v in enumerate(row):
             if isinstance(v, str) and (col := lookup.get(header_key(v))) is not None and col.id not in info:
-                rest = [x for x in row.iloc[i + 1 :] if not _blank(x)]
-                info[col.id] = (rest[0] if rest else None, pos + 1)
+                rest = [x for x in row[i + 1 :] if not _blank(x)]
+                head = rest[:1]
+                value = head[0] if head else None
+                if value is not None and refuse_cells(head, max_text_chars):
+                    bad = head[0]
+                    problems.append(
+                        pb.error(
+                            bad.code,
+                            sheet=sheet_name,
+                            row=pos + 1,
+                            column=col.header,
+                            value=bad.shown,
+                            **bad.params,
+                        )
+                    )
+                    value = None
+                info[col.id] = (value, pos + 1)
                 break
-    problems = [
+    problems += [
         pb.error("missing_info", sheet=sheet_name, column=col.header)
         for col in sheet.columns
         if col.required and col.id not in info
@@ -306,23 +448,70 @@ def read_info(
     return info, problems
 
 
-def _blank_to_none(column) -> list[object]:
-    """Return the cells of a column with every empty one (None, "", NaN, NaT, only spaces) as None."""
-    # `v != v` is True only for NaN and NaT; one comprehension without calls keeps 30.000 rows fast.
-    return [
-        None if (v is None or v != v or v == "" or (v.__class__ is str and v.isspace())) else v
-        for v in column.tolist()
-    ]
+def _blank_to_none(column: list[object]) -> list[object]:
+    """Return the cells of a column with every empty one (None, "", only spaces) as None."""
+    # A NaN was refused before (refuse_cells); one comprehension without calls keeps 30.000 rows fast.
+    return [None if (v is None or v == "" or (v.__class__ is str and v.isspace())) else v for v in column]
+
+
+@dataclass(eq=False)
+class BadCell:
+    """A cell refused while reading: the problem's code, the value to show, the problem's parameters."""
+
+    code: str
+    shown: object
+    params: dict[str, object] = field(default_factory=dict)
+
+
+# C0 controls but tab and line breaks, DEL, C1 controls, and the bidi embeddings, overrides and isolates that
+# can make a text read backwards (U+202A-U+202E, U+2066-U+2069).
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def refuse_cells(values: list[object], max_text_chars: int) -> list[int]:
+    """Replace every untrustworthy cell of `values` by a BadCell; return their positions.
+
+    Untrustworthy: a BadCell already (an Excel error), a number that is not finite (inf, -inf, NaN), a text
+    with a control or bidi-override character, or longer than `max_text_chars`. Clean columns, the usual
+    case, are recognised with a few passes in C over the whole column.
+    """
+    kinds = set(map(type, values))
+    suspect = BadCell in kinds
+    if float in kinds:
+        floats = list(filter(float.__instancecheck__, values))
+        try:
+            suspect = suspect or not math.isfinite(math.fsum(floats))
+        except OverflowError:
+            suspect = True
+    if str in kinds:
+        texts = list(filter(str.__instancecheck__, values))
+        joined = " ".join(texts)
+        # isprintable() is False for every control and bidi character (and for line breaks and no-break
+        # spaces, which are allowed): a quick test in C first, the exact pattern only when it fails.
+        unsafe = not joined.isprintable() and _UNSAFE.search(joined) is not None
+        suspect = suspect or unsafe or max(map(len, texts)) > max_text_chars
+    if not suspect:
+        return []
+    positions = []
+    for i, v in enumerate(values):
+        if v.__class__ is float and not math.isfinite(v):
+            values[i] = BadCell("not_finite", v)
+        elif v.__class__ is str:
+            if len(v) > max_text_chars:
+                values[i] = BadCell(
+                    "text_too_long", v, {"length": float(len(v)), "limit": float(max_text_chars)}
+                )
+            elif (found := _UNSAFE.search(v)) is not None:
+                code = f"U+{ord(found.group()):04X}"
+                values[i] = BadCell("unsafe_character", v, {"char": code, "position": found.start() + 1})
+        if values[i].__class__ is BadCell:
+            positions.append(i)
+    return positions
 
 
 def _blank(v: object) -> bool:
-    """Return True for an empty cell: nothing, NaN/NaT, or only spaces."""
-    return (
-        v is None
-        or v is pd.NaT
-        or (isinstance(v, float) and v != v)
-        or (isinstance(v, str) and not v.strip())
-    )
+    """Return True for an empty cell: nothing or only spaces (a NaN is a value, refused by refuse_cells)."""
+    return v is None or (isinstance(v, str) and not v.strip())
 
 
 __all__ = [
@@ -330,12 +519,18 @@ __all__ = [
     "INFO_KEY_HEADER",
     "INFO_VALUE_HEADER",
     "ROW",
+    "BadCell",
     "RawWorkbook",
     "WorkbookUnreadable",
     "extract_sheets",
     "find_header",
     "open_sheets",
     "read_bytes",
+    "read_file_within_limits",
+    "read_sheets",
     "read_table",
+    "read_within_limits",
     "read_workbook",
+    "refuse_cells",
+    "size_problem",
 ]

@@ -153,8 +153,11 @@ def workbook(
     return grid_bytes(sheets)
 
 
-def xls_bytes(sheets: Mapping[str, Grid]) -> bytes:
-    """Return legacy .xls bytes (BIFF8, written by xlwt) holding each grid on a sheet of that name."""
+def xls_bytes(sheets: Mapping[str, Grid], errors: Mapping[str, Mapping[tuple[int, int], str]] = {}) -> bytes:  # noqa: B006
+    """Return legacy .xls bytes (BIFF8, written by xlwt) holding each grid on a sheet of that name.
+
+    `errors` puts Excel error values ("#DIV/0!") in cells: {sheet: {(row, column) from 0: error}}.
+    """
     import xlwt
 
     book = xlwt.Workbook(encoding="utf-8")
@@ -164,6 +167,8 @@ def xls_bytes(sheets: Mapping[str, Grid]) -> bytes:
             for c, value in enumerate(line):
                 if value is not None:
                     ws.write(r, c, value)
+        for (r, c), text in errors.get(name, {}).items():
+            ws.row(r).set_cell_error(c, text)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -386,7 +386,7 @@ def test_any_value_in_every_cell_gives_problems_never_an_exception(value: object
 def test_the_command_line_never_prints_a_traceback_on_an_unexpected_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def broken_reader(data: bytes) -> None:
+    def broken_reader(*args: object) -> None:
         raise ValueError("a reader bug")
 
     monkeypatch.setattr("kpi.workbook.open_sheets", broken_reader)

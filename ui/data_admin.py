@@ -273,7 +273,10 @@ def check_report(prefix: str, checked: Checked, ok_text: str, lang: str) -> None
     check = checked.check
     n_err, n_warn = len(check.errors), len(check.warnings)
     if check.unreadable:
-        st.error(escape_markdown(check.errors[0].message(lang)), icon=":material/error:")
+        problem = check.errors[0]
+        where = problem.location(lang)  # a file refused before reading names its sheet when it has one
+        text = f"{where}: {problem.message(lang)}" if where else problem.message(lang)
+        st.error(escape_markdown(text), icon=":material/error:")
         return
     if check.ok:
         st.success(ok_text, icon=":material/task_alt:")
