@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from kpi.assess import ACHIEVED, INSUFFICIENT_DATA, UNABLE_TO_ASSESS
+from kpi.assess import ACHIEVED, INSUFFICIENT_DATA, NOT_ACHIEVED, UNABLE_TO_ASSESS
 from kpi.formatting import format_number, format_percent, format_signed, format_value
 from kpi.i18n import t
 from kpi.indicators import DISTRICT, YEAR, Dataset, Engine, where_mask
@@ -484,7 +484,10 @@ def _ratio(x: float, lang: str) -> str:
 def threshold_rules(plan: Plan, lang: str = "vi") -> list[tuple[str, str]]:
     """Return (status id, rule in words) for every status of the assessment, in the plan's order."""
     rules = plan.assessment
-    texts: dict[str, str] = {ACHIEVED: t("method.rule_achieved", lang)}
+    texts: dict[str, str] = {
+        ACHIEVED: t("method.rule_achieved", lang),
+        NOT_ACHIEVED: t("method.rule_not_achieved", lang),
+    }
     upper = None
     for status, min_ratio in rules.thresholds:
         low = _ratio(min_ratio, lang)

@@ -73,7 +73,7 @@ _LIST_OPERATORS = ("in", "not_in")
 _NUMBER_OPERATORS = ("gt", "ge", "lt", "le")
 
 # Statuses that `kpi.assess` assigns by rule rather than by threshold; every plan must declare them.
-RULE_STATUSES = ("achieved", "insufficient_data", "unable_to_assess")
+RULE_STATUSES = ("achieved", "not_achieved", "insufficient_data", "unable_to_assess")
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader when it is built in
 
@@ -171,11 +171,12 @@ class Indicator:
 
 @dataclass(frozen=True)
 class StatusLabel:
-    """A status of the assessment with its labels."""
+    """A status of the assessment with its labels and a plain-words explanation (shown where the badge is)."""
 
     id: str
     vi: str
     en: str
+    help: Text | None = None
 
     def get(self, lang: str = "vi") -> str:
         """Return the label in `lang`."""
@@ -197,6 +198,13 @@ class AssessmentRules:
         for item in self.statuses:
             if item.id == status:
                 return item.get(lang)
+        raise KeyError(status)
+
+    def help(self, status: str, lang: str = "vi") -> str:
+        """Return the plain-words explanation of a status id in `lang` ("" when the plan gives none)."""
+        for item in self.statuses:
+            if item.id == status:
+                return item.help.get(lang) if item.help is not None else ""
         raise KeyError(status)
 
 
@@ -612,6 +620,7 @@ class _Reader:
                     self.identifier(entry.get("id"), f"assessment.statuses[{i}].id"),
                     self.string(entry.get("vi"), f"assessment.statuses[{i}].vi"),
                     self.string(entry.get("en"), f"assessment.statuses[{i}].en"),
+                    self.text(entry.get("help"), f"assessment.statuses[{i}].help"),
                 )
             )
         declared = {s.id for s in statuses}

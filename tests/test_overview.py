@@ -366,7 +366,8 @@ def test_every_measure_kind_has_a_formula_in_both_languages():
 def test_the_threshold_rules_follow_the_plans_thresholds_in_order():
     rules = dict(overview.threshold_rules(default_plan()))
     assert list(rules) == [s.id for s in default_plan().assessment.statuses]
-    assert rules["on_track"] == "Tỷ số tốc độ từ 0,95 trở lên."
-    assert rules["acceleration_needed"] == "Tỷ số tốc độ từ 0,60 đến dưới 0,95."
-    assert rules["limited_progress"] == "Tỷ số tốc độ từ 0 đến dưới 0,60."
-    assert rules["deterioration"].startswith("Tỷ số tốc độ dưới 0:")
+    assert rules["on_track"] == "Trước năm mục tiêu: tỷ số tốc độ từ 0,95 trở lên."
+    assert rules["acceleration_needed"] == "Trước năm mục tiêu: tỷ số tốc độ từ 0,60 đến dưới 0,95."
+    assert rules["limited_progress"] == "Trước năm mục tiêu: tỷ số tốc độ từ 0 đến dưới 0,60."
+    assert rules["deterioration"].startswith("Trước năm mục tiêu: tỷ số tốc độ dưới 0,")
+    assert rules["not_achieved"].startswith("Năm báo cáo là năm mục tiêu hoặc sau đó")

@@ -154,6 +154,7 @@ def test_every_status_has_labels_and_thresholds_descend(plan):
     rules = plan.assessment
     assert [s.id for s in rules.statuses] == [
         "achieved",
+        "not_achieved",
         "on_track",
         "acceleration_needed",
         "limited_progress",
@@ -163,6 +164,11 @@ def test_every_status_has_labels_and_thresholds_descend(plan):
     ]
     assert rules.label("on_track", "vi") == "Đúng tiến độ"
     assert rules.label("deterioration", "en") == "Deterioration"
+    assert (rules.label("not_achieved", "vi"), rules.label("not_achieved", "en")) == (
+        "Không đạt",
+        "Not achieved",
+    )
+    assert all(rules.help(s.id, lang) for s in rules.statuses for lang in ("vi", "en"))
     assert rules.thresholds == (("on_track", 0.95), ("acceleration_needed", 0.60), ("limited_progress", 0.0))
     assert rules.below_all == "deterioration"
     assert rules.zero_replacement == 0.001
