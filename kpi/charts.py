@@ -21,7 +21,17 @@ import plotly.graph_objects as go
 from kpi.assess import ACHIEVED
 from kpi.formatting import format_number, format_percent
 from kpi.i18n import t
-from kpi.overview import NOT_RATED, RatingTarget, is_percent, projected_path, required_path, value_text
+from kpi.overview import (
+    NOT_RATED,
+    RatingTarget,
+    is_percent,
+    projected_path,
+    required_path,
+    target_share_text,
+    target_text,
+    target_value_text,
+    value_text,
+)
 from kpi.plan import Indicator, MeasureKind, Plan, load_plan
 from kpi.schema import RATINGS
 from kpi.text import strip_diacritics
@@ -88,6 +98,10 @@ def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _hover(lines: Sequence[str]) -> str:
     return "<br>".join(line for line in lines if line)
 
@@ -95,62 +109,78 @@ def _hover(lines: Sequence[str]) -> str:
 # --- overview: every indicator on one scale -----------------------------------------------------------
 
 
-BULLET_RANGE = (-25.0, 150.0)  # fixed, so that the chart of one year compares with another's
+BULLET_RANGE = (0.0, 150.0)  # % of the target; fixed, so that the chart of one year compares with another's
+
+
+def indicator_label(indicator: Indicator, lang: str = "vi", width: int = 40) -> str:
+    """Return the indicator's name as a chart label, wrapped, with "(suy ra)" when its target is derived."""
+    name = indicator.name.get(lang)
+    if indicator.target.derived:
+        name += f" ({t('overview.derived_mark', lang)})"
+    return _wrap(name, width)
 
 
 def bullet_rows(report: Report, lang: str = "vi") -> pd.DataFrame:
-    """Return one row per indicator for the bullet chart: label, progress %, bar length, expected %, texts.
+    """Return one row per indicator for the bullet chart: label, % of target, bar length, expected %, texts.
 
-    `progress` is the share of the way from the baseline to the target (100 = target); `bar` is what is
-    drawn: clipped to BULLET_RANGE, and at least 100 for an achieved target (a baseline already beyond the
-    target gives a meaningless share: the bar then shows 100 and the text says only "Đã đạt").
+    `share` is the value as a percentage of the target (100 = target reached), the one main figure of every
+    page (`IndicatorResult.target_share`); `bar` is what is drawn: clipped to BULLET_RANGE, and at least 100
+    for an achieved target. A lower-is-better indicator has no share of its target (its target is a
+    ceiling): its text gives the gap to the target instead, and its bar is drawn only once achieved.
+    `expected` marks where the value should be by the report's year on the required path (only before the
+    target year). The progress from the base year is only in the hover, labelled as such.
     """
     rules = report.plan.assessment
     low, high = BULLET_RANGE
     rows = []
     for r in report.results:
         ind, a = r.indicator, r.assessment
-        progress = None if a.progress_share is None else 100 * a.progress_share
+        share = r.target_share
         expected = None
-        if a.expected_value is not None and a.baseline is not None and ind.target.value != a.baseline:
-            expected = 100 * (a.expected_value - a.baseline) / (ind.target.value - a.baseline)
+        before_deadline = a.year is not None and a.year < ind.target.year
+        if before_deadline and ind.higher_is_better and a.expected_value is not None and ind.target.value:
+            expected = 100 * a.expected_value / ind.target.value
         achieved = a.status == ACHIEVED
-        if achieved and (progress is None or progress < 100):
-            progress = None
-            bar = 100.0
-        else:
-            bar = None if progress is None else min(max(progress, low), high)
+        bar = None if share is None else min(max(share, low), high)
+        if achieved:
+            bar = max(bar or 0.0, 100.0)
         label = rules.label(a.status, lang)
         style = status_style(a.status)
         status_text = f"{style.symbol} {label}"
-        bar_text = status_text if progress is None else f"{format_percent(progress, 0, lang)} · {status_text}"
+        if share is not None:
+            figure = format_percent(share, 0, lang)
+        elif a.value is not None and not ind.higher_is_better:
+            figure = f"{value_text(ind, a.value, lang)} / {target_value_text(ind, lang)}"
+        else:
+            figure = ""
+        bar_text = f"{figure} · {status_text}" if figure else status_text
+        progress = None if a.progress_share is None else 100 * a.progress_share
         hover = _hover(
             [
                 f"<b>{ind.name.get(lang)}</b>",
                 t("chart.hover_value", lang, year=report.year, value=value_text(ind, a.value, lang)),
-                t(
-                    "chart.hover_target",
-                    lang,
-                    year=ind.target.year,
-                    value=value_text(ind, ind.target.value, lang),
-                ),
-                t("chart.hover_baseline", lang, year=a.baseline_year, value=value_text(ind, a.baseline, lang))
-                if a.baseline_year is not None
-                else "",
-                t("chart.hover_progress", lang, share=format_percent(progress, 1, lang))
-                if progress is not None
-                else "",
+                f"{target_text(ind, lang)}",
+                _capital(target_share_text(r, lang)),
                 t("chart.hover_expected", lang, year=report.year, share=format_percent(expected, 1, lang))
                 if expected is not None
                 else "",
+                t(
+                    "chart.hover_progress",
+                    lang,
+                    year=a.baseline_year,
+                    share=format_percent(progress, 0, lang),
+                )
+                if progress is not None and a.baseline_year is not None
+                else "",
                 t("chart.hover_status", lang, status=label),
+                _wrap(rules.help(a.status, lang), 60),
             ]
         )
         rows.append(
             {
                 "id": ind.id,
-                "label": _wrap(ind.name.get(lang), 40),
-                "progress": progress,
+                "label": indicator_label(ind, lang),
+                "share": share,
                 "bar": bar,
                 "expected": expected,
                 "status": a.status,
@@ -163,11 +193,12 @@ def bullet_rows(report: Report, lang: str = "vi") -> pd.DataFrame:
 
 
 def build_bullet_figure(report: Report, lang: str = "vi") -> go.Figure:
-    """Return the bullet chart: each indicator's progress from its baseline to its target (0..100%+).
+    """Return the bullet chart: each indicator's value as a percentage of its target (0..150%).
 
-    A grey track runs from 0% (the baseline) to 100% (the target); the coloured bar is the progress made,
+    A grey track runs from 0% to 100% (the target); the coloured bar is the value as % of the target,
     coloured by status, and the text beside it gives the share and the status in words; a black tick marks
-    where the province should be by the report's year (the expected value on the required path).
+    where the province should be by the report's year (the required path, before the target year only).
+    Derived targets are marked "(suy ra)" in their label and explained in a footnote.
     """
     rows = bullet_rows(report, lang)
     low, high = BULLET_RANGE
@@ -232,8 +263,8 @@ def build_bullet_figure(report: Report, lang: str = "vi") -> go.Figure:
             t("chart.bullet_subtitle", lang, year=report.year),
         ),
         barmode="overlay",
-        height=50 * len(rows) + 200,
-        margin={"t": 120, "r": 215, "b": 70},
+        height=50 * len(rows) + 230,
+        margin={"t": 120, "r": _text_column_width(rows["bar_text"], 15), "b": 110},
         legend={"y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
         hovermode="closest",
     )
@@ -247,7 +278,33 @@ def build_bullet_figure(report: Report, lang: str = "vi") -> go.Figure:
         zeroline=False,
     )
     fig.update_yaxes(autorange="reversed", showgrid=False, ticklabelstandoff=8)
+    if any(r.indicator.target.derived for r in report.results):
+        _footnote(fig, t("overview.derived_footnote", lang))
     return apply_theme(fig)
+
+
+def _text_column_width(texts: Sequence[str], size: int) -> int:
+    """Return the px to keep right of the plot for a column of texts of this font size (widest text, with a
+    generous 0,6 em per character so that no text is cut off; checked against rendered images in the tests)."""
+    longest = max((len(text) for text in texts), default=0)
+    return int(longest * 0.6 * size) + 30
+
+
+def _footnote(fig: go.Figure, text: str) -> None:
+    """Add a small grey line under the plot area (below the x axis title)."""
+    fig.add_annotation(
+        x=0,
+        xref="paper",
+        xanchor="left",
+        y=0,
+        yref="paper",
+        yanchor="top",
+        yshift=-62,
+        text=text,
+        showarrow=False,
+        align="left",
+        font={"size": 13, "color": MUTED_TEXT},
+    )
 
 
 def build_sparkline(
@@ -347,9 +404,7 @@ def build_indicator_figure(result: IndicatorResult, plan: Plan, lang: str = "vi"
         ],
         hovertemplate="%{customdata}<extra></extra>",
     )
-    target_label = t(
-        "chart.target_label", lang, year=ind.target.year, value=value_text(ind, ind.target.value, lang)
-    )
+    target_label = target_text(ind, lang)
     fig.add_hline(y=ind.target.value, line={"color": BLACK, "width": 1.5, "dash": "dot"}, opacity=0.6)
     fig.add_scatter(
         x=[ind.target.year],
@@ -417,12 +472,7 @@ def build_district_bar(
     if indicator.measure.kind not in _ADDITIVE_KINDS:
         lines = [
             (province, {"color": BLACK, "width": 2, "dash": "dash"}, "chart.province_line", {}),
-            (
-                indicator.target.value,
-                {"color": VERMILLION, "width": 3, "dash": "dot"},
-                "chart.target_label",
-                {"year": indicator.target.year},
-            ),
+            (indicator.target.value, {"color": VERMILLION, "width": 3, "dash": "dot"}, None, {}),
         ]
         for x, line, key, extra in lines:
             if x is None:
@@ -434,7 +484,9 @@ def build_district_bar(
                 y=[None],
                 mode="lines",
                 line=line,
-                name=t(key, lang, value=value_text(indicator, x, lang), **extra),
+                name=t(key, lang, value=value_text(indicator, x, lang), **extra)
+                if key
+                else target_text(indicator, lang),
             )
     top = max([v for _, v in known] + [0.0])
     if indicator.measure.kind not in _ADDITIVE_KINDS:
@@ -524,6 +576,8 @@ def build_rating_figure(
             names = ", ".join(t(f"rating.{_rating_key(c)}", lang) for c in tg.classes)
             sign = "≥" if tg.higher_is_better else "≤"
             text = f"{names}{' ' if horizontal else '<br>'}{sign} {format_percent(tg.value, 0, lang)}"
+            if tg.indicator.target.derived:
+                text += f"{' ' if horizontal else '<br>'}({t('overview.derived_mark', lang)})"
             bar = {
                 "name": text,
                 "legendgroup": tg.classes[0],

@@ -47,9 +47,12 @@ class StatusSummary:
     others: tuple[tuple[str, int], ...]  # (status id, count), in the plan's order of statuses
 
 
-def summarise_statuses(report: Report, group_id: str | None = None) -> StatusSummary:
-    """Return the status summary of a group of indicators (all indicators when group_id is None)."""
-    counts = report.status_counts(group_id)
+def summarise_statuses(
+    report: Report, group_id: str | None = None, source: str | None = None
+) -> StatusSummary:
+    """Return the status summary of a group of indicators (all when group_id is None), optionally only of
+    the targets of one source ("plan" or "derived")."""
+    counts = report.status_counts(group_id, source)
     good_ids = good_statuses(report.plan)
     good = sum(counts.get(s, 0) for s in good_ids)
     order = [s.id for s in report.plan.assessment.statuses]
@@ -65,23 +68,39 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _sentence(report: Report, summary: StatusSummary, lang: str) -> str:
+def _good_label(report: Report, lang: str) -> str:
     rules = report.plan.assessment
     achieved, on_track = good_statuses(report.plan)
-    good_label = t(
+    return t(
         "overview.good_label",
         lang,
         achieved=_lower_first(rules.label(achieved, lang)),
         on_track=_lower_first(rules.label(on_track, lang)),
     )
-    parts = [t("overview.good_count", lang, good=summary.good, total=summary.total, label=good_label)]
-    parts += [f"{n} {_lower_first(rules.label(s, lang))}" for s, n in summary.others]
-    return "; ".join(parts)
+
+
+def _others(report: Report, summary: StatusSummary, lang: str) -> list[str]:
+    return [f"{n} {_lower_first(report.plan.assessment.label(s, lang))}" for s, n in summary.others]
+
+
+def _sentence(report: Report, summary: StatusSummary, lang: str) -> str:
+    label = _good_label(report, lang)
+    parts = [t("overview.good_count", lang, good=summary.good, total=summary.total, label=label)]
+    return "; ".join(parts + _others(report, summary, lang))
 
 
 def overall_sentence(report: Report, lang: str = "vi") -> str:
-    """Return the sentence for all indicators ("11/17 chỉ tiêu đã đạt hoặc đúng tiến độ; 3 cần tăng tốc")."""
-    return _sentence(report, summarise_statuses(report), lang)
+    """Return the sentence for all indicators, the plan's own targets counted apart from the derived ones:
+    "9/13 chỉ tiêu Kế hoạch đề ra đã đạt hoặc đúng tiến độ; 4 không đạt. Thêm 4 chỉ tiêu suy ra: 1 đã đạt..."."""
+    label = _good_label(report, lang)
+    stated = summarise_statuses(report, source="plan")
+    derived = summarise_statuses(report, source="derived")
+    head = t("overview.good_count_plan", lang, good=stated.good, total=stated.total, label=label)
+    text = "; ".join([head, *_others(report, stated, lang)])
+    if derived.total:
+        tail = t("overview.derived_count", lang, good=derived.good, total=derived.total, label=label)
+        text += ". " + "; ".join([tail, *_others(report, derived, lang)])
+    return text
 
 
 def group_sentence(report: Report, group_id: str, lang: str = "vi") -> str:
@@ -147,12 +166,27 @@ def change_text(result: IndicatorResult, year: int, lang: str = "vi") -> str:
     )
 
 
-def target_text(indicator: Indicator, lang: str = "vi") -> str:
-    """Return the target with its year ("Mục tiêu 2025: 300 HTX"; lower is better: "≤ 40,0%")."""
+def target_value_text(indicator: Indicator, lang: str = "vi") -> str:
+    """Return the target value with its unit, "≤" before it when lower is better ("264 HTX", "≤ 40,0%")."""
     value = value_text(indicator, indicator.target.value, lang)
-    if not indicator.higher_is_better:
-        value = f"≤ {value}"
-    return t("overview.target", lang, year=indicator.target.year, value=value)
+    return value if indicator.higher_is_better else f"≤ {value}"
+
+
+def target_name(indicator: Indicator, lang: str = "vi") -> str:
+    """Return "Mục tiêu 2025", or "Mục tiêu 2025 (suy ra)" for a target the plan does not state."""
+    key = "overview.target_name_derived" if indicator.target.derived else "overview.target_name"
+    return t(key, lang, year=indicator.target.year)
+
+
+def target_text(indicator: Indicator, lang: str = "vi") -> str:
+    """Return the target with its year ("Mục tiêu 2025: 264 HTX"; "Mục tiêu 2025 (suy ra): ≤ 15,0%")."""
+    return f"{target_name(indicator, lang)}: {target_value_text(indicator, lang)}"
+
+
+def derived_note(indicator: Indicator, lang: str = "vi") -> str:
+    """Return why the target is derived ("" for a target the plan states)."""
+    note = indicator.target.note
+    return note.get(lang) if indicator.target.derived and note is not None else ""
 
 
 def target_share_text(result: IndicatorResult, lang: str = "vi") -> str:

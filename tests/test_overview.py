@@ -51,9 +51,17 @@ def test_the_overall_sentence_lists_the_other_statuses_in_the_plans_order():
         # value_chain_cooperatives left out: insufficient data
     }
     report = fake_report(2024, [fake_result(i, value=1, status=s) for i, s in statuses.items()])
-    # good: 6 achieved + 4 on track = 10 of 17; then 3 acceleration, 2 limited, 1 deterioration, 1 no data
+    # The 13 targets the plan states: 5 achieved + 4 on track = 9; 2 acceleration (income, good/fair),
+    # 1 limited (profit), 1 deterioration (revenue). The 4 derived (weak share, districts, communes, value
+    # chain): 1 achieved; 1 acceleration, 1 limited, 1 without data.
     assert overview.overall_sentence(report) == (
-        "10/17 chỉ tiêu đã đạt hoặc đúng tiến độ; 3 cần tăng tốc; 2 tiến triển chậm; 1 đi lùi; 1 chưa đủ dữ liệu"
+        "9/13 chỉ tiêu Kế hoạch đề ra đã đạt hoặc đúng tiến độ; 2 cần tăng tốc; 1 tiến triển chậm; 1 đi lùi. "
+        "Thêm 4 chỉ tiêu suy ra: 1 đã đạt hoặc đúng tiến độ; 1 cần tăng tốc; 1 tiến triển chậm; 1 chưa đủ dữ liệu"
+    )
+    assert overview.overall_sentence(report, "en") == (
+        "9/13 targets set by the plan achieved or on track; 2 acceleration needed; 1 limited progress; "
+        "1 deterioration. Also 4 derived targets: 1 achieved or on track; 1 acceleration needed; "
+        "1 limited progress; 1 insufficient data"
     )
 
 

@@ -16,8 +16,15 @@ import streamlit as st
 from kpi.charts import build_sparkline, chart_config, figure_png, image_file_name, start_image_server
 from kpi.formatting import format_date, format_number, format_percent
 from kpi.i18n import t
-from kpi.overview import change_text, is_percent, target_share_text, target_text, what_it_takes
-from kpi.plan import Plan
+from kpi.overview import (
+    change_text,
+    derived_note,
+    is_percent,
+    target_share_text,
+    target_text,
+    what_it_takes,
+)
+from kpi.plan import Indicator, Plan
 from kpi.service import IndicatorResult
 from kpi.theme import FONT_FAMILY, MUTED_TEXT, enlarge, status_style
 from ui import state
@@ -32,6 +39,9 @@ _BASE_CSS = f"""
 .kpi-badge {{ display: inline-block; padding: 0.1rem 0.6rem; border-radius: 0.9rem; font-weight: 600;
   font-size: 0.95rem; border: 1px solid rgba(0,0,0,0.35); }}
 .kpi-line {{ font-size: 0.95rem; color: {MUTED_TEXT}; margin-top: 0.2rem; }}
+.kpi-share {{ font-size: 1.05rem; font-weight: 700; margin-top: 0.3rem; }}
+.kpi-derived {{ font-style: italic; text-decoration: underline dotted; cursor: help; }}
+.kpi-badge[title] {{ cursor: help; }}
 .kpi-next {{ font-size: 0.98rem; font-weight: 600; }}
 .kpi-sentences {{ font-size: 1.1rem; margin: 0 0 0.4rem 0; padding-left: 1.2rem; }}
 .kpi-sentences li {{ margin: 0.15rem 0; }}
@@ -75,18 +85,27 @@ def sample_notice(lang: str) -> None:
     st.warning(t("notice.sample", lang), icon=":material/science:")
 
 
-def status_badge_html(status: str, label: str) -> str:
-    """Return the badge of a status: its colour, symbol and label (readable in greyscale)."""
+def status_badge_html(status: str, label: str, explanation: str = "") -> str:
+    """Return the badge of a status: its colour, symbol and label (readable in greyscale), with its
+    plain-words explanation as the tooltip."""
     style = status_style(status)
+    tip = f' title="{escape(explanation)}"' if explanation else ""
     return (
-        f'<span class="kpi-badge" style="background:{style.colour};color:{style.text_colour}">'
+        f'<span class="kpi-badge" data-status="{escape(status)}"{tip} '
+        f'style="background:{style.colour};color:{style.text_colour}">'
         f"{escape(style.symbol)} {escape(label)}</span>"
     )
 
 
+def plan_badge_html(status: str, plan: Plan, lang: str) -> str:
+    """Return the badge of a status with the plan's label and explanation."""
+    rules = plan.assessment
+    return status_badge_html(status, rules.label(status, lang), rules.help(status, lang))
+
+
 def status_badge(status: str, plan: Plan, lang: str) -> None:
     """Show the badge of a status."""
-    st.html(status_badge_html(status, plan.assessment.label(status, lang)))
+    st.html(plan_badge_html(status, plan, lang))
 
 
 def _big_value(result: IndicatorResult, lang: str) -> tuple[str, str]:
@@ -101,17 +120,25 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def target_line_html(indicator: Indicator, lang: str) -> str:
+    """Return the target line of a card; a derived target is marked and says why on hover."""
+    text = escape(target_text(indicator, lang))
+    note = derived_note(indicator, lang)
+    if not note:
+        return f'<div class="kpi-line">{text}</div>'
+    return f'<div class="kpi-line kpi-derived" title="{escape(note)}">{text} ⓘ</div>'
+
+
 def card_html(result: IndicatorResult, plan: Plan, year: int, lang: str) -> str:
     """Return the HTML of the upper part of a card: name, value and unit, status, target, change."""
     ind = result.indicator
     number, unit = _big_value(result, lang)
-    label = plan.assessment.label(result.assessment.status, lang)
-    target = target_text(ind, lang)
     share = target_share_text(result, lang)
     change = change_text(result, year, lang)
-    lines = [f'<div class="kpi-line">{escape(target)}</div>']
+    lines = []
     if share:
-        lines.append(f'<div class="kpi-line">{escape(_capital(share))}</div>')
+        lines.append(f'<div class="kpi-share">{escape(_capital(share))}</div>')
+    lines.append(target_line_html(ind, lang))
     if change:
         lines.append(f'<div class="kpi-line">{escape(_capital(change))}</div>')
     unit_html = f'<span class="kpi-unit">{escape(unit)}</span>' if unit else ""
@@ -119,7 +146,7 @@ def card_html(result: IndicatorResult, plan: Plan, year: int, lang: str) -> str:
         f'<div class="kpi-card" data-indicator="{escape(ind.id)}">'
         f'<div class="kpi-name">{escape(ind.name.get(lang))}</div>'
         f'<div class="kpi-value-row"><span class="kpi-value">{escape(number)}</span>{unit_html}</div>'
-        f"{status_badge_html(result.assessment.status, label)}"
+        f"{plan_badge_html(result.assessment.status, plan, lang)}"
         f"{''.join(lines)}</div>"
     )
 
@@ -217,7 +244,7 @@ def status_rules(rules: list[tuple[str, str]], plan: Plan, lang: str) -> None:
     """Show each status as its badge beside the rule that gives it."""
     rows = "".join(
         f'<tr><td style="padding:0.3rem 1rem 0.3rem 0;white-space:nowrap">'
-        f"{status_badge_html(status, plan.assessment.label(status, lang))}</td>"
+        f"{plan_badge_html(status, plan, lang)}</td>"
         f'<td style="padding:0.3rem 0">{escape(rule)}</td></tr>'
         for status, rule in rules
     )
