@@ -519,18 +519,21 @@ def build_rating_figure(
     targets: Sequence[RatingTarget] = (),
     district: str | None = None,
 ) -> go.Figure:
-    """Return 100% stacked bars of the rating classes (Tốt, Khá, Trung bình, Yếu, Chưa xếp loại).
+    """Return 100% stacked bars of the rating classes (Tốt, Khá, Trung bình, Yếu) of the rated cooperatives.
 
-    `counts` comes from `kpi.overview.rating_counts` (rows: years, districts or sectors). With `targets`, one
-    more bar shows the plan's target shares (over rated cooperatives, as the plan counts them), hatched.
-    Years are columns; districts and sectors are horizontal bars.
+    `counts` comes from `kpi.overview.rating_counts` (rows: years, districts or sectors). The shares are over
+    the operating cooperatives that were rated, the denominator of the plan's rating indicators, so that the
+    bars read as the cards do; the unrated ones are counted in each bar's label, not drawn. With `targets`,
+    one more bar shows the plan's target shares, hatched. Years are columns; districts and sectors are
+    horizontal bars.
     """
     horizontal = by != "year"
     categories = [str(c) for c in counts.index]
-    totals = counts.sum(axis=1).replace(0, pd.NA)
+    rated = [r for r in RATINGS if r != NOT_RATED]
+    totals = counts.reindex(columns=rated, fill_value=0).sum(axis=1).replace(0, pd.NA)
     unit = t("chart.coops_unit", lang)
     fig = go.Figure()
-    for rating in RATINGS:
+    for rating in rated:
         n = counts[rating] if rating in counts else pd.Series(0, index=counts.index)
         share = (100 * n / totals).astype("Float64").fillna(0.0).astype(float)
         label = t(f"rating.{_rating_key(rating)}", lang)
@@ -615,7 +618,7 @@ def build_rating_figure(
         title = t("chart.rating_title_sector_district", lang, year=year, district=district)
     else:
         title = t(f"chart.rating_title_{by}", lang, year=year)
-    subtitle = t("chart.rating_subtitle", lang) if targets else None
+    subtitle = t("chart.rating_subtitle", lang)
     fig.update_layout(
         title=_title(title, subtitle),
         barmode="stack",
@@ -627,14 +630,20 @@ def build_rating_figure(
     )
     value_axis = {"range": [0, 100], "ticksuffix": "%", "tickformat": ",.0f", "dtick": 20}
     # Each bar's label says how many cooperatives it stands for, so a 100% of 2 cooperatives is not over-read.
+    unrated = counts[NOT_RATED] if NOT_RATED in counts else pd.Series(0, index=counts.index)
     counts_text = [
-        t("chart.rating_count", lang, n=format_number(int(n) if pd.notna(n) else 0, 0, lang))
-        for n in counts.sum(axis=1)
+        t(
+            "chart.rating_count",
+            lang,
+            n=format_number(int(n) if pd.notna(n) else 0, 0, lang),
+            unrated=format_number(int(u), 0, lang),
+        )
+        for n, u in zip(totals.fillna(0), unrated, strict=True)
     ]
     ticks = {
         "tickvals": categories + ([target_category] if targets else []),
         "ticktext": [
-            f"{c} ({n})" if horizontal else f"{c}<br>{n}"
+            f"{c} ({n})" if horizontal else f"{c}<br>{n.replace(' · ', '<br>')}"
             for c, n in zip(categories, counts_text, strict=True)
         ]
         + ([target_category] if targets else []),

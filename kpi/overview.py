@@ -242,6 +242,35 @@ def what_it_takes(result: IndicatorResult, year: int, lang: str = "vi") -> str:
     return t(key, lang, amount=amount, year=ind.target.year)
 
 
+# --- how many cooperatives: one answer per population ---------------------------------------------------
+
+
+def population_counts(
+    engine: Engine, data: Dataset, year: int, district: str | None = None
+) -> dict[str, int]:
+    """Return the number of cooperatives of the year's list ("listed") and of each population the plan names
+    (`plan.population_counts`: existing, operating, rated), for the province or one district."""
+    coops = data.coops[data.coops[YEAR] == year]
+    if district is not None:
+        coops = coops[coops[DISTRICT] == district]
+    counts = {"listed": len(coops)}
+    for name in engine.plan.population_counts:
+        counts[name] = int(engine.population(coops, name).fillna(False).astype(bool).sum())
+    return counts
+
+
+def population_sentence(counts: dict[str, int], plan: Plan, year: int, lang: str = "vi") -> str:
+    """Return the counts in words, each population named: "291 HTX trong danh sách năm 2025, trong đó: 287 HTX
+    chưa giải thể (...); 279 HTX đang hoạt động; 250 HTX đang hoạt động đã được xếp loại (...)."."""
+    parts = [
+        f"{format_number(counts[name], 0, lang)} {_lower_first(plan.populations[name].description.get(lang))}"
+        for name in plan.population_counts
+        if name in counts
+    ]
+    listed = format_number(counts["listed"], 0, lang)
+    return t("overview.population_counts", lang, listed=listed, year=year, parts="; ".join(parts))
+
+
 # --- tables for the rating and district pages -------------------------------------------------------
 
 

@@ -275,6 +275,7 @@ class Plan:
     indicators: tuple[Indicator, ...]
     assessment: AssessmentRules
     headline: tuple[str, ...] = ()  # ids of the indicators shown first and large on the overview
+    population_counts: tuple[str, ...] = ()  # ids of the populations whose sizes the pages name
 
     def indicator(self, indicator_id: str) -> Indicator:
         """Return the indicator with this id (KeyError if there is none)."""
@@ -446,6 +447,7 @@ class _Reader:
         assessment = self.assessment(root.get("assessment"))
         indicators = self.indicators(root.get("indicators"), populations, {g.id for g in groups})
         headline = self.headline(root.get("headline"), {x.id for x in indicators})
+        counted = self.counted(root.get("population_counts"), set(populations))
         plan = Plan(
             id=plan_id,
             number=self.string(head.get("number"), "plan.number"),
@@ -468,6 +470,7 @@ class _Reader:
             indicators=indicators,
             assessment=assessment,
             headline=headline,
+            population_counts=counted,
         )
         return None if self.problems else plan
 
@@ -481,6 +484,17 @@ class _Reader:
             self.problem(
                 "headline", f"lists {len(ids)} indicators; at most {MAX_HEADLINE} fit the first screen"
             )
+        return tuple(ids)
+
+    def counted(self, raw: Any, known: set[str]) -> tuple[str, ...]:
+        ids = [
+            self.string(v, f"population_counts[{i}]")
+            for i, v in enumerate(self.items(raw, "population_counts"))
+        ]
+        for i, ident in enumerate(ids):
+            if ident and ident not in known:
+                self.problem(f"population_counts[{i}]", f"unknown population '{ident}'")
+        self.unique(ids, "population_counts", "population id")
         return tuple(ids)
 
     def reference(self, raw: Any, where: str) -> Reference:

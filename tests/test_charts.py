@@ -243,21 +243,22 @@ RATING_COUNTS = pd.DataFrame(
 )
 
 
-def test_rating_bars_are_shares_of_operating_cooperatives_in_five_classes():
+def test_rating_bars_are_shares_of_the_rated_cooperatives_as_in_the_rating_indicators():
     fig = charts.build_rating_figure(RATING_COUNTS)
-    classes = [tr.name for tr in fig.data[:5]]
-    assert classes == ["Tốt", "Khá", "Trung bình", "Yếu", "Chưa xếp loại"]
+    classes = [tr.name for tr in fig.data[:4]]
+    assert classes == ["Tốt", "Khá", "Trung bình", "Yếu"]  # the unrated are counted, not drawn
     good = fig.data[0]
     assert list(good.x) == ["2023", "2024"]
-    assert list(good.y) == pytest.approx([25.0, 20.0])  # 1 of 4, 2 of 10
-    assert good.customdata[1] == "<b>2024</b><br>Tốt: 2 HTX (20,0%)"
+    assert list(good.y) == pytest.approx([25.0, 25.0])  # 1 of 4 rated; 2 of 8 rated (2 more unrated)
+    assert good.customdata[1] == "<b>2024</b><br>Tốt: 2 HTX (25,0%)"
+    assert "đã được xếp loại" in fig.layout.title.subtitle.text
     assert fig.layout.barmode == "stack"
     assert fig.layout.title.text == "<b>Xếp loại HTX đang hoạt động, 2023–2024</b>"
 
 
 def test_the_rating_targets_form_one_more_hatched_bar():
     fig = charts.build_rating_figure(RATING_COUNTS, targets=rating_targets(default_plan()))
-    target_bars = fig.data[5:]
+    target_bars = fig.data[4:]
     assert [tr.text[0] for tr in target_bars] == [
         "Tốt, Khá<br>≥ 45%",
         "Trung bình<br>≤ 40%",
@@ -270,15 +271,23 @@ def test_the_rating_targets_form_one_more_hatched_bar():
 
 def test_each_rating_bar_is_labelled_with_the_number_of_cooperatives_behind_it():
     fig = charts.build_rating_figure(RATING_COUNTS, targets=rating_targets(default_plan()))
-    assert list(fig.layout.xaxis.ticktext) == ["2023<br>4 HTX", "2024<br>10 HTX", "Mục tiêu 2025"]
+    assert list(fig.layout.xaxis.ticktext) == [
+        "2023<br>4 đã xếp loại<br>0 chưa",
+        "2024<br>8 đã xếp loại<br>2 chưa",
+        "Mục tiêu 2025",
+    ]
 
 
 def test_ratings_by_sector_are_horizontal_and_name_the_year():
     counts = RATING_COUNTS.rename(index={2023: "Nông nghiệp", 2024: "Vận tải"}).rename_axis("sector")
     fig = charts.build_rating_figure(counts, by="sector", year=2024, targets=rating_targets(default_plan()))
     assert fig.data[0].orientation == "h"
-    assert list(fig.layout.yaxis.ticktext) == ["Nông nghiệp (4 HTX)", "Vận tải (10 HTX)", "Mục tiêu 2025"]
-    assert fig.data[5].text[0] == "Tốt, Khá ≥ 45%"  # one line: a horizontal bar is low
+    assert list(fig.layout.yaxis.ticktext) == [
+        "Nông nghiệp (4 đã xếp loại · 0 chưa)",
+        "Vận tải (8 đã xếp loại · 2 chưa)",
+        "Mục tiêu 2025",
+    ]
+    assert fig.data[4].text[0] == "Tốt, Khá ≥ 45%"  # one line: a horizontal bar is low
     assert fig.layout.title.text == "<b>Xếp loại HTX đang hoạt động theo lĩnh vực, năm 2024</b>"
 
 

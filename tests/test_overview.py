@@ -10,6 +10,7 @@ from kpi.indicators import Dataset
 from kpi.plan import MeasureKind
 from kpi.service import default_engine, default_plan
 from tests.dashboard_fakes import fake_report, fake_result
+from tests.handmade import handmade_dataset
 
 # --- sentences ----------------------------------------------------------------------------------------
 
@@ -379,3 +380,28 @@ def test_the_threshold_rules_follow_the_plans_thresholds_in_order():
     assert rules["limited_progress"] == "Trước năm mục tiêu: tỷ số tốc độ từ 0 đến dưới 0,60."
     assert rules["deterioration"].startswith("Trước năm mục tiêu: tỷ số tốc độ dưới 0,")
     assert rules["not_achieved"].startswith("Năm báo cáo là năm mục tiêu hoặc sau đó")
+
+
+# --- how many cooperatives, per population -----------------------------------------------------------------
+
+
+# Counted by hand in tests/handmade.py. 2022: C5 dissolved, C4 suspended, C6 unrated. 2023: C3 dissolved,
+# C8 and C10 unrated; in Đắk Mil C3 (dissolved), C4 and C7 (both operating and rated).
+@pytest.mark.parametrize(
+    ("year", "district", "expected"),
+    [
+        (2022, None, {"listed": 7, "existing": 6, "operating": 5, "rated": 4}),
+        (2023, None, {"listed": 9, "existing": 8, "operating": 8, "rated": 6}),
+        (2023, "Đắk Mil", {"listed": 3, "existing": 2, "operating": 2, "rated": 2}),
+    ],
+)
+def test_each_population_the_plan_names_has_one_count(year, district, expected):
+    assert overview.population_counts(default_engine(), handmade_dataset(), year, district) == expected
+
+
+def test_the_population_sentence_names_every_population_it_counts():
+    counts = {"listed": 291, "existing": 287, "operating": 279, "rated": 268}
+    assert overview.population_sentence(counts, default_plan(), 2025) == (
+        "291 HTX trong danh sách năm 2025, trong đó: 287 HTX chưa giải thể (đang hoạt động hoặc tạm ngừng hoạt "
+        "động); 279 HTX đang hoạt động; 268 HTX đang hoạt động đã được xếp loại (Tốt, Khá, Trung bình hoặc Yếu)."
+    )

@@ -45,6 +45,7 @@ _BASE_CSS = f"""
 .kpi-next {{ font-size: 0.98rem; font-weight: 600; }}
 .kpi-sentences {{ font-size: 1.1rem; margin: 0 0 0.4rem 0; padding-left: 1.2rem; }}
 .kpi-sentences li {{ margin: 0.15rem 0; }}
+.kpi-note {{ font-size: 1.0rem; margin: 0.2rem 0 0.6rem 0; }}
 [data-testid="stMainBlockContainer"] {{ padding-top: 4rem; }}
 .kpi-headline {{ font-size: 1.45rem; font-weight: 700; margin: 0.2rem 0 0.6rem 0; }}
 </style>
@@ -174,6 +175,11 @@ def indicator_card(
 def headline(text: str) -> None:
     """Show the overview's headline sentence."""
     st.html(f'<div class="kpi-headline">{escape(text)}</div>')
+
+
+def note(text: str) -> None:
+    """Show a line of plain text (never read as markdown) in the size of the page's sentences."""
+    st.html(f'<div class="kpi-note">{escape(text)}</div>')
 
 
 def sentences(texts: list[str]) -> None:

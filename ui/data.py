@@ -188,6 +188,17 @@ def get_rating_counts(by: str = "year", year: int | None = None, district: str |
     return _rating_counts(data_version(), by, year, district)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _population_counts(version: DataVersion, year: int, district: str | None) -> dict[str, int]:
+    return overview.population_counts(default_engine(), _dataset(version), year, district)
+
+
+def get_population_counts(year: int, district: str | None = None) -> dict[str, int]:
+    """Return how many cooperatives the year's list holds and how many belong to each population the plan
+    names (existing, operating, rated), for the province or one district."""
+    return _population_counts(data_version(), year, district)
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def _commune_coverage(version: DataVersion, year: int) -> pd.DataFrame | None:
     indicator = overview.indicator_of_kind(default_plan(), MeasureKind.COMMUNE_COVERAGE)
