@@ -25,11 +25,11 @@ from kpi.overview import (
     NOT_RATED,
     RatingTarget,
     is_percent,
+    main_figure,
     projected_path,
     required_path,
     target_share_text,
     target_text,
-    target_value_text,
     value_text,
 )
 from kpi.plan import Indicator, MeasureKind, Plan, load_plan
@@ -147,12 +147,7 @@ def bullet_rows(report: Report, lang: str = "vi") -> pd.DataFrame:
         label = rules.label(a.status, lang)
         style = status_style(a.status)
         status_text = f"{style.symbol} {label}"
-        if share is not None:
-            figure = format_percent(share, 0, lang)
-        elif a.value is not None and not ind.higher_is_better:
-            figure = f"{value_text(ind, a.value, lang)} / {target_value_text(ind, lang)}"
-        else:
-            figure = ""
+        figure = main_figure(r, lang)
         bar_text = f"{figure} · {status_text}" if figure else status_text
         progress = None if a.progress_share is None else 100 * a.progress_share
         hover = _hover(

@@ -122,6 +122,13 @@ def value_text(indicator: Indicator, value: float | None, lang: str = "vi") -> s
     return format_value(value, indicator.unit.get(lang), indicator.decimals, lang)
 
 
+def big_value(indicator: Indicator, value: float | None, lang: str = "vi") -> tuple[str, str]:
+    """Return a value as shown large, and the unit shown smaller beside it ("45,0%" has no separate unit)."""
+    if is_percent(indicator, lang):
+        return format_percent(value, indicator.decimals, lang), ""
+    return format_number(value, indicator.decimals, lang), indicator.unit.get(lang)
+
+
 def amount_text(indicator: Indicator, amount: float | None, lang: str = "vi", per_year: bool = False) -> str:
     """Return a difference of the indicator with its unit: "6 HTX", "2,5 điểm %" (no sign).
 
@@ -207,6 +214,74 @@ def target_share_text(result: IndicatorResult, lang: str = "vi") -> str:
     if gap == 0:
         return t("overview.at_target", lang)
     return t(key, lang, gap=amount_text(ind, abs(gap), lang))
+
+
+def main_figure(result: IndicatorResult, lang: str = "vi") -> str:
+    """Return the one short figure that says where an indicator stands: its % of the target ("65%"), or,
+    when lower is better, its value against the ceiling ("48,9% / ≤ 40,0%"); "" without a value."""
+    ind, value = result.indicator, result.assessment.value
+    if result.target_share is not None:
+        return format_percent(result.target_share, 0, lang)
+    if value is not None and not ind.higher_is_better:
+        return f"{value_text(ind, value, lang)} / {target_value_text(ind, lang)}"
+    return ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the first screen says of one indicator: its texts, ready to lay out (no markup)."""
+
+    id: str
+    name: str
+    value: str  # "287 HTX"
+    number: str  # "287", as shown large
+    unit: str  # "HTX", shown smaller ("" for a percentage)
+    target: str  # "Mục tiêu 2025: 264 HTX" ("(suy ra)" marked)
+    figure: str  # main_figure: "109%" or "48,9% / ≤ 40,0%"
+    share: str  # "Đạt 108,7% mục tiêu" or the gap to a ceiling
+    status: str
+    label: str  # the status label ("Không đạt")
+    explanation: str  # the status in plain words
+    next_step: str  # "Còn thiếu 9.479 người so với mục tiêu (hạn 2025)"
+    derived_note: str  # why the target is derived ("" when the plan states it)
+    derived_mark: str  # "suy ra" for a derived target, else ""
+
+
+def verdict(result: IndicatorResult, report: Report, lang: str = "vi") -> Verdict:
+    """Return the texts of one indicator for the first screen (tiles and summary)."""
+    ind, a = result.indicator, result.assessment
+    rules = report.plan.assessment
+    number, unit = big_value(ind, a.value, lang)
+    return Verdict(
+        id=ind.id,
+        name=ind.name.get(lang),
+        value=value_text(ind, a.value, lang),
+        number=number,
+        unit=unit,
+        target=target_text(ind, lang),
+        figure=main_figure(result, lang),
+        share=_capital(target_share_text(result, lang)),
+        status=a.status,
+        label=rules.label(a.status, lang),
+        explanation=rules.help(a.status, lang),
+        next_step=_capital(what_it_takes(result, report.year, lang)),
+        derived_note=derived_note(ind, lang),
+        derived_mark=t("overview.derived_mark", lang) if ind.target.derived else "",
+    )
+
+
+def headline_verdicts(report: Report, lang: str = "vi") -> list[Verdict]:
+    """Return the verdicts of the plan's headline indicators (the large tiles), in the plan's order."""
+    return [verdict(report.result(ind.id), report, lang) for ind in report.plan.headline_indicators()]
+
+
+def all_verdicts(report: Report, lang: str = "vi") -> list[Verdict]:
+    """Return the verdicts of every indicator, in the plan's order (the summary under the tiles)."""
+    return [verdict(r, report, lang) for r in report.results]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def yearly_need(result: IndicatorResult) -> float | None:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from kpi.formatting import format_date
 from kpi.i18n import t
-from kpi.overview import group_sentence, overall_sentence
+from kpi.overview import all_verdicts, group_sentence, headline_verdicts, overall_sentence
 from ui import components, data, state
 
 # --- read the reader's choices -----------------------------------------------------------------------------
@@ -21,17 +21,23 @@ report = data.get_report(year)
 plan = report.plan
 
 # --- lay it out ------------------------------------------------------------------------------------------------
-st.title(t("page.overview_title", lang, year=year))
-st.caption(
-    t(
-        "page.overview_caption",
-        lang,
-        plan=plan.number,
-        date=format_date(plan.date, lang),
-        province=plan.province,
+with st.container(key="overview-head", gap="small"):
+    st.title(t("page.overview_title", lang, year=year))
+    st.caption(
+        t(
+            "page.overview_caption",
+            lang,
+            plan=plan.number,
+            date=format_date(plan.date, lang),
+            province=plan.province,
+        )
     )
+components.first_screen(
+    headline_verdicts(report, lang), all_verdicts(report, lang), overall_sentence(report, lang)
 )
-components.headline(overall_sentence(report, lang))
+
+# --- the detail, below the first screen ----------------------------------------------------------------------
+st.subheader(t("page.overview_detail", lang), divider="gray")
 components.sentences([group_sentence(report, group.id, lang) for group in plan.groups])
 
 components.chart(

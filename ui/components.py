@@ -14,12 +14,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from kpi.charts import build_sparkline, chart_config, figure_png, image_file_name, start_image_server
-from kpi.formatting import format_date, format_number, format_percent
+from kpi.formatting import format_date
 from kpi.i18n import t
 from kpi.overview import (
+    Verdict,
+    big_value,
     change_text,
     derived_note,
-    is_percent,
     target_share_text,
     target_text,
     what_it_takes,
@@ -46,8 +47,28 @@ _BASE_CSS = f"""
 .kpi-sentences {{ font-size: 1.1rem; margin: 0 0 0.4rem 0; padding-left: 1.2rem; }}
 .kpi-sentences li {{ margin: 0.15rem 0; }}
 .kpi-note {{ font-size: 1.0rem; margin: 0.2rem 0 0.6rem 0; }}
-[data-testid="stMainBlockContainer"] {{ padding-top: 4rem; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 3.2rem; }}
 .kpi-headline {{ font-size: 1.45rem; font-weight: 700; margin: 0.2rem 0 0.6rem 0; }}
+.kpi-tiles {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: 0.7rem;
+  font-family: {FONT_FAMILY}; margin: 0.2rem 0 0.7rem 0; }}
+.kpi-tile {{ border: 1px solid #D0D7DE; border-top: 0.5rem solid; border-radius: 0.5rem; padding: 0.5rem 0.8rem;
+  line-height: 1.25; }}
+.kpi-tile-name {{ font-weight: 600; font-size: 1.05rem; min-height: 2.5em; }}
+.kpi-tile-value {{ font-size: 2.1rem; font-weight: 700; white-space: nowrap; line-height: 1.15; }}
+.kpi-tile-target {{ font-size: 0.95rem; color: {MUTED_TEXT}; }}
+.kpi-tile-verdict {{ display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; margin: 0.35rem 0 0.2rem 0; }}
+.kpi-tile-share {{ font-weight: 700; font-size: 1.05rem; }}
+.kpi-tile-next {{ font-size: 0.9rem; }}
+.kpi-first-sentence {{ font-size: 1.12rem; font-weight: 700; margin: 0 0 0.35rem 0; line-height: 1.3; }}
+.st-key-overview-head h1 {{ font-size: 2.0rem; padding: 0 0 0.1rem 0; }}
+.kpi-chips {{ display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 0.25rem 0.9rem;
+  font-family: {FONT_FAMILY}; font-size: 0.92rem; }}
+.kpi-chip {{ display: flex; align-items: center; gap: 0.4rem; min-width: 0; cursor: help; }}
+.kpi-chip-symbol {{ flex: none; width: 1.4rem; text-align: center; border-radius: 0.3rem;
+  border: 1px solid rgba(0,0,0,0.35); font-weight: 700; }}
+.kpi-chip-name {{ flex: 1 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }}
+.kpi-chip-figure {{ flex: none; font-weight: 700; }}
+.kpi-chip-mark {{ flex: none; font-style: italic; color: {MUTED_TEXT}; }}
 </style>
 """
 
@@ -109,14 +130,6 @@ def status_badge(status: str, plan: Plan, lang: str) -> None:
     st.html(plan_badge_html(status, plan, lang))
 
 
-def _big_value(result: IndicatorResult, lang: str) -> tuple[str, str]:
-    """Return the value as shown large and the unit as shown beside it ("45,0%" has no separate unit)."""
-    ind, value = result.indicator, result.assessment.value
-    if is_percent(ind, lang):
-        return format_percent(value, ind.decimals, lang), ""
-    return format_number(value, ind.decimals, lang), ind.unit.get(lang)
-
-
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -133,7 +146,7 @@ def target_line_html(indicator: Indicator, lang: str) -> str:
 def card_html(result: IndicatorResult, plan: Plan, year: int, lang: str) -> str:
     """Return the HTML of the upper part of a card: name, value and unit, status, target, change."""
     ind = result.indicator
-    number, unit = _big_value(result, lang)
+    number, unit = big_value(ind, result.assessment.value, lang)
     share = target_share_text(result, lang)
     change = change_text(result, year, lang)
     lines = []
@@ -172,9 +185,48 @@ def indicator_card(
         st.html(f'<div class="kpi-next">➜ {escape(_capital(what_it_takes(result, year, lang)))}</div>')
 
 
-def headline(text: str) -> None:
-    """Show the overview's headline sentence."""
-    st.html(f'<div class="kpi-headline">{escape(text)}</div>')
+def _tile_html(v: Verdict) -> str:
+    style = status_style(v.status)
+    derived = f' title="{escape(v.derived_note)}"' if v.derived_note else ""
+    mark = " ⓘ" if v.derived_note else ""
+    unit = f'<span class="kpi-unit">{escape(v.unit)}</span>' if v.unit else ""
+    return (
+        f'<div class="kpi-tile" data-indicator="{escape(v.id)}" style="border-top-color:{style.colour}">'
+        f'<div class="kpi-tile-name">{escape(v.name)}</div>'
+        f'<div class="kpi-value-row"><span class="kpi-tile-value">{escape(v.number)}</span>{unit}</div>'
+        f'<div class="kpi-tile-target{" kpi-derived" if v.derived_note else ""}"{derived}>'
+        f"{escape(v.target)}{mark}</div>"
+        f'<div class="kpi-tile-verdict">{status_badge_html(v.status, v.label, v.explanation)}'
+        f'<span class="kpi-tile-share">{escape(v.share)}</span></div>'
+        f'<div class="kpi-tile-next">{escape(v.next_step)}</div></div>'
+    )
+
+
+def _chip_html(v: Verdict) -> str:
+    style = status_style(v.status)
+    name = f"{v.name} ({v.derived_mark})" if v.derived_mark else v.name
+    mark = f'<span class="kpi-chip-mark">({escape(v.derived_mark)})</span>' if v.derived_mark else ""
+    tip = " · ".join(x for x in (name, v.value, v.target, f"{v.label}: {v.explanation}") if x)
+    return (
+        f'<div class="kpi-chip" data-indicator="{escape(v.id)}" data-status="{escape(v.status)}" '
+        f'title="{escape(tip)}">'
+        f'<span class="kpi-chip-symbol" style="background:{style.colour};color:{style.text_colour}">'
+        f"{escape(style.symbol)}</span>"
+        f'<span class="kpi-chip-name">{escape(v.name)}</span>{mark}'
+        f'<span class="kpi-chip-figure">{escape(v.figure or v.label)}</span></div>'
+    )
+
+
+def first_screen(headline: list[Verdict], summary: list[Verdict], sentence: str) -> None:
+    """Show the answer to "are we reaching the plan?": the headline targets as large tiles with their
+    verdict, then the sentence and one chip per indicator (status symbol, name, % of target)."""
+    tiles = "".join(_tile_html(v) for v in headline)
+    chips = "".join(_chip_html(v) for v in summary)
+    st.html(
+        f'<div class="kpi-tiles">{tiles}</div>'
+        f'<div class="kpi-headline kpi-first-sentence">{escape(sentence)}</div>'
+        f'<div class="kpi-chips">{chips}</div>'
+    )
 
 
 def note(text: str) -> None:

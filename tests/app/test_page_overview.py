@@ -31,8 +31,47 @@ def overview():
 
 
 def _card(at, indicator_id: str) -> str:
-    (body,) = [b for b in html_bodies(at) if f'data-indicator="{indicator_id}"' in b]
+    (body,) = [
+        b for b in html_bodies(at) if f'data-indicator="{indicator_id}"' in b and 'class="kpi-card"' in b
+    ]
     return body
+
+
+def _first_screen(at) -> str:
+    (body,) = [b for b in html_bodies(at) if 'class="kpi-tiles"' in b]
+    return body
+
+
+HEADLINE = ["cooperatives", "members", "good_fair_share", "ocop_cooperatives"]  # the plan's design card
+
+
+@pytest.mark.parametrize("indicator_id", HEADLINE)
+def test_the_first_screen_shows_each_headline_target_as_a_tile_with_value_target_and_verdict(
+    overview, indicator_id
+):
+    indicator = PLAN.indicator(indicator_id)
+    result = core_report(latest_year()).result(indicator_id)
+    number, unit = _shown_value(indicator, result.assessment.value)
+    tiles = re.findall(r'<div class="kpi-tile" data-indicator="([a-z_]+)"', _first_screen(overview))
+    assert tiles == HEADLINE
+    tile = _first_screen(overview).split(f'data-indicator="{indicator_id}"')[1].split('class="kpi-tile"')[0]
+    assert f'<span class="kpi-tile-value">{number}</span>' in tile
+    if unit:
+        assert f'<span class="kpi-unit">{unit}</span>' in tile
+    target = format_number(indicator.target.value, indicator.decimals)
+    assert f"Mục tiêu {indicator.target.year}: {target}" in tile
+    assert PLAN.assessment.label(result.assessment.status, "vi") in tile
+    # the main figure: the value as a percentage of the target, worked out here from the core's value
+    share = format_percent(100 * result.assessment.value / indicator.target.value, 1)
+    assert f"Đạt {share} mục tiêu" in tile
+
+
+def test_the_summary_under_the_tiles_has_one_chip_per_indicator_with_its_status(overview):
+    chips = re.findall(
+        r'class="kpi-chip" data-indicator="([a-z_]+)" data-status="([a-z_]+)"', _first_screen(overview)
+    )
+    report = core_report(latest_year())
+    assert chips == [(r.indicator.id, r.assessment.status) for r in report.results]
 
 
 def _shown_value(indicator, value) -> tuple[str, str]:
@@ -71,7 +110,7 @@ def test_the_headline_counts_the_plans_targets_apart_from_the_derived_ones(overv
     derived = [r.assessment.status for r in results if r.indicator.id in DERIVED]
     good = sum(s in ("achieved", "on_track") for s in stated)
     good_derived = sum(s in ("achieved", "on_track") for s in derived)
-    (headline,) = [b for b in html_bodies(overview) if 'class="kpi-headline"' in b]
+    headline = _first_screen(overview)
     assert f"{good}/{len(stated)} chỉ tiêu Kế hoạch đề ra đã đạt hoặc đúng tiến độ" in headline
     assert f"Thêm {len(derived)} chỉ tiêu suy ra: {good_derived} đã đạt hoặc đúng tiến độ" in headline
 
@@ -108,6 +147,8 @@ def test_the_overview_in_english():
     assert at.title[0].value == f"Overview, {latest_year()}"
     members = core_report(latest_year()).result("members").assessment.value
     assert f'<span class="kpi-value">{format_number(members, 0, "en")}</span>' in _card(at, "members")
+    tiles = _first_screen(at)
+    assert f'<span class="kpi-tile-value">{format_number(members, 0, "en")}</span>' in tiles
 
 
 def test_presentation_mode_from_the_address_hides_the_sidebar_and_the_image_buttons():
