@@ -54,6 +54,7 @@ def build_pages(lang: str) -> dict[str, list]:
 
 def main() -> None:
     """Set up the page, draw the shared sidebar and run the chosen page."""
+    state.read_address()
     lang = state.lang()
     st.set_page_config(
         page_title=t("app_title", lang),
@@ -64,11 +65,13 @@ def main() -> None:
     page = st.navigation(build_pages(lang))
     years = data.get_years()
     state.sidebar(years)
-    state.sync_address()
     components.page_style()
     if data.is_sample_data():
         components.sample_notice(lang)
-    page.run()
+    try:
+        page.run()
+    finally:  # also when the page stops early (no data): the address still says what was chosen there
+        state.sync_address()
     components.leave_presentation_button()
 
 
