@@ -9,9 +9,13 @@ template, so the image looks like the screen.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import re
 import threading
+import zipfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -19,7 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi.assess import ACHIEVED
-from kpi.formatting import format_number, format_percent
+from kpi.formatting import format_date, format_number, format_percent
 from kpi.i18n import t
 from kpi.overview import (
     NOT_RATED,
@@ -40,6 +44,7 @@ from kpi.theme import (
     GREY,
     MUTED_TEXT,
     PRIMARY,
+    TEMPLATE,
     VERMILLION,
     apply_theme,
     rating_colour,
@@ -51,6 +56,8 @@ if TYPE_CHECKING:
 
 IMAGE_WIDTH = 1280  # px of a PNG before the scale factor; 2560 px wide at scale 2
 IMAGE_HEIGHT = 640
+SLIDE_SIZE = (1920, 1080)  # a 16:9 slide, rendered at scale 1
+FOOTER_SIZE = 13
 # Measures whose district values add up to the province's: a province-wide target means nothing per district.
 _ADDITIVE_KINDS = frozenset({MeasureKind.COUNT, MeasureKind.SUM, MeasureKind.DISTRICT_COUNT})
 
@@ -733,3 +740,128 @@ def figure_png(
         "scale": scale,
     }
     return kaleido.calc_fig_sync(themed.to_dict(), opts=opts)
+
+
+# --- pictures for briefings: footer, sample mark, slide size ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImageSpec:
+    """What a briefing picture carries besides the chart: its footer line, whether the figures are sample
+    data (then a large "SỐ LIỆU MẪU" mark), and whether it is a 16:9 slide (1920x1080) or a report picture."""
+
+    footer: str
+    sample: bool = False
+    slide: bool = False
+
+
+def data_note(sources: pd.DataFrame, year: int | None, lang: str = "vi") -> str:
+    """Return which data a picture shows, from the store's current versions (`ui.data.get_sources()` columns
+    year, version, imported_at): "số liệu năm 2025, phiên bản 2, nhập ngày 28/11/2026"; without a year, the
+    years shown and the last import ("số liệu 2020–2025, nhập lần cuối ngày 28/11/2026")."""
+    if sources.empty:
+        return ""
+    rows = sources[sources["year"] == year] if year is not None else sources.iloc[0:0]
+    if not rows.empty:
+        row = rows.iloc[0]
+        version = "–" if pd.isna(row["version"]) else str(int(row["version"]))
+        return t(
+            "image.data_year",
+            lang,
+            year=year,
+            version=version,
+            date=format_date(row["imported_at"].date(), lang),
+        )
+    years = sorted(int(y) for y in sources["year"].dropna())
+    span = f"{years[0]}–{years[-1]}" if years else ""
+    return t(
+        "image.data_years", lang, years=span, date=format_date(sources["imported_at"].max().date(), lang)
+    )
+
+
+def image_footer(plan: Plan, data: str, made: dt.date, lang: str = "vi", sample: bool = False) -> str:
+    """Return the footer line of a picture: source (plan and data version) and the date it was made."""
+    text = t("image.footer", lang, plan=plan.number, data=data, date=format_date(made, lang))
+    return f"{t('image.sample_mark', lang)} · {text}" if sample else text
+
+
+def briefing_figure(fig: go.Figure, spec: ImageSpec) -> go.Figure:
+    """Return a copy of `fig` ready for a briefing: a footer line at the bottom of the picture, "SỐ LIỆU MẪU"
+    across the chart on sample data, and the slide's 16:9 size when asked (the chart itself is unchanged).
+
+    The footer is a legend of its own anchored to the picture's bottom edge (an annotation could only be
+    placed relative to the plot area, which the chart's own legend and axis labels move); a legend under the
+    chart is anchored just above the footer, so that neither covers the other.
+    """
+    out = apply_theme(go.Figure(fig))
+    if spec.slide:
+        out.update_layout(width=SLIDE_SIZE[0], height=SLIDE_SIZE[1])
+    height = out.layout.height or IMAGE_HEIGHT
+    band = 2 * FOOTER_SIZE + 8  # px of the footer line at the bottom of the picture
+    margin = out.layout.margin
+    template_margin = TEMPLATE.layout.margin
+    bottom = margin.b if margin.b is not None else template_margin.b
+    out.update_layout(margin={"b": bottom + band})
+    legend = out.layout.legend
+    legend_y = legend.y if legend.y is not None else TEMPLATE.layout.legend.y
+    if legend_y is not None and legend_y < 0:
+        out.update_layout(legend={"yref": "container", "y": band / height, "yanchor": "bottom"})
+    out.add_scatter(
+        x=[None],
+        y=[None],
+        mode="lines",
+        line={"width": 0},
+        name=spec.footer,
+        legend="legend2",
+        hoverinfo="skip",
+    )
+    out.update_layout(
+        legend2={
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "xref": "container",
+            "x": 0,
+            "xanchor": "left",
+            "orientation": "h",
+            "itemwidth": 30,
+            "font": {"size": FOOTER_SIZE, "color": MUTED_TEXT},
+            "bgcolor": "rgba(0,0,0,0)",
+        }
+    )
+    if spec.sample:
+        out.add_annotation(
+            text=t("image.sample_mark", "vi"),
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+            textangle=-18,
+            font={"size": 96, "color": "rgba(213, 94, 0, 0.22)"},
+        )
+    return out
+
+
+def image_size(fig: go.Figure, spec: ImageSpec | None = None) -> tuple[int, int, float]:
+    """Return (width, height, scale) of the PNG of `fig`: 1920x1080 at scale 1 for a slide, else the
+    figure's own size at twice the resolution."""
+    if spec is not None and spec.slide:
+        return SLIDE_SIZE[0], SLIDE_SIZE[1], 1
+    return fig.layout.width or IMAGE_WIDTH, fig.layout.height or IMAGE_HEIGHT, 2
+
+
+def briefing_png(fig: go.Figure, spec: ImageSpec) -> bytes:
+    """Return the briefing picture of `fig` as PNG bytes (see briefing_figure and image_size)."""
+    ready = briefing_figure(fig, spec)
+    width, height, scale = image_size(ready, spec)
+    return figure_png(ready, scale=scale, width=width, height=height)
+
+
+def images_zip(figures: Sequence[tuple[str, go.Figure]], spec: ImageSpec) -> bytes:
+    """Return a ZIP of the briefing pictures of `figures` ((file name, figure) pairs), in that order."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, fig in figures:
+            archive.writestr(name, briefing_png(fig, spec))
+    return buffer.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kpi.charts import build_indicator_figure
 from kpi.formatting import format_date
 from kpi.i18n import t
 from kpi.overview import all_verdicts, group_sentence, headline_verdicts, overall_sentence
@@ -40,8 +41,16 @@ components.first_screen(
 st.subheader(t("page.overview_detail", lang), divider="gray")
 components.sentences([group_sentence(report, group.id, lang) for group in plan.groups])
 
-components.chart(
-    data.get_figure("bullet", year, lang), t("page.overview_file", lang), year, lang, key="bullet"
+bullet = data.get_figure("bullet", year, lang)
+components.chart(bullet, t("page.overview_file", lang), year, lang, key="bullet")
+components.images_zip_button(
+    lambda: (
+        [(t("page.overview_file", lang), bullet)]
+        + [(r.indicator, build_indicator_figure(r, plan, lang)) for r in report.results]
+    ),
+    t("page.overview_zip", lang),
+    year,
+    lang,
 )
 
 COLUMNS = 4

@@ -5,15 +5,27 @@ Texts and numbers come ready from `kpi.overview` / `kpi.charts`; this module onl
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
+from collections.abc import Callable
 from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi.charts import build_sparkline, chart_config, figure_png, image_file_name, start_image_server
+from kpi.charts import (
+    ImageSpec,
+    briefing_png,
+    build_sparkline,
+    chart_config,
+    data_note,
+    image_file_name,
+    image_footer,
+    images_zip,
+    start_image_server,
+)
 from kpi.formatting import format_date
 from kpi.i18n import t
 from kpi.overview import (
@@ -28,7 +40,7 @@ from kpi.overview import (
 from kpi.plan import Indicator, Plan
 from kpi.service import IndicatorResult
 from kpi.theme import FONT_FAMILY, MUTED_TEXT, enlarge, status_style
-from ui import state
+from ui import data, state
 
 _BASE_CSS = f"""
 <style>
@@ -254,8 +266,19 @@ def _image_server_warming() -> threading.Thread | None:
     return thread
 
 
+def image_spec(year: int | str | None, lang: str, slide: bool = False) -> ImageSpec:
+    """Return what a downloaded picture carries: the footer (plan, data version of `year` or of all years
+    shown, today's date), the sample mark when the figures are sample data, and the slide size if asked."""
+    sample = data.is_sample_data()
+    note = data_note(data.get_sources(), year if isinstance(year, int) else None, lang)
+    footer = image_footer(data.get_plan(), note, dt.date.today(), lang, sample)
+    return ImageSpec(footer, sample, slide)
+
+
 def chart(fig: go.Figure, name: str, year: int | str | None, lang: str, key: str) -> None:
-    """Show a chart with the toolbar's PNG download and a "Tải ảnh" button (server-side, same look).
+    """Show a chart with the toolbar's PNG download and two server-side picture buttons: "Tải ảnh" (report
+    size, twice the resolution) and "Ảnh 16:9" (a 1920x1080 slide), both with the source footer and, on
+    sample data, the "SỐ LIỆU MẪU" mark.
 
     `name` is an indicator or a chart's name; the file name is e.g. "so-htx-2024.png".
     """
@@ -264,16 +287,47 @@ def chart(fig: go.Figure, name: str, year: int | str | None, lang: str, key: str
     st.plotly_chart(shown, theme=None, config=chart_config(file_name), key=f"chart-{key}")
     if not state.present():
         _image_server_warming()
-        st.download_button(
-            t("card.download", lang),
-            data=lambda: figure_png(fig),
-            file_name=file_name,
-            mime="image/png",
-            on_click="ignore",
-            icon=":material/download:",
-            help=t("card.download_help", lang),
-            key=f"png-{key}",
-        )
+        with st.container(horizontal=True, gap="small"):
+            for slide, label, help_key, suffix in (
+                (False, "card.download", "card.download_help", ""),
+                (True, "card.download_slide", "card.download_slide_help", "-16x9"),
+            ):
+                spec = image_spec(year, lang, slide)
+                st.download_button(
+                    t(label, lang),
+                    data=lambda spec=spec: briefing_png(fig, spec),
+                    file_name=file_name.removesuffix(".png") + suffix + ".png",
+                    mime="image/png",
+                    on_click="ignore",
+                    icon=":material/download:",
+                    help=t(help_key, lang),
+                    key=f"png-{key}{suffix}",
+                )
+
+
+def images_zip_button(
+    figures: Callable[[], list[tuple[str | Indicator, go.Figure]]], name: str, year: int, lang: str
+) -> None:
+    """Show "Tải bộ ảnh": one ZIP of the report pictures of the figures `figures()` returns ((chart name or
+    indicator, figure) pairs), built and drawn only when clicked."""
+    if state.present():
+        return
+    spec = image_spec(year, lang)
+
+    def archive() -> bytes:
+        named = [(image_file_name(chart_name, year, lang), fig) for chart_name, fig in figures()]
+        return images_zip(named, spec)
+
+    st.download_button(
+        t("card.download_zip", lang),
+        data=archive,
+        file_name=image_file_name(name, year, lang, ext="zip"),
+        mime="application/zip",
+        on_click="ignore",
+        icon=":material/folder_zip:",
+        help=t("card.download_zip_help", lang),
+        key="zip-images",
+    )
 
 
 def no_data(lang: str, year: int | None = None) -> None:

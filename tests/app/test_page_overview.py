@@ -130,7 +130,7 @@ def test_the_bullet_chart_is_drawn_with_its_title_and_a_download_button(overview
     title = f"17 chỉ tiêu của Kế hoạch 485/KH-UBND so với mục tiêu, năm {latest_year()}"
     assert title in chart_titles(overview)
     buttons = overview.get("download_button")
-    assert [b.label for b in buttons] == ["Tải ảnh"]
+    assert [b.label for b in buttons] == ["Tải ảnh", "Ảnh 16:9", "Tải bộ ảnh"]
 
 
 def test_choosing_an_earlier_year_shows_that_years_figures():
@@ -159,7 +159,7 @@ def test_presentation_mode_from_the_address_hides_the_sidebar_and_the_image_butt
     assert [b.label for b in at.button] == ["Thoát chế độ trình chiếu"]
     at.button[0].click().run()
     assert "display: none" not in page_css(at)
-    assert [b.label for b in at.get("download_button")] == ["Tải ảnh"]
+    assert [b.label for b in at.get("download_button")] == ["Tải ảnh", "Ảnh 16:9", "Tải bộ ảnh"]
 
 
 def test_the_present_query_parameter_opens_presentation_mode():

@@ -32,7 +32,7 @@ def test_the_page_runs_and_draws_the_three_rating_charts(page):
         f"Xếp loại HTX đang hoạt động theo huyện, thành phố, năm {year}",
         f"Xếp loại HTX đang hoạt động theo lĩnh vực, năm {year}",
     ]
-    assert [b.label for b in page.get("download_button")] == ["Tải ảnh"] * 3
+    assert [b.label for b in page.get("download_button")] == ["Tải ảnh", "Ảnh 16:9"] * 3
 
 
 def test_the_page_names_how_many_cooperatives_were_rated_and_the_good_fair_bar_agrees_with_the_card(page):
