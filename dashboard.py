@@ -68,6 +68,7 @@ def main() -> None:
     components.page_style()
     if data.is_sample_data():
         components.sample_notice(lang)
+    components.forget_exit_button()
     try:
         page.run()
     finally:  # also when the page stops early (no data): the address still says what was chosen there

@@ -194,8 +194,9 @@ def bullet_rows(report: Report, lang: str = "vi") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def build_bullet_figure(report: Report, lang: str = "vi") -> go.Figure:
-    """Return the bullet chart: each indicator's value as a percentage of its target (0..150%).
+def build_bullet_figure(report: Report, lang: str = "vi", group_id: str | None = None) -> go.Figure:
+    """Return the bullet chart: each indicator's value as a percentage of its target (0..150%), of every
+    indicator or of one card group (a slide of presentation mode).
 
     A grey track runs from 0% to 100% (the target); the coloured bar is the value as % of the target,
     coloured by status, and the text beside it gives the share and the status in words; a black tick marks
@@ -203,6 +204,13 @@ def build_bullet_figure(report: Report, lang: str = "vi") -> go.Figure:
     Derived targets are marked "(suy ra)" in their label and explained in a footnote.
     """
     rows = bullet_rows(report, lang)
+    results = report.results
+    title = t("chart.bullet_title", lang, n=len(rows), plan=report.plan.number, year=report.year)
+    if group_id is not None:
+        results = [r for r in results if r.indicator.group == group_id]
+        rows = rows[rows["id"].isin([r.indicator.id for r in results])]
+        group = next(g for g in report.plan.groups if g.id == group_id)
+        title = t("chart.bullet_title_group", lang, group=group.name.get(lang), year=report.year)
     low, high = BULLET_RANGE
     fig = go.Figure()
     fig.add_bar(
@@ -261,12 +269,12 @@ def build_bullet_figure(report: Report, lang: str = "vi") -> go.Figure:
     )
     fig.update_layout(
         title=_title(
-            t("chart.bullet_title", lang, n=len(rows), plan=report.plan.number, year=report.year),
+            title,
             t("chart.bullet_subtitle", lang, year=report.year),
         ),
         barmode="overlay",
-        height=50 * len(rows) + 230,
-        margin={"t": 120, "r": _text_column_width(rows["bar_text"], 15), "b": 110},
+        height=50 * len(rows) + 220,
+        margin={"t": 120, "r": _text_column_width(rows["bar_text"], 15), "b": 80},
         legend={"y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
         hovermode="closest",
     )
@@ -280,8 +288,12 @@ def build_bullet_figure(report: Report, lang: str = "vi") -> go.Figure:
         zeroline=False,
     )
     fig.update_yaxes(autorange="reversed", showgrid=False, ticklabelstandoff=8)
-    if any(r.indicator.target.derived for r in report.results):
-        _footnote(fig, t("overview.derived_footnote", lang))
+    if any(r.indicator.target.derived for r in results):
+        # A second line of the axis title, so that the axis' own margin makes room for it at any font size.
+        note = (
+            f'<span style="font-size:13px;color:{MUTED_TEXT}">{t("overview.derived_footnote", lang)}</span>'
+        )
+        fig.update_xaxes(title_text=f"{t('chart.bullet_axis', lang)}<br>{note}")
     return apply_theme(fig)
 
 
@@ -290,23 +302,6 @@ def _text_column_width(texts: Sequence[str], size: int) -> int:
     generous 0,6 em per character so that no text is cut off; checked against rendered images in the tests)."""
     longest = max((len(text) for text in texts), default=0)
     return int(longest * 0.6 * size) + 30
-
-
-def _footnote(fig: go.Figure, text: str) -> None:
-    """Add a small grey line under the plot area (below the x axis title)."""
-    fig.add_annotation(
-        x=0,
-        xref="paper",
-        xanchor="left",
-        y=0,
-        yref="paper",
-        yanchor="top",
-        yshift=-62,
-        text=text,
-        showarrow=False,
-        align="left",
-        font={"size": 13, "color": MUTED_TEXT},
-    )
 
 
 def build_sparkline(

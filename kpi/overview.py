@@ -103,10 +103,12 @@ def overall_sentence(report: Report, lang: str = "vi") -> str:
     return text
 
 
-def group_sentence(report: Report, group_id: str, lang: str = "vi") -> str:
-    """Return the sentence of one group ("Quy mô: 1/2 chỉ tiêu đã đạt hoặc đúng tiến độ; 1 cần tăng tốc")."""
+def group_sentence(report: Report, group_id: str, lang: str = "vi", named: bool = True) -> str:
+    """Return the sentence of one group ("Quy mô: 1/2 chỉ tiêu đã đạt hoặc đúng tiến độ; 1 cần tăng tốc"),
+    without the group's name when `named` is False (under a heading that gives it)."""
     group = next(g for g in report.plan.groups if g.id == group_id)
-    return f"{group.name.get(lang)}: {_sentence(report, summarise_statuses(report, group_id), lang)}"
+    sentence = _sentence(report, summarise_statuses(report, group_id), lang)
+    return f"{group.name.get(lang)}: {sentence}" if named else _capital(sentence)
 
 
 # --- the texts of one card -----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from kpi.charts import build_indicator_figure
 from kpi.formatting import format_date
 from kpi.i18n import t
 from kpi.overview import all_verdicts, group_sentence, headline_verdicts, overall_sentence
-from ui import components, data, state
+from ui import components, data, slides, state
 
 # --- read the reader's choices -----------------------------------------------------------------------------
 lang = state.lang()
@@ -22,6 +22,10 @@ report = data.get_report(year)
 plan = report.plan
 
 # --- lay it out ------------------------------------------------------------------------------------------------
+if state.present():  # presentation mode: one screen at a time, large type
+    slides.deck(report, years, lang)
+    st.stop()
+
 with st.container(key="overview-head", gap="small"):
     st.title(t("page.overview_title", lang, year=year))
     st.caption(

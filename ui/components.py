@@ -42,6 +42,10 @@ from kpi.service import IndicatorResult
 from kpi.theme import FONT_FAMILY, MUTED_TEXT, enlarge, status_style
 from ui import data, state
 
+CHART_MAX_WIDTH_PX = 1200  # on screen; with PRINT_CHART_ZOOM the widest chart fits an A4 page's text width
+A4_TEXT_WIDTH_PX = 703  # 210 mm - 2 x 12 mm margins, at 96 px per inch
+PRINT_CHART_ZOOM = round(A4_TEXT_WIDTH_PX / CHART_MAX_WIDTH_PX, 3)
+
 _BASE_CSS = f"""
 <style>
 .kpi-card {{ font-family: {FONT_FAMILY}; line-height: 1.3; }}
@@ -60,6 +64,23 @@ _BASE_CSS = f"""
 .kpi-sentences li {{ margin: 0.15rem 0; }}
 .kpi-note {{ font-size: 1.0rem; margin: 0.2rem 0 0.6rem 0; }}
 [data-testid="stMainBlockContainer"] {{ padding-top: 3.2rem; }}
+[data-testid="stPlotlyChart"] {{ max-width: {CHART_MAX_WIDTH_PX}px; }}
+@media print {{
+  @page {{ size: A4 portrait; margin: 12mm; }}
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+  header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+  [data-testid="stStatusWidget"], [data-testid="stDownloadButton"], [data-testid="stButton"],
+  .stDownloadButton, .stButton, [data-testid="stElementToolbar"] {{ display: none !important; }}
+  [data-testid="stMain"] {{ margin-left: 0 !important; }}
+  [data-testid="stMainBlockContainer"] {{ padding: 0 !important; max-width: 100% !important; }}
+  /* Charts keep the pixel width they were drawn at on screen (at most CHART_MAX_WIDTH_PX): scaled down so
+     that the widest fits the A4 text width (186 mm = 703 px), and never split across pages. */
+  [data-testid="stPlotlyChart"] {{ zoom: {PRINT_CHART_ZOOM}; break-inside: avoid; }}
+  .kpi-tile, .kpi-card, .kpi-chips, [data-testid="stVerticalBlockBorderWrapper"] {{ break-inside: avoid; }}
+  .kpi-chips {{ grid-template-columns: repeat(2, minmax(0, 1fr)); }}
+  .kpi-chip-name {{ white-space: normal; }}
+  * {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+}}
 .kpi-headline {{ font-size: 1.45rem; font-weight: 700; margin: 0.2rem 0 0.6rem 0; }}
 .kpi-tiles {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: 0.7rem;
   font-family: {FONT_FAMILY}; margin: 0.2rem 0 0.7rem 0; }}
@@ -90,7 +111,18 @@ _PRESENT_CSS = """
 [data-testid="stSidebarNav"], header[data-testid="stHeader"], [data-testid="stToolbar"],
 [data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stMainMenu"] { display: none !important; }
 html { font-size: 19px; }
+.kpi-tile-value { font-size: 2.8rem !important; }
+.kpi-tile-name, .kpi-tile-share { font-size: 1.25rem !important; }
+.kpi-tile-target, .kpi-tile-next { font-size: 1.05rem !important; }
+.kpi-slide-position { font-size: 1.1rem; font-weight: 700; }
+h1 { font-size: 2.3rem !important; padding: 0.2rem 0 0.4rem 0 !important; }
+.kpi-first-sentence { font-size: 1.4rem !important; }
+.kpi-chips { font-size: 1.1rem !important; gap: 0.45rem 1.2rem !important; }
+.kpi-sentences { font-size: 1.4rem !important; }
+.st-key-slide-bar { border-bottom: 1px solid #D0D7DE; padding-bottom: 0.4rem; }
+.st-key-slide-bar [data-testid="stSelectbox"] { max-width: 8rem; }
 [data-testid="stMainBlockContainer"], .block-container { padding-top: 1.2rem !important; max-width: 100% !important;
+  padding-bottom: 0.5rem !important;
   padding-left: 2.2rem !important; padding-right: 2.2rem !important; }
 [data-testid="stApp"] [data-testid="stMain"] { margin-left: 0 !important; }
 </style>
@@ -102,9 +134,19 @@ def page_style() -> None:
     st.html(_BASE_CSS + (_PRESENT_CSS if state.present() else ""))
 
 
+_EXIT_DRAWN = "_exit_button_drawn"
+
+
+def forget_exit_button() -> None:
+    """Note that this run has not drawn the leave-presentation button yet (called before the page runs)."""
+    st.session_state[_EXIT_DRAWN] = False
+
+
 def leave_presentation_button() -> None:
-    """Show, in presentation mode, the one control left on the page: leaving it."""
-    if state.present():
+    """Show, in presentation mode, the control for leaving it (once per run: the slides draw it in their bar,
+    other pages get it after their content)."""
+    if state.present() and not st.session_state.get(_EXIT_DRAWN):
+        st.session_state[_EXIT_DRAWN] = True
         st.button(
             t("present.exit", state.lang()),
             on_click=state.leave_presentation,
@@ -152,7 +194,7 @@ def target_line_html(indicator: Indicator, lang: str) -> str:
     note = derived_note(indicator, lang)
     if not note:
         return f'<div class="kpi-line">{text}</div>'
-    return f'<div class="kpi-line kpi-derived" title="{escape(note)}">{text} ⓘ</div>'
+    return f'<div class="kpi-line kpi-derived" title="{escape(note)}">{text}</div>'
 
 
 def card_html(result: IndicatorResult, plan: Plan, year: int, lang: str) -> str:
@@ -200,14 +242,13 @@ def indicator_card(
 def _tile_html(v: Verdict) -> str:
     style = status_style(v.status)
     derived = f' title="{escape(v.derived_note)}"' if v.derived_note else ""
-    mark = " ⓘ" if v.derived_note else ""
     unit = f'<span class="kpi-unit">{escape(v.unit)}</span>' if v.unit else ""
     return (
         f'<div class="kpi-tile" data-indicator="{escape(v.id)}" style="border-top-color:{style.colour}">'
         f'<div class="kpi-tile-name">{escape(v.name)}</div>'
         f'<div class="kpi-value-row"><span class="kpi-tile-value">{escape(v.number)}</span>{unit}</div>'
         f'<div class="kpi-tile-target{" kpi-derived" if v.derived_note else ""}"{derived}>'
-        f"{escape(v.target)}{mark}</div>"
+        f"{escape(v.target)}</div>"
         f'<div class="kpi-tile-verdict">{status_badge_html(v.status, v.label, v.explanation)}'
         f'<span class="kpi-tile-share">{escape(v.share)}</span></div>'
         f'<div class="kpi-tile-next">{escape(v.next_step)}</div></div>'
@@ -229,13 +270,18 @@ def _chip_html(v: Verdict) -> str:
     )
 
 
+def tiles(verdicts: list[Verdict]) -> None:
+    """Show indicators as large tiles: value, target, verdict, % of the target, what is left."""
+    st.html(f'<div class="kpi-tiles">{"".join(_tile_html(v) for v in verdicts)}</div>')
+
+
 def first_screen(headline: list[Verdict], summary: list[Verdict], sentence: str) -> None:
     """Show the answer to "are we reaching the plan?": the headline targets as large tiles with their
     verdict, then the sentence and one chip per indicator (status symbol, name, % of target)."""
-    tiles = "".join(_tile_html(v) for v in headline)
+    tile_html = "".join(_tile_html(v) for v in headline)
     chips = "".join(_chip_html(v) for v in summary)
     st.html(
-        f'<div class="kpi-tiles">{tiles}</div>'
+        f'<div class="kpi-tiles">{tile_html}</div>'
         f'<div class="kpi-headline kpi-first-sentence">{escape(sentence)}</div>'
         f'<div class="kpi-chips">{chips}</div>'
     )

@@ -283,7 +283,7 @@ FIGURES = (
 def _figure(version: DataVersion, kind: str, year: int, lang: str, key: str | None) -> go.Figure:
     plan = default_plan()
     if kind == "bullet":
-        return charts.build_bullet_figure(_report(version, year, False), lang)
+        return charts.build_bullet_figure(_report(version, year, False), lang, group_id=key)
     if kind == "sparkline":
         result = _report(version, year, False).result(key)
         return charts.build_sparkline(result.history, result.indicator, lang, upto=year)
@@ -310,7 +310,7 @@ def _figure(version: DataVersion, kind: str, year: int, lang: str, key: str | No
 def get_figure(kind: str, year: int, lang: str, key: str | None = None) -> go.Figure:
     """Return a chart of the dashboard (one of FIGURES), built by kpi.charts once per data version.
 
-    `key` is the indicator id (sparkline, indicator, district) or the district (rating_years,
-    rating_sectors; None for the province). Shared by all sessions: do not modify it (copy it first).
+    `key` is the indicator id (sparkline, indicator, district), the district (rating_years,
+    rating_sectors; None for the province) or the card group (bullet; None for every indicator). Shared by all sessions: do not modify it (copy it first).
     """
     return _figure(data_version(), kind, year, lang, key)

@@ -70,6 +70,9 @@ def read_address() -> None:
         st.session_state[INDICATOR] = params[INDICATOR]
     if params[DISTRICT]:
         st.session_state[DISTRICT] = params[DISTRICT]
+    slide_param = str(st.query_params.get(SLIDE, "")).strip()
+    if slide_param.isdigit() and len(slide_param) < 4:
+        st.session_state[SLIDE] = int(slide_param) - 1  # the address counts slides from 1
 
 
 def sync_address() -> None:
@@ -81,6 +84,7 @@ def sync_address() -> None:
         INDICATOR: st.session_state.get(INDICATOR),
         DISTRICT: st.session_state.get(DISTRICT),
         PRESENT: "1" if present() else None,
+        SLIDE: st.session_state.get(SLIDE, 0) + 1 if present() else None,
     }
     for key, value in wanted.items():
         if value is None or value == "":
@@ -159,3 +163,57 @@ def indicator_choice(options: list[tuple[str, str]], label: str) -> str:
     st.selectbox(label, options=ids, format_func=names.get, key=_INDICATOR_WIDGET, on_change=_keep_indicator)
     st.session_state[INDICATOR] = chosen
     return chosen
+
+
+SLIDE = "slide"
+_PRESENT_YEAR_WIDGET = "_present_year_widget"
+
+
+def slide(count: int) -> int:
+    """Return the slide shown in presentation mode (0 = the first screen), kept within 0..count-1."""
+    shown = st.session_state.get(SLIDE, 0)
+    shown = shown if isinstance(shown, int) and 0 <= shown < count else 0
+    st.session_state[SLIDE] = shown
+    return shown
+
+
+def _step_slide(step: int, count: int) -> None:
+    st.session_state[SLIDE] = min(max(st.session_state.get(SLIDE, 0) + step, 0), count - 1)
+
+
+def slide_buttons(count: int) -> None:
+    """Draw the previous and next buttons of presentation mode (disabled at either end)."""
+    current, language = slide(count), lang()
+    st.button(
+        t("present.previous", language),
+        on_click=_step_slide,
+        args=(-1, count),
+        disabled=current == 0,
+        icon=":material/chevron_left:",
+        key="slide-previous",
+    )
+    st.button(
+        t("present.next", language),
+        on_click=_step_slide,
+        args=(1, count),
+        disabled=current == count - 1,
+        icon=":material/chevron_right:",
+        key="slide-next",
+    )
+
+
+def _keep_present_year() -> None:
+    st.session_state[YEAR] = st.session_state[_PRESENT_YEAR_WIDGET]
+
+
+def present_year_choice(years: list[int]) -> None:
+    """Draw the reporting year chooser of presentation mode (the sidebar's is hidden); it sets the same year."""
+    current = year(years)
+    st.session_state[_PRESENT_YEAR_WIDGET] = current
+    st.selectbox(
+        t("sidebar.year", lang()),
+        options=list(reversed(years)),
+        key=_PRESENT_YEAR_WIDGET,
+        on_change=_keep_present_year,
+        label_visibility="collapsed",
+    )

@@ -156,8 +156,11 @@ def test_presentation_mode_from_the_address_hides_the_sidebar_and_the_image_butt
     css = page_css(at)
     assert '[data-testid="stSidebar"]' in css and "display: none" in css
     assert not at.get("download_button")
-    assert [b.label for b in at.button] == ["Thoát chế độ trình chiếu"]
-    at.button[0].click().run()
+    # the overview as slides: previous (disabled on the first), next, and leaving presentation mode
+    assert [b.label for b in at.button] == ["Trang trước", "Trang sau", "Thoát chế độ trình chiếu"]
+    assert at.button[0].disabled
+    assert f"Tổng quan năm {latest_year()}" == at.title[0].value
+    at.button(key="leave-presentation").click().run()
     assert "display: none" not in page_css(at)
     assert [b.label for b in at.get("download_button")] == ["Tải ảnh", "Ảnh 16:9", "Tải bộ ảnh"]
 
@@ -168,3 +171,14 @@ def test_the_present_query_parameter_opens_presentation_mode():
     at.run()
     assert at.session_state["present"] is True
     assert "display: none" in page_css(at)
+
+
+def test_presentation_mode_shows_one_group_per_slide_and_the_address_can_open_one():
+    at = open_page(present=True)
+    at.button(key="slide-next").click().run()
+    assert at.title[0].value == f"{PLAN.groups[0].name.vi} · {latest_year()}"
+    tiles = re.findall(r'<div class="kpi-tile" data-indicator="([a-z_]+)"', "".join(html_bodies(at)))
+    assert tiles == [ind.id for ind in PLAN.indicators_in(PLAN.groups[0].id)]
+    last = open_page(query={"present": "1", "slide": str(1 + len(PLAN.groups))})
+    assert last.title[0].value == f"{PLAN.groups[-1].name.vi} · {latest_year()}"
+    assert last.button(key="slide-next").disabled
