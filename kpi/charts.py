@@ -65,11 +65,31 @@ _ADDITIVE_KINDS = frozenset({MeasureKind.COUNT, MeasureKind.SUM, MeasureKind.DIS
 # --- small helpers -------------------------------------------------------------------------------------
 
 
+# Characters per line of a title and a subtitle: plotly does not wrap, and a chart in a column is narrow.
+TITLE_WIDTH, SUBTITLE_WIDTH = 70, 95
+# px of the top margin: above the title, per title line, per subtitle line, and a legend placed on top.
+_TOP_PAD, _TITLE_LINE, _SUBTITLE_LINE, _TOP_LEGEND = 30, 28, 21, 40
+
+
 def _title(text: str, subtitle: str | None = None) -> dict:
-    title: dict = {"text": f"<b>{text}</b>"}
+    # Anchored to the top of the figure (not the middle of the margin), so that _top_margin can hold it.
+    title: dict = {
+        "text": "<br>".join(f"<b>{line}</b>" for line in _wrap(text, TITLE_WIDTH).split("<br>")),
+        "yref": "container",
+        "y": 1,
+        "yanchor": "top",
+        "pad": {"t": 22, "l": 12},
+    }
     if subtitle:
-        title["subtitle"] = {"text": subtitle, "font": {"color": MUTED_TEXT}}
+        title["subtitle"] = {"text": _wrap(subtitle, SUBTITLE_WIDTH), "font": {"color": MUTED_TEXT}}
     return title
+
+
+def _top_margin(title: dict, legend_on_top: bool = False) -> int:
+    """Return the top margin that holds a title of `_title` (its lines counted) and a legend above the plot."""
+    lines = title["text"].count("<br>") + 1
+    sub = title["subtitle"]["text"].count("<br>") + 1 if "subtitle" in title else 0
+    return _TOP_PAD + _TITLE_LINE * lines + _SUBTITLE_LINE * sub + (_TOP_LEGEND if legend_on_top else 0)
 
 
 def _wrap(text: str, width: int = 34) -> str:
@@ -267,14 +287,16 @@ def build_bullet_figure(report: Report, lang: str = "vi", group_id: str | None =
         line={"color": BLACK, "width": 2, "dash": "dot"},
         name=t("chart.bullet_target_mark", lang),
     )
+    heading = _title(title, t("chart.bullet_subtitle", lang, year=report.year))
     fig.update_layout(
-        title=_title(
-            title,
-            t("chart.bullet_subtitle", lang, year=report.year),
-        ),
+        title=heading,
         barmode="overlay",
         height=50 * len(rows) + 220,
-        margin={"t": 120, "r": _text_column_width(rows["bar_text"], 15), "b": 80},
+        margin={
+            "t": _top_margin(heading, legend_on_top=True),
+            "r": _text_column_width(rows["bar_text"], 15),
+            "b": 80,
+        },
         legend={"y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
         hovermode="closest",
     )
@@ -413,16 +435,18 @@ def build_indicator_figure(result: IndicatorResult, plan: Plan, lang: str = "vi"
         hovertemplate="%{customdata}<extra></extra>",
     )
     first = min([y for y, _ in observed] + [y for y, _ in path] + [ind.target.year])
-    fig.update_layout(
-        title=_title(
-            t("chart.indicator_title", lang, name=ind.name.get(lang), target_year=ind.target.year),
-            t(
-                "chart.indicator_subtitle",
-                lang,
-                year=year if year is not None else "–",
-                status=_lower(plan.assessment.label(a.status, lang)),
-            ),
+    heading = _title(
+        t("chart.indicator_title", lang, name=ind.name.get(lang), target_year=ind.target.year),
+        t(
+            "chart.indicator_subtitle",
+            lang,
+            year=year if year is not None else "–",
+            status=_lower(plan.assessment.label(a.status, lang)),
         ),
+    )
+    fig.update_layout(
+        title=heading,
+        margin={"t": _top_margin(heading)},
         height=520,
         hovermode="closest",
     )
@@ -488,10 +512,11 @@ def build_district_bar(
     top = max([v for _, v in known] + [0.0])
     if indicator.measure.kind not in _ADDITIVE_KINDS:
         top = max(top, indicator.target.value, province or 0.0)
+    heading = _title(t("chart.district_title", lang, name=indicator.name.get(lang), year=year))
     fig.update_layout(
-        title=_title(t("chart.district_title", lang, name=indicator.name.get(lang), year=year)),
+        title=heading,
         height=max(360, 48 * len(names) + 170),
-        margin={"r": 60, "b": 90},
+        margin={"t": _top_margin(heading), "r": 60, "b": 90},
         legend={"y": -0.12},
     )
     fig.update_yaxes(autorange="reversed", showgrid=False)
@@ -616,13 +641,22 @@ def build_rating_figure(
     else:
         title = t(f"chart.rating_title_{by}", lang, year=year)
     subtitle = t("chart.rating_subtitle", lang)
+    derived = [tg for tg in targets if tg.indicator.target.derived]
+    if derived:
+        names = "; ".join(
+            f"{', '.join(t(f'rating.{_rating_key(c)}', lang) for c in tg.classes)} "
+            f"{'≥' if tg.higher_is_better else '≤'} {format_percent(tg.value, 0, lang)}"
+            for tg in derived
+        )
+        subtitle += " " + t("chart.rating_derived", lang, targets=names)
+    heading = _title(title, subtitle)
     fig.update_layout(
-        title=_title(title, subtitle),
+        title=heading,
         barmode="stack",
         bargap=0.3,
         legend={"traceorder": "normal", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
         height=max(460, 44 * (len(categories) + 1) + 190) if horizontal else 520,
-        margin={"t": 140},
+        margin={"t": _top_margin(heading, legend_on_top=True)},
         uniformtext={"minsize": 13, "mode": "hide"},
     )
     value_axis = {"range": [0, 100], "ticksuffix": "%", "tickformat": ",.0f", "dtick": 20}

@@ -40,7 +40,8 @@ _MEASURE = """([figure, width, height]) => {
         const origin = div.getBoundingClientRect();
         return [...div.querySelectorAll('svg text')].map(e => {
             const r = e.getBoundingClientRect();
-            return {text: e.textContent, left: r.left - origin.left, right: r.right - origin.left,
+            return {text: e.textContent, cls: e.getAttribute('class') || '', left: r.left - origin.left,
+                    right: r.right - origin.left,
                     top: r.top - origin.top, bottom: r.bottom - origin.top, width: r.width};
         }).filter(b => b.width > 0 && b.text.trim());
     });
@@ -88,6 +89,9 @@ def assert_readable(page, fig: go.Figure, spec: charts.ImageSpec) -> None:
     assert len(footers) == 1, "the footer line is not drawn"
     covered = [b["text"][:60] for b in boxes if b is not footers[0] and _overlap(b, footers[0])]
     assert covered == [], f"texts over the footer: {covered}"
+    heads = [b for b in boxes if b["cls"].startswith("gtitle")]
+    under = [b["text"][:40] for h in heads for b in boxes if b not in heads and _overlap(b, h)]
+    assert under == [], f"texts under the title: {under}"
 
 
 def _figures(lang: str) -> list[tuple[str, go.Figure]]:
@@ -198,3 +202,32 @@ def test_the_overview_buttons_download_a_slide_and_the_zip_of_its_pictures(open_
     names = zipfile.ZipFile(bundle.value.path()).namelist()
     assert names[0] == f"tien-do-cac-chi-tieu-{latest_year()}.png"
     assert names[1:] == [charts.image_file_name(ind, latest_year(), "vi") for ind in PLAN.indicators]
+
+
+# Texts cut at the chart's edge, and the title or subtitle lying over another text of the chart.
+_SPILLING_ON_SCREEN = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].flatMap(chart => {
+    const box = chart.querySelector('.js-plotly-plot').getBoundingClientRect();
+    const texts = [...chart.querySelectorAll('svg text')].map(e => [e, e.textContent, e.getBoundingClientRect()])
+        .filter(([e, text, r]) => r.width > 0 && text.trim());
+    const cut = texts.filter(([e, text, r]) =>
+        r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
+        .map(([e, text]) => 'cut: ' + text.slice(0, 60));
+    const heads = texts.filter(([e]) => e.closest('.infolayer') && /title/.test(e.getAttribute('class') || ''));
+    const covered = heads.flatMap(([h, ht, hr]) => texts.filter(([e, text, r]) => e !== h && !heads.some(([x]) => x === e)
+        && r.left < hr.right && hr.left < r.right && r.top < hr.bottom - 2 && hr.top + 2 < r.bottom)
+        .map(([e, text]) => 'under the title: ' + text.slice(0, 40)));
+    return cut.concat(covered);
+})"""
+
+
+@pytest.mark.parametrize("path", ["/", "/Chi_tieu?indicator=avg_income", "/Dia_ban", "/Xep_loai"])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_chart_text_is_cut_on_the_pages_at_1366x768(path, lang, open_page, assert_no_exception):
+    separator = "&" if "?" in path else "?"
+    page = open_page(f"{path}{separator}lang={lang}")
+    assert_no_exception(page)
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    for i in range(charts.count()):
+        charts.nth(i).locator(".js-plotly-plot .main-svg").first.wait_for(state="attached")
+    page.wait_for_timeout(300)
+    assert page.evaluate(_SPILLING_ON_SCREEN) == []
