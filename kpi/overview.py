@@ -247,6 +247,7 @@ class Verdict:
     next_step: str  # "Còn thiếu 9.479 người so với mục tiêu (hạn 2025)"
     derived_note: str  # why the target is derived ("" when the plan states it)
     derived_mark: str  # "suy ra" for a derived target, else ""
+    definition: str  # how it is counted, the population named ("Đếm các HTX ... chưa giải thể ...")
 
 
 def verdict(result: IndicatorResult, report: Report, lang: str = "vi") -> Verdict:
@@ -269,6 +270,7 @@ def verdict(result: IndicatorResult, report: Report, lang: str = "vi") -> Verdic
         next_step=_capital(what_it_takes(result, report.year, lang)),
         derived_note=derived_note(ind, lang),
         derived_mark=t("overview.derived_mark", lang) if ind.target.derived else "",
+        definition=ind.definition.get(lang),
     )
 
 

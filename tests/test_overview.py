@@ -405,3 +405,56 @@ def test_the_population_sentence_names_every_population_it_counts():
         "291 HTX trong danh sách năm 2025, trong đó: 287 HTX chưa giải thể (đang hoạt động hoặc tạm ngừng hoạt "
         "động); 279 HTX đang hoạt động; 268 HTX đang hoạt động đã được xếp loại (Tốt, Khá, Trung bình hoặc Yếu)."
     )
+
+
+# --- the first screen's verdicts ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("indicator_id", "value", "status", "expected"),
+    [
+        ("cooperatives", 287, "achieved", "109%"),  # 287 / 264 = 1,087
+        ("members", 17899, "not_achieved", "65%"),  # 17.899 / 27.379 = 0,654
+        ("average_share", 48.9, "not_achieved", "48,9% / ≤ 40,0%"),  # a ceiling: value against it
+        ("weak_share", 9.0, "achieved", "9,0% / ≤ 15,0%"),
+        ("ocop_cooperatives", None, "insufficient_data", ""),
+    ],
+)
+def test_the_main_figure_is_the_share_of_the_target_or_the_value_against_a_ceiling(
+    indicator_id, value, status, expected
+):
+    assert overview.main_figure(fake_result(indicator_id, value=value, status=status)) == expected
+
+
+def test_the_headline_verdicts_are_the_plans_headline_indicators_with_their_texts():
+    report = fake_report(
+        2025,
+        [
+            fake_result("cooperatives", year=2025, value=287, status="achieved"),
+            fake_result("members", year=2025, value=17899, status="not_achieved"),
+        ],
+    )
+    verdicts = overview.headline_verdicts(report)
+    assert [v.id for v in verdicts] == ["cooperatives", "members", "good_fair_share", "ocop_cooperatives"]
+    members = verdicts[1]
+    assert (members.number, members.unit, members.target) == (
+        "17.899",
+        "người",
+        "Mục tiêu 2025: 27.379 người",
+    )
+    assert members.share == "Đạt 65,4% mục tiêu"  # 17.899 / 27.379 = 0,6537
+    assert (members.label, members.figure) == ("Không đạt", "65%")
+    assert members.next_step == "Còn thiếu 9.480 người so với mục tiêu (hạn 2025)"  # 27.379 - 17.899
+    assert members.explanation.startswith("Đã đến hoặc đã qua năm phải đạt mục tiêu")
+    assert members.derived_mark == "" and members.derived_note == ""
+    assert "chưa giải thể" in members.definition  # the population counted, named where it is shown
+
+
+def test_a_verdict_of_a_derived_target_carries_its_mark_and_reason():
+    report = fake_report(
+        2025, [fake_result("value_chain_cooperatives", year=2025, value=39, status="achieved")]
+    )
+    (chain,) = [v for v in overview.all_verdicts(report) if v.id == "value_chain_cooperatives"]
+    assert chain.target == "Mục tiêu 2025 (suy ra): 16 HTX"
+    assert chain.derived_mark == "suy ra"
+    assert "nhiệm vụ IV.7" in chain.derived_note

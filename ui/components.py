@@ -212,7 +212,7 @@ def card_html(result: IndicatorResult, plan: Plan, year: int, lang: str) -> str:
     unit_html = f'<span class="kpi-unit">{escape(unit)}</span>' if unit else ""
     return (
         f'<div class="kpi-card" data-indicator="{escape(ind.id)}">'
-        f'<div class="kpi-name">{escape(ind.name.get(lang))}</div>'
+        f'<div class="kpi-name" title="{escape(ind.definition.get(lang))}">{escape(ind.name.get(lang))}</div>'
         f'<div class="kpi-value-row"><span class="kpi-value">{escape(number)}</span>{unit_html}</div>'
         f"{plan_badge_html(result.assessment.status, plan, lang)}"
         f"{''.join(lines)}</div>"
@@ -245,7 +245,7 @@ def _tile_html(v: Verdict) -> str:
     unit = f'<span class="kpi-unit">{escape(v.unit)}</span>' if v.unit else ""
     return (
         f'<div class="kpi-tile" data-indicator="{escape(v.id)}" style="border-top-color:{style.colour}">'
-        f'<div class="kpi-tile-name">{escape(v.name)}</div>'
+        f'<div class="kpi-tile-name" title="{escape(v.definition)}">{escape(v.name)}</div>'
         f'<div class="kpi-value-row"><span class="kpi-tile-value">{escape(v.number)}</span>{unit}</div>'
         f'<div class="kpi-tile-target{" kpi-derived" if v.derived_note else ""}"{derived}>'
         f"{escape(v.target)}</div>"
