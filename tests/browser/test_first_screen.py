@@ -44,16 +44,27 @@ def _choose_english(page, wait_for_run) -> None:
     page.locator(".kpi-tile").first.wait_for()
 
 
-@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize(
+    ("lang", "years_back", "how"),
+    [
+        ("vi", 0, "address"),  # the latest year: most targets due, final verdicts
+        ("en", 0, "sidebar"),  # English chosen on the page
+        ("vi", 2, "address"),  # an earlier year: pace statuses, a longer sentence
+        ("en", 2, "address"),
+    ],
+)
 def test_the_first_viewport_answers_are_we_reaching_the_plan(
-    lang, new_page, open_page, assert_no_exception, wait_for_run
+    lang, years_back, how, new_page, open_page, assert_no_exception, wait_for_run
 ) -> None:
-    page = open_page("/", new_page(**VIEWPORT))
-    if lang == "en":
+    year = latest_year() - years_back
+    if how == "sidebar":
+        page = open_page("/", new_page(**VIEWPORT))
         _choose_english(page, wait_for_run)
+    else:
+        page = open_page(f"/?lang={lang}&year={year}", new_page(**VIEWPORT))
     assert_no_exception(page)
     boxes = _first_viewport(page)
-    report = core_report(latest_year())
+    report = core_report(year)
 
     tiles = [b for b in boxes if b["kind"] == "kpi-tile"]
     assert [b["id"] for b in tiles] == list(PLAN.headline)
@@ -80,7 +91,7 @@ def test_the_first_viewport_answers_are_we_reaching_the_plan(
         status = report.result(chip["id"]).assessment.status
         page_status = page.locator(f'.kpi-chip[data-indicator="{chip["id"]}"]').get_attribute("data-status")
         assert page_status == status
-    page.screenshot(path=str(_shot_path(f"overview-first-viewport-{lang}-1366x768")))
+    page.screenshot(path=str(_shot_path(f"overview-first-viewport-{lang}-{year}-1366x768")))
 
 
 def _shot_path(name: str) -> Path:
