@@ -7,7 +7,13 @@ import streamlit as st
 from kpi.charts import build_indicator_figure
 from kpi.formatting import format_date
 from kpi.i18n import t
-from kpi.overview import all_verdicts, group_sentence, headline_verdicts, overall_sentence
+from kpi.overview import (
+    all_verdicts,
+    group_sentence,
+    headline_verdicts,
+    overall_sentence,
+    population_sentence,
+)
 from ui import components, data, slides, state
 
 # --- read the reader's choices -----------------------------------------------------------------------------
@@ -44,6 +50,7 @@ components.first_screen(
 # --- the detail, below the first screen ----------------------------------------------------------------------
 st.subheader(t("page.overview_detail", lang), divider="gray")
 components.sentences([group_sentence(report, group.id, lang) for group in plan.groups])
+components.note(population_sentence(data.get_population_counts(year), plan, year, lang))
 
 bullet = data.get_figure("bullet", year, lang)
 components.chart(bullet, t("page.overview_file", lang), year, lang, key="bullet")

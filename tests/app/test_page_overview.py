@@ -17,6 +17,7 @@ from tests.app.apptest_helpers import (
     latest_year,
     open_page,
     page_css,
+    sample_dataset,
 )
 
 PLAN = default_plan()
@@ -182,3 +183,14 @@ def test_presentation_mode_shows_one_group_per_slide_and_the_address_can_open_on
     last = open_page(query={"present": "1", "slide": str(1 + len(PLAN.groups))})
     assert last.title[0].value == f"{PLAN.groups[-1].name.vi} · {latest_year()}"
     assert last.button(key="slide-next").disabled
+
+
+def test_the_overview_names_how_many_cooperatives_each_population_holds(overview):
+    coops = sample_dataset().coops
+    this_year = coops[coops["year"] == latest_year()]
+    existing = int((this_year["status"] != "Giải thể").sum())
+    (note,) = [b for b in html_bodies(overview) if 'class="kpi-note"' in b]
+    assert f"{format_number(len(this_year))} HTX trong danh sách năm {latest_year()}" in note
+    assert f"{format_number(existing)} HTX chưa giải thể" in note
+    # the same count as the card "Số HTX"
+    assert existing == core_report(latest_year()).result("cooperatives").assessment.value
