@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from html import escape
 
 import pandas as pd
@@ -333,12 +334,13 @@ def chart(fig: go.Figure, name: str, year: int | str | None, lang: str, key: str
     st.plotly_chart(shown, theme=None, config=chart_config(file_name), key=f"chart-{key}")
     if not state.present():
         _image_server_warming()
+        report_spec = image_spec(year, lang)
         with st.container(horizontal=True, gap="small"):
             for slide, label, help_key, suffix in (
                 (False, "card.download", "card.download_help", ""),
                 (True, "card.download_slide", "card.download_slide_help", "-16x9"),
             ):
-                spec = image_spec(year, lang, slide)
+                spec = replace(report_spec, slide=slide)
                 st.download_button(
                     t(label, lang),
                     data=lambda spec=spec: briefing_png(fig, spec),
