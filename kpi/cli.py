@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kpi import problems as pb
 from kpi.formatting import format_percent, format_value
+from kpi.i18n import t as catalog_text
 from kpi.settings import load_settings
 from kpi.workbook import WorkbookUnreadable
 
@@ -166,14 +167,13 @@ def render_table(report, lang: str, by_district: bool = False) -> str:
         ind, a = r.indicator, r.assessment
         unit = ind.unit.get(lang)
         target = format_value(ind.target.value, unit, ind.decimals, lang)
-        # A share of the target means nothing when lower is better (16,7% of a 15% ceiling is not "111% done"):
-        # the target reads as a ceiling and no share is given.
-        share = r.target_share if ind.higher_is_better else None
+        share = r.target_share  # None when lower is better: the target reads as a ceiling
         rows.append(
             (
                 ind.name.get(lang),
                 format_value(a.value, unit, ind.decimals, lang),
-                f"{'' if ind.higher_is_better else '≤ '}{target} ({ind.target.year})",
+                f"{'' if ind.higher_is_better else '≤ '}{target} ({ind.target.year})"
+                + (f" ({catalog_text('overview.derived_mark', lang)})" if ind.target.derived else ""),
                 format_percent(share, 1, lang) if share is not None else "–",
                 plan.assessment.label(a.status, lang),
             )
