@@ -52,7 +52,12 @@ def page_files() -> list[str]:
 PAGES = page_files()
 
 
-RATED_CLASSES = ("Tốt", "Khá", "Trung bình", "Yếu")  # the plan's `rated` population, as the workbook writes it
+RATED_CLASSES = (
+    "Tốt",
+    "Khá",
+    "Trung bình",
+    "Yếu",
+)  # the plan's `rated` population, as the workbook writes it
 
 # --- what the sample data says, counted without the dashboard's code ----------------------------------------------
 
