@@ -103,6 +103,13 @@ def _login_name() -> str:
         return "?"
 
 
+def cli_identity():
+    """Return who acts from the command line: the operating-system user (recorded beside `--by`)."""
+    from kpi.access import command_line
+
+    return command_line(_login_name())
+
+
 class _Unreachable(Exception):
     def __init__(self, problem: pb.Problem):
         super().__init__(problem.message("en"))
@@ -174,6 +181,7 @@ def _import(args: argparse.Namespace, store) -> int:
         _login_name() if args.by is None else args.by,
         args.note,
         replace_sample=args.replace_sample,
+        identity=cli_identity(),
     )
     if outcome.status == Status.BUSY:
         print(outcome.message(lang), file=sys.stderr)
@@ -269,7 +277,11 @@ def cell_text(value: object) -> str:
 def _rollback(args: argparse.Namespace, store) -> int:
     """Make a stored version current again; print what changed."""
     outcome = store.rollback(
-        args.year, args.version, _login_name() if args.by is None else args.by, args.note
+        args.year,
+        args.version,
+        _login_name() if args.by is None else args.by,
+        args.note,
+        identity=cli_identity(),
     )
     print(outcome.message(args.lang))
     return EXIT_OK

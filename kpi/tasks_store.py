@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from kpi import problems as pb
 from kpi import store as st
+from kpi.access import Identity, Permission, refusal
 from kpi.formatting import format_number
 from kpi.tasks import TaskList
 from kpi.tasks_schema import INFO, REPORT, STORED_COLUMNS, default_tasks
@@ -107,14 +108,19 @@ def import_task_workbook(
     replace_sample: bool = False,
     tasks: TaskList | None = None,
     today: date | None = None,
+    identity: Identity | None = None,
 ) -> TaskImportOutcome:
     """Validate a progress workbook completely, then store it as a new version of its year (kind 'tasks').
 
     Return the outcome: stored, duplicate (the same file is already stored for that year: nothing written),
     rejected (problems; nothing written) or busy. `year`, when given, must be the workbook's year.
     `replace_sample` removes every sample version (of any kind) in the same transaction. Raise
-    WorkbookUnreadable when the file is no workbook at all.
+    WorkbookUnreadable when the file is no workbook at all. Refused (nothing read, nothing written) unless
+    `identity` may import.
     """
+    denied = refusal(identity, Permission.IMPORT)
+    if denied is not None:
+        return TaskImportOutcome(st.Status.REJECTED, year=year, problems=[denied])
     if not isinstance(data, bytes | bytearray):
         data = data.read()
     data = bytes(data)
@@ -184,7 +190,7 @@ def import_task_workbook(
                     row_counts=row_counts,
                 )
             if replace_sample:
-                removed = store._delete_sample(conn, by)
+                removed = store._delete_sample(conn, by, identity)
             number = store.write_version(
                 conn,
                 TASKS,
@@ -196,6 +202,7 @@ def import_task_workbook(
                 note=note,
                 is_sample=is_sample,
                 row_counts=row_counts,
+                identity=identity,
             )
     except st.StoreBusy as exc:
         return TaskImportOutcome(
@@ -235,10 +242,17 @@ def task_history(store: st.Store, year: int | None = None) -> pd.DataFrame:
 
 
 def rollback_tasks(
-    store: st.Store, year: int, version: int, by: str, note: str | None = None
+    store: st.Store,
+    year: int,
+    version: int,
+    by: str,
+    note: str | None = None,
+    *,
+    identity: Identity | None = None,
 ) -> st.RollbackOutcome:
-    """Make a stored progress-report version of `year` current again; raise StoreError when it does not exist."""
-    return store.rollback(year, version, by, note, kind=TASKS)
+    """Make a stored progress-report version of `year` current again; raise StoreError when it does not exist
+    or `identity` may not roll back."""
+    return store.rollback(year, version, by, note, kind=TASKS, identity=identity)
 
 
 def _version_ids(

@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from kpi.access import command_line
 from tests.builders import coop, group, info_rows, workbook
+
+OPERATOR = command_line("kiem-thu")  # the tests write as the command line does
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "6_Nhap_du_lieu.py")
@@ -44,7 +47,12 @@ def _fill(url: str, *workbooks: dict, sample: bool = False) -> None:
     with open_store(url) as store:
         for kw in workbooks:
             outcome = store.import_workbook(
-                workbook(**kw), f"{kw['year']}.xlsx", kw["year"], by="Kiểm thử", is_sample=sample
+                workbook(**kw),
+                f"{kw['year']}.xlsx",
+                kw["year"],
+                by="Kiểm thử",
+                is_sample=sample,
+                identity=OPERATOR,
             )
             assert outcome.ok, outcome.message()
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from kpi.access import command_line
 from kpi.tasks_schema import default_tasks
 from kpi.tasks_workbook import task_workbook_bytes
 from tests.builders import coop, grid_bytes, group, workbook
@@ -35,6 +36,8 @@ DONE_2020 = [
     ("V", 5, 2020, 4, "not_started", None, None, "Chưa rà soát quỹ đất", None),
 ]
 
+OPERATOR = command_line("kiem-thu")  # the tests write as the command line does
+
 
 def _report(rows: list[tuple], year: int = 2020) -> bytes:
     return task_workbook_bytes(
@@ -50,7 +53,7 @@ def store_url(tmp_path, monkeypatch) -> str:
     monkeypatch.setenv("KPI_DATABASE_URL", url)
     with open_store(url) as store:
         stats = workbook(year=2023, coops=[coop("A1")], groups=[group()])
-        assert store.import_workbook(stats, "2023.xlsx", 2023, by="Kiểm thử").ok
+        assert store.import_workbook(stats, "2023.xlsx", 2023, by="Kiểm thử", identity=OPERATOR).ok
     return url
 
 
@@ -176,7 +179,7 @@ def test_a_rollback_of_the_reports_needs_a_confirmation_and_shows_on_the_tasks_p
 
     with open_store(store_url) as store:
         for name, rows in (("v1.xlsx", BEGUN_2020), ("v2.xlsx", DONE_2020)):
-            assert import_task_workbook(store, _report(rows), name, "Kiểm thử").ok
+            assert import_task_workbook(store, _report(rows), name, "Kiểm thử", identity=OPERATOR).ok
     assert "V.3" not in _overdue_tasks()
     at = _open_tasks(store_url)
     assert at.selectbox(key=K + "rb_version").options[0].startswith("Phiên bản 1 · ")
