@@ -256,11 +256,16 @@ def render_history(history, lang: str = "vi", *, texts: dict | None = None, coun
                 cell_text(e.note),
             )
         )
+    return text_table(rows)
+
+
+def text_table(rows: list[tuple[str, ...]], header: bool = True) -> str:
+    """Return rows of texts as aligned plain-text columns; the first row underlined when it is a header."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for n, row in enumerate(rows):
         lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-        if n == 0:
+        if n == 0 and header:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
