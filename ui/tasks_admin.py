@@ -48,7 +48,7 @@ def _flash(text: str, imported: bool = False) -> None:
 def _import_confirmed(upload_key: str, lang: str) -> None:
     """Store the checked upload (a form callback, so that the page drawn next already shows the result)."""
 
-    def store_it(content: bytes, checked, by: str, note: str, replace_sample: bool):
+    def store_it(content: bytes, checked, by: str, note: str, replace_sample: bool, identity):
         return import_task_workbook(
             data.get_store(),
             content,
@@ -57,6 +57,7 @@ def _import_confirmed(upload_key: str, lang: str) -> None:
             note,
             is_sample=checked.preview.is_sample,
             replace_sample=replace_sample,
+            identity=identity,
         )
 
     checked = st.session_state.get(K + "checked")
@@ -139,7 +140,9 @@ def tasks_import_section(store: Store, settings: Settings, lang: str) -> None:
             K,
             years,
             lambda year: store.versions(year, kind=TASKS),
-            lambda year, number, by, note: rollback_tasks(store, year, number, by, note),
+            lambda year, number, by, note, identity: rollback_tasks(
+                store, year, number, by, note, identity=identity
+            ),
             lang,
             option_key="imports.tasks.rollback_option",
             counted=REPORT.id,
