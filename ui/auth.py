@@ -21,7 +21,7 @@ from kpi import accounts as ac
 from kpi.access import ANONYMOUS, Channel, Identity, Permission, expired, may
 from kpi.i18n import t
 from kpi.settings import load_settings
-from ui import data
+from ui import data, state
 
 SESSION = "_auth"  # {"identity": Identity, "last_seen": datetime} of a local login
 SESSION_ID = "_auth_session_id"
@@ -148,8 +148,11 @@ def logout() -> None:
 
 
 def sidebar(lang: str) -> Identity:
-    """Draw who is logged in and "Đăng xuất", or the login form, in the sidebar; return the identity."""
+    """Draw who is logged in and "Đăng xuất", or the login form, in the sidebar (not in presentation mode,
+    which hides the sidebar); return the identity."""
     who = identity()
+    if state.present():
+        return who
     with st.sidebar:
         st.divider()
         if who.anonymous and who.account is None:
