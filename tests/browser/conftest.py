@@ -91,8 +91,10 @@ class Server:
 
 
 @contextmanager
-def serve(work: Path) -> Iterator[Server]:
-    """Yield the dashboard served on a free loopback port with a throw-away store in `work`; stop it after."""
+def serve(work: Path, options: Callable[[int], list[str]] | None = None) -> Iterator[Server]:
+    """Yield the dashboard served on a free loopback port with a throw-away store in `work`; stop it after.
+
+    `options(port)` adds command-line options of `streamlit run` (e.g. a secrets file naming the port)."""
     port = _free_port()
     database_url = f"sqlite:///{work / 'store.sqlite'}"
     env = {
@@ -119,6 +121,7 @@ def serve(work: Path) -> Iterator[Server]:
         "false",
         "--server.fileWatcherType",
         "none",
+        *(options(port) if options else []),
     ]
     log = work / "server.log"
     with log.open("wb") as sink:
