@@ -225,3 +225,29 @@ def test_only_admins_see_the_audit_page(accounts, name, sees) -> None:
     assert bool(at.dataframe) is sees
     if not sees:
         assert at.warning[0].value == "Chỉ quản trị viên xem được nhật ký."
+
+
+def test_a_confirmation_sent_after_the_session_expired_is_refused_by_the_store(accounts, monkeypatch) -> None:
+    """The write is checked where it happens, not by hiding the button: a confirm pressed by a session that
+    is anonymous by then (expired) reaches the store as anonymous and changes nothing."""
+    from kpi.store import open_store
+
+    monkeypatch.setenv("KPI_SESSION_IDLE_MINUTES", "5")
+    at = log_in(_page(), "lan")
+    data = workbook(year=2024, coops=[coop("B1", members=10)], groups=[group()])
+    at.file_uploader[0].upload("htx-2024.xlsx", data, "application/octet-stream").run()
+    at.checkbox(key="imports_sample_ok").check()
+    label = next(b.label for b in at.button if b.label.startswith("Nhập số liệu năm"))
+    with open_store(accounts) as store:
+        before = {k: v for k, v in store.dump().items() if k != "events"}
+    at.session_state["_auth"]["last_seen"] = datetime.now(UTC) - timedelta(minutes=6)
+    at.button(key=f"FormSubmitter:imports_confirm-{label}").click().run()
+    assert not at.exception
+    assert "hết hạn sau 5 phút không dùng" in " ".join(i.value for i in at.info)
+    refused, problems = at.session_state["imports_refused"]  # the store's refusal, left for the form
+    assert [p.message() for p in problems] == [
+        "Cần đăng nhập bằng một tài khoản được phép để nhập dữ liệu; chưa có gì thay đổi."
+    ]
+    with open_store(accounts) as store:
+        assert {k: v for k, v in store.dump().items() if k != "events"} == before
+        assert [e["action"] for e in store.dump()["events"] if e["year"] == 2024] == []
