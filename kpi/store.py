@@ -264,6 +264,8 @@ class ImportOutcome:
             return line
         if self.status == Status.BUSY:
             return pb.error("store_busy").message(lang)
+        if [p.code for p in self.errors] in (["login_required"], ["forbidden"]):  # refused before reading
+            return self.errors[0].message(lang)
         return text("rejected", lang, errors=len(self.errors))
 
 

@@ -57,6 +57,7 @@ def test_whoever_may_not_write_is_refused_on_every_write_path_and_the_store_is_u
     tasks = import_task_workbook(store, progress_bytes(rows_2024(99.0)), "x.xlsx", "Khách", identity=who)
     for outcome in (stats, tasks):
         assert (outcome.status, [p.code for p in outcome.problems]) == (Status.REJECTED, [code])
+        assert outcome.message().endswith("chưa có gì thay đổi.")  # the refusal itself, not "1 error"
     for write in (
         lambda: store.rollback(2024, 1, "Khách", identity=who),
         lambda: rollback_tasks(store, 2024, 1, "Khách", identity=who),

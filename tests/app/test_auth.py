@@ -245,6 +245,9 @@ def test_a_confirmation_sent_after_the_session_expired_is_refused_by_the_store(a
     assert not at.exception
     assert "hết hạn sau 5 phút không dùng" in " ".join(i.value for i in at.info)
     refused, problems = at.session_state["imports_refused"]  # the store's refusal, left for the form
+    assert refused == (
+        "Không nhập được: Cần đăng nhập bằng một tài khoản được phép để nhập dữ liệu; chưa có gì thay đổi."
+    )
     assert [p.message() for p in problems] == [
         "Cần đăng nhập bằng một tài khoản được phép để nhập dữ liệu; chưa có gì thay đổi."
     ]
