@@ -159,12 +159,12 @@ def sidebar(lang: str) -> Identity:
             st.markdown(f"**{t('auth.title', lang)}**")
             login_form("auth_sidebar_", lang)
         elif who.anonymous:  # an SSO identity that maps to no role
-            st.caption(t("auth.sso_no_role", lang, name=who.account))
+            st.text(t("auth.sso_no_role", lang, name=who.account))  # names are shown as text, never Markdown
             if st.button(t("auth.logout", lang), key="auth_logout", icon=":material/logout:"):
                 st.logout()
         else:
             role = t(f"auth.role.{who.role.value}", lang)
-            st.caption(t("auth.logged_in", lang, name=who.name, role=role))
+            st.text(t("auth.logged_in", lang, name=who.name, role=role))
             if who.channel == Channel.SSO:
                 if st.button(t("auth.logout", lang), key="auth_logout", icon=":material/logout:"):
                     st.logout()

@@ -184,7 +184,7 @@ def test_the_sidebar_offers_the_login_form_to_anonymous_visitors(accounts) -> No
 def test_the_sidebar_names_who_is_logged_in_and_logs_out(accounts) -> None:
     at = _dashboard(**_session_of("lan"))
     assert not at.exception
-    assert "Đang đăng nhập: Tài khoản lan (cán bộ nhập liệu)" in [c.value for c in at.sidebar.caption]
+    assert "Đang đăng nhập: Tài khoản lan (cán bộ nhập liệu)" in [c.value for c in at.sidebar.text]
     assert not at.sidebar.text_input
     at.sidebar.button(key="auth_logout").click().run()
     assert "_auth" not in at.session_state
@@ -254,3 +254,12 @@ def test_a_confirmation_sent_after_the_session_expired_is_refused_by_the_store(a
     with open_store(accounts) as store:
         assert {k: v for k, v in store.dump().items() if k != "events"} == before
         assert [e["action"] for e in store.dump()["events"] if e["year"] == 2024] == []
+
+
+def test_a_display_name_is_shown_as_text_never_as_markdown(store_url) -> None:
+    add_account(store_url, "lan", "analyst", "**Chủ tịch** [UBND](http://example.org)")
+    at = _dashboard(**_session_of("lan"))
+    assert "Đang đăng nhập: **Chủ tịch** [UBND](http://example.org) (cán bộ nhập liệu)" in [
+        e.value for e in at.sidebar.text
+    ]
+    assert not [e for e in at.sidebar.markdown if "UBND" in e.value]

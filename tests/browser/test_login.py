@@ -42,7 +42,16 @@ def accounts(add_account) -> None:
     ("name", "uploads", "enter"), [("xem", 0, False), ("lan", 1, True), ("quantri", 1, False)]
 )
 def test_each_role_logs_in_with_the_sidebar_form_and_gets_its_controls(
-    accounts, navigation, open_page, log_in, assert_no_exception, screenshot, name, uploads, enter
+    accounts,
+    navigation,
+    open_page,
+    log_in,
+    wait_for_run,
+    assert_no_exception,
+    screenshot,
+    name,
+    uploads,
+    enter,
 ) -> None:
     page = open_page("/" + navigation[PAGE])
     assert page.locator(UPLOADER).count() == 0
@@ -60,8 +69,8 @@ def test_each_role_logs_in_with_the_sidebar_form_and_gets_its_controls(
     screenshot(page, f"login-{role}")
 
     sidebar.get_by_role("button", name="Đăng xuất").click()
-    page.wait_for_timeout(300)
-    assert sidebar.get_by_label("Mật khẩu", exact=True).is_visible()
+    sidebar.get_by_label("Mật khẩu", exact=True).wait_for()
+    wait_for_run(page)
     assert page.locator(UPLOADER).count() == 0
 
 
