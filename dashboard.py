@@ -11,9 +11,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from kpi.access import Permission
 from kpi.i18n import t
 from kpi.store import UNREACHABLE
-from ui import components, data, state
+from ui import auth, components, data, state
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("kpi.dashboard")
@@ -38,17 +39,20 @@ NAVIGATION = (
         ],
     ),
     ("nav.section_info", [("pages/7_Phuong_phap.py", "nav.method", ":material/menu_book:", False)]),
+    ("nav.section_admin", [("pages/9_Nhat_ky.py", "nav.audit", ":material/policy:", False)]),
 )
+ADMIN_PAGES = {"pages/9_Nhat_ky.py"}  # in the menu of admins only (the page checks the role again)
 
 
-def build_pages(lang: str) -> dict[str, list]:
-    """Return the menu: section title -> st.Page entries of the page files that exist."""
+def build_pages(lang: str, admin: bool = False) -> dict[str, list]:
+    """Return the menu: section title -> st.Page entries of the page files that exist (admin pages for
+    admins only)."""
     menu: dict[str, list] = {}
     for section, entries in NAVIGATION:
         pages = [
             st.Page(ROOT / path, title=t(title, lang), icon=icon, default=default)
             for path, title, icon, default in entries
-            if (ROOT / path).is_file()
+            if (ROOT / path).is_file() and (admin or path not in ADMIN_PAGES)
         ]
         if pages:
             menu[t(section, lang)] = pages
@@ -66,10 +70,14 @@ def main() -> None:
         layout="wide",
         initial_sidebar_state="expanded",
     )
-    page = st.navigation(build_pages(lang))
     try:
+        if not auth.gate(lang):  # `require_login` and nobody logged in: the login form only
+            st.navigation(build_pages(lang), position="hidden")
+            return
+        page = st.navigation(build_pages(lang, admin=auth.allowed(Permission.MANAGE_ACCOUNTS)))
         years = data.get_years()
         state.sidebar(years)
+        auth.sidebar(lang)
         components.page_style()
         if data.is_sample_data():
             components.sample_notice(lang)

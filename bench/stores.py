@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bench import data
 from bench.harness import Context
+from kpi.access import system
 
 BY = "bench"
 
@@ -95,7 +96,7 @@ def postgres_version(url: str) -> str:
 
 def import_or_fail(store, content: bytes, file_name: str, year: int) -> None:
     """Import a workbook; raise when it is not stored (a benchmark of a refused import would mean nothing)."""
-    outcome = store.import_workbook(content, file_name, year, by=BY, note="benchmark")
+    outcome = store.import_workbook(content, file_name, year, by=BY, note="benchmark", identity=system(BY))
     if not outcome.ok:
         shown = "; ".join(p.line("en") for p in outcome.problems[:5])
         raise RuntimeError(f"import of {file_name} was {outcome.status}: {shown}")

@@ -285,7 +285,7 @@ def _silence_stdout() -> None:
 def _load_extra_commands() -> None:
     import importlib
 
-    for module in ("kpi.store_cli", "kpi.tasks_cli", "kpi.sample"):
+    for module in ("kpi.store_cli", "kpi.tasks_cli", "kpi.sample", "kpi.users_cli"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

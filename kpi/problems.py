@@ -218,6 +218,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Hãy ghi tên người nhập dữ liệu.",
         "en": "Give the name of the person importing the data.",
     },
+    "login_required": {
+        "vi": "Cần đăng nhập bằng một tài khoản được phép để {action}; chưa có gì thay đổi.",
+        "en": "Log in with an account allowed to {action}; nothing was changed.",
+    },
+    "forbidden": {
+        "vi": "Vai trò {role} không được phép {action}; chưa có gì thay đổi.",
+        "en": "The {role} role may not {action}; nothing was changed.",
+    },
     "unknown_year": {
         "vi": "Kho dữ liệu chưa có số liệu năm {year}; các năm có: {years}.",
         "en": "The store has no data for {year}; years present: {years}.",

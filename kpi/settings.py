@@ -64,6 +64,15 @@ SETTINGS = (
     Setting(
         "max_listed_problems", "KPI_MAX_LISTED_PROBLEMS", 200, "problems listed one by one before a count"
     ),
+    # who may see and change the figures (kpi/access.py, kpi/accounts.py, ui/auth.py)
+    Setting("require_login", "KPI_REQUIRE_LOGIN", False, "anonymous visitors see only the login form"),
+    Setting("session_idle_minutes", "KPI_SESSION_IDLE_MINUTES", 30.0, "a login ends after this idle time"),
+    Setting("login_free_failures", "KPI_LOGIN_FREE_FAILURES", 3, "failed logins before the waits begin"),
+    Setting("login_delay_seconds", "KPI_LOGIN_DELAY_SECONDS", 2.0, "first wait; doubles each failure"),
+    Setting("login_max_delay_seconds", "KPI_LOGIN_MAX_DELAY_SECONDS", 900.0, "longest wait after failures"),
+    Setting(
+        "login_window_minutes", "KPI_LOGIN_WINDOW_MINUTES", 60.0, "failures older than this are forgiven"
+    ),
 )
 
 
@@ -83,6 +92,12 @@ class Settings:
     worker_memory_mb: int
     worker_seconds: float
     max_listed_problems: int
+    require_login: bool
+    session_idle_minutes: float
+    login_free_failures: int
+    login_delay_seconds: float
+    login_max_delay_seconds: float
+    login_window_minutes: float
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -94,6 +109,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         values[s.name] = (
             s.default
             if raw in (None, "")
+            else _flag(raw)
+            if isinstance(s.default, bool)
             else type(s.default)(raw)
             if not isinstance(s.default, str)
             else raw
@@ -125,3 +142,8 @@ def read_limits(environ: dict[str, str] | None = None, **overrides: float | None
     Overrides that are None are ignored, so that callers can pass their optional limits through.
     """
     return replace(load_settings(environ), **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _flag(raw: str) -> bool:
+    # bool("0") is True: a switch is read from its words instead
+    return raw.strip().lower() in {"1", "true", "yes", "on", "co", "có"}

@@ -38,6 +38,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from kpi import problems as pb
+from kpi.access import Identity, Permission, refusal
 from kpi.formatting import format_number
 from kpi.indicators import YEAR, Dataset
 from kpi.reference import DEFAULT_PATH, Reference, load_reference
@@ -122,6 +123,12 @@ events_table = sa.Table(
     sa.Column("actor", sa.Text, nullable=False),
     sa.Column("note", sa.Text),
     sa.Column("detail", sa.JSON),
+    # who acted, beside `actor` (migration 0003): the account (web), the OS user (command line), the web
+    # session and the client's address
+    sa.Column("account", sa.String(64)),
+    sa.Column("os_user", sa.Text),
+    sa.Column("session_id", sa.String(64)),
+    sa.Column("client_address", sa.String(64)),
     sqlite_autoincrement=True,  # ids are never reused, even after deletions
 )
 
@@ -267,6 +274,8 @@ class ImportOutcome:
             return pb.error("store_busy").message(lang)
         if self.status == Status.STALE:
             return self.problems[0].message(lang)
+        if [p.code for p in self.errors] in (["login_required"], ["forbidden"]):  # refused before reading
+            return self.errors[0].message(lang)
         return text("rejected", lang, errors=len(self.errors))
 
 
@@ -556,6 +565,7 @@ class Store:
         *,
         replace_sample: bool = False,
         expected_version: int | None | str = ANY_VERSION,
+        identity: Identity | None = None,
     ) -> ImportOutcome:
         """Validate a statistics workbook completely, then store it as a new version of its year.
 
@@ -565,8 +575,12 @@ class Store:
         version in the same transaction (each removal an event). `expected_version`, from a preview, is the
         version of the year in force when the preview was made (None: no version); if another import or a
         rollback changed it since, nothing is written and the status is STALE. Raise WorkbookUnreadable when
-        the file is no workbook at all.
+        the file is no workbook at all. Refused (nothing read, nothing written) unless `identity` may
+        import.
         """
+        denied = refusal(identity, Permission.IMPORT)
+        if denied is not None:
+            return ImportOutcome(Status.REJECTED, year=year, problems=[denied])
         if not isinstance(data, bytes | bytearray):
             data = data.read()
         data = bytes(data)
@@ -629,7 +643,7 @@ class Store:
                         current_version=current,
                         row_counts=row_counts,
                     )
-                removed = self._delete_sample(conn, by) if replace_sample else []
+                removed = self._delete_sample(conn, by, identity) if replace_sample else []
                 number = self.write_version(
                     conn,
                     STATS,
@@ -641,6 +655,7 @@ class Store:
                     note=note,
                     is_sample=is_sample,
                     row_counts=row_counts,
+                    identity=identity,
                 )
         except StoreBusy as exc:
             return ImportOutcome(Status.BUSY, year=clean.year, problems=[exc.problem], validation=validation)
@@ -668,6 +683,7 @@ class Store:
         note: str | None,
         is_sample: bool,
         row_counts: Mapping[str, int],
+        identity: Identity | None = None,
     ) -> int:
         """Write a new version of (kind, year) and make it current; return its number.
 
@@ -711,19 +727,30 @@ class Store:
             note=note,
             detail=detail,
             at=at,
+            identity=identity,
         )
         return number
 
     # --- rollback and sample data ---------------------------------------------------------------------------
 
     def rollback(
-        self, year: int, version: int, by: str, note: str | None = None, kind: str = STATS
+        self,
+        year: int,
+        version: int,
+        by: str,
+        note: str | None = None,
+        kind: str = STATS,
+        *,
+        identity: Identity | None = None,
     ) -> RollbackOutcome:
         """Make an earlier (or any stored) version of a year current again, recorded as an event.
 
-        Return what changed; raise StoreError when the year or version does not exist, StoreBusy when the
-        write lock cannot be had.
+        Return what changed; raise StoreError when `identity` may not roll back or the year or version does
+        not exist, StoreBusy when the write lock cannot be had.
         """
+        denied = refusal(identity, Permission.ROLLBACK)
+        if denied is not None:
+            raise StoreError(denied)
         by = (by or "").strip()
         if not by:
             raise StoreError(pb.error("importer_required"))
@@ -752,6 +779,7 @@ class Store:
                 version_id=target,
                 note=note,
                 detail=detail,
+                identity=identity,
             )
         return RollbackOutcome(year, version, previous if previous is not None else version, changed=True)
 
@@ -761,15 +789,21 @@ class Store:
             query = sa.select(sa.literal(1)).where(versions_table.c.is_sample.is_(True)).limit(1)
             return conn.execute(query).first() is not None
 
-    def delete_sample(self, by: str) -> list[tuple[str, int, int]]:
+    def delete_sample(self, by: str, *, identity: Identity | None = None) -> list[tuple[str, int, int]]:
         """Remove every sample version (rows included), each removal an event; return (kind, year, version)s.
 
-        A year whose current version was a sample falls back to its newest remaining version, if any.
+        A year whose current version was a sample falls back to its newest remaining version, if any. Raise
+        StoreError when `identity` may not remove the sample data.
         """
+        denied = refusal(identity, Permission.SAMPLE)
+        if denied is not None:
+            raise StoreError(denied)
         with self.write_transaction() as conn:
-            return self._delete_sample(conn, by)
+            return self._delete_sample(conn, by, identity)
 
-    def _delete_sample(self, conn: sa.Connection, by: str) -> list[tuple[str, int, int]]:
+    def _delete_sample(
+        self, conn: sa.Connection, by: str, identity: Identity | None = None
+    ) -> list[tuple[str, int, int]]:
         v = versions_table
         rows = conn.execute(
             sa.select(v.c.id, v.c.kind, v.c.year, v.c.version, v.c.file_name, v.c.sha256)
@@ -782,7 +816,14 @@ class Store:
         for r in rows:
             detail = {"file_name": r.file_name, "sha256": r.sha256}
             _record(
-                conn, Action.DELETE_SAMPLE, by, kind=r.kind, year=r.year, version=r.version, detail=detail
+                conn,
+                Action.DELETE_SAMPLE,
+                by,
+                kind=r.kind,
+                year=r.year,
+                version=r.version,
+                detail=detail,
+                identity=identity,
             )
         conn.execute(current_table.delete().where(current_table.c.version_id.in_(ids)))
         for table in (t for tables in KIND_TABLES.values() for t in tables.values()):
@@ -1086,7 +1127,7 @@ def _set_current(conn: sa.Connection, kind: str, year: int, version_id: int) -> 
 
 def _record(
     conn: sa.Connection,
-    action: Action,
+    action: StrEnum,
     by: str,
     *,
     kind: str | None,
@@ -1096,11 +1137,17 @@ def _record(
     note: str | None = None,
     detail: dict | None = None,
     at: datetime | None = None,
+    identity: Identity | None = None,
 ) -> None:
+    who = identity or Identity()
     conn.execute(
         events_table.insert().values(
             at=at or _now(),
             action=action.value,
+            account=who.account,
+            os_user=who.os_user,
+            session_id=who.session_id,
+            client_address=who.client_address,
             kind=kind,
             year=year,
             version=version,
@@ -1110,6 +1157,9 @@ def _record(
             detail=detail,
         )
     )
+
+
+record_event = _record  # account changes and logins (kpi.accounts) are events of the same table
 
 
 def _py_values(series: pd.Series) -> list[object]:
@@ -1221,5 +1271,6 @@ __all__ = [
     "head_revision",
     "insert_frame",
     "open_store",
+    "record_event",
     "sha256_of",
 ]

@@ -103,6 +103,13 @@ def _login_name() -> str:
         return "?"
 
 
+def cli_identity():
+    """Return who acts from the command line: the operating-system user (recorded beside `--by`)."""
+    from kpi.access import command_line
+
+    return command_line(_login_name())
+
+
 class _Unreachable(Exception):
     def __init__(self, problem: pb.Problem):
         super().__init__(problem.message("en"))
@@ -174,6 +181,7 @@ def _import(args: argparse.Namespace, store) -> int:
         _login_name() if args.by is None else args.by,
         args.note,
         replace_sample=args.replace_sample,
+        identity=cli_identity(),
     )
     if outcome.status == Status.BUSY:
         print(outcome.message(lang), file=sys.stderr)
@@ -246,11 +254,16 @@ def render_history(history, lang: str = "vi", *, texts: dict | None = None, coun
                 cell_text(e.note),
             )
         )
+    return text_table(rows)
+
+
+def text_table(rows: list[tuple[str, ...]], header: bool = True) -> str:
+    """Return rows of texts as aligned plain-text columns; the first row underlined when it is a header."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for n, row in enumerate(rows):
         lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-        if n == 0:
+        if n == 0 and header:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -267,7 +280,11 @@ def cell_text(value: object) -> str:
 def _rollback(args: argparse.Namespace, store) -> int:
     """Make a stored version current again; print what changed."""
     outcome = store.rollback(
-        args.year, args.version, _login_name() if args.by is None else args.by, args.note
+        args.year,
+        args.version,
+        _login_name() if args.by is None else args.by,
+        args.note,
+        identity=cli_identity(),
     )
     print(outcome.message(args.lang))
     return EXIT_OK

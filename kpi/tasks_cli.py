@@ -30,7 +30,7 @@ from kpi import problems as pb
 from kpi.cli import EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, print_rejected, t
 from kpi.formatting import format_date, format_number
 from kpi.settings import load_settings
-from kpi.store_cli import cell_text, render_history
+from kpi.store_cli import cell_text, cli_identity, render_history
 
 TEXTS = {
     "title": {
@@ -335,6 +335,7 @@ def _import(args: argparse.Namespace, store) -> int:
         _login_name() if args.by is None else args.by,
         args.note,
         replace_sample=args.replace_sample,
+        identity=cli_identity(),
     )
     lang = args.lang
     if outcome.status == Status.BUSY:
@@ -373,7 +374,8 @@ def _rollback(args: argparse.Namespace, store) -> int:
     from kpi.tasks_store import rollback_tasks
 
     by = _login_name() if args.by is None else args.by
-    print(rollback_tasks(store, args.year, args.version, by, args.note).message(args.lang))
+    outcome = rollback_tasks(store, args.year, args.version, by, args.note, identity=cli_identity())
+    print(outcome.message(args.lang))
     return EXIT_OK
 
 

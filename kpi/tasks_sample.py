@@ -286,6 +286,7 @@ def load_task_samples(store, by: str = SAMPLE_BY, directory: Path | None = None)
     Idempotent: a workbook already stored is recognised by its SHA-256 and not stored again. When the files
     are missing (a fresh checkout without them) they are generated in memory, so the page always has data.
     """
+    from kpi.access import system
     from kpi.tasks_store import import_task_workbook
 
     paths = sample_files(directory)
@@ -294,7 +295,8 @@ def load_task_samples(store, by: str = SAMPLE_BY, directory: Path | None = None)
     else:
         pattern = load_params()["files"]["pattern"]
         files = [(pattern.format(year=y), workbook_bytes(y, rows)) for y, rows in generate().items()]
-    return [import_task_workbook(store, data, name, by, is_sample=True) for name, data in files]
+    who = system(by)  # the dashboard loads its own sample data, whoever looks at it
+    return [import_task_workbook(store, data, name, by, is_sample=True, identity=who) for name, data in files]
 
 
 # --- command line -------------------------------------------------------------------------------------------

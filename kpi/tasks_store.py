@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from kpi import problems as pb
 from kpi import store as st
+from kpi.access import Identity, Permission, refusal
 from kpi.formatting import format_number
 from kpi.tasks import TaskList
 from kpi.tasks_schema import INFO, REPORT, STORED_COLUMNS, default_tasks
@@ -108,6 +109,7 @@ def import_task_workbook(
     tasks: TaskList | None = None,
     today: date | None = None,
     expected_version: int | None | str = st.ANY_VERSION,
+    identity: Identity | None = None,
 ) -> TaskImportOutcome:
     """Validate a progress workbook completely, then store it as a new version of its year (kind 'tasks').
 
@@ -115,9 +117,12 @@ def import_task_workbook(
     rejected (problems; nothing written) or busy. `year`, when given, must be the workbook's year.
     `replace_sample` removes every sample version (of any kind) in the same transaction. `expected_version`
     is the version of the year in force at the preview (`kpi.store.Store.import_workbook`): STALE when it
-    changed since. Raise
-    WorkbookUnreadable when the file is no workbook at all.
+    changed since. Raise WorkbookUnreadable when the file is no workbook at all. Refused (nothing read,
+    nothing written) unless `identity` may import.
     """
+    denied = refusal(identity, Permission.IMPORT)
+    if denied is not None:
+        return TaskImportOutcome(st.Status.REJECTED, year=year, problems=[denied])
     if not isinstance(data, bytes | bytearray):
         data = data.read()
     data = bytes(data)
@@ -177,7 +182,7 @@ def import_task_workbook(
                     row_counts=row_counts,
                 )
             if replace_sample:
-                removed = store._delete_sample(conn, by)
+                removed = store._delete_sample(conn, by, identity)
             number = store.write_version(
                 conn,
                 TASKS,
@@ -189,6 +194,7 @@ def import_task_workbook(
                 note=note,
                 is_sample=is_sample,
                 row_counts=row_counts,
+                identity=identity,
             )
     except st.StoreBusy as exc:
         return TaskImportOutcome(
@@ -228,10 +234,17 @@ def task_history(store: st.Store, year: int | None = None) -> pd.DataFrame:
 
 
 def rollback_tasks(
-    store: st.Store, year: int, version: int, by: str, note: str | None = None
+    store: st.Store,
+    year: int,
+    version: int,
+    by: str,
+    note: str | None = None,
+    *,
+    identity: Identity | None = None,
 ) -> st.RollbackOutcome:
-    """Make a stored progress-report version of `year` current again; raise StoreError when it does not exist."""
-    return store.rollback(year, version, by, note, kind=TASKS)
+    """Make a stored progress-report version of `year` current again; raise StoreError when it does not exist
+    or `identity` may not roll back."""
+    return store.rollback(year, version, by, note, kind=TASKS, identity=identity)
 
 
 def _version_ids(

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from kpi.access import Permission
 from kpi.formatting import format_number
 from kpi.i18n import t
 from kpi.imports import (
@@ -33,7 +34,7 @@ from kpi.store import text as store_text
 from kpi.template import template_bytes
 from kpi.text import escape_markdown
 from kpi.validate import EARLIEST_YEAR
-from ui import components, data, state, tasks_admin
+from ui import auth, components, data, state, tasks_admin
 from ui.data_admin import (
     after_write,
     check_report,
@@ -84,7 +85,7 @@ def _import_confirmed(upload_key: str, year: int) -> None:
     """Store the checked upload (a callback, so that it runs before the sidebar is drawn again and the
     imported year can become the year every page shows)."""
 
-    def store_it(content: bytes, checked, by: str, note: str, replace_sample: bool):
+    def store_it(content: bytes, checked, by: str, note: str, replace_sample: bool, identity):
         return store.import_workbook(
             content,
             checked.file_name,
@@ -94,6 +95,7 @@ def _import_confirmed(upload_key: str, year: int) -> None:
             is_sample=checked.preview.is_sample,
             replace_sample=replace_sample,
             expected_version=checked.preview.store_version,
+            identity=identity,
         )
 
     outcome = confirm_import(K, upload_key, store_it, t("imports.saving", lang, year=year), lang)
@@ -154,7 +156,7 @@ if upload is not None:
 
 # --- 3. preview and confirm --------------------------------------------------------------------------------
 
-if checked is None or not checked.check.ok:
+if (checked is None or not checked.check.ok) and auth.allowed(Permission.IMPORT):
     st.subheader(t("imports.step3", lang))
     st.caption(t("imports.step3_waiting", lang))
 
@@ -266,22 +268,18 @@ if years and not state.present():
         st.rerun()
 
 mix = store_mix(store)
-if mix.sample and not state.present():
+if mix.sample and not state.present() and auth.allowed(Permission.SAMPLE):
     with st.expander(t("imports.sample_section", lang), icon=":material/science:"):
         st.markdown(t("imports.sample_section_text", lang, years=", ".join(str(y) for y in mix.sample_years)))
         with st.form(K + "sample"):
-            sd_by = st.text_input(
-                t("imports.by", lang), placeholder=t("imports.by_placeholder", lang), key=K + "sd_by"
-            )
             sd_ok = st.checkbox(t("imports.sample_delete_confirm", lang), key=K + "sd_ok")
             sd_go = st.form_submit_button(t("imports.sample_delete", lang), icon=":material/delete:")
         if sd_go:
-            if not (sd_by or "").strip():
-                st.error(t("imports.need_by", lang))
-            elif not sd_ok:
+            if not sd_ok:
                 st.error(t("imports.need_confirm", lang))
             else:
-                removed = store.delete_sample(sd_by)
+                who = auth.identity()
+                removed = store.delete_sample(who.name, identity=who)
                 after_write()
                 _flash("sample", store_text("sample_removed", lang, count=len(removed)))
                 st.rerun()

@@ -75,16 +75,22 @@ def hostile_workbook(year: int, members: int) -> bytes:
 
 def fill_hostile_store(url: str) -> None:
     """Fill the store at `url` with two versions of 2024 and task reports, all imported with payloads."""
+    from kpi.access import command_line
     from kpi.store import open_store
     from kpi.tasks_store import import_task_workbook
     from tests.test_tasks_store import TODAY, progress_bytes, rows_2024
 
+    operator = command_line("kiem-thu")  # the tests write as the command line does
     with open_store(url) as store:
         for members in (11, 12):
-            outcome = store.import_workbook(hostile_workbook(2024, members), FILE_NAME, 2024, BY, note=NOTE)
+            outcome = store.import_workbook(
+                hostile_workbook(2024, members), FILE_NAME, 2024, BY, note=NOTE, identity=operator
+            )
             assert outcome.ok, outcome.message()
         rows = rows_2024()
         rows["result"] = [PAYLOADS[i] for i in range(len(rows))]
         rows["evidence"] = [PAYLOADS[-1 - i] for i in range(len(rows))]
-        outcome = import_task_workbook(store, progress_bytes(rows), FILE_NAME, BY, NOTE, today=TODAY)
+        outcome = import_task_workbook(
+            store, progress_bytes(rows), FILE_NAME, BY, NOTE, today=TODAY, identity=operator
+        )
         assert outcome.ok, outcome.message()

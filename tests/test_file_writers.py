@@ -11,6 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from kpi.access import command_line
 from kpi.coops import list_workbook_bytes
 from kpi.imports import csv_bytes, table_workbook_bytes
 from kpi.tasks_sample import generate, workbook_bytes
@@ -80,7 +81,9 @@ def _store_export_xlsx() -> tuple[bytes, str]:
     ]
     rows = [(*r[:10], -1.0, *r[11:]) for r in rows]  # profit: a loss of 1 million
     with tempfile.TemporaryDirectory() as folder, open_store(f"sqlite:///{folder}/s.sqlite") as store:
-        outcome = store.import_workbook(make_workbook(coops=rows), "x.xlsx", None, "Kiểm thử")
+        outcome = store.import_workbook(
+            make_workbook(coops=rows), "x.xlsx", None, "Kiểm thử", identity=command_line("kiem-thu")
+        )
         assert outcome.ok, [p.line() for p in outcome.problems]
         buffer = io.BytesIO()
         store.export_year(2024, buffer)

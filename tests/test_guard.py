@@ -22,7 +22,7 @@ from kpi.settings import READ_LIMITS, SETTINGS, read_limits
 from kpi.store import open_store
 from kpi.workbook import WorkbookUnreadable, read_workbook
 from tests.corpus.hostile import FILES, far_cell, many_rows, stats, write_hostile
-from tests.test_store import make_workbook
+from tests.test_store import OPERATOR, make_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2025-06-01"
@@ -332,7 +332,8 @@ def test_a_refused_hostile_file_leaves_the_store_exactly_as_it_was(
 ):
     url = f"sqlite:///{tmp_path / 'kpi.sqlite'}"
     with open_store(url) as store:
-        store.import_workbook(make_workbook(2023), "htx-2023.xlsx", None, "Lan")
+        stored = store.import_workbook(make_workbook(2023), "htx-2023.xlsx", None, "Lan", identity=OPERATOR)
+        assert stored.ok, stored.message()
         before = store.dump()
     assert cli.main([command, str(hostile[name]), "--by", "Lan", "--db", url]) == code
     out, err = capsys.readouterr()

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kpi import problems as pb
+from kpi.access import command_line
 from kpi.imports import (
     ImportPreview,
     StoreMix,
@@ -31,6 +32,8 @@ from kpi.indicators import Dataset, dataset_from_workbooks
 from kpi.schema import COOP
 from kpi.validate import CleanWorkbook, check_bytes
 from tests.builders import coop, group, info_rows, workbook
+
+OPERATOR = command_line("kiem-thu")  # the tests write as the command line does
 
 
 def _clean(**kw) -> CleanWorkbook:
@@ -255,7 +258,9 @@ def store(tmp_path):
 
 
 def _put(store, is_sample: bool = False, **kw) -> None:
-    outcome = store.import_workbook(workbook(**kw), "t.xlsx", kw["year"], by="Test", is_sample=is_sample)
+    outcome = store.import_workbook(
+        workbook(**kw), "t.xlsx", kw["year"], by="Test", is_sample=is_sample, identity=OPERATOR
+    )
     assert outcome.ok, outcome.message()
 
 
@@ -364,7 +369,7 @@ def test_one_value_reads_in_vietnamese(value, kind_of, expected) -> None:
 def test_the_history_reads_newest_first_in_local_time(store) -> None:
     _put(store, **OLD_2022)
     _put(store, **NEW_2022)
-    store.rollback(2022, 1, by="Lan", note="Số liệu cũ đúng hơn")
+    store.rollback(2022, 1, by="Lan", note="Số liệu cũ đúng hơn", identity=OPERATOR)
     history = store.history()
     table = history_table(history)
     assert table["Thao tác"].tolist() == ["Quay lại (trước đó: phiên bản 2)", "Nhập tệp", "Nhập tệp"]
@@ -423,7 +428,7 @@ def test_an_invalid_workbook_keeps_its_located_problems() -> None:
 def test_the_history_marks_sample_imports_and_leaves_blank_notes_blank(store) -> None:
     _put(store, is_sample=True, **OLD_2021)
     _put(store, **OLD_2022)
-    store.delete_sample(by="Hoa")
+    store.delete_sample(by="Hoa", identity=OPERATOR)
     table = history_table(store.history())
     assert table["Thao tác"].tolist() == ["Xoá số liệu mẫu", "Nhập tệp", "Nhập số liệu mẫu"]
     assert table["Ghi chú"].tolist() == ["", "", ""]
@@ -465,7 +470,13 @@ def test_the_preview_keeps_the_version_in_force_for_the_confirmation_to_check(st
     # Compared with the real data (none), but the version in force is the sample one the import removes.
     assert (over_sample.current_version, over_sample.store_version) == (None, 1)
     outcome = store.import_workbook(
-        workbook(**NEW_2022), "t.xlsx", 2022, "Test", replace_sample=True, expected_version=1
+        workbook(**NEW_2022),
+        "t.xlsx",
+        2022,
+        "Test",
+        replace_sample=True,
+        expected_version=1,
+        identity=OPERATOR,
     )
     assert outcome.ok and outcome.version == 2
     assert preview_import(store, _clean(**OLD_2022)).store_version == 2

@@ -26,6 +26,7 @@ import pytest
 import sqlalchemy as sa
 
 import kpi.store as store_module
+from kpi.access import command_line
 from kpi.indicators import dataset_from_workbooks
 from kpi.reference import load_reference
 from kpi.schema import COOP, GROUP
@@ -51,6 +52,8 @@ BASE_COOPS = [
      None, None, None, None, None, None, None, None, None, None, None, False),
 ]  # fmt: skip
 BASE_GROUPS = [("Gia Nghĩa", 5, 2), ("Cư Jút", 3, 3)]
+
+OPERATOR = command_line("kiem-thu")  # the tests write as the command line does
 
 
 def coops_frame(rows: list[tuple] = BASE_COOPS) -> pd.DataFrame:
@@ -137,7 +140,7 @@ def stored(store: Store, data: bytes, name: str = "hop-tac-xa-2024.xlsx", **kw) 
     """Import a workbook that must be stored; return the outcome."""
     kw.setdefault("year", None)
     kw.setdefault("by", "Nguyễn Thị Lan")
-    outcome = store.import_workbook(data, name, **kw)
+    outcome = store.import_workbook(data, name, **kw, identity=OPERATOR)
     assert outcome.status == Status.STORED, [p.line() for p in outcome.problems]
     return outcome
 
@@ -206,7 +209,7 @@ def test_an_import_stores_version_1_of_its_year_with_who_when_and_what(store: St
     data = make_workbook()
     before = pd.Timestamp.now(tz="UTC")
     outcome = store.import_workbook(
-        data, "htx-2024.xlsx", 2024, " Nguyễn Thị Lan ", note="Số liệu chính thức"
+        data, "htx-2024.xlsx", 2024, " Nguyễn Thị Lan ", note="Số liệu chính thức", identity=OPERATOR
     )
     assert (outcome.status, outcome.year, outcome.version, outcome.row_counts) == (
         Status.STORED,
@@ -252,7 +255,7 @@ def test_the_same_file_imported_again_creates_no_version_and_says_so(store: Stor
     data = make_workbook()
     stored(store, data, name="lan-1.xlsx")
     before = store.dump()
-    again = store.import_workbook(data, "lan-1 (copy).xlsx", 2024, "Trần Văn Minh")
+    again = store.import_workbook(data, "lan-1 (copy).xlsx", 2024, "Trần Văn Minh", identity=OPERATOR)
     assert (again.status, again.version, again.ok) == (Status.DUPLICATE, 1, True)
     assert again.message() == "Tệp này đã được nhập cho năm 2024 (phiên bản 1); không tạo phiên bản mới."
     assert store.dump() == before
@@ -278,7 +281,7 @@ def test_each_year_has_its_own_version_numbers(store: Store) -> None:
 
 
 def test_a_year_given_that_differs_from_the_workbook_is_refused_naming_both(store: Store) -> None:
-    outcome = store.import_workbook(make_workbook(2024), "htx.xlsx", 2023, "Lan")
+    outcome = store.import_workbook(make_workbook(2024), "htx.xlsx", 2023, "Lan", identity=OPERATOR)
     assert outcome.status == Status.REJECTED
     assert [p.line() for p in outcome.errors] == [
         "Lỗi: Sheet 'Thông tin', dòng 2, cột 'Năm báo cáo': Năm báo cáo trong tệp là 2024, khác với năm đã chọn 2023."
@@ -288,14 +291,16 @@ def test_a_year_given_that_differs_from_the_workbook_is_refused_naming_both(stor
 
 def test_a_file_above_the_size_limit_is_refused_with_its_size(store_url: str) -> None:
     with open_store(store_url, max_file_mb=1) as store:
-        outcome = store.import_workbook(b"x" * (3 * 1024 * 1024 // 2), "big.xlsx", None, "Lan")
+        outcome = store.import_workbook(
+            b"x" * (3 * 1024 * 1024 // 2), "big.xlsx", None, "Lan", identity=OPERATOR
+        )
     assert outcome.status == Status.REJECTED
     assert [p.line() for p in outcome.problems] == ["Lỗi: Tệp nặng 1,5 MB, vượt giới hạn 1 MB."]
 
 
 def test_a_sheet_above_the_row_limit_is_refused_with_its_row_count(store_url: str) -> None:
     with open_store(store_url, max_rows=2) as store:
-        outcome = store.import_workbook(make_workbook(), "htx.xlsx", None, "Lan")
+        outcome = store.import_workbook(make_workbook(), "htx.xlsx", None, "Lan", identity=OPERATOR)
     assert outcome.status == Status.REJECTED
     assert [p.line() for p in outcome.problems] == [
         "Lỗi: Sheet 'HTX': Sheet có 3 dòng, vượt giới hạn 2 dòng."
@@ -346,7 +351,7 @@ def test_a_rejected_workbook_leaves_the_store_exactly_as_it_was(store_url: str, 
     with open_store(store_url, **limits) as store:
         before = store.dump()
         kw = {"year": None, "by": "Lan", **import_kw}
-        outcome = store.import_workbook(build(), f"{case}.xlsx", **kw)
+        outcome = store.import_workbook(build(), f"{case}.xlsx", **kw, identity=OPERATOR)
         assert outcome.status == Status.REJECTED
         assert code in {p.code for p in outcome.errors}
         assert store.dump() == before
@@ -356,7 +361,7 @@ def test_a_file_that_is_no_workbook_raises_unreadable_and_leaves_the_store_uncha
     stored(store, make_workbook())
     before = store.dump()
     with pytest.raises(WorkbookUnreadable):
-        store.import_workbook(b"Ma HTX;Ten HTX\n1;A\n", "htx.csv", None, "Lan")
+        store.import_workbook(b"Ma HTX;Ten HTX\n1;A\n", "htx.csv", None, "Lan", identity=OPERATOR)
     assert store.dump() == before
 
 
@@ -374,13 +379,14 @@ def test_a_crash_while_writing_leaves_the_store_exactly_as_it_was(
 
     monkeypatch.setattr(store_module, "insert_frame", insert_then_crash)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        store.import_workbook(make_workbook(coops=with_members(99)), "b.xlsx", None, "Lan")
+        store.import_workbook(make_workbook(coops=with_members(99)), "b.xlsx", None, "Lan", identity=OPERATOR)
     assert store.dump() == before
 
 
 KILLED_IMPORT = """
 import sys, time
 import kpi.store as st
+from kpi.access import command_line
 
 real_insert = st.insert_frame
 
@@ -392,7 +398,7 @@ def insert_then_hang(conn, table, frame, version_id):
 
 st.insert_frame = insert_then_hang
 store = st.open_store(sys.argv[1])
-store.import_workbook(open(sys.argv[2], "rb").read(), "second.xlsx", None, "Lan")
+store.import_workbook(open(sys.argv[2], "rb").read(), "second.xlsx", None, "Lan", identity=command_line("kiem-thu"))
 print("committed", flush=True)
 """
 
@@ -437,7 +443,9 @@ def test_an_import_that_cannot_get_the_lock_in_time_is_told_to_try_again(store_u
         before = store.dump()
         with holder.write_transaction():
             started = time.monotonic()
-            outcome = store.import_workbook(make_workbook(coops=with_members(5)), "b.xlsx", None, "Lan")
+            outcome = store.import_workbook(
+                make_workbook(coops=with_members(5)), "b.xlsx", None, "Lan", identity=OPERATOR
+            )
             waited = time.monotonic() - started
         assert outcome.status == Status.BUSY
         assert (
@@ -447,7 +455,7 @@ def test_an_import_that_cannot_get_the_lock_in_time_is_told_to_try_again(store_u
         assert 0.25 <= waited < 5
         assert store.dump() == before
         with holder.write_transaction(), pytest.raises(StoreBusy):
-            store.rollback(2024, 1, "Lan")
+            store.rollback(2024, 1, "Lan", identity=OPERATOR)
 
 
 def _import_together(store_url: str, files: list[bytes], monkeypatch: pytest.MonkeyPatch) -> list:
@@ -465,7 +473,9 @@ def _import_together(store_url: str, files: list[bytes], monkeypatch: pytest.Mon
 
     def run(i: int) -> None:
         barrier.wait()
-        outcomes[i] = stores[i].import_workbook(files[i], f"file-{i}.xlsx", 2024, f"Người {i}")
+        outcomes[i] = stores[i].import_workbook(
+            files[i], f"file-{i}.xlsx", 2024, f"Người {i}", identity=OPERATOR
+        )
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(files))]
     for t in threads:
@@ -516,7 +526,7 @@ def test_the_same_file_imported_twice_at_the_same_time_is_stored_once(
 def test_rollback_makes_an_earlier_version_current_and_is_an_event(store: Store) -> None:
     stored(store, make_workbook(), name="v1.xlsx")
     stored(store, make_workbook(coops=with_members(40)), name="v2.xlsx")
-    outcome = store.rollback(2024, 1, "Trần Văn Minh", note="v2 sai số thành viên")
+    outcome = store.rollback(2024, 1, "Trần Văn Minh", note="v2 sai số thành viên", identity=OPERATOR)
     assert (outcome.version, outcome.previous, outcome.changed) == (1, 2, True)
     assert outcome.message() == "Năm 2024: phiên bản 1 là phiên bản đang dùng (trước đó: phiên bản 2)."
     assert store.current_versions() == {2024: 1}
@@ -536,7 +546,7 @@ def test_rollback_makes_an_earlier_version_current_and_is_an_event(store: Store)
 def test_rolling_back_to_the_current_version_changes_nothing(store: Store) -> None:
     stored(store, make_workbook())
     before = store.dump()
-    outcome = store.rollback(2024, 1, "Lan")
+    outcome = store.rollback(2024, 1, "Lan", identity=OPERATOR)
     assert (outcome.changed, outcome.message()) == (
         False,
         "Năm 2024: phiên bản 1 đã là phiên bản đang dùng; không có gì thay đổi.",
@@ -558,7 +568,7 @@ def test_rollback_to_a_version_that_does_not_exist_is_refused(
     stored(store, make_workbook(coops=with_members(40)))
     before = store.dump()
     with pytest.raises(StoreError) as caught:
-        store.rollback(year, version, "Lan")
+        store.rollback(year, version, "Lan", identity=OPERATOR)
     assert caught.value.problem.message() == message
     assert store.dump() == before
 
@@ -568,7 +578,7 @@ def test_the_history_lists_every_event_and_can_be_filtered_by_year(store: Store)
     stored(store, data_2023, name="2023.xlsx", by="An", note="đầu tiên")
     stored(store, make_workbook(2024), name="2024.xlsx", by="Bình")
     stored(store, make_workbook(2024, coops=with_members(40)), name="2024b.xlsx", by="Chi")
-    store.rollback(2024, 1, "Dũng")
+    store.rollback(2024, 1, "Dũng", identity=OPERATOR)
     history = store.history()
     table = history[["action", "year", "version", "by", "file_name", "current"]]
     assert table.astype(object).where(table.notna(), None).values.tolist() == [
@@ -696,10 +706,10 @@ def test_deleting_sample_data_falls_back_to_the_newest_real_version(store: Store
     stored(store, make_workbook(2024), by="Lan")
     stored(store, make_workbook(2024, coops=with_members(9)), by="Hệ thống", is_sample=True)
     assert store.current_versions() == {2024: 2}
-    assert store.delete_sample("Lan") == [("stats", 2024, 2)]
+    assert store.delete_sample("Lan", identity=OPERATOR) == [("stats", 2024, 2)]
     assert store.current_versions() == {2024: 1}
     assert store.history()["action"].tolist() == [Action.IMPORT, Action.IMPORT, Action.DELETE_SAMPLE]
-    assert store.delete_sample("Lan") == []
+    assert store.delete_sample("Lan", identity=OPERATOR) == []
 
 
 def test_a_sample_export_carries_the_sample_notice(store: Store, tmp_path: Path) -> None:
@@ -769,7 +779,12 @@ def test_a_confirmation_after_the_year_changed_is_refused_and_writes_nothing(
     before = _snapshot(store)
     current = before[0][2024]
     outcome = store.import_workbook(
-        make_workbook(coops=with_members(99)), "late.xlsx", None, "Lê Văn Bình", expected_version=expected
+        make_workbook(coops=with_members(99)),
+        "late.xlsx",
+        None,
+        "Lê Văn Bình",
+        expected_version=expected,
+        identity=OPERATOR,
     )
     assert outcome.status == Status.STALE and not outcome.ok
     assert _snapshot(store) == before
@@ -783,9 +798,14 @@ def test_a_confirmation_after_the_year_changed_is_refused_and_writes_nothing(
 def test_a_rollback_after_the_preview_also_makes_the_confirmation_stale(store: Store) -> None:
     stored(store, make_workbook())
     stored(store, make_workbook(coops=with_members(50)), name="other.xlsx")
-    store.rollback(2024, 1, "Lê Văn Bình", None)
+    store.rollback(2024, 1, "Lê Văn Bình", None, identity=OPERATOR)
     outcome = store.import_workbook(
-        make_workbook(coops=with_members(99)), "late.xlsx", None, "Lê Văn Bình", expected_version=2
+        make_workbook(coops=with_members(99)),
+        "late.xlsx",
+        None,
+        "Lê Văn Bình",
+        expected_version=2,
+        identity=OPERATOR,
     )
     assert outcome.status == Status.STALE
     assert store.current_versions() == {2024: 1}

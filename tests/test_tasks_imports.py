@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from kpi.access import command_line
 from kpi.store import open_store
 from kpi.tasks_imports import check_task_upload, periods_text, preview_task_import, task_status_table
 from kpi.tasks_schema import default_tasks
@@ -21,6 +22,8 @@ ROWS_2021 = [
     ("IV", 17, 2021, None, "late", None, None, "Chưa giải thể xong", "BC 9/BC-UBND"),
     ("I", 4, 2021, None, "in_progress", "conferences", 18.0, "18 hội nghị", "BC 3/BC-LMHTX"),
 ]
+
+OPERATOR = command_line("kiem-thu")  # the tests write as the command line does
 
 
 def _bytes(rows: list[tuple], unit: str | None = None) -> bytes:
@@ -58,7 +61,7 @@ def test_a_first_report_of_a_year_counts_its_rows_per_status_and_names_its_perio
 def test_the_same_report_again_changes_nothing_and_another_is_compared_with_the_version_in_force(
     store,
 ) -> None:
-    assert import_task_workbook(store, _bytes(ROWS_2021), "v1.xlsx", "Kiểm thử").ok
+    assert import_task_workbook(store, _bytes(ROWS_2021), "v1.xlsx", "Kiểm thử", identity=OPERATOR).ok
     same = preview_task_import(store, _clean(ROWS_2021))
     assert (same.current_version, same.has_changes) == (1, False)
     done = [(*r[:4], "done", *r[5:]) if r[1] == 3 else r for r in ROWS_2021]  # V.3 now done
@@ -74,8 +77,10 @@ def test_the_same_report_again_changes_nothing_and_another_is_compared_with_the_
 
 def test_a_real_report_lists_every_sample_version_it_removes(store) -> None:
     stats = workbook(year=2023, coops=[coop("A1")], groups=[group()])
-    assert store.import_workbook(stats, "mau.xlsx", 2023, by="Mẫu", is_sample=True).ok
-    assert import_task_workbook(store, _bytes(ROWS_2021), "mau-nv.xlsx", "Mẫu", is_sample=True).ok
+    assert store.import_workbook(stats, "mau.xlsx", 2023, by="Mẫu", is_sample=True, identity=OPERATOR).ok
+    assert import_task_workbook(
+        store, _bytes(ROWS_2021), "mau-nv.xlsx", "Mẫu", is_sample=True, identity=OPERATOR
+    ).ok
     preview = preview_task_import(store, _clean(ROWS_2021))
     assert sorted(preview.sample_to_remove) == [("stats", 2023, 1), ("tasks", 2021, 1)]
     assert preview.is_new_year  # the sample version of 2021 is not what a real report replaces
@@ -86,7 +91,7 @@ def test_a_real_report_lists_every_sample_version_it_removes(store) -> None:
 def test_a_report_marked_as_sample_must_not_join_real_data(store, real_stats: bool, mixes: bool) -> None:
     if real_stats:
         stats = workbook(year=2023, coops=[coop("A1")], groups=[group()])
-        assert store.import_workbook(stats, "2023.xlsx", 2023, by="Kiểm thử").ok
+        assert store.import_workbook(stats, "2023.xlsx", 2023, by="Kiểm thử", identity=OPERATOR).ok
     preview = preview_task_import(store, _clean(ROWS_2021, unit=SAMPLE_UNIT))
     assert preview.is_sample
     assert preview.mixes_with_real is mixes
@@ -101,7 +106,9 @@ def test_the_upload_check_refuses_a_file_over_the_size_limit_without_reading_it(
 
 def test_the_preview_keeps_the_version_in_force_for_the_confirmation_to_check(store) -> None:
     assert preview_task_import(store, _clean(ROWS_2021)).store_version is None
-    assert import_task_workbook(store, _bytes(ROWS_2021), "mau-nv.xlsx", "Mẫu", is_sample=True).ok
+    assert import_task_workbook(
+        store, _bytes(ROWS_2021), "mau-nv.xlsx", "Mẫu", is_sample=True, identity=OPERATOR
+    ).ok
     over_sample = preview_task_import(store, _clean(ROWS_2021))
     # Compared with no real report, while the sample version 1 is the one in force.
     assert (over_sample.current_version, over_sample.store_version) == (None, 1)

@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from kpi.access import command_line
 from kpi.store import Action, Status, Store, StoreError, open_store
 from kpi.tasks import latest_status, overdue
 from kpi.tasks_schema import REPORT, default_tasks
@@ -36,6 +37,8 @@ store_url = test_store.store_url
 store = test_store.store
 
 TODAY = date(2026, 3, 1)
+
+OPERATOR = command_line("kiem-thu")  # the tests write as the command line does
 
 
 def rows_2024(conferences: float = 18.0) -> pd.DataFrame:
@@ -74,7 +77,7 @@ def progress_bytes(
 def imported(store: Store, data: bytes, name: str = "bao-cao-nhiem-vu-2024.xlsx", **kw):
     """Import a progress workbook that must be stored; return the outcome."""
     kw.setdefault("by", "Trần Văn Minh")
-    outcome = import_task_workbook(store, data, name, today=TODAY, **kw)
+    outcome = import_task_workbook(store, data, name, today=TODAY, **kw, identity=OPERATOR)
     assert outcome.status == Status.STORED, [p.line() for p in outcome.problems]
     return outcome
 
@@ -130,7 +133,7 @@ def test_the_same_file_imported_again_creates_no_version_and_says_so(store: Stor
     data = progress_bytes()
     imported(store, data)
     before = store.dump()
-    outcome = import_task_workbook(store, data, "lan-2.xlsx", "Lan", today=TODAY)
+    outcome = import_task_workbook(store, data, "lan-2.xlsx", "Lan", today=TODAY, identity=OPERATOR)
     assert (outcome.status, outcome.version, outcome.current_version) == (Status.DUPLICATE, 1, 1)
     assert "đã được nhập cho năm 2024 (phiên bản 1)" in outcome.message()
     assert store.dump() == before
@@ -143,7 +146,7 @@ def test_a_second_file_becomes_version_2_and_rollback_brings_version_1_back(stor
     assert load_task_reports(store)["quantity"].tolist()[0] == 20.0
     assert load_task_reports(store, {2024: 1})["quantity"].tolist()[0] == 18.0
 
-    outcome = rollback_tasks(store, 2024, 1, "Lan", "Số liệu quý IV chưa đúng")
+    outcome = rollback_tasks(store, 2024, 1, "Lan", "Số liệu quý IV chưa đúng", identity=OPERATOR)
     assert (outcome.version, outcome.previous, outcome.changed) == (1, 2, True)
     assert task_versions(store) == {2024: 1}
     assert load_task_reports(store)["quantity"].tolist()[0] == 18.0
@@ -154,12 +157,12 @@ def test_a_second_file_becomes_version_2_and_rollback_brings_version_1_back(stor
 def test_rollback_to_a_version_that_does_not_exist_is_refused(store: Store) -> None:
     imported(store, progress_bytes())
     with pytest.raises(StoreError) as raised:
-        rollback_tasks(store, 2024, 5, "Lan")
+        rollback_tasks(store, 2024, 5, "Lan", identity=OPERATOR)
     assert raised.value.problem.code == "unknown_version"
 
 
 def test_tasks_and_statistics_of_one_year_are_numbered_apart(store: Store) -> None:
-    stats = store.import_workbook(make_workbook(2024), "htx-2024.xlsx", None, "Lan")
+    stats = store.import_workbook(make_workbook(2024), "htx-2024.xlsx", None, "Lan", identity=OPERATOR)
     tasks = imported(store, progress_bytes())
     assert (stats.version, tasks.version) == (1, 1)
     assert store.current_versions() == {2024: 1} and task_versions(store) == {2024: 1}
@@ -191,7 +194,7 @@ def test_a_rejected_workbook_leaves_the_store_exactly_as_it_was(store_url: str, 
     with open_store(store_url, **limits) as opened:
         before = opened.dump()
         kw = {"by": "Lan", **import_kw}
-        outcome = import_task_workbook(opened, build(), f"{case}.xlsx", today=TODAY, **kw)
+        outcome = import_task_workbook(opened, build(), f"{case}.xlsx", today=TODAY, **kw, identity=OPERATOR)
         assert outcome.status == Status.REJECTED
         assert code in {p.code for p in outcome.errors}
         assert opened.dump() == before
@@ -201,14 +204,14 @@ def test_a_file_that_is_no_workbook_raises_unreadable_and_leaves_the_store_uncha
     imported(store, progress_bytes())
     before = store.dump()
     with pytest.raises(WorkbookUnreadable):
-        import_task_workbook(store, b"Ma;Nam\nI.1;2024\n", "tien-do.csv", "Lan")
+        import_task_workbook(store, b"Ma;Nam\nI.1;2024\n", "tien-do.csv", "Lan", identity=OPERATOR)
     assert store.dump() == before
 
 
 def test_removing_sample_data_removes_sample_task_versions_and_their_rows(store: Store) -> None:
     imported(store, progress_bytes(), is_sample=True)
     imported(store, progress_bytes(rows_2024(conferences=19.0)))
-    removed = store.delete_sample("Lan")
+    removed = store.delete_sample("Lan", identity=OPERATOR)
     assert removed == [("tasks", 2024, 1)]
     assert task_versions(store) == {2024: 2}
     assert [v.version for v in store.versions(2024, kind=TASKS)] == [2]
@@ -274,6 +277,7 @@ def test_a_confirmation_whose_preview_saw_another_version_is_refused_and_writes_
         "Trần Văn Minh",
         today=TODAY,
         expected_version=1,
+        identity=OPERATOR,
     )
     assert outcome.status == Status.STALE
     assert (task_versions(store), len(task_history(store))) == before

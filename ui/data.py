@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from kpi import charts, overview
+from kpi.access import system
 from kpi.i18n import t
 from kpi.indicators import Dataset, commune_coverage_detail, dataset_from_workbooks
 from kpi.plan import MeasureKind, Plan
@@ -88,7 +89,9 @@ def _seed_if_new(store) -> None:
             return
         by = t("notice.sample_importer", "vi")
         for path in sample_files():
-            outcome = store.import_workbook(path.read_bytes(), path.name, None, by, note=None, is_sample=True)
+            outcome = store.import_workbook(
+                path.read_bytes(), path.name, None, by, note=None, is_sample=True, identity=system(by)
+            )
             if not outcome.ok:
                 raise RuntimeError(f"sample workbook {path.name} was not imported: {outcome.message('en')}")
 

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
+from kpi.access import Permission
 from kpi.coops import with_search_keys
 from kpi.formatting import format_date, format_number
 from kpi.i18n import t
@@ -29,7 +30,7 @@ from kpi.indicators import YEAR
 from kpi.service import default_reference
 from kpi.store import Status
 from kpi.text import escape_markdown, fold, strip_diacritics
-from ui import components, data
+from ui import auth, components, data
 
 if TYPE_CHECKING:
     from kpi.store import RollbackOutcome, VersionInfo
@@ -122,7 +123,8 @@ def template_and_upload(
     """Lay out steps 1 (the template to download) and 2 (the uploader) with the texts `{texts}.step1`,
     `.step1_text`, `.template`, `.template_file` and `.step2`; return the uploader's key and its file.
 
-    The key changes after each import (`confirm_import`), which empties the uploader for the next file."""
+    The key changes after each import (`confirm_import`), which empties the uploader for the next file.
+    Whoever may not import gets no uploader (None), but why and, when anonymous, the login form."""
     st.subheader(t(f"{texts}.step1", lang))
     st.markdown(t(f"{texts}.step1_text", lang))
     st.download_button(
@@ -136,6 +138,9 @@ def template_and_upload(
     )
     st.subheader(t(f"{texts}.step2", lang))
     upload_key = f"{prefix}upload_{st.session_state.get(prefix + 'upload_round', 0)}"
+    if not auth.allowed(Permission.IMPORT):
+        auth.read_only_notice(lang)
+        return upload_key, None
     upload = st.file_uploader(
         t("imports.upload", lang),
         type=["xlsx", "xlsm", "xls"],
@@ -155,26 +160,28 @@ def confirm_import(
     """Run the confirmed import of the checked upload (in the confirm form's callback) and return the
     store's outcome once the data is stored, else None.
 
-    Refused before anything is written: no name (`prefix + "by"`), or sample data to remove without the
-    agreement box (`prefix + "sample_ok"`); the reason (and the store's problems) is left under
-    `prefix + "refused"` for the page to show. `store_it(content, checked, by, note, replace_sample)` writes
-    and returns an outcome with `.ok`, `.message(lang)` and `.problems`. After a success the uploader and the
-    form are emptied."""
+    Refused before anything is written: sample data to remove without the agreement box
+    (`prefix + "sample_ok"`); the reason (and the store's problems, such as a refusal of the identity) is
+    left under `prefix + "refused"` for the page to show. `store_it(content, checked, by, note,
+    replace_sample, identity)` writes as the logged-in identity (`by`: its name) and returns an outcome with
+    `.ok`, `.message(lang)` and `.problems`. After a success the uploader and the form are emptied."""
     checked = st.session_state.get(prefix + "checked")
     upload = st.session_state.get(upload_key)
     if checked is None or upload is None or checked.preview is None or checked.preview.mixes_with_real:
         return None
-    by = st.session_state.get(prefix + "by", "")
-    if not by.strip():
-        st.session_state[prefix + "refused"] = (t("imports.need_by", lang), [])
-        return None
+    who = auth.identity()
     replace_sample = bool(checked.preview.sample_to_remove)
     if replace_sample and not st.session_state.get(prefix + "sample_ok", False):
         st.session_state[prefix + "refused"] = (t("imports.need_sample_ok", lang), [])
         return None
     with st.spinner(saving):
         outcome = store_it(
-            upload.getvalue(), checked, by, st.session_state.get(prefix + "note", ""), replace_sample
+            upload.getvalue(),
+            checked,
+            who.name,
+            st.session_state.get(prefix + "note", ""),
+            replace_sample,
+            who,
         )
     if not outcome.ok:
         message = t("imports.refused", lang, message=outcome.message(lang))
@@ -184,7 +191,7 @@ def confirm_import(
         return None
     after_write()
     st.session_state[prefix + "upload_round"] = st.session_state.get(prefix + "upload_round", 0) + 1
-    for key in ("checked", "by", "note", "sample_ok"):
+    for key in ("checked", "note", "sample_ok"):
         st.session_state.pop(prefix + key, None)
     return outcome
 
@@ -201,15 +208,14 @@ def confirm_form(
     texts: str = "imports",
 ) -> None:
     """Lay out the confirmation: the notice of the sample data the import removes (`{texts}.sample_text`,
-    with the agreement box in the form), the form asking who imports (required) and a note
-    (`{texts}.note_placeholder`), the button calling `on_click(*args)`, and why the last try was refused."""
+    with the agreement box in the form), the form asking for a note (`{texts}.note_placeholder`; who imports
+    is the account logged in), the button calling `on_click(*args)`, and why the last try was refused."""
     if sample_count:
         with st.container(border=True):
             st.markdown(f"**{t('imports.sample_title', lang)}**")
             years = ", ".join(str(y) for y in sorted(set(sample_years)))
             st.markdown(t(f"{texts}.sample_text", lang, years=years, count=sample_count))
     with st.form(prefix + "confirm"):
-        st.text_input(t("imports.by", lang), placeholder=t("imports.by_placeholder", lang), key=prefix + "by")
         st.text_area(
             t("imports.note", lang),
             placeholder=t(f"{texts}.note_placeholder", lang),
@@ -317,16 +323,19 @@ def rollback_form(
     prefix: str,
     years: list[int],
     versions_of: Callable[[int], list[VersionInfo]],
-    rollback: Callable[[int, int, str, str | None], RollbackOutcome],
+    rollback: Callable[..., RollbackOutcome],
     lang: str,
     *,
     option_key: str = "imports.rollback_option",
     counted: str = "coops",
 ) -> str | None:
-    """Show the expander that makes an earlier version of a year current again (a name and a ticked
-    confirmation required); return the store's message once a rollback is done, else None.
+    """Show the expander that makes an earlier version of a year current again (a ticked confirmation
+    required; only to whoever may roll back); return the store's message once a rollback is done, else None.
 
-    `option_key` words each version (with `rows`: its row count of sheet `counted`)."""
+    `rollback(year, version, by, note, identity=...)` writes as the logged-in identity. `option_key` words
+    each version (with `rows`: its row count of sheet `counted`)."""
+    if not auth.allowed(Permission.ROLLBACK):
+        return None
     with st.expander(t("imports.rollback", lang), icon=":material/history:"):
         st.caption(t("imports.rollback_text", lang))
         year = st.selectbox(t("imports.rollback_year", lang), list(reversed(years)), key=prefix + "rb_year")
@@ -353,23 +362,19 @@ def rollback_form(
                 format_func=labels.get,
                 key=prefix + "rb_version",
             )
-            by = st.text_input(
-                t("imports.by", lang), placeholder=t("imports.by_placeholder", lang), key=prefix + "rb_by"
-            )
             note = st.text_input(t("imports.note", lang), key=prefix + "rb_note")
             ok = st.checkbox(t("imports.rollback_confirm", lang, year=year), key=prefix + "rb_ok")
             go = st.form_submit_button(t("imports.rollback_button", lang), icon=":material/restore:")
         if not go:
             return None
-        if not (by or "").strip():
-            st.error(t("imports.need_by", lang))
-        elif not ok:
+        if not ok:
             st.error(t("imports.need_confirm", lang))
         else:
             from kpi.store import StoreError
 
             try:
-                return rollback(int(year), int(version), by, note or None).message(lang)
+                who = auth.identity()
+                return rollback(int(year), int(version), who.name, note or None, identity=who).message(lang)
             except StoreError as exc:
                 st.error(escape_markdown(exc.problem.message(lang)))
     return None

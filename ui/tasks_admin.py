@@ -49,7 +49,7 @@ def _flash(text: str, imported: bool = False) -> None:
 def _import_confirmed(upload_key: str, lang: str) -> None:
     """Store the checked upload (a form callback, so that the page drawn next already shows the result)."""
 
-    def store_it(content: bytes, checked, by: str, note: str, replace_sample: bool):
+    def store_it(content: bytes, checked, by: str, note: str, replace_sample: bool, identity):
         return import_task_workbook(
             data.get_store(),
             content,
@@ -59,6 +59,7 @@ def _import_confirmed(upload_key: str, lang: str) -> None:
             is_sample=checked.preview.is_sample,
             replace_sample=replace_sample,
             expected_version=checked.preview.store_version,
+            identity=identity,
         )
 
     checked = st.session_state.get(K + "checked")
@@ -141,7 +142,9 @@ def tasks_import_section(store: Store, settings: Settings, lang: str) -> None:
             K,
             years,
             lambda year: store.versions(year, kind=TASKS),
-            lambda year, number, by, note: rollback_tasks(store, year, number, by, note),
+            lambda year, number, by, note, identity: rollback_tasks(
+                store, year, number, by, note, identity=identity
+            ),
             lang,
             option_key="imports.tasks.rollback_option",
             counted=REPORT.id,

@@ -90,3 +90,28 @@ def shown_table(frame: pd.DataFrame) -> pd.DataFrame:
     seen = frame.map(lambda v: shown(v) if isinstance(v, str) else v)
     seen.columns = [shown(str(c)) for c in frame.columns]
     return seen
+
+
+# --- accounts and logging in (issue 12) -------------------------------------------------------------------
+
+PASSWORD = "mật khẩu kiểm thử"
+LOGIN_BUTTON = "Đăng nhập"
+
+
+def add_account(url: str, name: str, role: str, display_name: str | None = None) -> None:
+    """Create an account in the store at `url`, as the command line does (password PASSWORD)."""
+    from kpi import accounts
+    from kpi.access import Role, command_line
+    from kpi.store import open_store
+
+    with open_store(url) as store:
+        accounts.add_account(
+            store, name, Role(role), PASSWORD, display_name=display_name, identity=command_line("kiem-thu")
+        )
+
+
+def log_in(at: AppTest, name: str, password: str = PASSWORD, prefix: str = "auth_page_") -> AppTest:
+    """Type the name and password into the login form with `prefix` and press its "Đăng nhập" button."""
+    at.text_input(key=prefix + "name").input(name)
+    at.text_input(key=prefix + "password").input(password)
+    return at.button(key=f"FormSubmitter:{prefix}form-{LOGIN_BUTTON}").click().run()

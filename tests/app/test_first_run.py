@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 import ui.data
+from kpi.access import command_line
 from kpi.store import open_store
 from tests.app.apptest_helpers import open_page, sample_dataset
+
+OPERATOR = command_line("kiem-thu")  # the tests write as the command line does
 
 
 @pytest.fixture
@@ -28,7 +31,7 @@ def test_an_empty_store_is_filled_with_the_sample_years_marked_as_sample(fresh_s
 
 def test_after_the_sample_is_removed_it_does_not_come_back(fresh_store):
     open_page()
-    open_store(fresh_store).delete_sample(by="Kiểm thử")
+    open_store(fresh_store).delete_sample(by="Kiểm thử", identity=OPERATOR)
     ui.data._open_store.clear()  # as after a restart of the server
     at = open_page()
     assert not at.exception

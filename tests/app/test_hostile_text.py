@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.apptest_helpers import ENTRY, shown
+from tests.app.apptest_helpers import ENTRY, add_account, log_in, shown
 from tests.hostile import (
     BY,
     EVIL_HOST,
@@ -47,6 +47,8 @@ def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A store holding two versions of 2024 and task reports, all full of payloads (module-wide)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 's.sqlite'}"
     fill_hostile_store(url)
+    # an analyst whose display name is a payload too: the page shows it beside the login
+    add_account(url, "lan", "analyst", display_name=PAYLOADS[0])
     return url
 
 
@@ -136,7 +138,9 @@ def test_page_3_model_cooperatives_and_page_7_sources_show_the_text_literally(
 
 
 def test_page_6_shows_the_versions_by_and_note_without_rendering_them(hostile_store, monkeypatch) -> None:
-    at = _open("pages/6_Nhap_du_lieu.py", hostile_store, monkeypatch)
+    at = log_in(_open("pages/6_Nhap_du_lieu.py", hostile_store, monkeypatch), "lan")
+    texts = _markdown_texts(at)
+    assert {text: _unsafe(text) for text in texts if _unsafe(text)} == {}
     sources = at.dataframe[0].value  # a grid: plain text, never Markdown
     assert FILE_NAME in sources.to_numpy().ravel().tolist() and BY in sources.to_numpy().ravel().tolist()
     options = at.selectbox(key="imports_rb_version").options
@@ -144,7 +148,7 @@ def test_page_6_shows_the_versions_by_and_note_without_rendering_them(hostile_st
 
 
 def test_page_6_preview_of_an_uploaded_workbook_renders_no_payload(hostile_store, monkeypatch) -> None:
-    at = _open("pages/6_Nhap_du_lieu.py", hostile_store, monkeypatch)
+    at = log_in(_open("pages/6_Nhap_du_lieu.py", hostile_store, monkeypatch), "lan")
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     at.file_uploader[0].upload(f"{PAYLOADS[1]}.xlsx", hostile_workbook(2024, 13), xlsx).run()
     assert not at.exception

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from kpi.access import command_line
 from tests.builders import coop, group, workbook
+
+OPERATOR = command_line("kiem-thu")  # the tests write as the command line does
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "5_Danh_sach_HTX.py")
@@ -44,7 +47,7 @@ def app(tmp_path, monkeypatch) -> AppTest:
     with open_store(url) as store:
         for year, rows in ((2023, YEAR_2023), (2024, YEAR_2024)):
             data = workbook(year=year, coops=rows, groups=[group()])
-            assert store.import_workbook(data, f"{year}.xlsx", year, by="Kiểm thử").ok
+            assert store.import_workbook(data, f"{year}.xlsx", year, by="Kiểm thử", identity=OPERATOR).ok
     return AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
 
 

@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.apptest_helpers import shown, shown_table
+from kpi.access import command_line
+from tests.app.apptest_helpers import add_account, log_in, shown, shown_table
 from tests.builders import coop, group, info_rows, workbook
+
+OPERATOR = command_line("kiem-thu")  # the tests write as the command line does
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "6_Nhap_du_lieu.py")
@@ -45,7 +48,12 @@ def _fill(url: str, *workbooks: dict, sample: bool = False) -> None:
     with open_store(url) as store:
         for kw in workbooks:
             outcome = store.import_workbook(
-                workbook(**kw), f"{kw['year']}.xlsx", kw["year"], by="Kiểm thử", is_sample=sample
+                workbook(**kw),
+                f"{kw['year']}.xlsx",
+                kw["year"],
+                by="Kiểm thử",
+                is_sample=sample,
+                identity=OPERATOR,
             )
             assert outcome.ok, outcome.message()
 
@@ -56,19 +64,24 @@ def _store(url: str):
     return open_store(url)
 
 
+def _as_analyst(store_url: str) -> AppTest:
+    """Return the page, logged in on its own form as analyst 'lan' (shown as Nguyễn Văn Lan)."""
+    add_account(store_url, "lan", "analyst", "Nguyễn Văn Lan")
+    return log_in(AppTest.from_file(PAGE, default_timeout=TIMEOUT).run(), "lan")
+
+
 @pytest.fixture
 def app(store_url) -> AppTest:
-    """The page over a store holding 2023 as real data."""
+    """The page over a store holding 2023 as real data, for an analyst logged in."""
     _fill(store_url, YEAR_2023)
-    return AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+    return _as_analyst(store_url)
 
 
 def _upload(at: AppTest, data: bytes, name: str = "so-lieu.xlsx") -> AppTest:
     return at.file_uploader[0].upload(name, data, XLSX).run()
 
 
-def _confirm(at: AppTest, by: str = "Nguyễn Văn Lan", note: str = "") -> AppTest:
-    at.text_input(key="imports_by").input(by)
+def _confirm(at: AppTest, note: str = "") -> AppTest:
     at.text_area(key="imports_note").input(note)
     return at.button(key="FormSubmitter:imports_confirm-" + _confirm_label(at)).click().run()
 
@@ -170,12 +183,8 @@ def test_a_good_workbook_is_previewed_then_imported_and_shown_everywhere(app, st
     assert kpis.loc["Số thành viên HTX", ["Trước khi nhập", "Sau khi nhập"]].tolist() == ["–", "65 người"]
     assert kpis.loc["Số HTX", "Sau khi nhập"] == "3 HTX"
 
-    _confirm(app, by="", note="")
-    assert app.error[0].value.startswith("Hãy ghi tên người nhập")
-    with _store(store_url) as store:
-        assert store.years() == [2023]
-
-    _confirm(app, by="Nguyễn Văn Lan", note="Số liệu chính thức")
+    assert not [w for w in app.text_input if w.label == "Người nhập"]  # the account is who imports
+    _confirm(app, note="Số liệu chính thức")
     assert not app.exception
     assert shown(app.success[0].value) == "Đã lưu số liệu năm 2024, phiên bản 1 (3 HTX, 1 dòng THT)."
     with _store(store_url) as store:
@@ -186,6 +195,8 @@ def test_a_good_workbook_is_previewed_then_imported_and_shown_everywhere(app, st
             "Số liệu chính thức",
             "so-lieu-2024.xlsx",
         )
+        [event] = [e for e in store.dump()["events"] if e["action"] == "import" and e["year"] == 2024]
+        assert event["account"] == "lan" and event["session_id"]
     # Every page now opens on the year just imported; the uploader is emptied for the next file.
     assert app.session_state["year"] == 2024
     assert app.file_uploader[0].value is None
@@ -249,7 +260,7 @@ def test_a_new_version_of_a_year_previews_added_removed_and_changed(app, store_u
 
 def test_the_first_real_import_removes_the_sample_data_once_agreed(store_url) -> None:
     _fill(store_url, YEAR_2023, sample=True)
-    app = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+    app = _as_analyst(store_url)
     _upload(app, workbook(**GOOD_2024))
     page_text = " ".join(m.value for m in app.markdown)
     assert "Số liệu mẫu sẽ bị xoá" in page_text
@@ -269,11 +280,10 @@ def test_the_first_real_import_removes_the_sample_data_once_agreed(store_url) ->
         assert store.current_versions() == {2024: 1}  # real data alone, never beside sample data
 
 
-def test_a_rollback_needs_a_name_and_a_confirmation(store_url) -> None:
+def test_a_rollback_needs_a_confirmation(store_url) -> None:
     _fill(store_url, YEAR_2023, NEW_2023)
-    app = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+    app = _as_analyst(store_url)
     assert app.selectbox(key="imports_rb_version").options[0].startswith("Phiên bản 1 · ")
-    app.text_input(key="imports_rb_by").input("Trần Thị Hoa")
     app.button(key="FormSubmitter:imports_rollback-Quay lại phiên bản đã chọn").click().run()
     assert shown(app.error[0].value) == "Hãy đánh dấu ô xác nhận trước."
     app.checkbox(key="imports_rb_ok").check()
@@ -288,8 +298,7 @@ def test_a_rollback_needs_a_name_and_a_confirmation(store_url) -> None:
 
 def test_the_sample_data_can_be_removed_on_its_own(store_url) -> None:
     _fill(store_url, YEAR_2023, sample=True)
-    app = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
-    app.text_input(key="imports_sd_by").input("Trần Thị Hoa")
+    app = _as_analyst(store_url)
     app.checkbox(key="imports_sd_ok").check()
     app.button(key="FormSubmitter:imports_sample-Xoá số liệu mẫu").click().run()
     assert shown(app.success[0].value) == "Đã xoá số liệu mẫu (1 phiên bản)."
@@ -314,7 +323,7 @@ def test_a_sample_workbook_is_never_imported_over_real_data(app, store_url) -> N
 
 def test_a_sample_workbook_over_sample_data_is_imported_as_sample(store_url) -> None:
     _fill(store_url, YEAR_2023, sample=True)
-    app = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+    app = _as_analyst(store_url)
     _upload(app, _sample_workbook(**GOOD_2024))
     assert any("được đánh dấu là **số liệu mẫu**" in i.value for i in app.info)
     _confirm(app)
@@ -325,16 +334,17 @@ def test_a_sample_workbook_over_sample_data_is_imported_as_sample(store_url) -> 
 
 
 def test_of_two_analysts_previewing_the_same_year_the_second_confirmation_is_refused(app, store_url) -> None:
-    other = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+    add_account(store_url, "binh", "analyst", "Lê Văn Bình")
+    other = log_in(AppTest.from_file(PAGE, default_timeout=TIMEOUT).run(), "binh")
     second_2023 = dict(NEW_2023, coops=[coop("A1", members=23)])
     _upload(app, workbook(**NEW_2023), "lan.xlsx")
     _upload(other, workbook(**second_2023), "binh.xlsx")
     assert app.info[0].value.startswith("Năm 2023 đang dùng phiên bản 1.")
     assert other.info[0].value.startswith("Năm 2023 đang dùng phiên bản 1.")
 
-    _confirm(app, by="Nguyễn Văn Lan")
+    _confirm(app)
     assert shown(app.success[0].value).startswith("Đã lưu số liệu năm 2023, phiên bản 2")
-    _confirm(other, by="Lê Văn Bình")
+    _confirm(other)
     assert not other.exception
     assert shown(other.error[0].value) == (
         "Không nhập được: Số liệu năm 2023 đã thay đổi kể từ khi xem trước (phiên bản đang dùng lúc xem trước: "
@@ -347,5 +357,5 @@ def test_of_two_analysts_previewing_the_same_year_the_second_confirmation_is_ref
         assert store.history().iloc[-1]["by"] == "Nguyễn Văn Lan"
     # The refused session now previews against version 2: confirming again stores version 3.
     assert other.info[0].value.startswith("Năm 2023 đang dùng phiên bản 2.")
-    _confirm(other, by="Lê Văn Bình")
+    _confirm(other)
     assert shown(other.success[0].value).startswith("Đã lưu số liệu năm 2023, phiên bản 3")

@@ -13,9 +13,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from kpi.access import command_line
 from kpi.tasks_schema import default_tasks
 from kpi.tasks_workbook import task_workbook_bytes
-from tests.app.apptest_helpers import shown, shown_table
+from tests.app.apptest_helpers import add_account, log_in, shown, shown_table
 from tests.builders import coop, grid_bytes, group, workbook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +37,8 @@ DONE_2020 = [
     ("V", 5, 2020, 4, "not_started", None, None, "Chưa rà soát quỹ đất", None),
 ]
 
+OPERATOR = command_line("kiem-thu")  # the tests write as the command line does
+
 
 def _report(rows: list[tuple], year: int = 2020) -> bytes:
     return task_workbook_bytes(
@@ -51,13 +54,14 @@ def store_url(tmp_path, monkeypatch) -> str:
     monkeypatch.setenv("KPI_DATABASE_URL", url)
     with open_store(url) as store:
         stats = workbook(year=2023, coops=[coop("A1")], groups=[group()])
-        assert store.import_workbook(stats, "2023.xlsx", 2023, by="Kiểm thử").ok
+        assert store.import_workbook(stats, "2023.xlsx", 2023, by="Kiểm thử", identity=OPERATOR).ok
+    add_account(url, "lan", "analyst", "Nguyễn Văn Lan")
     return url
 
 
 def _open_tasks(store_url: str) -> AppTest:
-    """Return page 6 with "Báo cáo tiến độ nhiệm vụ" chosen."""
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+    """Return page 6 with "Báo cáo tiến độ nhiệm vụ" chosen, for analyst 'lan' logged in on the page."""
+    at = log_in(AppTest.from_file(PAGE, default_timeout=TIMEOUT).run(), "lan")
     at.segmented_control(key="imports_kind").set_value("tasks").run()
     assert not at.exception
     return at
@@ -67,8 +71,7 @@ def _upload(at: AppTest, data: bytes, name: str = "tien-do-2020.xlsx") -> AppTes
     return at.file_uploader[0].upload(name, data, XLSX).run()
 
 
-def _confirm(at: AppTest, by: str, note: str = "") -> AppTest:
-    at.text_input(key=K + "by").input(by)
+def _confirm(at: AppTest, note: str = "") -> AppTest:
     at.text_area(key=K + "note").input(note)
     label = next(b.label for b in at.button if b.label.startswith("Nhập báo cáo tiến độ năm"))
     return at.button(key=f"FormSubmitter:{K}confirm-{label}").click().run()
@@ -145,11 +148,7 @@ def test_a_good_report_is_previewed_imported_under_a_name_and_judged_on_the_task
         "Chậm tiến độ": "0",
         "Tổng số dòng": "2",
     }
-    _confirm(at, by="")
-    assert at.error[0].value.startswith("Hãy ghi tên người nhập")
-    assert _task_versions(store_url) == {}
-
-    _confirm(at, by="Nguyễn Văn Lan", note="Báo cáo quý 4")
+    _confirm(at, note="Báo cáo quý 4")
     assert not at.exception
     assert (
         shown(at.success[0].value)
@@ -168,7 +167,7 @@ def test_a_good_report_is_previewed_imported_under_a_name_and_judged_on_the_task
     assert at.info[0].value.startswith("Năm 2020 đang dùng báo cáo tiến độ phiên bản 1.")
     statuses = shown_table(at.table[0].value).set_index("Tình trạng")
     assert statuses.loc["Hoàn thành"].tolist() == ["0", "1"]  # in force (version 1), in the new workbook
-    _confirm(at, by="Nguyễn Văn Lan")
+    _confirm(at)
     assert _task_versions(store_url) == {2020: 2}
     late = _overdue_tasks()
     assert "V.3" not in late and "V.5" in late
@@ -180,13 +179,12 @@ def test_a_rollback_of_the_reports_needs_a_confirmation_and_shows_on_the_tasks_p
 
     with open_store(store_url) as store:
         for name, rows in (("v1.xlsx", BEGUN_2020), ("v2.xlsx", DONE_2020)):
-            assert import_task_workbook(store, _report(rows), name, "Kiểm thử").ok
+            assert import_task_workbook(store, _report(rows), name, "Kiểm thử", identity=OPERATOR).ok
     assert "V.3" not in _overdue_tasks()
     at = _open_tasks(store_url)
     assert at.selectbox(key=K + "rb_version").options[0].startswith("Phiên bản 1 · ")
     assert at.selectbox(key=K + "rb_version").options[0].endswith("Kiểm thử · 2 dòng báo cáo")
     button = f"FormSubmitter:{K}rollback-Quay lại phiên bản đã chọn"
-    at.text_input(key=K + "rb_by").input("Trần Thị Hoa")
     at.button(key=button).click().run()
     assert shown(at.error[0].value) == "Hãy đánh dấu ô xác nhận trước."
     assert _task_versions(store_url) == {2020: 2}
@@ -206,9 +204,9 @@ def test_of_two_sessions_previewing_the_same_report_year_the_second_confirmation
     first, second = _open_tasks(store_url), _open_tasks(store_url)
     _upload(first, _report(BEGUN_2020))
     _upload(second, _report(DONE_2020))
-    _confirm(first, by="Nguyễn Văn Lan")
+    _confirm(first)
     assert shown(first.success[0].value).startswith("Đã lưu báo cáo tiến độ nhiệm vụ năm 2020, phiên bản 1")
-    _confirm(second, by="Lê Văn Bình")
+    _confirm(second)
     assert not second.exception
     assert shown(second.error[0].value).startswith(
         "Không nhập được: Số liệu năm 2020 đã thay đổi kể từ khi xem trước (phiên bản đang dùng lúc xem trước: "

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from kpi.access import command_line
 from kpi.tasks_schema import default_tasks
 from kpi.tasks_store import import_task_workbook
 from kpi.tasks_workbook import task_workbook_bytes
@@ -56,6 +57,8 @@ OVERDUE = {"V.3", "V.5", "IV.6", "IV.7", "IV.17"} | {
     "I.4", "I.5", "III.1", "III.2", "IV.2", "IV.3", "IV.4", "IV.5", "IV.8", "IV.11", "IV.13", "IV.14", "V.2", "IV.12",
 }  # fmt: skip
 
+OPERATOR = command_line("kiem-thu")  # the tests write as the command line does
+
 
 @pytest.fixture
 def app(tmp_path, monkeypatch) -> AppTest:
@@ -69,7 +72,7 @@ def app(tmp_path, monkeypatch) -> AppTest:
             data = task_workbook_bytes(
                 reports=pd.DataFrame(rows, columns=COLUMNS), info={"year": year}, tasks=default_tasks()
             )
-            assert import_task_workbook(store, data, f"tien-do-{year}.xlsx", "Kiểm thử").ok
+            assert import_task_workbook(store, data, f"tien-do-{year}.xlsx", "Kiểm thử", identity=OPERATOR).ok
     return AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
 
 
@@ -203,12 +206,14 @@ def test_choosing_an_earlier_year_judges_the_tasks_at_its_end(tmp_path, monkeypa
     monkeypatch.setenv("KPI_DATABASE_URL", url)
     with open_store(url) as store:
         for year in (2021, 2022):
-            assert store.import_workbook(workbook(year=year), f"htx-{year}.xlsx", year, by="Kiểm thử").ok
+            assert store.import_workbook(
+                workbook(year=year), f"htx-{year}.xlsx", year, by="Kiểm thử", identity=OPERATOR
+            ).ok
         for year, rows in ((2020, REPORT_2020), (2021, REPORT_2021)):
             data = task_workbook_bytes(
                 reports=pd.DataFrame(rows, columns=COLUMNS), info={"year": year}, tasks=default_tasks()
             )
-            assert import_task_workbook(store, data, f"tien-do-{year}.xlsx", "Kiểm thử").ok
+            assert import_task_workbook(store, data, f"tien-do-{year}.xlsx", "Kiểm thử", identity=OPERATOR).ok
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
     at.session_state["year"] = 2021
     at.run()

@@ -91,9 +91,13 @@ class Server:
 
 
 @contextmanager
-def serve(work: Path, database_url: str | None = None) -> Iterator[Server]:
+def serve(
+    work: Path, database_url: str | None = None, options: Callable[[int], list[str]] | None = None
+) -> Iterator[Server]:
     """Yield the dashboard served on a free loopback port with a throw-away store in `work` (or the store at
-    `database_url`); stop it after."""
+    `database_url`); stop it after.
+
+    `options(port)` adds command-line options of `streamlit run` (e.g. a secrets file naming the port)."""
     port = _free_port()
     database_url = database_url or f"sqlite:///{work / 'store.sqlite'}"
     env = {
@@ -120,6 +124,7 @@ def serve(work: Path, database_url: str | None = None) -> Iterator[Server]:
         "false",
         "--server.fileWatcherType",
         "none",
+        *(options(port) if options else []),
     ]
     log = work / "server.log"
     with log.open("wb") as sink:
@@ -347,3 +352,47 @@ def navigation(streamlit_server: Server) -> dict[str, str]:
         if script:
             pages[Path(script).resolve().relative_to(ROOT).as_posix()] = str(info.get("url_pathname") or "")
     return pages
+
+
+# --- accounts and logging in (issue 12) ------------------------------------------------------------------------
+
+BROWSER_PASSWORD = "mật khẩu trình duyệt"
+SIDEBAR = '[data-testid="stSidebar"]'
+
+
+@pytest.fixture
+def add_account(app_server: Server) -> Callable[..., None]:
+    """Return a function (name, role, display_name=None) that creates an account on the server's store the
+    way an administrator does: `python -m kpi users add NAME --role ROLE --password-stdin`."""
+
+    def add(name: str, role: str, display_name: str | None = None) -> None:
+        command = [sys.executable, "-m", "kpi", "users", "add", name, "--role", role, "--password-stdin"]
+        command += ["--db", app_server.database_url]
+        if display_name:
+            command += ["--display-name", display_name]
+        done = subprocess.run(
+            command, cwd=ROOT, input=BROWSER_PASSWORD + "\n", capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stderr
+
+    return add
+
+
+@pytest.fixture
+def log_in() -> Callable[..., None]:
+    """Return a function (page, name, password=..., enter=False) that types the name and password into the
+    sidebar's login form and presses its "Đăng nhập" button (or Enter in the password field), then waits."""
+
+    def go(page, name: str, password: str = BROWSER_PASSWORD, enter: bool = False) -> None:
+        form = page.locator(SIDEBAR).locator('[data-testid="stForm"]')
+        form.get_by_label("Tên tài khoản").fill(name)
+        field = form.get_by_label("Mật khẩu", exact=True)
+        field.fill(password)
+        if enter:
+            field.press("Enter")
+        else:
+            form.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_timeout(300)
+        wait_for_app(page)
+
+    return go

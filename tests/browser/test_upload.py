@@ -1,6 +1,6 @@
 """Page "Nhập dữ liệu" driven in Chromium: a statistics workbook of a new year uploaded through the file
-input, checked, previewed, confirmed with a name and a note (agreeing to remove the sample data), and the
-overview then showing that year's figures.
+input by an analyst logged in with the sidebar's form, checked, previewed, confirmed with a note (agreeing to
+remove the sample data; who imports is the account), and the overview then showing that year's figures.
 
 The import changes the store (the sample data goes), so this module runs on a server of its own
 (`private_server`): the shared server of the worker keeps its sample data for the other browser tests.
@@ -45,13 +45,17 @@ def plain(markdown: str) -> str:
 
 
 def test_a_workbook_of_a_new_year_uploaded_and_confirmed_in_the_browser_shows_on_the_overview(
-    tmp_path, navigation, open_page, wait_for_run, assert_no_exception, screenshot
+    tmp_path, navigation, open_page, wait_for_run, assert_no_exception, screenshot, add_account, log_in
 ) -> None:
     path = tmp_path / f"so-lieu-{YEAR}.xlsx"
     path.write_bytes(workbook(year=YEAR, coops=COOPS, groups=[group()]))
+    add_account("ha", "analyst", IMPORTER)
 
     page = open_page("/" + navigation[PAGE])
     assert_no_exception(page)
+    assert page.locator('[data-testid="stFileUploader"]').count() == 0  # not for anonymous visitors
+    log_in(page, "ha")
+    assert page.get_by_text(f"Đang đăng nhập: {IMPORTER} (cán bộ nhập liệu)").is_visible()
     page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(path)
 
     # Step 2: the check ends with the summary of a usable file and no error.
@@ -70,7 +74,7 @@ def test_a_workbook_of_a_new_year_uploaded_and_confirmed_in_the_browser_shows_on
 
     confirm = t("imports.confirm", "vi", year=YEAR)
     form = page.locator('[data-testid="stForm"]').filter(has_text=confirm)
-    form.get_by_label(t("imports.by", "vi")).fill(IMPORTER)
+    assert form.get_by_label("Người nhập").count() == 0  # no longer typed: the account is who imports
     form.get_by_label(t("imports.note", "vi")).fill(NOTE)
     # The server's store holds the sample data, so the import asks for consent to remove it.
     consent = form.locator('[data-testid="stCheckbox"]').filter(has_text=t("imports.sample_ok", "vi"))
