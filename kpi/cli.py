@@ -100,7 +100,8 @@ def print_rejected(problems: list[pb.Problem], lang: str) -> int:
     """Print the problems of a file refused for its size or rows and the count line; return EXIT_REJECTED."""
     _print_problem_lines(problems, lang)
     errors = sum(p.severity == pb.Severity.ERROR for p in problems)
-    print(t("has_errors", lang, errors=errors, warnings=len(problems) - errors))
+    warnings = sum(p.severity == pb.Severity.WARNING for p in problems)
+    print(t("has_errors", lang, errors=errors, warnings=warnings))
     return EXIT_REJECTED
 
 

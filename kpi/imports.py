@@ -240,6 +240,11 @@ class UploadCheck:
         return [p for p in self.problems if p.severity == pb.Severity.WARNING]
 
     @property
+    def notes(self) -> list[pb.Problem]:
+        """Return the information lines (automatic corrections), shown apart."""
+        return [p for p in self.problems if p.severity == pb.Severity.INFO]
+
+    @property
     def clean(self) -> CleanWorkbook | None:
         """Return the clean data when the workbook can be imported."""
         return self.validation.clean if self.ok and self.validation else None
@@ -468,17 +473,17 @@ def _signed(x: float | None, unit: str, decimals: int, lang: str) -> str:
 
 DISPLAY_TZ = "Asia/Ho_Chi_Minh"  # every user of the store is in Viet Nam; the store keeps UTC
 
-_PROBLEM_COLUMNS = ("severity", "sheet", "row", "column", "value", "message")
+_PROBLEM_COLUMNS = ("severity", "sheet", "row", "column", "cell", "value", "message")
 
 
 def problems_table(problems: list[pb.Problem], lang: str = "vi") -> pd.DataFrame:
-    """Return the problems as a table under translated headers (Mức độ, Sheet, Dòng, Cột, Giá trị, Nội dung);
+    """Return the problems as a table under translated headers (Mức độ, Sheet, Dòng, Cột, Ô, Giá trị, Nội dung);
     rows are Excel row numbers (blank when the problem is not on one row)."""
     records = [p.record(lang) for p in problems]
     frame = pd.DataFrame(records, columns=list(_PROBLEM_COLUMNS))
     frame["severity"] = frame["severity"].map(lambda s: t(f"imports.severity.{s}", lang)).astype("str")
     frame["row"] = pd.array(frame["row"].tolist(), dtype="Int64")
-    for col in ("sheet", "column", "value", "message"):
+    for col in ("sheet", "column", "cell", "value", "message"):
         frame[col] = frame[col].fillna("").astype("str")
     return frame.rename(columns={c: t(f"imports.problem.{c}", lang) for c in _PROBLEM_COLUMNS})
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from kpi.formatting import format_number
 
 
 class Severity(StrEnum):
-    """Errors stop an import; warnings are shown and the workbook can still be used."""
+    """Errors stop an import; warnings are shown and the workbook can still be used; information lines (an
+    automatic correction) are shown apart and counted as neither."""
 
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
 
 
 # Message templates per key, Vietnamese first. `{value}` is the cell as found; other fields come from params.
@@ -162,12 +164,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Value '{value}' is not in the list; expected one of: {expected}.",
     },
     "unknown_district": {
-        "vi": "Huyện/thành phố '{value}' không có trong danh sách 8 huyện, thành phố của tỉnh: {expected}.",
-        "en": "District '{value}' is not one of the province's 8 districts: {expected}.",
+        "vi": "Huyện/thành phố '{value}' không có trong danh sách 8 huyện, thành phố của tỉnh: {expected}.{suggestion}",
+        "en": "District '{value}' is not one of the province's 8 districts: {expected}.{suggestion}",
     },
     "unknown_commune": {
-        "vi": "Xã/phường/thị trấn '{value}' không có trong danh sách của {district}; số liệu vẫn được dùng nhưng hãy kiểm tra lại tên.",
-        "en": "Commune '{value}' is not in the list of {district}; the row is used, but check the name.",
+        "vi": "Xã/phường/thị trấn '{value}' không có trong danh sách của {district}; số liệu vẫn được dùng nhưng hãy kiểm tra lại tên.{suggestion}",
+        "en": "Commune '{value}' is not in the list of {district}; the row is used, but check the name.{suggestion}",
+    },
+    "commune_other_district": {
+        "vi": "Xã/phường/thị trấn '{value}' thuộc {other}, không thuộc {district} đã ghi ở cột Huyện/Thành phố; hãy sửa tên huyện hoặc tên xã.",
+        "en": "Commune '{value}' belongs to {other}, not to {district} given in the District column; correct the district or the commune.",
+    },
+    "spelling_corrected": {
+        "vi": "'{value}' đọc là '{name}'{also}.",
+        "en": "'{value}' is read as '{name}'{also}.",
     },
     "duplicate_code": {
         "vi": "Mã HTX '{value}' trùng với dòng {other_rows}.",
@@ -276,9 +286,11 @@ MESSAGES: dict[str, dict[str, str]] = {
 LABELS = {
     "error": {"vi": "Lỗi", "en": "Error"},
     "warning": {"vi": "Cảnh báo", "en": "Warning"},
+    "info": {"vi": "Thông tin", "en": "Info"},
     "sheet": {"vi": "Sheet", "en": "Sheet"},
     "row": {"vi": "dòng", "en": "row"},
     "column": {"vi": "cột", "en": "column"},
+    "cell": {"vi": "ô", "en": "cell"},
 }
 
 
@@ -293,6 +305,7 @@ class Problem:
     column: str | None = None
     value: object = None
     params: dict[str, object] = field(default_factory=dict)
+    cell: str | None = None  # "H14": the cell in the user's file (its column letter as found there)
 
     def message(self, lang: str = "vi") -> str:
         """Return the message alone (without the location), in the language asked."""
@@ -312,6 +325,8 @@ class Problem:
             parts.append(f"{LABELS['row'][lang]} {self.row}")
         if self.column:
             parts.append(f"{LABELS['column'][lang]} '{self.column}'")
+        if self.cell:
+            parts.append(f"{LABELS['cell'][lang]} {self.cell}")
         return ", ".join(parts)
 
     def line(self, lang: str = "vi") -> str:
@@ -327,6 +342,7 @@ class Problem:
             "sheet": self.sheet,
             "row": self.row,
             "column": self.column,
+            "cell": self.cell,
             "value": display_value(self.value, lang) if self.value is not None else None,
             "message": self.message(lang),
         }
@@ -390,9 +406,28 @@ def warning(code: str, **kw: object) -> Problem:
     return Problem(Severity.WARNING, code, **_split(kw))
 
 
+def info(code: str, **kw: object) -> Problem:
+    """Return an information line (an automatic correction, shown apart)."""
+    return Problem(Severity.INFO, code, **_split(kw))
+
+
 def _split(kw: dict[str, object]) -> dict[str, object]:
-    located = {k: kw.pop(k) for k in ("sheet", "row", "column", "value") if k in kw}
+    located = {k: kw.pop(k) for k in ("sheet", "row", "column", "value", "cell") if k in kw}
     return {**located, "params": kw}
+
+
+def with_cells(problems: list[Problem], letters: dict[tuple[str, str], str]) -> list[Problem]:
+    """Return the problems with their Excel cell ("H14") where the sheet, row and column are known.
+
+    `letters` maps (sheet name in the file, column header) to the letter of that column in the user's file.
+    """
+    out = []
+    for p in problems:
+        letter = (
+            letters.get((p.sheet or "", p.column or "")) if p.row is not None and p.cell is None else None
+        )
+        out.append(replace(p, cell=f"{letter}{p.row}") if letter else p)
+    return out
 
 
 def summarise(problems: list[Problem], limit: int, lang: str = "vi") -> list[str]:
