@@ -27,6 +27,7 @@ from kpi.settings import ReadLimits, read_limits
 from kpi.text import csv_cell, formula_like
 from kpi.validate import CleanWorkbook, Validation, validate_workbook
 from kpi.workbook import RawWorkbook, WorkbookUnreadable, read_within_limits, read_workbook, size_problem
+from kpi.year_checks import year_on_year
 
 KEY_COLUMNS = ["code", "name", "district", "commune"]  # what identifies a cooperative in the lists
 _TOLERANCE = 1e-9  # numbers read back from the store as doubles may differ in the last bit
@@ -117,6 +118,8 @@ class ImportPreview:
     # The version of the year in force in the store when the preview was made (sample or real; None: none);
     # the import is refused if it is no longer the one in force (kpi.store: expected_version).
     store_version: int | None = None
+    # The warnings of the workbook against the year before in force (kpi.year_checks), shown first.
+    year_warnings: list[pb.Problem] = field(default_factory=list)
 
     @property
     def is_new_year(self) -> bool:
@@ -189,6 +192,7 @@ def compare(before: Dataset, clean: CleanWorkbook, current_version: int | None =
         kpis=kpi_table(before, after, year),
         rows_before=len(old),
         rows_after=len(new),
+        year_warnings=year_on_year(before, clean),
     )
 
 

@@ -277,6 +277,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Nhiệm vụ {value}, {period}{metric} đã có ở dòng {other_rows}; mỗi nhiệm vụ một dòng cho mỗi kỳ và mỗi chỉ tiêu.",
         "en": "Task {value}, {period}{metric} already appears in row {other_rows}; one row per task, period and quantity.",
     },
+    # --- year on year: the workbook against the year before in the store (kpi/year_checks.py) ---
+    "yoy_jump": {
+        "vi": "Mã HTX '{htx}': năm {prev_year} là {before}, năm {year} là {value} ({change}); hãy kiểm tra lại số liệu và đơn vị.",
+        "en": "Cooperative code '{htx}': {before} in {prev_year}, {value} in {year} ({change}); check the figure and its unit.",
+    },
+    "yoy_rating": {
+        "vi": "Mã HTX '{htx}': xếp loại năm {prev_year} là '{before}', năm {year} là '{value}' (đổi {levels} bậc trong một năm); hãy kiểm tra lại.",
+        "en": "Cooperative code '{htx}': rated '{before}' in {prev_year}, '{value}' in {year} ({levels} classes in one year); check it.",
+    },
+    "yoy_vanished": {
+        "vi": "Mã HTX '{value}' ({name}, {district}) có trong số liệu năm {prev_year} ({status}) nhưng không có trong tệp năm {year}; nếu HTX đã giải thể, hãy giữ dòng của HTX với Tình trạng '{dissolved}'.",
+        "en": "Cooperative code '{value}' ({name}, {district}) is in the data of {prev_year} ({status}) but not in the workbook of {year}; if it was dissolved, keep its row with the status '{dissolved}'.",
+    },
+    "yoy_total": {
+        "vi": "{measure}: năm {prev_year} là {before}, năm {year} là {after} ({change}), thay đổi quá {limit} so với năm trước; lý do của ngưỡng: {reason}.",
+        "en": "{measure}: {before} in {prev_year}, {after} in {year} ({change}), a change beyond {limit} from the year before; why this threshold: {reason}.",
+    },
+    "yoy_coverage": {
+        "vi": "Số HTX đang hoạt động có số liệu ở cột này: năm {prev_year} là {had}/{of_before} ({share_before}), năm {year} là {has}/{of_after} ({share_after}), giảm quá {limit} điểm %; lý do của ngưỡng: {reason}.",
+        "en": "Operating cooperatives with a figure in this column: {had}/{of_before} ({share_before}) in {prev_year}, {has}/{of_after} ({share_after}) in {year}, a fall beyond {limit} points; why this threshold: {reason}.",
+    },
     "truncated": {
         "vi": "… và {count} vấn đề khác (chỉ hiện {shown} vấn đề đầu tiên).",
         "en": "… and {count} more problems (only the first {shown} are shown).",

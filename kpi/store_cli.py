@@ -152,6 +152,22 @@ def _with_store(command: Callable[[argparse.Namespace, object], int]) -> Callabl
     return run
 
 
+def compare_with_store(args: argparse.Namespace, clean) -> tuple[list[pb.Problem], bool] | None:
+    """Return the year-on-year warnings of `clean` against the store of `args.db` and whether the year before
+    is stored; None (the message printed) when the store cannot be opened."""
+    from kpi.year_checks import against_store
+
+    try:
+        store = _open(args)
+    except _Unreachable as exc:
+        print(exc.problem.line(args.lang), file=sys.stderr)
+        return None
+    try:
+        return against_store(store, clean)
+    finally:
+        store.close()
+
+
 def _print_problems(problems: list[pb.Problem], lang: str) -> None:
     for line in pb.summarise(problems, load_settings().max_listed_problems, lang):
         print(line)
@@ -180,7 +196,11 @@ def _import(args: argparse.Namespace, store) -> int:
         return EXIT_REJECTED
     if outcome.status == Status.REJECTED:
         return _rejected(outcome.problems, lang)
-    _print_problems(outcome.problems, lang)
+    from kpi.year_checks import against_store
+
+    clean = outcome.validation.clean if outcome.validation else None
+    year_warnings = against_store(store, clean)[0] if clean is not None else []  # warnings only, first
+    _print_problems(year_warnings + outcome.problems, lang)
     print(outcome.message(lang))
     return EXIT_OK
 
