@@ -77,6 +77,10 @@ def cmd_template(args: argparse.Namespace) -> int:
     from kpi.template import write_workbook
 
     try:
+        if args.from_year is not None:  # prefilled with the version in force of that year in the store
+            from kpi.store_cli import write_year_template
+
+            return write_year_template(args)
         write_workbook(Path(args.out))
     except FileCreateError as exc:  # a folder, a missing folder, no permission
         cause = exc.__context__ if isinstance(exc.__context__, OSError) else exc
@@ -236,6 +240,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("template", cmd_template, "write the blank workbook template")
     p.add_argument("out", help="output .xlsx file")
+    p.add_argument(
+        "--from-year",
+        type=int,
+        metavar="Y",
+        help="prefill it with the data in force of year Y in the store (start next year from it)",
+    )
+    p.add_argument(
+        "--db", help="database URL for --from-year (default: KPI_DATABASE_URL or the embedded SQLite file)"
+    )
 
     p = add("check", cmd_check, "validate a workbook without storing anything")
     p.add_argument("file", help="workbook (.xlsx, .xlsm, .xls)")

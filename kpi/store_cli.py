@@ -302,6 +302,13 @@ def _export(args: argparse.Namespace, store) -> int:
     return EXIT_OK
 
 
+def _year_template(args: argparse.Namespace, store) -> int:
+    """Write the template prefilled with the version in force of `--from-year` (as `export` writes it)."""
+    args.year, args.version = args.from_year, None
+    return _export(args, store)
+
+
+write_year_template = _with_store(_year_template)
 cmd_import = _with_store(_import)
 cmd_history = _with_store(_history)
 cmd_rollback = _with_store(_rollback)

@@ -113,7 +113,7 @@ def _per_coop(old: pd.DataFrame, new: pd.DataFrame, sheet: str, years: dict) -> 
     found: list[tuple[int, int, pb.Problem]] = []
     for position, col in enumerate(numeric):
         for rec in _jumps(both, col).to_dict("records"):
-            found.append((int(rec["_row"]), position, _jump_problem(rec, col, sheet, years)))
+            found.append((_row(rec), position, _jump_problem(rec, col, sheet, years)))
     for position, col in enumerate(ranked, start=len(numeric)):
         rank = {value: i for i, value in enumerate(col.ranked)}
         a = both[f"{col.id}__old"].map(rank)
@@ -124,7 +124,7 @@ def _per_coop(old: pd.DataFrame, new: pd.DataFrame, sheet: str, years: dict) -> 
             problem = pb.warning(
                 "yoy_rating",
                 sheet=sheet,
-                row=int(rec["_row"]),
+                row=_row(rec) or None,
                 column=col.header,
                 value=rec[col.id],
                 htx=rec["code"],
@@ -132,8 +132,14 @@ def _per_coop(old: pd.DataFrame, new: pd.DataFrame, sheet: str, years: dict) -> 
                 levels=str(levels),
                 **years,
             )
-            found.append((int(rec["_row"]), position, problem))
+            found.append((_row(rec), position, problem))
     return [p for _, _, p in sorted(found, key=lambda f: (f[0], f[1]))]
+
+
+def _row(rec: dict) -> int:
+    """Return the Excel row of a cooperative of the workbook; 0 for data read from the store (no row)."""
+    row = rec.get("_row")
+    return 0 if row is None or pd.isna(row) else int(row)
 
 
 def _jumps(both: pd.DataFrame, col: Column) -> pd.DataFrame:
@@ -158,7 +164,7 @@ def _jump_problem(rec: dict, col: Column, sheet: str, years: dict) -> pb.Problem
     return pb.warning(
         "yoy_jump",
         sheet=sheet,
-        row=int(rec["_row"]),
+        row=_row(rec) or None,
         column=col.header,
         value=after,
         htx=rec["code"],

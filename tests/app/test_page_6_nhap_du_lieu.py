@@ -101,7 +101,7 @@ def test_the_page_offers_the_template_the_upload_and_the_history(app) -> None:
     assert not app.exception
     assert app.title[0].value == "Nhập dữ liệu"
     labels = [b.proto.label for b in app.get("download_button")]
-    assert labels == ["Tải mẫu Excel"]
+    assert labels == ["Tải mẫu Excel", "Tải mẫu có số liệu năm 2023"]
     assert len(app.file_uploader) == 1
     # Data in force: 2023 version 1, real data; history: one import.
     sources = app.dataframe[0].value
@@ -133,7 +133,12 @@ def test_a_bad_workbook_is_refused_with_its_located_problems(app, store_url) -> 
     }
     assert "không phải là số" in errors.loc[errors["Dòng"] == 3, "Nội dung"].item()
     labels = [b.proto.label for b in app.get("download_button")]
-    assert labels == ["Tải mẫu Excel", "Tải báo cáo (Excel)", "Tải báo cáo (CSV)"]
+    assert labels == [
+        "Tải mẫu Excel",
+        "Tải mẫu có số liệu năm 2023",
+        "Tải báo cáo (Excel)",
+        "Tải báo cáo (CSV)",
+    ]
     assert not [b for b in app.button if b.label.startswith("Nhập số liệu năm")]  # no confirmation offered
     with _store(store_url) as store:
         assert store.years() == [2023]
@@ -208,10 +213,11 @@ def test_after_the_import_the_overview_shows_the_new_year(app, store_url) -> Non
 def test_a_year_other_than_the_workbooks_is_refused_with_the_stores_message(app, store_url) -> None:
     _upload(app, workbook(**GOOD_2024))
     app.number_input[0].set_value(2023).run()
-    assert "khác năm báo cáo trong tệp (2024)" in app.warning[0].value
+    # (the first warning of the preview compares with 2023: 2 HTX then, 3 now)
+    assert "khác năm báo cáo trong tệp (2024)" in app.warning[1].value
     _confirm(app)
     assert shown(app.error[0].value) == ("Không nhập được: Tệp bị từ chối (1 lỗi); không có gì được lưu.")
-    refused = _table_with(app, "Nội dung")
+    refused = [t for t in _tables(app) if "Nội dung" in t.columns][-1]  # after the year-on-year warnings
     assert refused.iloc[0][["Sheet", "Cột", "Nội dung"]].tolist() == [
         "Thông tin",
         "Năm báo cáo",
