@@ -108,7 +108,9 @@ def test_report_names_the_file_of_each_error_and_exits_1(
     bad.write_bytes(FILES["blank_required_cell"][1]())
     code, out, err = run(capsys, "report", str(bad))
     assert (code, out) == (1, "")
-    assert err.splitlines() == [f"{bad}: Lỗi: Sheet 'HTX', dòng 5, cột 'Tên HTX', ô B5: Ô bắt buộc đang để trống."]
+    assert err.splitlines() == [
+        f"{bad}: Lỗi: Sheet 'HTX', dòng 5, cột 'Tên HTX', ô B5: Ô bắt buộc đang để trống."
+    ]
 
 
 def test_report_of_an_unreadable_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -127,7 +129,8 @@ def test_a_blank_template_is_written_and_is_not_yet_usable(
     code, text, _ = run(capsys, "check", str(out))
     assert code == 1
     assert (
-        text.splitlines()[0] == "Lỗi: Sheet 'Thông tin', dòng 2, cột 'Năm báo cáo', ô B2: Ô bắt buộc đang để trống."
+        text.splitlines()[0]
+        == "Lỗi: Sheet 'Thông tin', dòng 2, cột 'Năm báo cáo', ô B2: Ô bắt buộc đang để trống."
     )
 
 
