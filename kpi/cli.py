@@ -103,9 +103,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if result.ok and args.db:  # the year before in the store: its warnings are printed first
         from kpi.store_cli import compare_with_store
 
-        compared = compare_with_store(args, result.clean)
+        code, compared = compare_with_store(args, result.clean)
         if compared is None:
-            return EXIT_UNREADABLE
+            return code
     _print_problem_lines((compared[0] if compared else []) + result.problems, args.lang)
     if result.ok:
         assert result.clean is not None

@@ -152,20 +152,19 @@ def _with_store(command: Callable[[argparse.Namespace, object], int]) -> Callabl
     return run
 
 
-def compare_with_store(args: argparse.Namespace, clean) -> tuple[list[pb.Problem], bool] | None:
-    """Return the year-on-year warnings of `clean` against the store of `args.db` and whether the year before
-    is stored; None (the message printed) when the store cannot be opened."""
+def compare_with_store(args: argparse.Namespace, clean) -> tuple[int, tuple[list[pb.Problem], bool] | None]:
+    """Return (exit code, (the year-on-year warnings of `clean` against the store of `args.db`, whether the
+    year before is stored)); the second is None, its message printed, when the store could not be used."""
     from kpi.year_checks import against_store
 
-    try:
-        store = _open(args)
-    except _Unreachable as exc:
-        print(exc.problem.line(args.lang), file=sys.stderr)
-        return None
-    try:
-        return against_store(store, clean)
-    finally:
-        store.close()
+    found = []
+
+    def compare(_args: argparse.Namespace, store) -> int:
+        found.append(against_store(store, clean))
+        return EXIT_OK
+
+    code = _with_store(compare)(args)
+    return code, (found[0] if found else None)
 
 
 def _print_problems(problems: list[pb.Problem], lang: str) -> None:

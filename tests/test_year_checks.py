@@ -269,3 +269,16 @@ def test_import_prints_the_year_on_year_warnings_first_and_stores_the_workbook(
     assert not any("Tổng doanh thu" in line for line in out)
     with open_store(store_2026) as store:
         assert store.current_versions() == {2026: 1, 2027: 1}
+
+
+def test_check_with_a_store_that_cannot_be_reached_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "2027.xlsx"
+    path.write_bytes(workbook(year=2027, coops=six(), groups=[group()]))
+    url = "postgresql+psycopg://kpi@127.0.0.1:1/kpi"  # a closed port
+    assert cli.main(["check", str(path), "--db", url]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("Lỗi: Không mở được kho dữ liệu (postgresql+psycopg://kpi@127.0.0.1:1/kpi): ")
+    assert len(err.splitlines()) == 1
