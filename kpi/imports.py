@@ -165,6 +165,17 @@ def _preview_import(store: DatasetSource, clean: CleanWorkbook) -> ImportPreview
     return preview
 
 
+def against_store(store: DatasetSource, clean: CleanWorkbook) -> tuple[list[pb.Problem], bool]:
+    """Return (the year-on-year warnings of `clean` against the year before in `store`, whether that year is
+    stored), compared as the preview compares: a real workbook with the real versions alone."""
+    mix = store_mix(store)
+    if mix.sample and not is_sample_workbook(clean):
+        before = store.load_dataset(mix.real)
+    else:
+        before = store.load_dataset()
+    return year_on_year(before, clean), clean.year - 1 in before.years
+
+
 def is_sample_workbook(clean: CleanWorkbook) -> bool:
     """Return True when the workbook's reporting unit marks it as sample data (as `kpi.sample` writes it)."""
     return is_sample_unit(clean.info.get("reporting_unit"))

@@ -155,7 +155,7 @@ def _with_store(command: Callable[[argparse.Namespace, object], int]) -> Callabl
 def compare_with_store(args: argparse.Namespace, clean) -> tuple[int, tuple[list[pb.Problem], bool] | None]:
     """Return (exit code, (the year-on-year warnings of `clean` against the store of `args.db`, whether the
     year before is stored)); the second is None, its message printed, when the store could not be used."""
-    from kpi.year_checks import against_store
+    from kpi.imports import against_store
 
     found = []
 
@@ -195,7 +195,7 @@ def _import(args: argparse.Namespace, store) -> int:
         return EXIT_REJECTED
     if outcome.status == Status.REJECTED:
         return _rejected(outcome.problems, lang)
-    from kpi.year_checks import against_store
+    from kpi.imports import against_store
 
     clean = outcome.validation.clean if outcome.validation else None
     year_warnings = against_store(store, clean)[0] if clean is not None else []  # warnings only, first

@@ -7,7 +7,7 @@ plausible share, and the share of operating cooperatives that gave each figure f
 their reasons: data/checks/year-on-year.yaml).
 
 Every finding is a warning: it names the Mã HTX, the column, last year's value and this year's, and never
-stops an import. Pure: the store is only read (`previous_year_data`).
+stops an import. Pure: the data of the year before is given (`kpi.imports.against_store` reads a store's).
 """
 
 from __future__ import annotations
@@ -267,21 +267,4 @@ def _percent(share: float) -> dict[str, str]:
     return {lang: format_percent(100 * share, 1, lang) for lang in ("vi", "en")}
 
 
-def previous_year_data(store, clean: CleanWorkbook) -> Dataset:
-    """Return the data the workbook is compared with, as its preview compares it (`kpi.imports`): a real
-    workbook with the real versions alone, a sample workbook with what the store holds."""
-    from kpi.imports import is_sample_workbook, store_mix
-
-    mix = store_mix(store)
-    if mix.sample and not is_sample_workbook(clean):
-        return store.load_dataset(mix.real)
-    return store.load_dataset()
-
-
-def against_store(store, clean: CleanWorkbook) -> tuple[list[pb.Problem], bool]:
-    """Return (the warnings of `clean` against the year before in `store`, whether that year is stored)."""
-    before = previous_year_data(store, clean)
-    return year_on_year(before, clean), clean.year - 1 in before.years
-
-
-__all__ = ["Rules", "Total", "against_store", "load_rules", "previous_year_data", "year_on_year"]
+__all__ = ["Rules", "Total", "load_rules", "year_on_year"]
