@@ -391,6 +391,7 @@ class _Found:
         """Return each cell resolved (once per distinct value); cells that resolve to None are reported,
         with the parameters `extra(value)` adds when given."""
         cache: dict[tuple[type, object], object] = {}
+        details: dict[tuple[type, object], dict] = {}  # the parameters of a value that resolves to nothing
         out: list[object] = []
         for i, value in enumerate(cells):
             if value is None:
@@ -399,8 +400,10 @@ class _Found:
             key = (type(value), value)
             if key not in cache:
                 cache[key] = resolve(value)
+                if cache[key] is None:
+                    details[key] = {**params, **(extra(value) if extra else {})}
             if cache[key] is None:
-                self.report(i, col, code, value, {**params, **(extra(value) if extra else {})})
+                self.report(i, col, code, value, details[key])
             out.append(cache[key])
         return out
 
@@ -506,6 +509,7 @@ def _parse_commune(
     a warning with the closest names of its district; a spelling read as another is an information line.
     """
     cache: dict[tuple[str, str], str | None] = {}
+    unknown: dict[tuple[str, str], tuple[str, dict[str, str] | str]] = {}
     out: list[object] = []
     names: list[object] = []
     for i, (value, district) in enumerate(zip(cells, districts, strict=True)):
@@ -524,18 +528,12 @@ def _parse_commune(
         name = cache[(district, text)]
         names.append(name)
         if name is None:
-            others = [d.name for d in reference.districts_with_commune(text) if d.name != district]
+            if (district, text) not in unknown:  # looked up once per spelling: difflib is not free
+                unknown[(district, text)] = _unknown_commune(reference, district, text)
+            others, close = unknown[(district, text)]
             if others:
-                found.report(
-                    i,
-                    col,
-                    "commune_other_district",
-                    value,
-                    {"other": ", ".join(others), "district": district},
-                )
+                found.report(i, col, "commune_other_district", value, {"other": others, "district": district})
             else:
-                home = reference.match_district(district)
-                close = reference.suggest_communes(home, text) if home else []
                 found.problems.append(
                     pb.warning(
                         "unknown_commune",
@@ -544,12 +542,22 @@ def _parse_commune(
                         column=col.header,
                         value=value,
                         district=district,
-                        suggestion=suggestion(close),
+                        suggestion=close,
                     )
                 )
         out.append(text if name is None else name)
     found.corrections(cells, names, col)
     return out
+
+
+def _unknown_commune(reference: Reference, district: str, text: str) -> tuple[str, dict[str, str] | str]:
+    """Return (the other districts that have this commune, joined; "" if none) and the suggestion of the
+    closest communes of `district` (when no other district has it)."""
+    others = [d.name for d in reference.districts_with_commune(text) if d.name != district]
+    if others:
+        return ", ".join(others), ""
+    home = reference.match_district(district)
+    return "", suggestion(reference.suggest_communes(home, text) if home else [])
 
 
 # --- the declared schema of each sheet ----------------------------------------------------------------------
