@@ -282,3 +282,18 @@ def test_check_with_a_store_that_cannot_be_reached_exits_2_with_one_line(
     assert out == ""
     assert err.startswith("Lỗi: Không mở được kho dữ liệu (postgresql+psycopg://kpi@127.0.0.1:1/kpi): ")
     assert len(err.splitlines()) == 1
+
+
+def test_a_real_workbook_is_not_compared_with_sample_data_a_sample_one_is(tmp_path: Path) -> None:
+    from kpi.imports import against_store
+
+    url = f"sqlite:///{tmp_path / 'kpi.sqlite'}"
+    sample = {y: (SAMPLE / f"du-lieu-mau-{y}.xlsx").read_bytes() for y in (2024, 2025)}
+    with open_store(url) as store:
+        for data in sample.values():
+            assert store.import_workbook(data, "mau.xlsx", None, "Lan", is_sample=True).ok
+        # a real 2026 workbook with a single HTX: the sample 2025 (291 HTX) goes with its import, so nothing
+        # is compared and nothing is said of the 290 others
+        assert against_store(store, clean(2026, [coop("A1")])) == ([], False)
+        # the sample workbook of 2025 is compared with the sample 2024 in the store (a series without a jump)
+        assert against_store(store, check_bytes(sample[2025]).clean) == ([], True)
