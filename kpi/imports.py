@@ -118,8 +118,10 @@ class ImportPreview:
     # The version of the year in force in the store when the preview was made (sample or real; None: none);
     # the import is refused if it is no longer the one in force (kpi.store: expected_version).
     store_version: int | None = None
-    # The warnings of the workbook against the year before in force (kpi.year_checks), shown first.
+    # The warnings of the workbook against the year before in force (kpi.year_checks), shown first, and
+    # whether that year is there to compare with (the real versions alone for a real workbook).
     year_warnings: list[pb.Problem] = field(default_factory=list)
+    year_compared: bool = False
 
     @property
     def is_new_year(self) -> bool:
@@ -204,6 +206,7 @@ def compare(before: Dataset, clean: CleanWorkbook, current_version: int | None =
         rows_before=len(old),
         rows_after=len(new),
         year_warnings=year_on_year(before, clean),
+        year_compared=year - 1 in before.years,
     )
 
 

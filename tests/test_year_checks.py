@@ -205,6 +205,9 @@ def test_the_preview_of_an_import_carries_the_year_on_year_warnings() -> None:
     before = dataset_from_workbooks([clean(2026, six())])
     preview = compare(before, clean(2027, [coop("A1", revenue=100000), *six()[1:]]))
     assert [(p.code, p.value) for p in preview.year_warnings] == [("yoy_jump", 100000.0), ("yoy_total", None)]
+    assert preview.year_compared
+    older = dataset_from_workbooks([clean(2025, six())])
+    assert not compare(older, clean(2027, six())).year_compared  # 2026 is not there
 
 
 # --- the command line: check --db and import ----------------------------------------------------------------

@@ -28,7 +28,7 @@ def year_warnings(prefix: str, preview, lang: str) -> None:
         count = format_number(len(found), 0, lang)
         st.warning(t("imports.year_warnings", lang, prev=prev, count=count), icon=":material/compare_arrows:")
         show_table(problems_table(found, lang), prefix + "year_warnings")
-    elif prev in data.get_years():
+    elif preview.year_compared:
         st.caption(t("imports.year_no_warning", lang, prev=prev))
     else:
         st.caption(t("imports.year_not_compared", lang, prev=prev))
