@@ -74,20 +74,20 @@ def year_quality(data: Dataset, year: int, reference: Reference) -> Quality:
 
 
 def readable_quality(quality: Quality, lang: str = "vi") -> pd.DataFrame:
-    """Return the quality table as analysts read it: district names (the province's row named), the field
-    headers of the template, the counts written the Vietnamese way (27.379)."""
-    frame = quality.table.copy()
-    frame[DISTRICT] = frame[DISTRICT].replace({TOTAL: t("quality.total", lang)})
-    for column in frame.columns[1:]:
-        frame[column] = frame[column].map(lambda n: format_number(n, 0, lang))
-    headers = {
-        DISTRICT: t("quality.col.district", lang),
+    """Return the quality table as analysts read it, one column per district then the province, one row per
+    measure (the cooperatives, each field under its template header, the blanks, the warnings), the counts
+    written the Vietnamese way (27.379): eight districts fit a screen across, seventeen measures do not."""
+    frame = quality.table.set_index(DISTRICT)
+    names = {
         COOPS: t("quality.col.coops", lang),
         BLANKS: t("quality.col.blanks", lang),
         WARNINGS: t("quality.col.warnings", lang),
         **{f: COOP.column(f).header if lang == "vi" else COOP.column(f).header_en for f in FIELDS},
     }
-    return frame.rename(columns=headers)
+    out = frame.T.map(lambda n: format_number(n, 0, lang))
+    out.columns = [t("quality.total", lang) if d == TOTAL else d for d in out.columns]
+    out.insert(0, t("quality.col.measure", lang), [names[m] for m in out.index])
+    return out.reset_index(drop=True)
 
 
 __all__ = ["FIELDS", "TOTAL", "Quality", "readable_quality", "year_quality"]

@@ -164,8 +164,8 @@ def sources_listed(page) -> str:
 
 def quality_existing(page) -> str:
     """Return the cooperatives not dissolved of the whole province in the data-quality table."""
-    province = t("quality.total", "vi")
-    return cell(table_rows(page, MAIN, province), province, t("quality.col.coops", "vi"))
+    coops = t("quality.col.coops", "vi")
+    return cell(table_rows(page, MAIN, coops), coops, t("quality.total", "vi"))
 
 
 def total_tasks(page) -> str:
