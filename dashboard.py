@@ -35,6 +35,7 @@ NAVIGATION = (
         [
             ("pages/5_Danh_sach_HTX.py", "nav.coops", ":material/list_alt:", False),
             ("pages/6_Nhap_du_lieu.py", "nav.imports", ":material/upload_file:", False),
+            ("pages/9_Chat_luong_so_lieu.py", "nav.quality", ":material/fact_check:", False),
             ("pages/8_Nhiem_vu.py", "nav.tasks", ":material/task_alt:", False),
         ],
     ),

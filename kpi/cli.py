@@ -29,6 +29,14 @@ TEXTS = {
         "en": "The workbook has {errors} errors and {warnings} warnings; fix them and check again.",
     },
     "warnings": {"vi": "{n} cảnh báo.", "en": "{n} warnings."},
+    "year_compared": {
+        "vi": "So với số liệu năm {prev} trong kho: {n} cảnh báo.",
+        "en": "Compared with the data of {prev} in the store: {n} warnings.",
+    },
+    "year_absent": {
+        "vi": "Kho chưa có số liệu năm {prev}: không so sánh được với năm trước.",
+        "en": "The store has no data for {prev}: no comparison with the year before.",
+    },
     "written": {"vi": "Đã ghi {path}.", "en": "Wrote {path}."},
     "os_error": {"vi": "Không đọc được tệp {file}: {error}.", "en": "Cannot read the file {file}: {error}."},
     "write_error": {
@@ -70,6 +78,10 @@ def cmd_template(args: argparse.Namespace) -> int:
     from kpi.template import write_workbook
 
     try:
+        if args.from_year is not None:  # prefilled with the version in force of that year in the store
+            from kpi.store_cli import write_year_template
+
+            return write_year_template(args)
         write_workbook(Path(args.out))
     except FileCreateError as exc:  # a folder, a missing folder, no permission
         cause = exc.__context__ if isinstance(exc.__context__, OSError) else exc
@@ -88,10 +100,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     if isinstance(raw, list):
         return print_rejected(raw, args.lang)
     result = validate_workbook(raw)
-    _print_problem_lines(result.problems, args.lang)
+    compared = None
+    if result.ok and args.db:  # the year before in the store: its warnings are printed first
+        from kpi.store_cli import compare_with_store
+
+        code, compared = compare_with_store(args, result.clean)
+        if compared is None:
+            return code
+    _print_problem_lines((compared[0] if compared else []) + result.problems, args.lang)
     if result.ok:
         assert result.clean is not None
         print(t("usable", args.lang, n=len(result.clean.coops), year=result.clean.year))
+        if compared is not None:
+            warnings, present = compared
+            prev = result.clean.year - 1
+            print(
+                t("year_compared", args.lang, prev=prev, n=len(warnings))
+                if present
+                else t("year_absent", args.lang, prev=prev)
+            )
         return EXIT_OK
     print(t("has_errors", args.lang, errors=len(result.errors), warnings=len(result.warnings)))
     return EXIT_REJECTED
@@ -101,7 +128,8 @@ def print_rejected(problems: list[pb.Problem], lang: str) -> int:
     """Print the problems of a file refused for its size or rows and the count line; return EXIT_REJECTED."""
     _print_problem_lines(problems, lang)
     errors = sum(p.severity == pb.Severity.ERROR for p in problems)
-    print(t("has_errors", lang, errors=errors, warnings=len(problems) - errors))
+    warnings = sum(p.severity == pb.Severity.WARNING for p in problems)
+    print(t("has_errors", lang, errors=errors, warnings=warnings))
     return EXIT_REJECTED
 
 
@@ -212,9 +240,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("template", cmd_template, "write the blank workbook template")
     p.add_argument("out", help="output .xlsx file")
+    p.add_argument(
+        "--from-year",
+        type=int,
+        metavar="Y",
+        help="prefill it with the data in force of year Y in the store (start next year from it)",
+    )
+    p.add_argument(
+        "--db", help="database URL for --from-year (default: KPI_DATABASE_URL or the embedded SQLite file)"
+    )
 
     p = add("check", cmd_check, "validate a workbook without storing anything")
     p.add_argument("file", help="workbook (.xlsx, .xlsm, .xls)")
+    p.add_argument(
+        "--db",
+        help="also compare with the year before in this store (database URL; warnings only, never an error)",
+    )
 
     p = add("report", cmd_report, "compute every indicator for a year")
     p.add_argument("files", nargs="*", help="one workbook per year (or use --db)")

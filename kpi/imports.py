@@ -27,6 +27,7 @@ from kpi.settings import ReadLimits, read_limits
 from kpi.text import csv_cell, formula_like
 from kpi.validate import CleanWorkbook, Validation, validate_workbook
 from kpi.workbook import RawWorkbook, WorkbookUnreadable, read_within_limits, read_workbook, size_problem
+from kpi.year_checks import year_on_year
 
 KEY_COLUMNS = ["code", "name", "district", "commune"]  # what identifies a cooperative in the lists
 _TOLERANCE = 1e-9  # numbers read back from the store as doubles may differ in the last bit
@@ -117,6 +118,10 @@ class ImportPreview:
     # The version of the year in force in the store when the preview was made (sample or real; None: none);
     # the import is refused if it is no longer the one in force (kpi.store: expected_version).
     store_version: int | None = None
+    # The warnings of the workbook against the year before in force (kpi.year_checks), shown first, and
+    # whether that year is there to compare with (the real versions alone for a real workbook).
+    year_warnings: list[pb.Problem] = field(default_factory=list)
+    year_compared: bool = False
 
     @property
     def is_new_year(self) -> bool:
@@ -162,6 +167,17 @@ def _preview_import(store: DatasetSource, clean: CleanWorkbook) -> ImportPreview
     return preview
 
 
+def against_store(store: DatasetSource, clean: CleanWorkbook) -> tuple[list[pb.Problem], bool]:
+    """Return (the year-on-year warnings of `clean` against the year before in `store`, whether that year is
+    stored), compared as the preview compares: a real workbook with the real versions alone."""
+    mix = store_mix(store)
+    if mix.sample and not is_sample_workbook(clean):
+        before = store.load_dataset(mix.real)
+    else:
+        before = store.load_dataset()
+    return year_on_year(before, clean), clean.year - 1 in before.years
+
+
 def is_sample_workbook(clean: CleanWorkbook) -> bool:
     """Return True when the workbook's reporting unit marks it as sample data (as `kpi.sample` writes it)."""
     return is_sample_unit(clean.info.get("reporting_unit"))
@@ -189,6 +205,8 @@ def compare(before: Dataset, clean: CleanWorkbook, current_version: int | None =
         kpis=kpi_table(before, after, year),
         rows_before=len(old),
         rows_after=len(new),
+        year_warnings=year_on_year(before, clean),
+        year_compared=year - 1 in before.years,
     )
 
 
@@ -238,6 +256,11 @@ class UploadCheck:
     def warnings(self) -> list[pb.Problem]:
         """Return the problems that are only shown."""
         return [p for p in self.problems if p.severity == pb.Severity.WARNING]
+
+    @property
+    def notes(self) -> list[pb.Problem]:
+        """Return the information lines (automatic corrections), shown apart."""
+        return [p for p in self.problems if p.severity == pb.Severity.INFO]
 
     @property
     def clean(self) -> CleanWorkbook | None:
@@ -468,17 +491,17 @@ def _signed(x: float | None, unit: str, decimals: int, lang: str) -> str:
 
 DISPLAY_TZ = "Asia/Ho_Chi_Minh"  # every user of the store is in Viet Nam; the store keeps UTC
 
-_PROBLEM_COLUMNS = ("severity", "sheet", "row", "column", "value", "message")
+_PROBLEM_COLUMNS = ("severity", "sheet", "row", "column", "cell", "value", "message")
 
 
 def problems_table(problems: list[pb.Problem], lang: str = "vi") -> pd.DataFrame:
-    """Return the problems as a table under translated headers (Mức độ, Sheet, Dòng, Cột, Giá trị, Nội dung);
+    """Return the problems as a table under translated headers (Mức độ, Sheet, Dòng, Cột, Ô, Giá trị, Nội dung);
     rows are Excel row numbers (blank when the problem is not on one row)."""
     records = [p.record(lang) for p in problems]
     frame = pd.DataFrame(records, columns=list(_PROBLEM_COLUMNS))
     frame["severity"] = frame["severity"].map(lambda s: t(f"imports.severity.{s}", lang)).astype("str")
     frame["row"] = pd.array(frame["row"].tolist(), dtype="Int64")
-    for col in ("sheet", "column", "value", "message"):
+    for col in ("sheet", "column", "cell", "value", "message"):
         frame[col] = frame[col].fillna("").astype("str")
     return frame.rename(columns={c: t(f"imports.problem.{c}", lang) for c in _PROBLEM_COLUMNS})
 

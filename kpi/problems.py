@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from kpi.formatting import format_number
 
 
 class Severity(StrEnum):
-    """Errors stop an import; warnings are shown and the workbook can still be used."""
+    """Errors stop an import; warnings are shown and the workbook can still be used; information lines (an
+    automatic correction) are shown apart and counted as neither."""
 
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
 
 
 # Message templates per key, Vietnamese first. `{value}` is the cell as found; other fields come from params.
@@ -162,12 +164,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Value '{value}' is not in the list; expected one of: {expected}.",
     },
     "unknown_district": {
-        "vi": "Huyện/thành phố '{value}' không có trong danh sách 8 huyện, thành phố của tỉnh: {expected}.",
-        "en": "District '{value}' is not one of the province's 8 districts: {expected}.",
+        "vi": "Huyện/thành phố '{value}' không có trong danh sách 8 huyện, thành phố của tỉnh: {expected}.{suggestion}",
+        "en": "District '{value}' is not one of the province's 8 districts: {expected}.{suggestion}",
     },
     "unknown_commune": {
-        "vi": "Xã/phường/thị trấn '{value}' không có trong danh sách của {district}; số liệu vẫn được dùng nhưng hãy kiểm tra lại tên.",
-        "en": "Commune '{value}' is not in the list of {district}; the row is used, but check the name.",
+        "vi": "Xã/phường/thị trấn '{value}' không có trong danh sách của {district}; số liệu vẫn được dùng nhưng hãy kiểm tra lại tên.{suggestion}",
+        "en": "Commune '{value}' is not in the list of {district}; the row is used, but check the name.{suggestion}",
+    },
+    "commune_other_district": {
+        "vi": "Xã/phường/thị trấn '{value}' thuộc {other}, không thuộc {district} đã ghi ở cột Huyện/Thành phố; hãy sửa tên huyện hoặc tên xã.",
+        "en": "Commune '{value}' belongs to {other}, not to {district} given in the District column; correct the district or the commune.",
+    },
+    "spelling_corrected": {
+        "vi": "'{value}' đọc là '{name}'{also}.",
+        "en": "'{value}' is read as '{name}'{also}.",
     },
     "duplicate_code": {
         "vi": "Mã HTX '{value}' trùng với dòng {other_rows}.",
@@ -275,6 +285,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Nhiệm vụ {value}, {period}{metric} đã có ở dòng {other_rows}; mỗi nhiệm vụ một dòng cho mỗi kỳ và mỗi chỉ tiêu.",
         "en": "Task {value}, {period}{metric} already appears in row {other_rows}; one row per task, period and quantity.",
     },
+    # --- year on year: the workbook against the year before in the store (kpi/year_checks.py) ---
+    "yoy_jump": {
+        "vi": "Mã HTX '{htx}': năm {prev_year} là {before}, năm {year} là {value} ({change}); hãy kiểm tra lại số liệu và đơn vị.",
+        "en": "Cooperative code '{htx}': {before} in {prev_year}, {value} in {year} ({change}); check the figure and its unit.",
+    },
+    "yoy_rating": {
+        "vi": "Mã HTX '{htx}': xếp loại năm {prev_year} là '{before}', năm {year} là '{value}' (đổi {levels} bậc trong một năm); hãy kiểm tra lại.",
+        "en": "Cooperative code '{htx}': rated '{before}' in {prev_year}, '{value}' in {year} ({levels} classes in one year); check it.",
+    },
+    "yoy_vanished": {
+        "vi": "Mã HTX '{value}' ({name}, {district}) có trong số liệu năm {prev_year} ({status}) nhưng không có trong tệp năm {year}; nếu HTX đã giải thể, hãy giữ dòng của HTX với Tình trạng '{dissolved}'.",
+        "en": "Cooperative code '{value}' ({name}, {district}) is in the data of {prev_year} ({status}) but not in the workbook of {year}; if it was dissolved, keep its row with the status '{dissolved}'.",
+    },
+    "yoy_total": {
+        "vi": "{measure}: năm {prev_year} là {before}, năm {year} là {after} ({change}), thay đổi quá {limit} so với năm trước; lý do của ngưỡng: {reason}.",
+        "en": "{measure}: {before} in {prev_year}, {after} in {year} ({change}), a change beyond {limit} from the year before; why this threshold: {reason}.",
+    },
+    "yoy_coverage": {
+        "vi": "Số HTX đang hoạt động có số liệu ở cột này: năm {prev_year} là {had}/{of_before} ({share_before}), năm {year} là {has}/{of_after} ({share_after}), giảm quá {limit} điểm %; lý do của ngưỡng: {reason}.",
+        "en": "Operating cooperatives with a figure in this column: {had}/{of_before} ({share_before}) in {prev_year}, {has}/{of_after} ({share_after}) in {year}, a fall beyond {limit} points; why this threshold: {reason}.",
+    },
     "truncated": {
         "vi": "… và {count} vấn đề khác (chỉ hiện {shown} vấn đề đầu tiên).",
         "en": "… and {count} more problems (only the first {shown} are shown).",
@@ -284,9 +315,11 @@ MESSAGES: dict[str, dict[str, str]] = {
 LABELS = {
     "error": {"vi": "Lỗi", "en": "Error"},
     "warning": {"vi": "Cảnh báo", "en": "Warning"},
+    "info": {"vi": "Thông tin", "en": "Info"},
     "sheet": {"vi": "Sheet", "en": "Sheet"},
     "row": {"vi": "dòng", "en": "row"},
     "column": {"vi": "cột", "en": "column"},
+    "cell": {"vi": "ô", "en": "cell"},
 }
 
 
@@ -301,6 +334,7 @@ class Problem:
     column: str | None = None
     value: object = None
     params: dict[str, object] = field(default_factory=dict)
+    cell: str | None = None  # "H14": the cell in the user's file (its column letter as found there)
 
     def message(self, lang: str = "vi") -> str:
         """Return the message alone (without the location), in the language asked."""
@@ -320,6 +354,8 @@ class Problem:
             parts.append(f"{LABELS['row'][lang]} {self.row}")
         if self.column:
             parts.append(f"{LABELS['column'][lang]} '{self.column}'")
+        if self.cell:
+            parts.append(f"{LABELS['cell'][lang]} {self.cell}")
         return ", ".join(parts)
 
     def line(self, lang: str = "vi") -> str:
@@ -335,6 +371,7 @@ class Problem:
             "sheet": self.sheet,
             "row": self.row,
             "column": self.column,
+            "cell": self.cell,
             "value": display_value(self.value, lang) if self.value is not None else None,
             "message": self.message(lang),
         }
@@ -398,9 +435,28 @@ def warning(code: str, **kw: object) -> Problem:
     return Problem(Severity.WARNING, code, **_split(kw))
 
 
+def info(code: str, **kw: object) -> Problem:
+    """Return an information line (an automatic correction, shown apart)."""
+    return Problem(Severity.INFO, code, **_split(kw))
+
+
 def _split(kw: dict[str, object]) -> dict[str, object]:
-    located = {k: kw.pop(k) for k in ("sheet", "row", "column", "value") if k in kw}
+    located = {k: kw.pop(k) for k in ("sheet", "row", "column", "value", "cell") if k in kw}
     return {**located, "params": kw}
+
+
+def with_cells(problems: list[Problem], letters: dict[tuple[str, str], str]) -> list[Problem]:
+    """Return the problems with their Excel cell ("H14") where the sheet, row and column are known.
+
+    `letters` maps (sheet name in the file, column header) to the letter of that column in the user's file.
+    """
+    out = []
+    for p in problems:
+        letter = (
+            letters.get((p.sheet or "", p.column or "")) if p.row is not None and p.cell is None else None
+        )
+        out.append(replace(p, cell=f"{letter}{p.row}") if letter else p)
+    return out
 
 
 def summarise(problems: list[Problem], limit: int, lang: str = "vi") -> list[str]:

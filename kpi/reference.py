@@ -6,6 +6,7 @@ user's text with `kpi.text.fold` and looks it up in dicts built once at load tim
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -118,6 +119,25 @@ class District:
         return _exists_in(self.valid_from, self.valid_to, year)
 
 
+# Suggestions for a name that matches nothing: the closest folded spellings by difflib's ratio (2 × matching
+# characters / total). 0,75 takes "dacmil" for "dakmil" (0,83) and "dakmi" (0,91) but not "krongpa" for
+# "krongno" (0,71) nor anything for a name of another province.
+SUGGESTION_CUTOFF = 0.75
+SUGGESTIONS = 3
+
+
+def _closest(key: str, units_by_key: Mapping[str, Any], n: int) -> list[Any]:
+    """Return the distinct units of the keys closest to `key`, best first."""
+    if not key:
+        return []
+    found: list[Any] = []
+    for match in difflib.get_close_matches(key, list(units_by_key), n=4 * n, cutoff=SUGGESTION_CUTOFF):
+        unit = units_by_key[match]
+        if unit not in found:
+            found.append(unit)
+    return found[:n]
+
+
 def _match_keys(names: Iterable[str], prefixes: Iterable[str]) -> set[str]:
     """Return the folded lookup keys of `names`, bare and with each prefix in front."""
     folded_prefixes = {""} | {fold(prefix) for prefix in prefixes}
@@ -189,6 +209,19 @@ class Reference:
         if district_id is None:
             return None
         return self._commune_by_key.get(district_id, {}).get(fold(text))
+
+    def suggest_districts(self, text: object, n: int = SUGGESTIONS) -> list[District]:
+        """Return up to `n` districts whose folded spellings come closest to `text` (best first)."""
+        return _closest(fold(text), self._district_by_key, n)
+
+    def suggest_communes(self, district: District, text: object, n: int = SUGGESTIONS) -> list[Commune]:
+        """Return up to `n` communes of `district` whose folded spellings come closest to `text`."""
+        return _closest(fold(text), self._commune_by_key.get(district.id, {}), n)
+
+    def districts_with_commune(self, text: object) -> list[District]:
+        """Return the districts that have a commune named `text` (any accepted spelling), in display order."""
+        key = fold(text)
+        return [d for d in self._districts if key in self._commune_by_key.get(d.id, {})]
 
     def communes(self, district_id: str | None = None) -> list[Commune]:
         """Return the communes of one district, or of all districts, in display order."""

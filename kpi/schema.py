@@ -49,6 +49,16 @@ MAX_OCOP_PRODUCTS = 1_000.0  # sản phẩm
 # - THT: the whole country counted 71.000 cooperative groups in 2022.
 MAX_GROUPS = 100_000.0  # THT
 
+# Year on year, per cooperative: members, workers, managers, revenue and income that grow tenfold or fall to a
+# tenth in one year are a unit slip (đồng, nghìn đồng for triệu đồng: x1.000; a monthly income: /12 ... x12 is
+# beyond it too), a digit typed twice or dropped, or a row half filled; real changes of a running HTX stay well
+# within (the province's average revenue moved from ~420 to 1.650 triệu đồng over five years, domain notes §5).
+# Profit is not compared: it changes sign and swings from near zero. OCOP products start from zero.
+JUMP_FACTOR = 10.0
+# The rating moves one class a year as the self-score crosses 65 or 80 points; two classes (Tốt to Trung bình,
+# Khá to Yếu) in one year is rare enough to be checked.
+RATING_JUMP_LEVELS = 2
+
 
 @dataclass(frozen=True)
 class Column:
@@ -70,6 +80,13 @@ class Column:
     # The largest absolute value a cell can sanely hold, in `unit`: beyond it the figure is a typo or a unit
     # mix-up (đồng typed as triệu đồng) and is refused. None for columns bounded otherwise (years, lists).
     maximum: float | None = None
+    # Year on year (kpi/year_checks.py), for one cooperative: a figure this many times last year's or below
+    # 1/this of it is a warning (a unit slip, a typo, a half-filled row); None: not compared.
+    jump_factor: float | None = None
+    # For a closed list with an order (the rating): the ranked values, best first, and the change in rank
+    # from last year that is a warning. Values outside `ranked` (not rated) are not compared.
+    ranked: tuple[str, ...] = ()
+    jump_levels: int | None = None
 
     def match_keys(self) -> set[str]:
         """Return the folded header spellings that identify this column."""
@@ -323,6 +340,7 @@ COOP = Sheet(
             aliases=("Tổng số thành viên", "Thành viên", "Members"),
             width=11,
             maximum=MAX_MEMBERS,
+            jump_factor=JUMP_FACTOR,
         ),
         Column(
             "workers",
@@ -335,6 +353,7 @@ COOP = Sheet(
             aliases=("Lao động thường xuyên", "Số lao động", "Workers"),
             width=11,
             maximum=MAX_WORKERS,
+            jump_factor=JUMP_FACTOR,
         ),
         Column(
             "revenue",
@@ -347,6 +366,7 @@ COOP = Sheet(
             aliases=("Tổng doanh thu", "Doanh thu", "Revenue"),
             width=13,
             maximum=MAX_MILLION_VND,
+            jump_factor=JUMP_FACTOR,
         ),
         Column(
             "profit",
@@ -375,6 +395,7 @@ COOP = Sheet(
             ),
             width=14,
             maximum=MAX_INCOME,
+            jump_factor=JUMP_FACTOR,
         ),
         Column(
             "rating",
@@ -387,6 +408,8 @@ COOP = Sheet(
             note_en="Good; Fair; Average; Weak; Not rated (new, under 12 months).",
             aliases=("Xếp loại HTX", "Kết quả xếp loại", "Kết quả xếp loại HTX", "Phân loại", "Rating"),
             width=14,
+            ranked=RATINGS[:4],
+            jump_levels=RATING_JUMP_LEVELS,
         ),
         Column(
             "managers",
@@ -399,6 +422,7 @@ COOP = Sheet(
             aliases=("Cán bộ quản lý", "Số CBQL", "CBQL", "Managers"),
             width=11,
             maximum=MAX_MANAGERS,
+            jump_factor=JUMP_FACTOR,
         ),
         Column(
             "managers_vocational",

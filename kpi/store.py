@@ -599,9 +599,10 @@ class Store:
             _, row = raw.info.get(YEAR, (None, None))
             sheet = raw.sheet_names.get(INFO.id, INFO.name)
             column = INFO.column(YEAR).header
-            problems.insert(
-                0, pb.error("year_mismatch", sheet=sheet, row=row, column=column, value=file_year, year=year)
+            mismatch = pb.error(
+                "year_mismatch", sheet=sheet, row=row, column=column, value=file_year, year=year
             )
+            problems.insert(0, pb.with_cells([mismatch], raw.letters)[0])  # named by its cell too
         if any(p.severity == pb.Severity.ERROR for p in problems) or validation.clean is None:
             return ImportOutcome(
                 Status.REJECTED, year=year or file_year, problems=problems, validation=validation

@@ -159,6 +159,21 @@ def _with_store(command: Callable[[argparse.Namespace, object], int]) -> Callabl
     return run
 
 
+def compare_with_store(args: argparse.Namespace, clean) -> tuple[int, tuple[list[pb.Problem], bool] | None]:
+    """Return (exit code, (the year-on-year warnings of `clean` against the store of `args.db`, whether the
+    year before is stored)); the second is None, its message printed, when the store could not be used."""
+    from kpi.imports import against_store
+
+    found = []
+
+    def compare(_args: argparse.Namespace, store) -> int:
+        found.append(against_store(store, clean))
+        return EXIT_OK
+
+    code = _with_store(compare)(args)
+    return code, (found[0] if found else None)
+
+
 def _print_problems(problems: list[pb.Problem], lang: str) -> None:
     for line in pb.summarise(problems, load_settings().max_listed_problems, lang):
         print(line)
@@ -188,7 +203,11 @@ def _import(args: argparse.Namespace, store) -> int:
         return EXIT_REJECTED
     if outcome.status == Status.REJECTED:
         return _rejected(outcome.problems, lang)
-    _print_problems(outcome.problems, lang)
+    from kpi.imports import against_store
+
+    clean = outcome.validation.clean if outcome.validation else None
+    year_warnings = against_store(store, clean)[0] if clean is not None else []  # warnings only, first
+    _print_problems(year_warnings + outcome.problems, lang)
     print(outcome.message(lang))
     return EXIT_OK
 
@@ -299,6 +318,13 @@ def _export(args: argparse.Namespace, store) -> int:
     return EXIT_OK
 
 
+def _year_template(args: argparse.Namespace, store) -> int:
+    """Write the template prefilled with the version in force of `--from-year` (as `export` writes it)."""
+    args.year, args.version = args.from_year, None
+    return _export(args, store)
+
+
+write_year_template = _with_store(_year_template)
 cmd_import = _with_store(_import)
 cmd_history = _with_store(_history)
 cmd_rollback = _with_store(_rollback)

@@ -122,6 +122,7 @@ def validate_task_workbook(
         )
 
     problems.sort(key=_problem_order)
+    problems = pb.with_cells(problems, raw.letters)
     if any(p.severity == pb.Severity.ERROR for p in problems) or clean_rows is None or file_year is None:
         return TaskValidation(problems)
     info["year"] = file_year

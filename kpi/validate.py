@@ -37,6 +37,9 @@ class CleanWorkbook:
     info: dict[str, object]
     coops: pd.DataFrame  # clean_coops: one row per cooperative, column ids of schema.COOP + _row
     groups: pd.DataFrame  # clean_groups: one row per district, column ids of schema.GROUP + _row
+    # (sheet name, column header) -> column letter in the file read (empty for data read from the store)
+    letters: dict[tuple[str, str], str] = field(default_factory=dict)
+    sheet_names: dict[str, str] = field(default_factory=dict)  # sheet id -> name in the file read
 
 
 @dataclass
@@ -57,13 +60,18 @@ class Validation:
         return [p for p in self.problems if p.severity == pb.Severity.WARNING]
 
     @property
+    def notes(self) -> list[pb.Problem]:
+        """Return the information lines (automatic corrections), shown apart."""
+        return [p for p in self.problems if p.severity == pb.Severity.INFO]
+
+    @property
     def ok(self) -> bool:
         """Return True when the workbook can be used."""
         return not self.errors and self.clean is not None
 
     def table(self, lang: str = "vi") -> pd.DataFrame:
-        """Return the problems as a table (severity, sheet, row, column, value, message)."""
-        columns = ["severity", "sheet", "row", "column", "value", "message"]
+        """Return the problems as a table (severity, sheet, row, column, cell, value, message)."""
+        columns = ["severity", "sheet", "row", "column", "cell", "value", "message"]
         return pd.DataFrame([p.record(lang) for p in self.problems], columns=columns)
 
 
@@ -100,9 +108,17 @@ def validate_workbook(
         problems.extend(_run_schema(typed, sheet, name, year, unreadable))
 
     problems.sort(key=_problem_order)
+    problems = pb.with_cells(problems, raw.letters)
     if any(p.severity == pb.Severity.ERROR for p in problems) or year is None:
         return Validation(problems)
-    clean = CleanWorkbook(year=year, info=info, coops=frames[COOP.id], groups=frames[GROUP.id])
+    clean = CleanWorkbook(
+        year=year,
+        info=info,
+        coops=frames[COOP.id],
+        groups=frames[GROUP.id],
+        letters=dict(raw.letters),
+        sheet_names=dict(raw.sheet_names),
+    )
     return Validation(problems, clean)
 
 
@@ -120,7 +136,8 @@ def _column_missing(problems: list[pb.Problem], sheet_name: str, col: Column) ->
 
 def _problem_order(p: pb.Problem) -> tuple:
     sheet_rank = {INFO.name: 0, COOP.name: 1, GROUP.name: 2}
-    return (sheet_rank.get(p.sheet or "", 3 if p.sheet else -1), p.row or 0, p.severity != pb.Severity.ERROR)
+    where = (sheet_rank.get(p.sheet or "", 3 if p.sheet else -1), p.row or 0)
+    return (p.severity == pb.Severity.INFO, *where, p.severity != pb.Severity.ERROR)
 
 
 def _empty_clean(sheet: Sheet) -> pd.DataFrame:
@@ -320,8 +337,10 @@ def parse_table(
                 col,
                 lambda v: _district_name(reference, v),
                 "unknown_district",
+                extra=lambda v: {"suggestion": suggestion(reference.suggest_districts(v))},
                 expected=", ".join(reference.district_names()),
             )
+            found.corrections(cells, values, col)
         elif col.kind == Kind.CODE:
             values = [None if v is None else _code_text(v) for v in cells]
         else:
@@ -366,9 +385,13 @@ class _Found:
             out.append(value)
         return out
 
-    def resolve(self, cells: list[object], col: Column, resolve, code: str, **params: object) -> list[object]:
-        """Return each cell resolved (once per distinct value); cells that resolve to None are reported."""
+    def resolve(
+        self, cells: list[object], col: Column, resolve, code: str, extra=None, **params: object
+    ) -> list[object]:
+        """Return each cell resolved (once per distinct value); cells that resolve to None are reported,
+        with the parameters `extra(value)` adds when given."""
         cache: dict[tuple[type, object], object] = {}
+        details: dict[tuple[type, object], dict] = {}  # the parameters of a value that resolves to nothing
         out: list[object] = []
         for i, value in enumerate(cells):
             if value is None:
@@ -377,10 +400,58 @@ class _Found:
             key = (type(value), value)
             if key not in cache:
                 cache[key] = resolve(value)
+                if cache[key] is None:
+                    details[key] = {**params, **(extra(value) if extra else {})}
             if cache[key] is None:
-                self.report(i, col, code, value, params)
+                self.report(i, col, code, value, details[key])
             out.append(cache[key])
         return out
+
+    def corrections(self, cells: list[object], names: list[object], col: Column) -> None:
+        """Report, as one information line per distinct spelling, every place name read as another spelling."""
+        rows_of: dict[tuple[str, str], list[int]] = {}
+        for i, (value, name) in enumerate(zip(cells, names, strict=True)):
+            if value is not None and name is not None and str(value).strip() != name:
+                rows_of.setdefault((str(value).strip(), str(name)), []).append(self.rows[i])
+        for (value, name), rows in rows_of.items():
+            self.problems.append(
+                pb.info(
+                    "spelling_corrected",
+                    sheet=self.sheet_name,
+                    row=rows[0],
+                    column=col.header,
+                    value=value,
+                    name=name,
+                    also=_also_rows(rows[1:]),
+                )
+            )
+
+
+MAX_LISTED_ROWS = 10  # rows named in one line of spelling corrections; the rest are counted
+
+
+def _also_rows(rows: list[int]) -> dict[str, str] | str:
+    """Return " (cả ở các dòng 7, 9)" for the other rows of a correction, "" when there is none."""
+    if not rows:
+        return ""
+    shown = ", ".join(str(r) for r in rows[:MAX_LISTED_ROWS])
+    more = len(rows) - MAX_LISTED_ROWS
+    if more > 0:
+        return {
+            "vi": f" (cả ở các dòng {shown} và {more} dòng khác)",
+            "en": f" (also rows {shown} and {more} more)",
+        }
+    return {"vi": f" (cả ở các dòng {shown})", "en": f" (also rows {shown})"}
+
+
+def suggestion(units: list) -> dict[str, str] | str:
+    """Return " Có phải 'Đắk Mil'?" naming the closest known units (`Reference.suggest_*`), "" when none."""
+    if not units:
+        return ""
+    names = [f"'{u.name}'" for u in units]
+    vi = " hoặc ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    en = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return {"vi": f" Có phải {vi}?", "en": f" Did you mean {en}?"}
 
 
 def _code_text(v: object) -> str:
@@ -432,34 +503,61 @@ def _district_name(reference: Reference, v: object) -> str | None:
 def _parse_commune(
     cells: list[object], districts: list[object], col: Column, reference: Reference, found: _Found
 ) -> list[object]:
-    """Return the communes named as in the reference list; a commune unknown in its district is a warning."""
+    """Return the communes named as in the reference list.
+
+    A commune of another district than the one given is an error naming both; a commune unknown anywhere is
+    a warning with the closest names of its district; a spelling read as another is an information line.
+    """
     cache: dict[tuple[str, str], str | None] = {}
+    unknown: dict[tuple[str, str], tuple[str, dict[str, str] | str]] = {}
     out: list[object] = []
+    names: list[object] = []
     for i, (value, district) in enumerate(zip(cells, districts, strict=True)):
         if value is None:
             out.append(None)
+            names.append(None)
             continue
         text = str(value).strip()
         if district is None:  # no district, or one already reported as unknown: nothing to match against
             out.append(text)
+            names.append(None)
             continue
         if (district, text) not in cache:
             match = reference.match_commune(district, text)
             cache[(district, text)] = match.name if match else None
         name = cache[(district, text)]
+        names.append(name)
         if name is None:
-            found.problems.append(
-                pb.warning(
-                    "unknown_commune",
-                    sheet=found.sheet_name,
-                    row=found.rows[i],
-                    column=col.header,
-                    value=value,
-                    district=district,
+            if (district, text) not in unknown:  # looked up once per spelling: difflib is not free
+                unknown[(district, text)] = _unknown_commune(reference, district, text)
+            others, close = unknown[(district, text)]
+            if others:
+                found.report(i, col, "commune_other_district", value, {"other": others, "district": district})
+            else:
+                found.problems.append(
+                    pb.warning(
+                        "unknown_commune",
+                        sheet=found.sheet_name,
+                        row=found.rows[i],
+                        column=col.header,
+                        value=value,
+                        district=district,
+                        suggestion=close,
+                    )
                 )
-            )
         out.append(text if name is None else name)
+    found.corrections(cells, names, col)
     return out
+
+
+def _unknown_commune(reference: Reference, district: str, text: str) -> tuple[str, dict[str, str] | str]:
+    """Return (the other districts that have this commune, joined; "" if none) and the suggestion of the
+    closest communes of `district` (when no other district has it)."""
+    others = [d.name for d in reference.districts_with_commune(text) if d.name != district]
+    if others:
+        return ", ".join(others), ""
+    home = reference.match_district(district)
+    return "", suggestion(reference.suggest_communes(home, text) if home else [])
 
 
 # --- the declared schema of each sheet ----------------------------------------------------------------------

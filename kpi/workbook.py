@@ -66,6 +66,9 @@ class RawWorkbook:
     info: dict[str, tuple[object, int]] = field(default_factory=dict)  # info id -> (value, Excel row)
     sheet_names: dict[str, str] = field(default_factory=dict)  # sheet id -> name as in the file
     problems: list[pb.Problem] = field(default_factory=list)
+    # (sheet name as in the file, column header) -> letter of that column in the file (of the value cell of a
+    # row of `Thông tin`): what `problems.with_cells` needs to name the cell of a located problem.
+    letters: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def read_bytes(source: bytes | str | Path | BinaryIO) -> bytes:
@@ -180,11 +183,13 @@ def extract_sheets(
             raw.problems.append(make(code, sheet=sheet.name, found=", ".join(f"'{n}'" for n in names) or "—"))
             continue
         raw.sheet_names[sheet.id] = name
+        letters: dict[str, str] = {}
         if sheet.id == INFO.id:
-            raw.info, problems = read_info(grids[name], sheet, name, max_text_chars)
+            raw.info, problems = read_info(grids[name], sheet, name, max_text_chars, letters)
         else:
-            raw.tables[sheet.id], problems = read_table(grids[name], sheet, name, max_text_chars)
+            raw.tables[sheet.id], problems = read_table(grids[name], sheet, name, max_text_chars, letters)
         raw.problems.extend(problems)
+        raw.letters.update({(name, header): letter for header, letter in letters.items()})
     return raw
 
 
@@ -275,9 +280,15 @@ def find_header(cells: list[list[object]], sheet: Sheet) -> tuple[int, dict[int,
 
 
 def read_table(
-    cells: list[list[object]], sheet: Sheet, sheet_name: str, max_text_chars: int = MAX_TEXT_CHARS
+    cells: list[list[object]],
+    sheet: Sheet,
+    sheet_name: str,
+    max_text_chars: int = MAX_TEXT_CHARS,
+    letters: dict[str, str] | None = None,
 ) -> tuple[pd.DataFrame, list[pb.Problem]]:
     """Return the raw rows of a table sheet under column ids, with their Excel row numbers, and problems.
+
+    `letters`, when given, receives {column header: letter of the column where its header was found}.
 
     Cells that cannot be trusted (an Excel error value, a number that is not finite, text with control or
     bidi-override characters or longer than `max_text_chars`) are reported here, where their place is
@@ -295,6 +306,8 @@ def read_table(
     seen: dict[str, list[int]] = {}
     for pos, col in matched.items():
         seen.setdefault(col.id, []).append(pos)
+    if letters is not None:
+        letters.update({sheet.column(c).header: guard.letters(p[0] + 1) for c, p in seen.items()})
     for col_id, positions in seen.items():
         if len(positions) > 1:
             col = sheet.column(col_id)
@@ -410,11 +423,16 @@ def _is_total_label(value: object) -> bool:
 
 
 def read_info(
-    cells: list[list[object]], sheet: Sheet, sheet_name: str, max_text_chars: int = MAX_TEXT_CHARS
+    cells: list[list[object]],
+    sheet: Sheet,
+    sheet_name: str,
+    max_text_chars: int = MAX_TEXT_CHARS,
+    letters: dict[str, str] | None = None,
 ) -> tuple[dict[str, tuple[object, int]], list[pb.Problem]]:
     """Return {info id: (value, Excel row)} from the two-column sheet `Thông tin`, and problems.
 
-    A value that cannot be trusted is reported and read as blank.
+    A value that cannot be trusted is reported and read as blank. `letters`, when given, receives
+    {row label (column header): letter of its value cell (the cell right of the label when blank)}.
     """
     lookup = _column_lookup(sheet)
     info: dict[str, tuple[object, int]] = {}
@@ -422,9 +440,11 @@ def read_info(
     for pos, row in enumerate(cells):
         for i, v in enumerate(row):
             if isinstance(v, str) and (col := lookup.get(header_key(v))) is not None and col.id not in info:
-                rest = [x for x in row[i + 1 :] if not _blank(x)]
-                head = rest[:1]
+                at = next((j for j in range(i + 1, len(row)) if not _blank(row[j])), i + 1)
+                head = [row[at]] if at < len(row) and not _blank(row[at]) else []
                 value = head[0] if head else None
+                if letters is not None:
+                    letters[col.header] = guard.letters(at + 1)
                 if value is not None and refuse_cells(head, max_text_chars):
                     bad = head[0]
                     problems.append(

@@ -34,7 +34,7 @@ from kpi.store import text as store_text
 from kpi.template import template_bytes
 from kpi.text import escape_markdown
 from kpi.validate import EARLIEST_YEAR
-from ui import auth, components, data, state, tasks_admin
+from ui import auth, components, data, safeguards, state, tasks_admin
 from ui.data_admin import (
     after_write,
     check_report,
@@ -126,7 +126,9 @@ if K + "flash" in st.session_state:
 
 # --- 1. the template, 2. upload and check ------------------------------------------------------------------
 
-upload_key, upload = template_and_upload(K, template_bytes, lang)
+upload_key, upload = template_and_upload(
+    K, template_bytes, lang, more_templates=lambda: safeguards.prefilled_template(K, store, lang)
+)
 checked = None
 if upload is not None:
     checked = check_upload_once(
@@ -169,6 +171,7 @@ elif ready:
     preview = checked.preview
     clean = checked.check.clean
     st.subheader(t("imports.step3", lang))
+    safeguards.year_warnings(K, preview, lang)  # first: the changes from last year worth a second look
     if preview.is_sample:
         unit = escape_markdown(clean.info.get("reporting_unit") or "")
         st.info(t("imports.sample_workbook", lang, unit=unit), icon=":material/science:")

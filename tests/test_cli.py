@@ -108,7 +108,9 @@ def test_report_names_the_file_of_each_error_and_exits_1(
     bad.write_bytes(FILES["blank_required_cell"][1]())
     code, out, err = run(capsys, "report", str(bad))
     assert (code, out) == (1, "")
-    assert err.splitlines() == [f"{bad}: Lỗi: Sheet 'HTX', dòng 5, cột 'Tên HTX': Ô bắt buộc đang để trống."]
+    assert err.splitlines() == [
+        f"{bad}: Lỗi: Sheet 'HTX', dòng 5, cột 'Tên HTX', ô B5: Ô bắt buộc đang để trống."
+    ]
 
 
 def test_report_of_an_unreadable_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -127,7 +129,8 @@ def test_a_blank_template_is_written_and_is_not_yet_usable(
     code, text, _ = run(capsys, "check", str(out))
     assert code == 1
     assert (
-        text.splitlines()[0] == "Lỗi: Sheet 'Thông tin', dòng 2, cột 'Năm báo cáo': Ô bắt buộc đang để trống."
+        text.splitlines()[0]
+        == "Lỗi: Sheet 'Thông tin', dòng 2, cột 'Năm báo cáo', ô B2: Ô bắt buộc đang để trống."
     )
 
 
@@ -202,3 +205,54 @@ def test_template_into_a_folder_that_does_not_exist_exits_2_with_one_line(
     code, out, err = run(capsys, "template", str(target))
     assert (code, out) == (2, "")
     assert err.splitlines() == [f"Không ghi được tệp {target}: No such file or directory."]
+
+
+# --- the template prefilled with a stored year (template --from-year) -----------------------------------------
+
+
+@pytest.fixture
+def store_2024(tmp_path: Path) -> str:
+    """A store holding 2024 twice (version 2 in force: the first cooperative with 40 members), whose texts
+    include ones Excel would take for formulas (=SUM(A1:A3), -HTX..., @HTX...)."""
+    from kpi.store import open_store
+    from tests.test_store import make_workbook, with_members
+
+    url = f"sqlite:///{tmp_path / 'kpi.sqlite'}"
+    with open_store(url) as store:
+        assert store.import_workbook(make_workbook(2024), "a.xlsx", None, "Lan").ok
+        assert store.import_workbook(make_workbook(2024, coops=with_members(40)), "b.xlsx", None, "Lan").ok
+    return url
+
+
+def test_template_from_year_writes_the_version_in_force_which_checks_back_to_the_same_data(
+    tmp_path: Path, store_2024: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kpi.store import open_store
+    from kpi.validate import check_file
+
+    out = tmp_path / "mau-2024.xlsx"
+    code, text, err = run(capsys, "template", str(out), "--from-year", "2024", "--db", store_2024)
+    assert (code, err) == (0, "")
+    assert text == f"Đã ghi {out} (năm 2024, phiên bản 2).\n"
+    again = check_file(str(out))
+    assert again.ok, [p.line() for p in again.problems]
+    with open_store(store_2024) as store:
+        stored = store.load_dataset()
+    columns = [c for c in again.clean.coops.columns if c != "_row"]
+    stored_coops = stored.coops[stored.coops["year"] == 2024][columns].reset_index(drop=True)
+    assert again.clean.coops[columns].reset_index(drop=True).equals(stored_coops)
+    assert again.clean.coops["members"].iloc[0] == 40  # version 2, not 1
+    # Formula-like texts are written as texts, shown as typed and never run by Excel.
+    sheet = openpyxl.load_workbook(out)["HTX"]
+    codes = {sheet.cell(r, 1).value: sheet.cell(r, 1) for r in range(2, 5)}
+    assert codes["=SUM(A1:A3)"].data_type == "s" and codes["=SUM(A1:A3)"].quotePrefix
+
+
+def test_template_from_a_year_not_stored_exits_1_naming_the_years_present(
+    tmp_path: Path, store_2024: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "mau.xlsx"
+    code, text, err = run(capsys, "template", str(out), "--from-year", "2019", "--db", store_2024)
+    assert (code, text) == (1, "")
+    assert err == "Lỗi: Kho dữ liệu chưa có số liệu năm 2019; các năm có: 2024.\n"
+    assert not out.exists()

@@ -60,70 +60,78 @@ CASES: dict[str, tuple[str, int, str]] = {
     "error_in_members": (
         "check",
         1,
-        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Số thành viên': Ô chứa lỗi Excel #DIV/0!; {EXCEL_ERROR}",
+        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Số thành viên', ô H2: Ô chứa lỗi Excel #DIV/0!; {EXCEL_ERROR}",
     ),
     "error_in_district": (
         "check",
         1,
-        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Huyện/Thành phố': Ô chứa lỗi Excel #N/A; {EXCEL_ERROR}",
+        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Huyện/Thành phố', ô C2: Ô chứa lỗi Excel #N/A; {EXCEL_ERROR}",
     ),
     "error_in_year": (
         "check",
         1,
-        f"Lỗi: Sheet 'Thông tin', dòng 2, cột 'Năm báo cáo': Ô chứa lỗi Excel #VALUE!; {EXCEL_ERROR}",
+        f"Lỗi: Sheet 'Thông tin', dòng 2, cột 'Năm báo cáo', ô B2: Ô chứa lỗi Excel #VALUE!; {EXCEL_ERROR}",
     ),
-    "nan_year": ("check", 1, f"Lỗi: Sheet 'Thông tin', dòng 2, cột 'Năm báo cáo': Giá trị nan {NOT_FINITE}"),
+    "nan_year": (
+        "check",
+        1,
+        f"Lỗi: Sheet 'Thông tin', dòng 2, cột 'Năm báo cáo', ô B2: Giá trị nan {NOT_FINITE}",
+    ),
     "xls_error_in_members": (
         "check",
         1,
-        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Số thành viên': Ô chứa lỗi Excel #DIV/0!; {EXCEL_ERROR}",
+        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Số thành viên', ô H2: Ô chứa lỗi Excel #DIV/0!; {EXCEL_ERROR}",
     ),
     "inf_revenue": (
         "check",
         1,
-        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Doanh thu (triệu đồng)': Giá trị inf {NOT_FINITE}",
+        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Doanh thu (triệu đồng)', ô J2: Giá trị inf {NOT_FINITE}",
     ),
     "minus_inf_profit": (
         "check",
         1,
-        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Lợi nhuận (triệu đồng)': Giá trị -inf {NOT_FINITE}",
+        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Lợi nhuận (triệu đồng)', ô K2: Giá trị -inf {NOT_FINITE}",
     ),
-    "nan_members": ("check", 1, f"Lỗi: Sheet 'HTX', dòng 2, cột 'Số thành viên': Giá trị nan {NOT_FINITE}"),
+    "nan_members": (
+        "check",
+        1,
+        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Số thành viên', ô H2: Giá trị nan {NOT_FINITE}",
+    ),
     "overflow_workers": (
         "check",
         1,
-        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Số lao động thường xuyên': Giá trị inf {NOT_FINITE}",
+        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Số lao động thường xuyên', ô I2: Giá trị inf {NOT_FINITE}",
     ),
     "huge_members": (
         "check",
         1,
-        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Số thành viên': Giá trị 1e+300 vượt mức tối đa hợp lý 1.000.000 người; {CHECK_UNIT}",
+        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Số thành viên', ô H2: Giá trị 1e+300 vượt mức tối đa hợp lý 1.000.000 người; {CHECK_UNIT}",
     ),
     "revenue_in_dong": (
         "check",
         1,
-        "Lỗi: Sheet 'HTX', dòng 2, cột 'Doanh thu (triệu đồng)': Giá trị 1.650.000.000.000 vượt mức tối đa hợp lý "
+        "Lỗi: Sheet 'HTX', dòng 2, cột 'Doanh thu (triệu đồng)', ô J2: Giá trị 1.650.000.000.000 vượt mức tối đa hợp lý "
         f"100.000.000 triệu đồng; {CHECK_UNIT}",
     ),
     "escape_in_name": (
         "check",
         1,
-        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Tên HTX': Văn bản 'HTX <U+001B>[31mđỏ' {UNSAFE} U+001B (ký tự thứ 5); hãy xoá ký tự này.",
+        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Tên HTX', ô B2: Văn bản 'HTX <U+001B>[31mđỏ' {UNSAFE} U+001B (ký tự thứ 5); hãy xoá ký tự này.",
     ),
     "nul_in_name": (
         "check",
         1,
-        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Tên HTX': Văn bản 'HTX<U+0000>A' {UNSAFE} U+0000 (ký tự thứ 4); hãy xoá ký tự này.",
+        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Tên HTX', ô B2: Văn bản 'HTX<U+0000>A' {UNSAFE} U+0000 (ký tự thứ 4); hãy xoá ký tự này.",
     ),
     "bidi_in_commune": (
         "check",
         1,
-        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Xã/Phường/Thị trấn': Văn bản 'Ea T'ling<U+202E>' {UNSAFE} U+202E (ký tự thứ 10); hãy xoá ký tự này.",
+        f"Lỗi: Sheet 'HTX', dòng 2, cột 'Xã/Phường/Thị trấn', ô D2: Văn bản 'Ea T'ling<U+202E>' {UNSAFE} U+202E (ký tự thứ 10); hãy xoá ký tự này.",
     ),
     "long_name": (
         "check",
         1,
-        "Lỗi: Sheet 'HTX', dòng 2, cột 'Tên HTX': Văn bản dài 40.000 ký tự, vượt giới hạn 32.767 ký tự của một ô.",
+        "Lỗi: Sheet 'HTX', dòng 2, cột 'Tên HTX', ô B2: Văn bản dài 40.000 ký tự, vượt giới hạn 32.767 ký tự của một ô.",
     ),
     "far_cell_in_unread_sheet": ("check", 0, "Tệp dùng được: 1 HTX, năm 2022."),
     "tasks_far_cell": (
@@ -131,26 +139,28 @@ CASES: dict[str, tuple[str, int, str]] = {
         2,
         f"Lỗi: Sheet 'Báo cáo nhiệm vụ': Có ô XFD1048576 ở dòng 1.048.576, {ROWS_LIMIT}",
     ),
+    # The progress files write task, year and status in A, B, C and the cell under test in D: the letter
+    # named is that of the column in the file, not in the template.
     "tasks_error_in_quantity": (
         "tasks-check",
         1,
-        f"Lỗi: Sheet 'Báo cáo nhiệm vụ', dòng 2, cột 'Số lượng đạt được': Ô chứa lỗi Excel #REF!; {EXCEL_ERROR}",
+        f"Lỗi: Sheet 'Báo cáo nhiệm vụ', dòng 2, cột 'Số lượng đạt được', ô D2: Ô chứa lỗi Excel #REF!; {EXCEL_ERROR}",
     ),
     "tasks_nan_year": (
         "tasks-check",
         1,
-        f"Lỗi: Sheet 'Báo cáo nhiệm vụ', dòng 2, cột 'Năm': Giá trị nan {NOT_FINITE}",
+        f"Lỗi: Sheet 'Báo cáo nhiệm vụ', dòng 2, cột 'Năm', ô B2: Giá trị nan {NOT_FINITE}",
     ),
     "tasks_escape_in_result": (
         "tasks-check",
         1,
-        "Lỗi: Sheet 'Báo cáo nhiệm vụ', dòng 2, cột 'Kết quả thực hiện': Văn bản 'Đã xong<U+001B>]0;pwned<U+0007>' "
+        "Lỗi: Sheet 'Báo cáo nhiệm vụ', dòng 2, cột 'Kết quả thực hiện', ô D2: Văn bản 'Đã xong<U+001B>]0;pwned<U+0007>' "
         f"{UNSAFE} U+001B (ký tự thứ 8); hãy xoá ký tự này.",
     ),
     "tasks_huge_quantity": (
         "tasks-check",
         1,
-        "Lỗi: Sheet 'Báo cáo nhiệm vụ', dòng 2, cột 'Số lượng đạt được': Giá trị 5.000.000.000 vượt mức tối đa hợp lý "
+        "Lỗi: Sheet 'Báo cáo nhiệm vụ', dòng 2, cột 'Số lượng đạt được', ô D2: Giá trị 5.000.000.000 vượt mức tối đa hợp lý "
         f"1.000.000; {CHECK_UNIT}",
     ),
 }
@@ -190,7 +200,7 @@ def test_messages_exist_in_english_too(hostile, capsys) -> None:
     )
     assert cli.main(["check", str(hostile["error_in_members"]), "--lang", "en"]) == 1
     assert capsys.readouterr().out.splitlines()[0] == (
-        "Error: Sheet 'HTX', row 2, column 'Số thành viên': The cell holds the Excel error #DIV/0!; a value is "
+        "Error: Sheet 'HTX', row 2, column 'Số thành viên', cell H2: The cell holds the Excel error #DIV/0!; a value is "
         "expected: fix the formula or type the figure."
     )
 

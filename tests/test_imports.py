@@ -312,15 +312,18 @@ def test_the_preview_against_the_store_matches_the_hand_worked_one(store) -> Non
 def test_the_validation_report_locates_each_problem_in_excel_terms() -> None:
     bad = workbook(year=2022, coops=[coop("A1"), coop("A2", members="mười"), coop("A1", rating="Xuất sắc")])
     table = problems_table(check_bytes(bad).problems)
-    assert list(table.columns) == ["Mức độ", "Sheet", "Dòng", "Cột", "Giá trị", "Nội dung"]
-    # Header on row 1, so A2 stands on Excel row 3 and the second A1 on row 4.
+    assert list(table.columns) == ["Mức độ", "Sheet", "Dòng", "Cột", "Ô", "Giá trị", "Nội dung"]
+    # Header on row 1, so A2 stands on Excel row 3 and the second A1 on row 4; the columns in the template's
+    # order: Mã HTX in A, Số thành viên in H, Xếp loại in M.
     errors = table[table["Mức độ"] == "Lỗi"]
-    located = set(zip(errors["Sheet"], errors["Dòng"], errors["Cột"], errors["Giá trị"], strict=True))
+    located = set(
+        zip(errors["Sheet"], errors["Dòng"], errors["Cột"], errors["Ô"], errors["Giá trị"], strict=True)
+    )
     assert located == {
-        ("HTX", 3, "Số thành viên", "mười"),
-        ("HTX", 4, "Xếp loại", "Xuất sắc"),
-        ("HTX", 4, "Mã HTX", "A1"),  # the repeated code
-        ("HTX", 2, "Mã HTX", "A1"),  # and its first occurrence
+        ("HTX", 3, "Số thành viên", "H3", "mười"),
+        ("HTX", 4, "Xếp loại", "M4", "Xuất sắc"),
+        ("HTX", 4, "Mã HTX", "A4", "A1"),  # the repeated code
+        ("HTX", 2, "Mã HTX", "A2", "A1"),  # and its first occurrence
     }
     # The workbook has no sheet THT: a warning, not an error.
     assert table.loc[table["Mức độ"] == "Cảnh báo", "Sheet"].tolist() == ["THT"]
@@ -338,8 +341,8 @@ def test_the_report_downloads_as_excel_and_as_csv_that_excel_reads() -> None:
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet.title == "Kiểm tra"
     assert sheet["A1"].value == "Báo cáo kiểm tra tệp x.xlsx"
-    assert [c.value for c in sheet[3]] == ["Mức độ", "Sheet", "Dòng", "Cột", "Giá trị", "Nội dung"]
-    assert [c.value for c in sheet[4]][:4] == ["Lỗi", "HTX", 2, "Số thành viên"]
+    assert [c.value for c in sheet[3]] == ["Mức độ", "Sheet", "Dòng", "Cột", "Ô", "Giá trị", "Nội dung"]
+    assert [c.value for c in sheet[4]][:5] == ["Lỗi", "HTX", 2, "Số thành viên", "H2"]
     assert csv_bytes(table).startswith("\ufeffMức độ,Sheet,Dòng".encode())
 
 

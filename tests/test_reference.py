@@ -534,3 +534,39 @@ def _problems_of_path(path: Path) -> list[str]:
     with pytest.raises(ReferenceDataError) as caught:
         load_reference(path)
     return caught.value.problems
+
+
+# --- suggestions for a name that matches nothing -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Đắc Mil", ["Đắk Mil"]),  # "dacmil" against "dakmil": 5 of 6 letters, ratio 2 × 5 / 12 = 0,83
+        ("Dak Mi", ["Đắk Mil"]),  # "dakmi" in "dakmil": 2 × 5 / 11 = 0,91
+        ("Gia Nghiaa", ["Gia Nghĩa"]),
+        ("Krong Pa", []),  # a district of Gia Lai: "krongpa" against "krongno" is 2 × 5 / 14 = 0,71 < 0,75
+        ("Hà Nội", []),
+        ("", []),
+    ],
+)
+def test_an_unknown_district_gets_the_closest_districts_as_suggestions(
+    ref: Reference, text: str, expected: list[str]
+) -> None:
+    assert [d.name for d in ref.suggest_districts(text)] == expected
+
+
+def test_an_unknown_commune_gets_the_closest_communes_of_its_district(ref: Reference) -> None:
+    dak_mil = ref.match_district("Đắk Mil")
+    # "ducman" is 2 × 6 / 13 = 0,92 of "ducmanh" and 2 × 5 / 13 = 0,77 of "ducminh" ("ducm" and "n")
+    assert [c.name for c in ref.suggest_communes(dak_mil, "Duc Man")] == ["Đức Mạnh", "Đức Minh"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Ea Pô", ["Cư Jút"]), ("ea po", ["Cư Jút"]), ("Đức Mạnh", ["Đắk Mil"]), ("Xã Không Có", [])],
+)
+def test_the_districts_that_have_a_commune_are_found_by_any_spelling(
+    ref: Reference, text: str, expected: list[str]
+) -> None:
+    assert [d.name for d in ref.districts_with_commune(text)] == expected

@@ -284,7 +284,7 @@ def test_a_year_given_that_differs_from_the_workbook_is_refused_naming_both(stor
     outcome = store.import_workbook(make_workbook(2024), "htx.xlsx", 2023, "Lan", identity=OPERATOR)
     assert outcome.status == Status.REJECTED
     assert [p.line() for p in outcome.errors] == [
-        "Lỗi: Sheet 'Thông tin', dòng 2, cột 'Năm báo cáo': Năm báo cáo trong tệp là 2024, khác với năm đã chọn 2023."
+        "Lỗi: Sheet 'Thông tin', dòng 2, cột 'Năm báo cáo', ô B2: Năm báo cáo trong tệp là 2024, khác với năm đã chọn 2023."
     ]
     assert store.current_versions() == {}
 

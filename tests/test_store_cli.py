@@ -80,7 +80,7 @@ def test_an_import_for_another_year_than_the_workbooks_is_refused(capsys, store_
     code, out, _ = run(capsys, "import", files["2024"], "--year", "2023", "--by", "Lan", "--db", store_url)
     assert code == EXIT_REJECTED
     assert out.splitlines() == [
-        "Lỗi: Sheet 'Thông tin', dòng 2, cột 'Năm báo cáo': Năm báo cáo trong tệp là 2024, khác với năm đã chọn 2023.",
+        "Lỗi: Sheet 'Thông tin', dòng 2, cột 'Năm báo cáo', ô B2: Năm báo cáo trong tệp là 2024, khác với năm đã chọn 2023.",
         "Tệp có 1 lỗi và 0 cảnh báo; hãy sửa rồi kiểm tra lại.",
     ]
 

@@ -315,7 +315,7 @@ def test_a_workbook_without_the_report_sheet_names_the_sheets_found():
 def test_messages_exist_in_english_too():
     result = check_task_bytes(report_bytes(report_row(task="VI.1")), today=TODAY)
     assert result.problems[0].line("en") == (
-        "Error: Sheet 'Báo cáo nhiệm vụ', row 2, column 'Mã nhiệm vụ': There is no task 'VI.1' in the plan's "
+        "Error: Sheet 'Báo cáo nhiệm vụ', row 2, column 'Mã nhiệm vụ', cell A2: There is no task 'VI.1' in the plan's "
         "appendix; expected one of: I.1–I.6, II.1–II.2, III.1–III.3, IV.1–IV.17, V.1–V.6."
     )
 

@@ -22,7 +22,7 @@ from tests.builders import coop, grid_bytes, group, info_rows, table_rows, workb
 from tests.corpus.make_corpus import FILES, many_bad_rows, write_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
-E, W = "error", "warning"
+E, W, I = "error", "warning", "info"  # noqa: E741 (I as in the letters of the severities)
 HTX, THT, INFO = "HTX", "THT", "Thông tin"
 MEMBERS = "Số thành viên"
 
@@ -60,6 +60,7 @@ EXPECTED: dict[str, tuple[int, list[tuple[str, str, str | None, int | None, str 
         [
             (E, "duplicate_district", THT, 2, "Huyện/Thành phố"),
             (E, "duplicate_district", THT, 3, "Huyện/Thành phố"),
+            (I, "spelling_corrected", THT, 3, "Huyện/Thành phố"),  # "cu jut" read as "Cư Jút", said last
         ],
     ),
     "founded_after_report": (1, [(E, "founded_after_report", HTX, 4, "Năm thành lập")]),
@@ -104,12 +105,25 @@ def located(problems: list[pb.Problem]) -> list[tuple[str, str, str | None, int 
     return [(p.severity.value, p.code, p.sheet, p.row, p.column) for p in problems]
 
 
-def location_prefix(severity: str, sheet: str | None, row: int | None, column: str | None) -> str:
-    """Return the start of the printed line: "Lỗi: Sheet 'HTX', dòng 5, cột 'Tên HTX': "."""
+# The corpus writes the columns of HTX and THT in the template's order (A, B, C, ...) and the values of
+# Thông tin in column B, right of their labels; a column missing from the file has no letter.
+LETTERS = {
+    HTX: {c.header: chr(ord("A") + i) for i, c in enumerate(COOP.columns)},
+    THT: {c.header: chr(ord("A") + i) for i, c in enumerate(GROUP.columns)},
+    INFO: {"Năm báo cáo": "B", "Nguồn vốn cho vay của Quỹ hỗ trợ phát triển HTX (triệu đồng)": "B"},
+}
+
+
+def location_prefix(
+    severity: str, sheet: str | None, row: int | None, column: str | None, missing: bool = False
+) -> str:
+    """Return the start of the printed line: "Lỗi: Sheet 'HTX', dòng 5, cột 'Tên HTX', ô B5: "."""
     parts = [f"Sheet '{sheet}'"] if sheet else []
     parts += [f"dòng {row}"] if row is not None else []
     parts += [f"cột '{column}'"] if column else []
-    head = "Lỗi" if severity == E else "Cảnh báo"
+    if row is not None and column and not missing:
+        parts += [f"ô {LETTERS[sheet][column]}{row}"]
+    head = {E: "Lỗi", W: "Cảnh báo", I: "Thông tin"}[severity]
     return f"{head}: {', '.join(parts)}: " if parts else f"{head}: "
 
 
@@ -128,11 +142,11 @@ def test_check_reports_each_fault_at_its_sheet_row_and_column(
     out = capsys.readouterr().out.splitlines()
     # one line per problem, in order, each starting with its location; then the closing line
     assert len(out) == len(expected) + 1
-    for line, (severity, _, sheet, row, column) in zip(out, expected, strict=False):
-        assert line.startswith(location_prefix(severity, sheet, row, column)), line
-    closing = (
-        "Tệp dùng được: 3 HTX, năm 2022." if exit_code == 0 else f"Tệp có {len(expected)} lỗi và 0 cảnh báo"
-    )
+    for line, (severity, code, sheet, row, column) in zip(out, expected, strict=False):
+        missing = code == "missing_column"  # a column not in the file has no letter
+        assert line.startswith(location_prefix(severity, sheet, row, column, missing)), line
+    errors = sum(severity == E for severity, *_ in expected)
+    closing = "Tệp dùng được: 3 HTX, năm 2022." if exit_code == 0 else f"Tệp có {errors} lỗi và 0 cảnh báo"
     assert out[-1].startswith(closing)
 
 
@@ -163,26 +177,29 @@ def test_a_file_that_is_no_readable_workbook_exits_2_with_one_line(
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("blank_required_cell", "Error: Sheet 'HTX', row 5, column 'Tên HTX': A required cell is blank."),
+        (
+            "blank_required_cell",
+            "Error: Sheet 'HTX', row 5, column 'Tên HTX', cell B5: A required cell is blank.",
+        ),
         (
             "text_in_number_column",
-            "Error: Sheet 'HTX', row 6, column 'Số thành viên': Value 'hai mươi' is not a number; "
+            "Error: Sheet 'HTX', row 6, column 'Số thành viên', cell H6: Value 'hai mươi' is not a number; "
             "expected a whole number ≥ 0 (people).",
         ),
         (
             "ambiguous_text_number",
-            "Error: Sheet 'HTX', row 4, column 'Doanh thu (triệu đồng)': Value '1,234' reads 1.234 the Vietnamese "
+            "Error: Sheet 'HTX', row 4, column 'Doanh thu (triệu đồng)', cell J4: Value '1,234' reads 1.234 the Vietnamese "
             "way but 1,234 the English way; type a numeric cell or write it unambiguously (dot for thousands, "
             "comma for decimals).",
         ),
         (
             "non_whole_count",
-            "Error: Sheet 'HTX', row 6, column 'Số thành viên': Value 12.5 is not a whole number; "
+            "Error: Sheet 'HTX', row 6, column 'Số thành viên', cell H6: Value 12.5 is not a whole number; "
             "expected a whole number ≥ 0 (people).",
         ),
         (
             "managers_above_split",
-            "Error: Sheet 'HTX', row 5, column 'Số cán bộ quản lý': Elementary/intermediate (2) + "
+            "Error: Sheet 'HTX', row 5, column 'Số cán bộ quản lý', cell N5: Elementary/intermediate (2) + "
             "college/university (2) = 4, above the managers (3).",
         ),
         (
@@ -209,7 +226,7 @@ def test_lang_en_before_the_command_works_too(
     assert cli.main(["--lang", "en", "check", str(corpus["unknown_commune"])]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(
-        "Warning: Sheet 'HTX', row 6, column 'Xã/Phường/Thị trấn': Commune 'Xã Không Có'"
+        "Warning: Sheet 'HTX', row 6, column 'Xã/Phường/Thị trấn', cell D6: Commune 'Xã Không Có'"
     )
     assert out[1] == "The workbook can be used: 3 cooperatives, year 2022."
 
@@ -262,8 +279,8 @@ def test_250_bad_rows_print_200_lines_and_one_summary(
     assert cli.main(["check", str(path)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 200 + 1 + 1  # 200 problems, the count of the rest, the closing line
-    assert out[0].startswith("Lỗi: Sheet 'HTX', dòng 2, cột 'Số thành viên': Giá trị 'không rõ'")
-    assert out[199].startswith("Lỗi: Sheet 'HTX', dòng 201, cột 'Số thành viên':")
+    assert out[0].startswith("Lỗi: Sheet 'HTX', dòng 2, cột 'Số thành viên', ô H2: Giá trị 'không rõ'")
+    assert out[199].startswith("Lỗi: Sheet 'HTX', dòng 201, cột 'Số thành viên', ô H201:")
     assert out[200] == "… và 50 vấn đề khác (chỉ hiện 200 vấn đề đầu tiên)."
     assert out[201] == "Tệp có 250 lỗi và 0 cảnh báo; hãy sửa rồi kiểm tra lại."
 
@@ -314,7 +331,11 @@ def test_a_date_or_boolean_in_a_number_column_is_reported_not_read_as_blank(cell
 )
 def test_spelling_variants_and_text_numbers_are_accepted_and_normalised(cells: dict, clean: dict) -> None:
     result = check_bytes(workbook(coops=[coop("A1", **cells)], groups=[group()]))
-    assert result.problems == []
+    # Only place names are said to be read as another spelling (one information line each); lists are not.
+    places = [k for k in ("district", "commune") if k in cells]
+    assert [(p.code, p.value, p.params["name"]) for p in result.problems] == [
+        ("spelling_corrected", cells[k], clean[k]) for k in places
+    ]
     row = result.clean.coops.iloc[0]
     assert {k: row[k] for k in clean} == clean
 
@@ -323,9 +344,11 @@ def test_a_value_on_several_lines_is_shown_on_one_line_and_a_long_one_cut_short(
     data = workbook(coops=[coop("A1", commune="Xã\nKhông Có"), coop("A2", district="Huyện " + "x" * 300)])
     lines = [p.line() for p in check_bytes(data).problems]
     assert lines[0].startswith(
-        "Cảnh báo: Sheet 'HTX', dòng 2, cột 'Xã/Phường/Thị trấn': Xã/phường/thị trấn 'Xã Không Có'"
+        "Cảnh báo: Sheet 'HTX', dòng 2, cột 'Xã/Phường/Thị trấn', ô D2: Xã/phường/thị trấn 'Xã Không Có'"
     )
-    assert lines[1].startswith("Lỗi: Sheet 'HTX', dòng 3, cột 'Huyện/Thành phố': Huyện/thành phố 'Huyện xxx")
+    assert lines[1].startswith(
+        "Lỗi: Sheet 'HTX', dòng 3, cột 'Huyện/Thành phố', ô C3: Huyện/thành phố 'Huyện xxx"
+    )
     assert "x" * 110 + "…'" in lines[1] and "x" * 120 not in lines[1]
 
 
@@ -426,7 +449,7 @@ def test_check_in_a_real_process_prints_the_problems_and_exits_1(corpus: dict[st
     )
     assert done.returncode == 1
     assert done.stdout.splitlines() == [
-        "Lỗi: Sheet 'HTX', dòng 5, cột 'Tên HTX': Ô bắt buộc đang để trống.",
+        "Lỗi: Sheet 'HTX', dòng 5, cột 'Tên HTX', ô B5: Ô bắt buộc đang để trống.",
         "Tệp có 1 lỗi và 0 cảnh báo; hãy sửa rồi kiểm tra lại.",
     ]
     assert done.stderr == ""
@@ -470,3 +493,133 @@ def test_the_encrypted_package_entry_is_found_wherever_the_directory_lies(offset
     with pytest.raises(WorkbookUnreadable) as caught:
         check_bytes(ole_with_entry(offset))
     assert caught.value.problem.code == code
+
+
+# --- the cell of each message, and place names read, corrected or suggested ---------------------------------
+
+
+def test_the_cell_named_is_where_the_column_stands_in_the_users_file_not_in_the_template() -> None:
+    # Số thành viên written first (column A) and Mã HTX third (C), under two title rows: the HTX of row 4.
+    columns = ["members", "name", "code", "district", "commune", "status"]
+    data = workbook(coops=[coop("A1", members="mười")], columns=columns, title_rows=2, groups=[group()])
+    (problem,) = check_bytes(data).errors
+    assert (problem.row, problem.column, problem.cell) == (4, MEMBERS, "A4")
+    assert problem.line().startswith("Lỗi: Sheet 'HTX', dòng 4, cột 'Số thành viên', ô A4: ")
+    assert problem.line("en").startswith("Error: Sheet 'HTX', row 4, column 'Số thành viên', cell A4: ")
+
+
+def test_a_value_of_sheet_thong_tin_is_named_by_its_own_cell_right_of_its_label() -> None:
+    info = [["Chỉ tiêu", "", "Giá trị"], ["Năm báo cáo", None, "hai nghìn"]]  # the value two columns right
+    (problem,) = check_bytes(workbook(info=info, groups=[group()])).errors
+    assert (problem.code, problem.cell) == ("not_a_number", "C2")
+
+
+DISTRICT, COMMUNE = "Huyện/Thành phố", "Xã/Phường/Thị trấn"
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # A district spelled without diacritics, twice: one information line naming the other row.
+        (
+            [
+                coop("A1", district="Dak Mil", commune="Đức Mạnh"),
+                coop("A2", district="Dak Mil", commune="Đức Minh"),
+            ],
+            [(I, 2, DISTRICT, "C2", "'Dak Mil' đọc là 'Đắk Mil' (cả ở các dòng 3).")],
+        ),
+        # A commune in lower case without diacritics: read, and said so.
+        (
+            [coop("A1", district="Đắk Mil", commune="duc manh")],
+            [(I, 2, COMMUNE, "D2", "'duc manh' đọc là 'Đức Mạnh'.")],
+        ),
+        # A misspelt district: refused with the closest name ("dacmil" is 5 of 6 letters of "dakmil").
+        (
+            [coop("A1", district="Đắc Mil", commune="Đức Mạnh")],
+            [
+                (
+                    E,
+                    2,
+                    DISTRICT,
+                    "C2",
+                    "Huyện/thành phố 'Đắc Mil' không có trong danh sách 8 huyện, thành phố của tỉnh: Gia Nghĩa, "
+                    "Cư Jút, Đắk Glong, Đắk Mil, Đắk R'lấp, Đắk Song, Krông Nô, Tuy Đức. Có phải 'Đắk Mil'?",
+                )
+            ],
+        ),
+        # A commune of Cư Jút filed under Đắk Mil: an error naming both (the district was only corrected).
+        (
+            [coop("A1", district="Dak Mil", commune="Ea Pô")],
+            [
+                (
+                    E,
+                    2,
+                    COMMUNE,
+                    "D2",
+                    "Xã/phường/thị trấn 'Ea Pô' thuộc Cư Jút, không thuộc Đắk Mil đã ghi ở cột Huyện/Thành phố; "
+                    "hãy sửa tên huyện hoặc tên xã.",
+                ),
+                (I, 2, DISTRICT, "C2", "'Dak Mil' đọc là 'Đắk Mil'."),
+            ],
+        ),
+        # A commune close to two of its district's communes: a warning with both.
+        (
+            [coop("A1", district="Đắk Mil", commune="Duc Man")],
+            [
+                (
+                    W,
+                    2,
+                    COMMUNE,
+                    "D2",
+                    "Xã/phường/thị trấn 'Duc Man' không có trong danh sách của Đắk Mil; số liệu vẫn được dùng "
+                    "nhưng hãy kiểm tra lại tên. Có phải 'Đức Mạnh' hoặc 'Đức Minh'?",
+                )
+            ],
+        ),
+        # Nothing close: no suggestion.
+        (
+            [coop("A1", district="Đắk Mil", commune="Xã Không Có")],
+            [
+                (
+                    W,
+                    2,
+                    COMMUNE,
+                    "D2",
+                    "Xã/phường/thị trấn 'Xã Không Có' không có trong danh sách của Đắk Mil; số liệu vẫn được "
+                    "dùng nhưng hãy kiểm tra lại tên.",
+                )
+            ],
+        ),
+    ],
+    ids=[
+        "district_corrected",
+        "commune_corrected",
+        "district_suggested",
+        "commune_elsewhere",
+        "two_close",
+        "none_close",
+    ],
+)
+def test_place_names_are_corrected_aloud_suggested_or_refused(
+    rows: list[dict], expected: list[tuple]
+) -> None:
+    result = check_bytes(workbook(coops=rows, groups=[group()]))
+    assert [(p.severity.value, p.row, p.column, p.cell, p.message()) for p in result.problems] == expected
+
+
+def test_information_lines_come_last_and_count_as_neither_error_nor_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [coop("A1", district="Dak Mil", commune="Đức Mạnh"), coop("A2", members="mười")]
+    path = tmp_path / "htx.xlsx"
+    path.write_bytes(workbook(coops=rows, groups=[group("cu jut")]))
+    result = check_bytes(path.read_bytes())
+    assert [p.severity.value for p in result.problems] == [E, I, I]
+    assert (len(result.errors), len(result.warnings), len(result.notes)) == (1, 0, 2)
+    assert cli.main(["check", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert (
+        out[1] == "Thông tin: Sheet 'HTX', dòng 2, cột 'Huyện/Thành phố', ô C2: 'Dak Mil' đọc là 'Đắk Mil'."
+    )
+    assert out[2] == "Thông tin: Sheet 'THT', dòng 2, cột 'Huyện/Thành phố', ô A2: 'cu jut' đọc là 'Cư Jút'."
+    assert out[3] == "Tệp có 1 lỗi và 0 cảnh báo; hãy sửa rồi kiểm tra lại."

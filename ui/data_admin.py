@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
+from kpi import problems as pb
 from kpi.access import Permission
 from kpi.coops import with_search_keys
 from kpi.formatting import format_date, format_number
@@ -118,10 +119,15 @@ def show_table(frame: pd.DataFrame, key: str) -> None:
 
 
 def template_and_upload(
-    prefix: str, template: Callable[[], bytes], lang: str, texts: str = "imports"
+    prefix: str,
+    template: Callable[[], bytes],
+    lang: str,
+    texts: str = "imports",
+    more_templates: Callable[[], None] | None = None,
 ) -> tuple[str, Any]:
-    """Lay out steps 1 (the template to download) and 2 (the uploader) with the texts `{texts}.step1`,
-    `.step1_text`, `.template`, `.template_file` and `.step2`; return the uploader's key and its file.
+    """Lay out steps 1 (the template to download, then `more_templates()` when given) and 2 (the uploader)
+    with the texts `{texts}.step1`, `.step1_text`, `.template`, `.template_file` and `.step2`; return the
+    uploader's key and its file.
 
     The key changes after each import (`confirm_import`), which empties the uploader for the next file.
     Whoever may not import gets no uploader (None), but why and, when anonymous, the login form."""
@@ -136,6 +142,8 @@ def template_and_upload(
         icon=":material/download:",
         key=prefix + "template",
     )
+    if more_templates is not None:
+        more_templates()
     st.subheader(t(f"{texts}.step2", lang))
     upload_key = f"{prefix}upload_{st.session_state.get(prefix + 'upload_round', 0)}"
     if not auth.allowed(Permission.IMPORT):
@@ -294,8 +302,14 @@ def check_report(prefix: str, checked: Checked, ok_text: str, lang: str) -> None
     if not check.problems:
         return
     report = problems_table(check.problems, lang)
-    st.markdown(f"**{t('imports.report', lang)}**")
-    show_table(report, prefix + "report")
+    # Information lines (automatic corrections) are neither errors nor warnings: shown apart, below.
+    shown = [p for p in check.problems if p.severity != pb.Severity.INFO]
+    if shown:
+        st.markdown(f"**{t('imports.report', lang)}**")
+        show_table(problems_table(shown, lang), prefix + "report")
+    from ui.safeguards import notes
+
+    notes(prefix, check.problems, lang)
     title = [t("imports.report_title", lang, file=checked.file_name, date=format_date(dt.date.today(), lang))]
     stem = slug(checked.file_name)
     c1, c2, _ = st.columns([1, 1, 2])

@@ -114,7 +114,7 @@ def test_the_page_offers_the_template_the_upload_and_the_history(app) -> None:
     assert not app.exception
     assert app.title[0].value == "Nhập dữ liệu"
     labels = [b.proto.label for b in app.get("download_button")]
-    assert labels == ["Tải mẫu Excel"]
+    assert labels == ["Tải mẫu Excel", "Tải mẫu có số liệu năm 2023"]
     assert len(app.file_uploader) == 1
     # Data in force: 2023 version 1, real data; history: one import.
     sources = app.dataframe[0].value
@@ -146,7 +146,12 @@ def test_a_bad_workbook_is_refused_with_its_located_problems(app, store_url) -> 
     }
     assert "không phải là số" in errors.loc[errors["Dòng"] == 3, "Nội dung"].item()
     labels = [b.proto.label for b in app.get("download_button")]
-    assert labels == ["Tải mẫu Excel", "Tải báo cáo (Excel)", "Tải báo cáo (CSV)"]
+    assert labels == [
+        "Tải mẫu Excel",
+        "Tải mẫu có số liệu năm 2023",
+        "Tải báo cáo (Excel)",
+        "Tải báo cáo (CSV)",
+    ]
     assert not [b for b in app.button if b.label.startswith("Nhập số liệu năm")]  # no confirmation offered
     with _store(store_url) as store:
         assert store.years() == [2023]
@@ -219,10 +224,11 @@ def test_after_the_import_the_overview_shows_the_new_year(app, store_url) -> Non
 def test_a_year_other_than_the_workbooks_is_refused_with_the_stores_message(app, store_url) -> None:
     _upload(app, workbook(**GOOD_2024))
     app.number_input[0].set_value(2023).run()
-    assert "khác năm báo cáo trong tệp (2024)" in app.warning[0].value
+    # (the first warning of the preview compares with 2023: 2 HTX then, 3 now)
+    assert "khác năm báo cáo trong tệp (2024)" in app.warning[1].value
     _confirm(app)
     assert shown(app.error[0].value) == ("Không nhập được: Tệp bị từ chối (1 lỗi); không có gì được lưu.")
-    refused = _table_with(app, "Nội dung")
+    refused = [t for t in _tables(app) if "Nội dung" in t.columns][-1]  # after the year-on-year warnings
     assert refused.iloc[0][["Sheet", "Cột", "Nội dung"]].tolist() == [
         "Thông tin",
         "Năm báo cáo",
@@ -359,3 +365,74 @@ def test_of_two_analysts_previewing_the_same_year_the_second_confirmation_is_ref
     assert other.info[0].value.startswith("Năm 2023 đang dùng phiên bản 2.")
     _confirm(other)
     assert shown(other.success[0].value).startswith("Đã lưu số liệu năm 2023, phiên bản 3")
+
+
+# --- the analyst's safeguards: year on year first, corrections apart, the prefilled template --------------
+
+
+def _main_texts(at: AppTest) -> list[tuple[str, str]]:
+    """Return (element type, text) of the main area in page order, for the elements that carry a text."""
+    kinds = ("subheader", "warning", "info", "success", "error", "metric", "table", "number_input")
+    return [(e.type, str(getattr(e, "value", ""))) for e in at.main if e.type in kinds]
+
+
+def test_the_preview_shows_the_year_on_year_warnings_first_naming_code_column_and_both_values(app) -> None:
+    # 2023 in force: A1 and A2 with a revenue of 1.000 each. 2024: A1's revenue typed in đồng-like
+    # hundreds (100.000, 100 times), A2 kept, B1 new: HTX 2 → 3 (+50,0%, beyond 25%); revenue
+    # 2.000 → 100.000 + 1.000 + 1.000 = 102.000 (+5.000,0%, beyond 50%).
+    coops = [
+        coop("A1", members=20, revenue=100000),
+        coop("A2", members=30),
+        coop("B1", name="HTX Mới", members=10),
+    ]
+    _upload(app, workbook(year=2024, coops=coops, groups=[group()]))
+    assert not app.exception
+    texts = _main_texts(app)
+    step3 = next(i for i, (kind, text) in enumerate(texts) if kind == "subheader" and text.startswith("3."))
+    # right under the step's title, before the year, the notices, the counts and the indicators
+    kind, text = texts[step3 + 1]
+    assert kind == "warning" and text.startswith("So với số liệu năm 2023 đang dùng: 3 cảnh báo.")
+    assert [kind for kind, _ in texts[step3 + 2 : step3 + 5]] == ["table", "number_input", "info"]
+    warnings = [t for t in _tables(app) if "Nội dung" in t.columns][0]
+    first = warnings.iloc[0]
+    assert (first["Sheet"], first["Dòng"], first["Cột"], first["Ô"]) == (
+        "HTX",
+        2,
+        "Doanh thu (triệu đồng)",
+        "J2",
+    )
+    assert first["Nội dung"] == (
+        "Mã HTX 'A1': năm 2023 là 1.000, năm 2024 là 100.000 (gấp 100 lần); hãy kiểm tra lại số liệu và đơn vị."
+    )
+    assert (
+        warnings["Nội dung"]
+        .iloc[1]
+        .startswith("Số HTX (không kể HTX giải thể): năm 2023 là 2, năm 2024 là 3")
+    )
+    assert warnings["Nội dung"].iloc[2].startswith("Tổng doanh thu: năm 2023 là 2.000, năm 2024 là 102.000")
+    assert _confirm_label(app) == "Nhập số liệu năm 2024"  # warnings never block
+
+
+def test_place_names_read_as_another_spelling_are_listed_apart_not_counted_as_warnings(app) -> None:
+    coops = [coop("A1", district="Dak Mil", commune="Đức Mạnh"), coop("A2")]
+    _upload(app, workbook(year=2023, coops=coops, groups=[group()]))
+    assert not app.exception
+    assert not [w for w in app.warning if "cảnh báo: nên xem lại" in w.value]  # no warning counted
+    expander = next(e for e in app.expander if e.label.startswith("Tên địa danh"))
+    assert expander.label == "Tên địa danh đã được đọc theo cách viết chuẩn (1)"
+    (note,) = [shown_table(t.value) for t in expander.table]
+    assert note.iloc[0][["Mức độ", "Ô", "Nội dung"]].tolist() == [
+        "Thông tin",
+        "C2",
+        "'Dak Mil' đọc là 'Đắk Mil'.",
+    ]
+
+
+def test_the_template_prefilled_with_a_stored_year_is_offered_for_each_year(store_url) -> None:
+    _fill(store_url, YEAR_2023, GOOD_2024)
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+    assert at.selectbox(key="imports_prefilled_year").options == ["2024", "2023"]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Tải mẫu Excel", "Tải mẫu có số liệu năm 2024"]
+    at.selectbox(key="imports_prefilled_year").select(2023).run()
+    assert [b.proto.label for b in at.get("download_button")][1] == "Tải mẫu có số liệu năm 2023"

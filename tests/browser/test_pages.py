@@ -177,6 +177,12 @@ def sources_listed(page) -> str:
     return "\n".join(f"{row[year]}: {row[name]}" for row in rows[1:])
 
 
+def quality_existing(page) -> str:
+    """Return the cooperatives not dissolved of the whole province in the data-quality table."""
+    coops = t("quality.col.coops", "vi")
+    return cell(table_rows(page, MAIN, coops), coops, t("quality.total", "vi"))
+
+
 def total_tasks(page) -> str:
     """Return the value of the metric of all tasks."""
     metric = page.locator('[data-testid="stMetric"]').filter(has_text=t("tasks.metric.total", "vi"))
@@ -219,6 +225,9 @@ def expected(page_file: str) -> Expected:
         "pages/6_Nhap_du_lieu.py": Expected(t("imports.title", "vi"), imported_rows, vn(s.rows)),
         "pages/7_Phuong_phap.py": Expected(
             t("page.method_title", "vi"), sources_listed, "\n".join(f"{y}: {n}" for y, n in s.files.items())
+        ),
+        "pages/9_Chat_luong_so_lieu.py": Expected(
+            t("quality.title", "vi", year=s.year), quality_existing, vn(s.existing)
         ),
         "pages/8_Nhiem_vu.py": Expected(
             t("tasks.title", "vi", plan=tasks["plan"]["number"]), total_tasks, vn(len(tasks["tasks"]))

@@ -1,0 +1,40 @@
+"""Chất lượng số liệu: for analysts, per district, how many cooperatives of the year in force reported each
+field, the blank cells, and the year-on-year warnings of the version in force. Counting and checking are
+`kpi.quality` and `kpi.year_checks`, cached by `ui.safeguards`; this page lays out what comes back.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kpi.formatting import format_number
+from kpi.i18n import t
+from kpi.imports import problems_table
+from kpi.quality import readable_quality
+from ui import components, data, safeguards, state
+from ui.data_admin import show_table
+
+K = "quality_"  # widget keys of this page
+
+# dashboard.py draws the sidebar, the page style and the sample-data notice around every page.
+lang = state.lang()
+years = data.get_years()
+year = state.year(years)
+if year is None:
+    components.no_data(lang)
+
+quality = safeguards.get_quality(year)
+
+st.title(t("quality.title", lang, year=year))
+st.caption(t("quality.caption", lang))
+components.static_table(readable_quality(quality, lang))
+
+prev = year - 1
+if not quality.compared:
+    st.caption(t("quality.not_compared", lang, prev=prev))
+elif not quality.warnings:
+    st.caption(t("quality.no_warning", lang, prev=prev))
+else:
+    count = format_number(len(quality.warnings), 0, lang)
+    st.subheader(t("quality.warnings", lang, prev=prev, count=count))
+    show_table(problems_table(quality.warnings, lang), K + "warnings")

@@ -1,0 +1,86 @@
+"""Page-side pieces of the analyst's safeguards: the year-on-year warnings shown first in the preview of page 6,
+the automatic corrections shown apart from the problems, the template prefilled with a stored year, and the
+cached data quality of a year (page "Chất lượng số liệu"). The checks themselves are `kpi.year_checks`,
+`kpi.validate` and `kpi.quality`; these functions lay out what comes back.
+"""
+
+from __future__ import annotations
+
+import io
+
+import streamlit as st
+
+from kpi import problems as pb
+from kpi.formatting import format_number
+from kpi.i18n import t
+from kpi.imports import problems_table
+from kpi.quality import Quality, year_quality
+from kpi.service import default_reference
+from ui import data
+from ui.data_admin import XLSX, show_table
+
+
+def year_warnings(prefix: str, preview, lang: str) -> None:
+    """Show the year-on-year warnings of a preview (`ImportPreview.year_warnings`) as its first block."""
+    prev = preview.year - 1
+    found = preview.year_warnings
+    if found:
+        count = format_number(len(found), 0, lang)
+        st.warning(t("imports.year_warnings", lang, prev=prev, count=count), icon=":material/compare_arrows:")
+        show_table(problems_table(found, lang), prefix + "year_warnings")
+    elif preview.year_compared:
+        st.caption(t("imports.year_no_warning", lang, prev=prev))
+    else:
+        st.caption(t("imports.year_not_compared", lang, prev=prev))
+
+
+def notes(prefix: str, problems: list[pb.Problem], lang: str) -> None:
+    """Show the information lines (place names read as their standard spelling) apart, in an expander."""
+    found = [p for p in problems if p.severity == pb.Severity.INFO]
+    if not found:
+        return
+    label = t("imports.notes", lang, count=format_number(len(found), 0, lang))
+    with st.expander(label, icon=":material/spellcheck:"):
+        st.caption(t("imports.notes_help", lang))
+        show_table(problems_table(found, lang), prefix + "notes")
+
+
+def prefilled_bytes(store, year: int) -> bytes:
+    """Return the template filled with the version in force of `year` (`Store.export_year`: formula-safe)."""
+    buffer = io.BytesIO()
+    store.export_year(year, buffer)
+    return buffer.getvalue()
+
+
+def prefilled_template(prefix: str, store, lang: str) -> None:
+    """Offer the template prefilled with a stored year: a choice of year and the download button."""
+    years = data.get_years()
+    if not years:
+        return
+    st.caption(t("imports.prefilled", lang))
+    left, right = st.columns([1, 2], vertical_alignment="bottom")
+    year = left.selectbox(
+        t("imports.prefilled_year", lang),
+        list(reversed(years)),
+        help=t("imports.prefilled_help", lang),
+        key=prefix + "prefilled_year",
+    )
+    right.download_button(
+        t("imports.prefilled_button", lang, year=year),
+        data=lambda: prefilled_bytes(store, int(year)),
+        file_name=t("imports.prefilled_file", lang, year=year),
+        mime=XLSX,
+        on_click="ignore",
+        icon=":material/download:",
+        key=prefix + "prefilled",
+    )
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _quality(version: data.DataVersion, year: int) -> Quality:
+    return year_quality(data.get_dataset(), year, default_reference())
+
+
+def get_quality(year: int) -> Quality:
+    """Return the data quality of `year` in force, cached on the store's versions. Read-only."""
+    return _quality(data.data_version(), year)
