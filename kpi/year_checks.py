@@ -116,8 +116,9 @@ def _per_coop(old: pd.DataFrame, new: pd.DataFrame, sheet: str, years: dict) -> 
             found.append((_row(rec), position, _jump_problem(rec, col, sheet, years)))
     for position, col in enumerate(ranked, start=len(numeric)):
         rank = {value: i for i, value in enumerate(col.ranked)}
-        a = both[f"{col.id}__old"].map(rank)
-        b = both[col.id].map(rank)
+        # to_numeric: a column blank in every row keeps its text dtype through map(), and text cannot subtract
+        a = pd.to_numeric(both[f"{col.id}__old"].map(rank), errors="coerce")
+        b = pd.to_numeric(both[col.id].map(rank), errors="coerce")
         moved = (b - a).abs() >= col.jump_levels
         for rec in both[moved.fillna(False).astype(bool)].to_dict("records"):
             levels = abs(rank[rec[col.id]] - rank[rec[f"{col.id}__old"]])

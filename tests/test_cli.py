@@ -215,12 +215,14 @@ def store_2024(tmp_path: Path) -> str:
     """A store holding 2024 twice (version 2 in force: the first cooperative with 40 members), whose texts
     include ones Excel would take for formulas (=SUM(A1:A3), -HTX..., @HTX...)."""
     from kpi.store import open_store
-    from tests.test_store import make_workbook, with_members
+    from tests.test_store import OPERATOR, make_workbook, with_members
 
     url = f"sqlite:///{tmp_path / 'kpi.sqlite'}"
     with open_store(url) as store:
-        assert store.import_workbook(make_workbook(2024), "a.xlsx", None, "Lan").ok
-        assert store.import_workbook(make_workbook(2024, coops=with_members(40)), "b.xlsx", None, "Lan").ok
+        assert store.import_workbook(make_workbook(2024), "a.xlsx", None, "Lan", identity=OPERATOR).ok
+        assert store.import_workbook(
+            make_workbook(2024, coops=with_members(40)), "b.xlsx", None, "Lan", identity=OPERATOR
+        ).ok
     return url
 
 

@@ -138,7 +138,7 @@ def test_a_rejected_import_prints_located_problems_and_stores_nothing(capsys, db
     bad.write_bytes(task_workbook_bytes(reports=frame, info={"year": 2022}, tasks=default_tasks()))
     code, out, err = run(capsys, "tasks-import", str(bad), "--by", "Lan", "--db", db)
     assert code == EXIT_REJECTED
-    assert "Lỗi: Sheet 'Báo cáo nhiệm vụ', dòng 2, cột 'Năm': Năm 2021 khác năm của tệp (2022)" in out
+    assert "Lỗi: Sheet 'Báo cáo nhiệm vụ', dòng 2, cột 'Năm', ô C2: Năm 2021 khác năm của tệp (2022)" in out
     assert "Không có gì được lưu" in err
     assert run(capsys, "tasks-history", "--db", db)[1].strip() == "Chưa có lần nhập báo cáo tiến độ nào."
     assert path.exists()

@@ -19,6 +19,7 @@ from kpi.store import open_store
 from kpi.validate import check_bytes, check_file
 from kpi.year_checks import load_rules, year_on_year
 from tests.builders import coop, group, workbook
+from tests.test_store import OPERATOR
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 PER_COOP = {"yoy_jump", "yoy_rating"}
@@ -72,6 +73,13 @@ def test_a_figure_beyond_its_factor_from_last_year_is_a_warning_naming_code_colu
     header_letter = {"revenue": "J", "members": "H", "avg_income": "L", "managers": "N"}[column]
     assert (problem.row, problem.cell) == (2, f"{header_letter}2")
     assert problem.message() == f"{expected}; hãy kiểm tra lại số liệu và đơn vị."
+
+
+def test_cooperatives_rated_in_neither_year_give_no_rating_warning_and_no_error() -> None:
+    # a rating column blank in every row keeps a text dtype; ranking it must not subtract texts
+    assert [
+        p for p in warnings([coop("A1", rating=None)], [coop("A1", rating=None)]) if p.code in PER_COOP
+    ] == []
 
 
 @pytest.mark.parametrize(
@@ -218,7 +226,7 @@ def store_2026(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'kpi.sqlite'}"
     with open_store(url) as store:
         outcome = store.import_workbook(
-            workbook(year=2026, coops=six(), groups=[group()]), "2026.xlsx", None, "Lan"
+            workbook(year=2026, coops=six(), groups=[group()]), "2026.xlsx", None, "Lan", identity=OPERATOR
         )
         assert outcome.ok
     return url
@@ -294,7 +302,7 @@ def test_a_real_workbook_is_not_compared_with_sample_data_a_sample_one_is(tmp_pa
     sample = {y: (SAMPLE / f"du-lieu-mau-{y}.xlsx").read_bytes() for y in (2024, 2025)}
     with open_store(url) as store:
         for data in sample.values():
-            assert store.import_workbook(data, "mau.xlsx", None, "Lan", is_sample=True).ok
+            assert store.import_workbook(data, "mau.xlsx", None, "Lan", is_sample=True, identity=OPERATOR).ok
         # a real 2026 workbook with a single HTX: the sample 2025 (291 HTX) goes with its import, so nothing
         # is compared and nothing is said of the 290 others
         assert against_store(store, clean(2026, [coop("A1")])) == ([], False)

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.apptest_helpers import shown_table
 from tests.builders import coop, group, workbook
+from tests.test_store import OPERATOR
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "9_Chat_luong_so_lieu.py")
@@ -23,7 +24,7 @@ def _page(tmp_path, monkeypatch, *years: dict) -> AppTest:
     monkeypatch.setenv("KPI_DATABASE_URL", url)
     with open_store(url) as store:
         for kw in years:
-            assert store.import_workbook(workbook(**kw), "x.xlsx", None, "Kiểm thử").ok
+            assert store.import_workbook(workbook(**kw), "x.xlsx", None, "Kiểm thử", identity=OPERATOR).ok
     return AppTest.from_file(PAGE, default_timeout=120).run()
 
 
