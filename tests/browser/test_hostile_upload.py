@@ -30,13 +30,23 @@ def app_server(private_server):
 
 
 def test_a_far_cell_upload_is_refused_in_vietnamese_and_the_server_keeps_answering(
-    tmp_path, app_server, navigation, open_page, wait_for_run, assert_no_exception, screenshot
+    tmp_path,
+    app_server,
+    navigation,
+    open_page,
+    wait_for_run,
+    assert_no_exception,
+    screenshot,
+    add_account,
+    log_in,
 ) -> None:
     path = tmp_path / "xa-xoi.xlsx"
     path.write_bytes(FILES["far_cell_xfd"]())
+    add_account("ha", "analyst")  # only those who may import get the file input
 
     page = open_page("/" + navigation[PAGE])
     assert_no_exception(page)
+    log_in(page, "ha")
     page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(path)
 
     # The message names the sheet, the cell found and the limit.
@@ -53,4 +63,5 @@ def test_a_far_cell_upload_is_refused_in_vietnamese_and_the_server_keeps_answeri
     page.reload(wait_until="domcontentloaded")
     wait_for_run(page)
     assert_no_exception(page)
+    log_in(page, "ha")  # a local login lasts as long as the browser session, which the reload ended
     assert page.locator('[data-testid="stFileUploader"]').count() == 1

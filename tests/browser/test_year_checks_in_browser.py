@@ -23,11 +23,16 @@ SIX = [coop(f"A{i}") for i in range(1, 7)]
 
 def fill_store(url: str) -> None:
     """Store 2026 as real data (read by the prefilled_server fixture)."""
+    from kpi.access import command_line
     from kpi.store import open_store
 
     with open_store(url) as store:
         assert store.import_workbook(
-            workbook(year=2026, coops=SIX, groups=[group()]), "2026.xlsx", 2026, "Lan"
+            workbook(year=2026, coops=SIX, groups=[group()]),
+            "2026.xlsx",
+            2026,
+            "Lan",
+            identity=command_line("kiem-thu"),
         ).ok
 
 
@@ -38,14 +43,16 @@ def app_server(prefilled_server):
 
 
 def test_the_preview_shows_the_year_on_year_warnings_first(
-    tmp_path, navigation, open_page, wait_for_run, assert_no_exception, screenshot
+    tmp_path, navigation, open_page, wait_for_run, assert_no_exception, screenshot, add_account, log_in
 ) -> None:
+    add_account("lan", "analyst")  # only those who may import get the file input
     path = tmp_path / "so-lieu-2027.xlsx"
     coops = [coop("A1", revenue=100000), coop("A2"), coop("A3")]
     path.write_bytes(workbook(year=2027, coops=coops, groups=[group()]))
 
     page = open_page("/" + navigation[PAGE])
     assert_no_exception(page)
+    log_in(page, "lan")
     page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(path)
     summary = t("imports.summary_ok", "vi", year=2027, coops="3", groups="1").replace("**", "")
     page.locator(ALERT_OK).filter(has_text=summary).wait_for()
