@@ -57,6 +57,7 @@ def build_pages(lang: str) -> dict[str, list]:
 
 def main() -> None:
     """Set up the page, draw the shared sidebar and run the chosen page."""
+    state.read_address()
     lang = state.lang()
     st.set_page_config(
         page_title=t("app_title", lang),
@@ -69,11 +70,14 @@ def main() -> None:
     try:
         years = data.get_years()
         state.sidebar(years)
-        state.sync_address()
         components.page_style()
         if data.is_sample_data():
             components.sample_notice(lang)
-        page.run()
+        components.forget_exit_button()
+        try:
+            page.run()
+        finally:  # also when the page stops early (no data): the address still says what was chosen there
+            state.sync_address()
     except UNREACHABLE:
         # The database is down or refuses: visitors get a plain message, the server log the host and trace.
         log.exception("the store cannot be reached")

@@ -7,17 +7,21 @@ needed to reach the target on time:
     CAGR_r = (x_T / x_0) ** (1 / (T - t0)) - 1
     R = s * d * CAGR_o / |CAGR_r|      (d = +1 higher is better, -1 lower is better; s = -1 if x_0 < 0)
 
-and R is placed by the plan's thresholds (first `min_ratio` that R reaches; `below_all` otherwise).
+and R is placed by the plan's thresholds (first `min_ratio` that R reaches; `below_all` otherwise). These pace
+statuses are only given before the target year.
 Statuses assigned by rule, in this order of precedence:
 
 1. `insufficient_data` when there is no current value;
 2. `achieved` when the current value has reached the target (>= or <= by direction);
-3. `insufficient_data` when the current year is not after the base year;
-4. `unable_to_assess` when the base and the current value have opposite signs. Extension of the method:
+3. `not_achieved` when the current year is the target year or later and the target was not reached: the
+   deadline has come, so the verdict is final and no pace status applies (the pace figures are still
+   computed and may be shown as secondary information);
+4. `insufficient_data` when the current year is not after the base year;
+5. `unable_to_assess` when the base and the current value have opposite signs. Extension of the method:
    also when the base and the target have opposite signs, or when the target year is not after the base
    year, since the required rate is then undefined. Signs are compared after zero replacement, so a base
    of 0 (read as +0.001) with a negative value is unable to assess too;
-5. `below_all` (deterioration) when CAGR_r = 0 (target equal to the base, not reached: the value moved
+6. `below_all` (deterioration) when CAGR_r = 0 (target equal to the base, not reached: the value moved
    the wrong way), with no ratio.
 
 A base or target of 0 is replaced by the plan's `zero_replacement` before growth rates are computed.
@@ -33,6 +37,7 @@ from dataclasses import dataclass
 from kpi.plan import AssessmentRules, Indicator
 
 ACHIEVED = "achieved"
+NOT_ACHIEVED = "not_achieved"
 INSUFFICIENT_DATA = "insufficient_data"
 UNABLE_TO_ASSESS = "unable_to_assess"
 
@@ -106,6 +111,8 @@ def _status(
         return INSUFFICIENT_DATA
     if _reached(current, target, indicator.higher_is_better):
         return ACHIEVED
+    if current_year is not None and current_year >= target_year:
+        return NOT_ACHIEVED
     if base is None or base_year is None or current_year is None or current_year <= base_year:
         return INSUFFICIENT_DATA
     x0 = _nonzero(base, rules.zero_replacement)

@@ -9,9 +9,13 @@ template, so the image looks like the screen.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import re
 import threading
+import zipfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -19,9 +23,19 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi.assess import ACHIEVED
-from kpi.formatting import format_number, format_percent
+from kpi.formatting import format_date, format_number, format_percent
 from kpi.i18n import t
-from kpi.overview import NOT_RATED, RatingTarget, is_percent, projected_path, required_path, value_text
+from kpi.overview import (
+    NOT_RATED,
+    RatingTarget,
+    is_percent,
+    main_figure,
+    projected_path,
+    required_path,
+    target_share_text,
+    target_text,
+    value_text,
+)
 from kpi.plan import Indicator, MeasureKind, Plan, load_plan
 from kpi.schema import RATINGS
 from kpi.text import escape_html, strip_diacritics
@@ -30,6 +44,7 @@ from kpi.theme import (
     GREY,
     MUTED_TEXT,
     PRIMARY,
+    TEMPLATE,
     VERMILLION,
     apply_theme,
     rating_colour,
@@ -41,6 +56,8 @@ if TYPE_CHECKING:
 
 IMAGE_WIDTH = 1280  # px of a PNG before the scale factor; 2560 px wide at scale 2
 IMAGE_HEIGHT = 640
+SLIDE_SIZE = (1920, 1080)  # a 16:9 slide, rendered at scale 1
+FOOTER_SIZE = 13
 # Measures whose district values add up to the province's: a province-wide target means nothing per district.
 _ADDITIVE_KINDS = frozenset({MeasureKind.COUNT, MeasureKind.SUM, MeasureKind.DISTRICT_COUNT})
 
@@ -48,11 +65,31 @@ _ADDITIVE_KINDS = frozenset({MeasureKind.COUNT, MeasureKind.SUM, MeasureKind.DIS
 # --- small helpers -------------------------------------------------------------------------------------
 
 
+# Characters per line of a title and a subtitle: plotly does not wrap, and a chart in a column is narrow.
+TITLE_WIDTH, SUBTITLE_WIDTH = 70, 95
+# px of the top margin: above the title, per title line, per subtitle line, and a legend placed on top.
+_TOP_PAD, _TITLE_LINE, _SUBTITLE_LINE, _TOP_LEGEND = 30, 28, 21, 40
+
+
 def _title(text: str, subtitle: str | None = None) -> dict:
-    title: dict = {"text": f"<b>{text}</b>"}
+    # Anchored to the top of the figure (not the middle of the margin), so that _top_margin can hold it.
+    title: dict = {
+        "text": "<br>".join(f"<b>{line}</b>" for line in _wrap(text, TITLE_WIDTH).split("<br>")),
+        "yref": "container",
+        "y": 1,
+        "yanchor": "top",
+        "pad": {"t": 22, "l": 12},
+    }
     if subtitle:
-        title["subtitle"] = {"text": subtitle, "font": {"color": MUTED_TEXT}}
+        title["subtitle"] = {"text": _wrap(subtitle, SUBTITLE_WIDTH), "font": {"color": MUTED_TEXT}}
     return title
+
+
+def _top_margin(title: dict, legend_on_top: bool = False) -> int:
+    """Return the top margin that holds a title of `_title` (its lines counted) and a legend above the plot."""
+    lines = title["text"].count("<br>") + 1
+    sub = title["subtitle"]["text"].count("<br>") + 1 if "subtitle" in title else 0
+    return _TOP_PAD + _TITLE_LINE * lines + _SUBTITLE_LINE * sub + (_TOP_LEGEND if legend_on_top else 0)
 
 
 def _wrap(text: str, width: int = 34) -> str:
@@ -88,6 +125,10 @@ def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _hover(lines: Sequence[str]) -> str:
     return "<br>".join(line for line in lines if line)
 
@@ -95,62 +136,73 @@ def _hover(lines: Sequence[str]) -> str:
 # --- overview: every indicator on one scale -----------------------------------------------------------
 
 
-BULLET_RANGE = (-25.0, 150.0)  # fixed, so that the chart of one year compares with another's
+BULLET_RANGE = (0.0, 150.0)  # % of the target; fixed, so that the chart of one year compares with another's
+
+
+def indicator_label(indicator: Indicator, lang: str = "vi", width: int = 40) -> str:
+    """Return the indicator's name as a chart label, wrapped, with "(suy ra)" when its target is derived."""
+    name = indicator.name.get(lang)
+    if indicator.target.derived:
+        name += f" ({t('overview.derived_mark', lang)})"
+    return _wrap(name, width)
 
 
 def bullet_rows(report: Report, lang: str = "vi") -> pd.DataFrame:
-    """Return one row per indicator for the bullet chart: label, progress %, bar length, expected %, texts.
+    """Return one row per indicator for the bullet chart: label, % of target, bar length, expected %, texts.
 
-    `progress` is the share of the way from the baseline to the target (100 = target); `bar` is what is
-    drawn: clipped to BULLET_RANGE, and at least 100 for an achieved target (a baseline already beyond the
-    target gives a meaningless share: the bar then shows 100 and the text says only "Đã đạt").
+    `share` is the value as a percentage of the target (100 = target reached), the one main figure of every
+    page (`IndicatorResult.target_share`); `bar` is what is drawn: clipped to BULLET_RANGE, and at least 100
+    for an achieved target. A lower-is-better indicator has no share of its target (its target is a
+    ceiling): its text gives the gap to the target instead, and its bar is drawn only once achieved.
+    `expected` marks where the value should be by the report's year on the required path (only before the
+    target year). The progress from the base year is only in the hover, labelled as such.
     """
     rules = report.plan.assessment
     low, high = BULLET_RANGE
     rows = []
     for r in report.results:
         ind, a = r.indicator, r.assessment
-        progress = None if a.progress_share is None else 100 * a.progress_share
+        share = r.target_share
         expected = None
-        if a.expected_value is not None and a.baseline is not None and ind.target.value != a.baseline:
-            expected = 100 * (a.expected_value - a.baseline) / (ind.target.value - a.baseline)
+        before_deadline = a.year is not None and a.year < ind.target.year
+        if before_deadline and ind.higher_is_better and a.expected_value is not None and ind.target.value:
+            expected = 100 * a.expected_value / ind.target.value
         achieved = a.status == ACHIEVED
-        if achieved and (progress is None or progress < 100):
-            progress = None
-            bar = 100.0
-        else:
-            bar = None if progress is None else min(max(progress, low), high)
+        bar = None if share is None else min(max(share, low), high)
+        if achieved:
+            bar = max(bar or 0.0, 100.0)
         label = rules.label(a.status, lang)
         style = status_style(a.status)
         status_text = f"{style.symbol} {label}"
-        bar_text = status_text if progress is None else f"{format_percent(progress, 0, lang)} · {status_text}"
+        figure = main_figure(r, lang)
+        bar_text = f"{figure} · {status_text}" if figure else status_text
+        progress = None if a.progress_share is None else 100 * a.progress_share
         hover = _hover(
             [
                 f"<b>{ind.name.get(lang)}</b>",
                 t("chart.hover_value", lang, year=report.year, value=value_text(ind, a.value, lang)),
-                t(
-                    "chart.hover_target",
-                    lang,
-                    year=ind.target.year,
-                    value=value_text(ind, ind.target.value, lang),
-                ),
-                t("chart.hover_baseline", lang, year=a.baseline_year, value=value_text(ind, a.baseline, lang))
-                if a.baseline_year is not None
-                else "",
-                t("chart.hover_progress", lang, share=format_percent(progress, 1, lang))
-                if progress is not None
-                else "",
+                f"{target_text(ind, lang)}",
+                _capital(target_share_text(r, lang)),
                 t("chart.hover_expected", lang, year=report.year, share=format_percent(expected, 1, lang))
                 if expected is not None
                 else "",
+                t(
+                    "chart.hover_progress",
+                    lang,
+                    year=a.baseline_year,
+                    share=format_percent(progress, 0, lang),
+                )
+                if progress is not None and a.baseline_year is not None
+                else "",
                 t("chart.hover_status", lang, status=label),
+                _wrap(rules.help(a.status, lang), 60),
             ]
         )
         rows.append(
             {
                 "id": ind.id,
-                "label": _wrap(ind.name.get(lang), 40),
-                "progress": progress,
+                "label": indicator_label(ind, lang),
+                "share": share,
                 "bar": bar,
                 "expected": expected,
                 "status": a.status,
@@ -162,14 +214,23 @@ def bullet_rows(report: Report, lang: str = "vi") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def build_bullet_figure(report: Report, lang: str = "vi") -> go.Figure:
-    """Return the bullet chart: each indicator's progress from its baseline to its target (0..100%+).
+def build_bullet_figure(report: Report, lang: str = "vi", group_id: str | None = None) -> go.Figure:
+    """Return the bullet chart: each indicator's value as a percentage of its target (0..150%), of every
+    indicator or of one card group (a slide of presentation mode).
 
-    A grey track runs from 0% (the baseline) to 100% (the target); the coloured bar is the progress made,
+    A grey track runs from 0% to 100% (the target); the coloured bar is the value as % of the target,
     coloured by status, and the text beside it gives the share and the status in words; a black tick marks
-    where the province should be by the report's year (the expected value on the required path).
+    where the province should be by the report's year (the required path, before the target year only).
+    Derived targets are marked "(suy ra)" in their label and explained in a footnote.
     """
     rows = bullet_rows(report, lang)
+    results = report.results
+    title = t("chart.bullet_title", lang, n=len(rows), plan=report.plan.number, year=report.year)
+    if group_id is not None:
+        results = [r for r in results if r.indicator.group == group_id]
+        rows = rows[rows["id"].isin([r.indicator.id for r in results])]
+        group = next(g for g in report.plan.groups if g.id == group_id)
+        title = t("chart.bullet_title_group", lang, group=group.name.get(lang), year=report.year)
     low, high = BULLET_RANGE
     fig = go.Figure()
     fig.add_bar(
@@ -226,14 +287,16 @@ def build_bullet_figure(report: Report, lang: str = "vi") -> go.Figure:
         line={"color": BLACK, "width": 2, "dash": "dot"},
         name=t("chart.bullet_target_mark", lang),
     )
+    heading = _title(title, t("chart.bullet_subtitle", lang, year=report.year))
     fig.update_layout(
-        title=_title(
-            t("chart.bullet_title", lang, n=len(rows), plan=report.plan.number, year=report.year),
-            t("chart.bullet_subtitle", lang, year=report.year),
-        ),
+        title=heading,
         barmode="overlay",
-        height=50 * len(rows) + 200,
-        margin={"t": 120, "r": 215, "b": 70},
+        height=50 * len(rows) + 220,
+        margin={
+            "t": _top_margin(heading, legend_on_top=True),
+            "r": _text_column_width(rows["bar_text"], 15),
+            "b": 80,
+        },
         legend={"y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
         hovermode="closest",
     )
@@ -247,7 +310,20 @@ def build_bullet_figure(report: Report, lang: str = "vi") -> go.Figure:
         zeroline=False,
     )
     fig.update_yaxes(autorange="reversed", showgrid=False, ticklabelstandoff=8)
+    if any(r.indicator.target.derived for r in results):
+        # A second line of the axis title, so that the axis' own margin makes room for it at any font size.
+        note = (
+            f'<span style="font-size:13px;color:{MUTED_TEXT}">{t("overview.derived_footnote", lang)}</span>'
+        )
+        fig.update_xaxes(title_text=f"{t('chart.bullet_axis', lang)}<br>{note}")
     return apply_theme(fig)
+
+
+def _text_column_width(texts: Sequence[str], size: int) -> int:
+    """Return the px to keep right of the plot for a column of texts of this font size (widest text, with a
+    generous 0,6 em per character so that no text is cut off; checked against rendered images in the tests)."""
+    longest = max((len(text) for text in texts), default=0)
+    return int(longest * 0.6 * size) + 30
 
 
 def build_sparkline(
@@ -347,9 +423,7 @@ def build_indicator_figure(result: IndicatorResult, plan: Plan, lang: str = "vi"
         ],
         hovertemplate="%{customdata}<extra></extra>",
     )
-    target_label = t(
-        "chart.target_label", lang, year=ind.target.year, value=value_text(ind, ind.target.value, lang)
-    )
+    target_label = target_text(ind, lang)
     fig.add_hline(y=ind.target.value, line={"color": BLACK, "width": 1.5, "dash": "dot"}, opacity=0.6)
     fig.add_scatter(
         x=[ind.target.year],
@@ -361,16 +435,18 @@ def build_indicator_figure(result: IndicatorResult, plan: Plan, lang: str = "vi"
         hovertemplate="%{customdata}<extra></extra>",
     )
     first = min([y for y, _ in observed] + [y for y, _ in path] + [ind.target.year])
-    fig.update_layout(
-        title=_title(
-            t("chart.indicator_title", lang, name=ind.name.get(lang), target_year=ind.target.year),
-            t(
-                "chart.indicator_subtitle",
-                lang,
-                year=year if year is not None else "–",
-                status=_lower(plan.assessment.label(a.status, lang)),
-            ),
+    heading = _title(
+        t("chart.indicator_title", lang, name=ind.name.get(lang), target_year=ind.target.year),
+        t(
+            "chart.indicator_subtitle",
+            lang,
+            year=year if year is not None else "–",
+            status=_lower(plan.assessment.label(a.status, lang)),
         ),
+    )
+    fig.update_layout(
+        title=heading,
+        margin={"t": _top_margin(heading)},
         height=520,
         hovermode="closest",
     )
@@ -417,12 +493,7 @@ def build_district_bar(
     if indicator.measure.kind not in _ADDITIVE_KINDS:
         lines = [
             (province, {"color": BLACK, "width": 2, "dash": "dash"}, "chart.province_line", {}),
-            (
-                indicator.target.value,
-                {"color": VERMILLION, "width": 3, "dash": "dot"},
-                "chart.target_label",
-                {"year": indicator.target.year},
-            ),
+            (indicator.target.value, {"color": VERMILLION, "width": 3, "dash": "dot"}, None, {}),
         ]
         for x, line, key, extra in lines:
             if x is None:
@@ -434,15 +505,18 @@ def build_district_bar(
                 y=[None],
                 mode="lines",
                 line=line,
-                name=t(key, lang, value=value_text(indicator, x, lang), **extra),
+                name=t(key, lang, value=value_text(indicator, x, lang), **extra)
+                if key
+                else target_text(indicator, lang),
             )
     top = max([v for _, v in known] + [0.0])
     if indicator.measure.kind not in _ADDITIVE_KINDS:
         top = max(top, indicator.target.value, province or 0.0)
+    heading = _title(t("chart.district_title", lang, name=indicator.name.get(lang), year=year))
     fig.update_layout(
-        title=_title(t("chart.district_title", lang, name=indicator.name.get(lang), year=year)),
+        title=heading,
         height=max(360, 48 * len(names) + 170),
-        margin={"r": 60, "b": 90},
+        margin={"t": _top_margin(heading), "r": 60, "b": 90},
         legend={"y": -0.12},
     )
     fig.update_yaxes(autorange="reversed", showgrid=False)
@@ -467,18 +541,21 @@ def build_rating_figure(
     targets: Sequence[RatingTarget] = (),
     district: str | None = None,
 ) -> go.Figure:
-    """Return 100% stacked bars of the rating classes (Tốt, Khá, Trung bình, Yếu, Chưa xếp loại).
+    """Return 100% stacked bars of the rating classes (Tốt, Khá, Trung bình, Yếu) of the rated cooperatives.
 
-    `counts` comes from `kpi.overview.rating_counts` (rows: years, districts or sectors). With `targets`, one
-    more bar shows the plan's target shares (over rated cooperatives, as the plan counts them), hatched.
-    Years are columns; districts and sectors are horizontal bars.
+    `counts` comes from `kpi.overview.rating_counts` (rows: years, districts or sectors). The shares are over
+    the operating cooperatives that were rated, the denominator of the plan's rating indicators, so that the
+    bars read as the cards do; the unrated ones are counted in each bar's label, not drawn. With `targets`,
+    one more bar shows the plan's target shares, hatched. Years are columns; districts and sectors are
+    horizontal bars.
     """
     horizontal = by != "year"
     categories = [str(c) for c in counts.index]
-    totals = counts.sum(axis=1).replace(0, pd.NA)
+    rated = [r for r in RATINGS if r != NOT_RATED]
+    totals = counts.reindex(columns=rated, fill_value=0).sum(axis=1).replace(0, pd.NA)
     unit = t("chart.coops_unit", lang)
     fig = go.Figure()
-    for rating in RATINGS:
+    for rating in rated:
         n = counts[rating] if rating in counts else pd.Series(0, index=counts.index)
         share = (100 * n / totals).astype("Float64").fillna(0.0).astype(float)
         label = t(f"rating.{_rating_key(rating)}", lang)
@@ -524,6 +601,8 @@ def build_rating_figure(
             names = ", ".join(t(f"rating.{_rating_key(c)}", lang) for c in tg.classes)
             sign = "≥" if tg.higher_is_better else "≤"
             text = f"{names}{' ' if horizontal else '<br>'}{sign} {format_percent(tg.value, 0, lang)}"
+            if tg.indicator.target.derived:
+                text += f"{' ' if horizontal else '<br>'}({t('overview.derived_mark', lang)})"
             bar = {
                 "name": text,
                 "legendgroup": tg.classes[0],
@@ -561,26 +640,41 @@ def build_rating_figure(
         title = t("chart.rating_title_sector_district", lang, year=year, district=district)
     else:
         title = t(f"chart.rating_title_{by}", lang, year=year)
-    subtitle = t("chart.rating_subtitle", lang) if targets else None
+    subtitle = t("chart.rating_subtitle", lang)
+    derived = [tg for tg in targets if tg.indicator.target.derived]
+    if derived:
+        names = "; ".join(
+            f"{', '.join(t(f'rating.{_rating_key(c)}', lang) for c in tg.classes)} "
+            f"{'≥' if tg.higher_is_better else '≤'} {format_percent(tg.value, 0, lang)}"
+            for tg in derived
+        )
+        subtitle += " " + t("chart.rating_derived", lang, targets=names)
+    heading = _title(title, subtitle)
     fig.update_layout(
-        title=_title(title, subtitle),
+        title=heading,
         barmode="stack",
         bargap=0.3,
         legend={"traceorder": "normal", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
         height=max(460, 44 * (len(categories) + 1) + 190) if horizontal else 520,
-        margin={"t": 140},
+        margin={"t": _top_margin(heading, legend_on_top=True)},
         uniformtext={"minsize": 13, "mode": "hide"},
     )
     value_axis = {"range": [0, 100], "ticksuffix": "%", "tickformat": ",.0f", "dtick": 20}
     # Each bar's label says how many cooperatives it stands for, so a 100% of 2 cooperatives is not over-read.
+    unrated = counts[NOT_RATED] if NOT_RATED in counts else pd.Series(0, index=counts.index)
     counts_text = [
-        t("chart.rating_count", lang, n=format_number(int(n) if pd.notna(n) else 0, 0, lang))
-        for n in counts.sum(axis=1)
+        t(
+            "chart.rating_count",
+            lang,
+            n=format_number(int(n) if pd.notna(n) else 0, 0, lang),
+            unrated=format_number(int(u), 0, lang),
+        )
+        for n, u in zip(totals.fillna(0), unrated, strict=True)
     ]
     ticks = {
         "tickvals": categories + ([target_category] if targets else []),
         "ticktext": [
-            f"{escape_html(c)} ({n})" if horizontal else f"{escape_html(c)}<br>{n}"
+            f"{escape_html(c)} ({n})" if horizontal else f"{escape_html(c)}<br>{n.replace(' · ', '<br>')}"
             for c, n in zip(categories, counts_text, strict=True)
         ]
         + ([target_category] if targets else []),
@@ -675,3 +769,128 @@ def figure_png(
         "scale": scale,
     }
     return kaleido.calc_fig_sync(themed.to_dict(), opts=opts)
+
+
+# --- pictures for briefings: footer, sample mark, slide size ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImageSpec:
+    """What a briefing picture carries besides the chart: its footer line, whether the figures are sample
+    data (then a large "SỐ LIỆU MẪU" mark), and whether it is a 16:9 slide (1920x1080) or a report picture."""
+
+    footer: str
+    sample: bool = False
+    slide: bool = False
+
+
+def data_note(sources: pd.DataFrame, year: int | None, lang: str = "vi") -> str:
+    """Return which data a picture shows, from the store's current versions (`ui.data.get_sources()` columns
+    year, version, imported_at): "số liệu năm 2025, phiên bản 2, nhập ngày 28/11/2026"; without a year, the
+    years shown and the last import ("số liệu 2020–2025, nhập lần cuối ngày 28/11/2026")."""
+    if sources.empty:
+        return ""
+    rows = sources[sources["year"] == year] if year is not None else sources.iloc[0:0]
+    if not rows.empty:
+        row = rows.iloc[0]
+        version = "–" if pd.isna(row["version"]) else str(int(row["version"]))
+        return t(
+            "image.data_year",
+            lang,
+            year=year,
+            version=version,
+            date=format_date(row["imported_at"].date(), lang),
+        )
+    years = sorted(int(y) for y in sources["year"].dropna())
+    span = f"{years[0]}–{years[-1]}" if years else ""
+    return t(
+        "image.data_years", lang, years=span, date=format_date(sources["imported_at"].max().date(), lang)
+    )
+
+
+def image_footer(plan: Plan, data: str, made: dt.date, lang: str = "vi", sample: bool = False) -> str:
+    """Return the footer line of a picture: source (plan and data version) and the date it was made."""
+    text = t("image.footer", lang, plan=plan.number, data=data, date=format_date(made, lang))
+    return f"{t('image.sample_mark', lang)} · {text}" if sample else text
+
+
+def briefing_figure(fig: go.Figure, spec: ImageSpec) -> go.Figure:
+    """Return a copy of `fig` ready for a briefing: a footer line at the bottom of the picture, "SỐ LIỆU MẪU"
+    across the chart on sample data, and the slide's 16:9 size when asked (the chart itself is unchanged).
+
+    The footer is a legend of its own anchored to the picture's bottom edge (an annotation could only be
+    placed relative to the plot area, which the chart's own legend and axis labels move); a legend under the
+    chart is anchored just above the footer, so that neither covers the other.
+    """
+    out = apply_theme(go.Figure(fig))
+    if spec.slide:
+        out.update_layout(width=SLIDE_SIZE[0], height=SLIDE_SIZE[1])
+    height = out.layout.height or IMAGE_HEIGHT
+    band = 2 * FOOTER_SIZE + 8  # px of the footer line at the bottom of the picture
+    margin = out.layout.margin
+    template_margin = TEMPLATE.layout.margin
+    bottom = margin.b if margin.b is not None else template_margin.b
+    out.update_layout(margin={"b": bottom + band})
+    legend = out.layout.legend
+    legend_y = legend.y if legend.y is not None else TEMPLATE.layout.legend.y
+    if legend_y is not None and legend_y < 0:
+        out.update_layout(legend={"yref": "container", "y": band / height, "yanchor": "bottom"})
+    out.add_scatter(
+        x=[None],
+        y=[None],
+        mode="lines",
+        line={"width": 0},
+        name=spec.footer,
+        legend="legend2",
+        hoverinfo="skip",
+    )
+    out.update_layout(
+        legend2={
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "xref": "container",
+            "x": 0,
+            "xanchor": "left",
+            "orientation": "h",
+            "itemwidth": 30,
+            "font": {"size": FOOTER_SIZE, "color": MUTED_TEXT},
+            "bgcolor": "rgba(0,0,0,0)",
+        }
+    )
+    if spec.sample:
+        out.add_annotation(
+            text=t("image.sample_mark", "vi"),
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+            textangle=-18,
+            font={"size": 96, "color": "rgba(213, 94, 0, 0.22)"},
+        )
+    return out
+
+
+def image_size(fig: go.Figure, spec: ImageSpec | None = None) -> tuple[int, int, float]:
+    """Return (width, height, scale) of the PNG of `fig`: 1920x1080 at scale 1 for a slide, else the
+    figure's own size at twice the resolution."""
+    if spec is not None and spec.slide:
+        return SLIDE_SIZE[0], SLIDE_SIZE[1], 1
+    return fig.layout.width or IMAGE_WIDTH, fig.layout.height or IMAGE_HEIGHT, 2
+
+
+def briefing_png(fig: go.Figure, spec: ImageSpec) -> bytes:
+    """Return the briefing picture of `fig` as PNG bytes (see briefing_figure and image_size)."""
+    ready = briefing_figure(fig, spec)
+    width, height, scale = image_size(ready, spec)
+    return figure_png(ready, scale=scale, width=width, height=height)
+
+
+def images_zip(figures: Sequence[tuple[str, go.Figure]], spec: ImageSpec) -> bytes:
+    """Return a ZIP of the briefing pictures of `figures` ((file name, figure) pairs), in that order."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, fig in figures:
+            archive.writestr(name, briefing_png(fig, spec))
+    return buffer.getvalue()

@@ -166,9 +166,7 @@ def render_table(report, lang: str, by_district: bool = False) -> str:
         ind, a = r.indicator, r.assessment
         unit = ind.unit.get(lang)
         target = format_value(ind.target.value, unit, ind.decimals, lang)
-        # A share of the target means nothing when lower is better (16,7% of a 15% ceiling is not "111% done"):
-        # the target reads as a ceiling and no share is given.
-        share = r.target_share if ind.higher_is_better else None
+        share = r.target_share  # None when lower is better: the target reads as a ceiling
         rows.append(
             (
                 ind.name.get(lang),

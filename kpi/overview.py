@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from kpi.assess import ACHIEVED, INSUFFICIENT_DATA, UNABLE_TO_ASSESS
+from kpi.assess import ACHIEVED, INSUFFICIENT_DATA, NOT_ACHIEVED, UNABLE_TO_ASSESS
 from kpi.formatting import format_number, format_percent, format_signed, format_value
 from kpi.i18n import t
 from kpi.indicators import DISTRICT, YEAR, Dataset, Engine, where_mask
@@ -47,9 +47,12 @@ class StatusSummary:
     others: tuple[tuple[str, int], ...]  # (status id, count), in the plan's order of statuses
 
 
-def summarise_statuses(report: Report, group_id: str | None = None) -> StatusSummary:
-    """Return the status summary of a group of indicators (all indicators when group_id is None)."""
-    counts = report.status_counts(group_id)
+def summarise_statuses(
+    report: Report, group_id: str | None = None, source: str | None = None
+) -> StatusSummary:
+    """Return the status summary of a group of indicators (all when group_id is None), optionally only of
+    the targets of one source ("plan" or "derived")."""
+    counts = report.status_counts(group_id, source)
     good_ids = good_statuses(report.plan)
     good = sum(counts.get(s, 0) for s in good_ids)
     order = [s.id for s in report.plan.assessment.statuses]
@@ -65,29 +68,47 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _sentence(report: Report, summary: StatusSummary, lang: str) -> str:
+def _good_label(report: Report, lang: str) -> str:
     rules = report.plan.assessment
     achieved, on_track = good_statuses(report.plan)
-    good_label = t(
+    return t(
         "overview.good_label",
         lang,
         achieved=_lower_first(rules.label(achieved, lang)),
         on_track=_lower_first(rules.label(on_track, lang)),
     )
-    parts = [t("overview.good_count", lang, good=summary.good, total=summary.total, label=good_label)]
-    parts += [f"{n} {_lower_first(rules.label(s, lang))}" for s, n in summary.others]
-    return "; ".join(parts)
+
+
+def _others(report: Report, summary: StatusSummary, lang: str) -> list[str]:
+    return [f"{n} {_lower_first(report.plan.assessment.label(s, lang))}" for s, n in summary.others]
+
+
+def _sentence(report: Report, summary: StatusSummary, lang: str) -> str:
+    label = _good_label(report, lang)
+    parts = [t("overview.good_count", lang, good=summary.good, total=summary.total, label=label)]
+    return "; ".join(parts + _others(report, summary, lang))
 
 
 def overall_sentence(report: Report, lang: str = "vi") -> str:
-    """Return the sentence for all indicators ("11/17 chỉ tiêu đã đạt hoặc đúng tiến độ; 3 cần tăng tốc")."""
-    return _sentence(report, summarise_statuses(report), lang)
+    """Return the sentence for all indicators, the plan's own targets counted apart from the derived ones:
+    "9/13 chỉ tiêu Kế hoạch đề ra đã đạt hoặc đúng tiến độ; 4 không đạt. Thêm 4 chỉ tiêu suy ra: 1 đã đạt..."."""
+    label = _good_label(report, lang)
+    stated = summarise_statuses(report, source="plan")
+    derived = summarise_statuses(report, source="derived")
+    head = t("overview.good_count_plan", lang, good=stated.good, total=stated.total, label=label)
+    text = "; ".join([head, *_others(report, stated, lang)])
+    if derived.total:
+        tail = t("overview.derived_count", lang, good=derived.good, total=derived.total, label=label)
+        text += ". " + "; ".join([tail, *_others(report, derived, lang)])
+    return text
 
 
-def group_sentence(report: Report, group_id: str, lang: str = "vi") -> str:
-    """Return the sentence of one group ("Quy mô: 1/2 chỉ tiêu đã đạt hoặc đúng tiến độ; 1 cần tăng tốc")."""
+def group_sentence(report: Report, group_id: str, lang: str = "vi", named: bool = True) -> str:
+    """Return the sentence of one group ("Quy mô: 1/2 chỉ tiêu đã đạt hoặc đúng tiến độ; 1 cần tăng tốc"),
+    without the group's name when `named` is False (under a heading that gives it)."""
     group = next(g for g in report.plan.groups if g.id == group_id)
-    return f"{group.name.get(lang)}: {_sentence(report, summarise_statuses(report, group_id), lang)}"
+    sentence = _sentence(report, summarise_statuses(report, group_id), lang)
+    return f"{group.name.get(lang)}: {sentence}" if named else _capital(sentence)
 
 
 # --- the texts of one card -----------------------------------------------------------------------------
@@ -101,6 +122,13 @@ def is_percent(indicator: Indicator, lang: str = "vi") -> bool:
 def value_text(indicator: Indicator, value: float | None, lang: str = "vi") -> str:
     """Return a value of the indicator with its unit, Vietnamese format ("27.379 người", "45,0%")."""
     return format_value(value, indicator.unit.get(lang), indicator.decimals, lang)
+
+
+def big_value(indicator: Indicator, value: float | None, lang: str = "vi") -> tuple[str, str]:
+    """Return a value as shown large, and the unit shown smaller beside it ("45,0%" has no separate unit)."""
+    if is_percent(indicator, lang):
+        return format_percent(value, indicator.decimals, lang), ""
+    return format_number(value, indicator.decimals, lang), indicator.unit.get(lang)
 
 
 def amount_text(indicator: Indicator, amount: float | None, lang: str = "vi", per_year: bool = False) -> str:
@@ -147,12 +175,27 @@ def change_text(result: IndicatorResult, year: int, lang: str = "vi") -> str:
     )
 
 
-def target_text(indicator: Indicator, lang: str = "vi") -> str:
-    """Return the target with its year ("Mục tiêu 2025: 300 HTX"; lower is better: "≤ 40,0%")."""
+def target_value_text(indicator: Indicator, lang: str = "vi") -> str:
+    """Return the target value with its unit, "≤" before it when lower is better ("264 HTX", "≤ 40,0%")."""
     value = value_text(indicator, indicator.target.value, lang)
-    if not indicator.higher_is_better:
-        value = f"≤ {value}"
-    return t("overview.target", lang, year=indicator.target.year, value=value)
+    return value if indicator.higher_is_better else f"≤ {value}"
+
+
+def target_name(indicator: Indicator, lang: str = "vi") -> str:
+    """Return "Mục tiêu 2025", or "Mục tiêu 2025 (suy ra)" for a target the plan does not state."""
+    key = "overview.target_name_derived" if indicator.target.derived else "overview.target_name"
+    return t(key, lang, year=indicator.target.year)
+
+
+def target_text(indicator: Indicator, lang: str = "vi") -> str:
+    """Return the target with its year ("Mục tiêu 2025: 264 HTX"; "Mục tiêu 2025 (suy ra): ≤ 15,0%")."""
+    return f"{target_name(indicator, lang)}: {target_value_text(indicator, lang)}"
+
+
+def derived_note(indicator: Indicator, lang: str = "vi") -> str:
+    """Return why the target is derived ("" for a target the plan states)."""
+    note = indicator.target.note
+    return note.get(lang) if indicator.target.derived and note is not None else ""
 
 
 def target_share_text(result: IndicatorResult, lang: str = "vi") -> str:
@@ -173,6 +216,76 @@ def target_share_text(result: IndicatorResult, lang: str = "vi") -> str:
     if gap == 0:
         return t("overview.at_target", lang)
     return t(key, lang, gap=amount_text(ind, abs(gap), lang))
+
+
+def main_figure(result: IndicatorResult, lang: str = "vi") -> str:
+    """Return the one short figure that says where an indicator stands: its % of the target ("65%"), or,
+    when lower is better, its value against the ceiling ("48,9% / ≤ 40,0%"); "" without a value."""
+    ind, value = result.indicator, result.assessment.value
+    if result.target_share is not None:
+        return format_percent(result.target_share, 0, lang)
+    if value is not None and not ind.higher_is_better:
+        return f"{value_text(ind, value, lang)} / {target_value_text(ind, lang)}"
+    return ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the first screen says of one indicator: its texts, ready to lay out (no markup)."""
+
+    id: str
+    name: str
+    value: str  # "287 HTX"
+    number: str  # "287", as shown large
+    unit: str  # "HTX", shown smaller ("" for a percentage)
+    target: str  # "Mục tiêu 2025: 264 HTX" ("(suy ra)" marked)
+    figure: str  # main_figure: "109%" or "48,9% / ≤ 40,0%"
+    share: str  # "Đạt 108,7% mục tiêu" or the gap to a ceiling
+    status: str
+    label: str  # the status label ("Không đạt")
+    explanation: str  # the status in plain words
+    next_step: str  # "Còn thiếu 9.479 người so với mục tiêu (hạn 2025)"
+    derived_note: str  # why the target is derived ("" when the plan states it)
+    derived_mark: str  # "suy ra" for a derived target, else ""
+    definition: str  # how it is counted, the population named ("Đếm các HTX ... chưa giải thể ...")
+
+
+def verdict(result: IndicatorResult, report: Report, lang: str = "vi") -> Verdict:
+    """Return the texts of one indicator for the first screen (tiles and summary)."""
+    ind, a = result.indicator, result.assessment
+    rules = report.plan.assessment
+    number, unit = big_value(ind, a.value, lang)
+    return Verdict(
+        id=ind.id,
+        name=ind.name.get(lang),
+        value=value_text(ind, a.value, lang),
+        number=number,
+        unit=unit,
+        target=target_text(ind, lang),
+        figure=main_figure(result, lang),
+        share=_capital(target_share_text(result, lang)),
+        status=a.status,
+        label=rules.label(a.status, lang),
+        explanation=rules.help(a.status, lang),
+        next_step=_capital(what_it_takes(result, report.year, lang)),
+        derived_note=derived_note(ind, lang),
+        derived_mark=t("overview.derived_mark", lang) if ind.target.derived else "",
+        definition=ind.definition.get(lang),
+    )
+
+
+def headline_verdicts(report: Report, lang: str = "vi") -> list[Verdict]:
+    """Return the verdicts of the plan's headline indicators (the large tiles), in the plan's order."""
+    return [verdict(report.result(ind.id), report, lang) for ind in report.plan.headline_indicators()]
+
+
+def all_verdicts(report: Report, lang: str = "vi") -> list[Verdict]:
+    """Return the verdicts of every indicator, in the plan's order (the summary under the tiles)."""
+    return [verdict(r, report, lang) for r in report.results]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def yearly_need(result: IndicatorResult) -> float | None:
@@ -206,6 +319,35 @@ def what_it_takes(result: IndicatorResult, year: int, lang: str = "vi") -> str:
     amount = amount_text(ind, abs(gap), lang)
     key = "overview.gap_short" if gap > 0 else "overview.gap_above"
     return t(key, lang, amount=amount, year=ind.target.year)
+
+
+# --- how many cooperatives: one answer per population ---------------------------------------------------
+
+
+def population_counts(
+    engine: Engine, data: Dataset, year: int, district: str | None = None
+) -> dict[str, int]:
+    """Return the number of cooperatives of the year's list ("listed") and of each population the plan names
+    (`plan.population_counts`: existing, operating, rated), for the province or one district."""
+    coops = data.coops[data.coops[YEAR] == year]
+    if district is not None:
+        coops = coops[coops[DISTRICT] == district]
+    counts = {"listed": len(coops)}
+    for name in engine.plan.population_counts:
+        counts[name] = int(engine.population(coops, name).fillna(False).astype(bool).sum())
+    return counts
+
+
+def population_sentence(counts: dict[str, int], plan: Plan, year: int, lang: str = "vi") -> str:
+    """Return the counts in words, each population named: "291 HTX trong danh sách năm 2025, trong đó: 287 HTX
+    chưa giải thể (...); 279 HTX đang hoạt động; 250 HTX đang hoạt động đã được xếp loại (...)."."""
+    parts = [
+        f"{format_number(counts[name], 0, lang)} {_lower_first(plan.populations[name].description.get(lang))}"
+        for name in plan.population_counts
+        if name in counts
+    ]
+    listed = format_number(counts["listed"], 0, lang)
+    return t("overview.population_counts", lang, listed=listed, year=year, parts="; ".join(parts))
 
 
 # --- tables for the rating and district pages -------------------------------------------------------
@@ -484,7 +626,10 @@ def _ratio(x: float, lang: str) -> str:
 def threshold_rules(plan: Plan, lang: str = "vi") -> list[tuple[str, str]]:
     """Return (status id, rule in words) for every status of the assessment, in the plan's order."""
     rules = plan.assessment
-    texts: dict[str, str] = {ACHIEVED: t("method.rule_achieved", lang)}
+    texts: dict[str, str] = {
+        ACHIEVED: t("method.rule_achieved", lang),
+        NOT_ACHIEVED: t("method.rule_not_achieved", lang),
+    }
     upper = None
     for status, min_ratio in rules.thresholds:
         low = _ratio(min_ratio, lang)

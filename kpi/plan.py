@@ -73,7 +73,9 @@ _LIST_OPERATORS = ("in", "not_in")
 _NUMBER_OPERATORS = ("gt", "ge", "lt", "le")
 
 # Statuses that `kpi.assess` assigns by rule rather than by threshold; every plan must declare them.
-RULE_STATUSES = ("achieved", "insufficient_data", "unable_to_assess")
+RULE_STATUSES = ("achieved", "not_achieved", "insufficient_data", "unable_to_assess")
+
+MAX_HEADLINE = 4  # large tiles that fit one row of the overview's first screen at 1366x768
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader when it is built in
 
@@ -100,14 +102,26 @@ class Text:
         return self.vi if lang == "vi" else self.en
 
 
+class TargetSource(StrEnum):
+    """Where a target comes from: the plan states the figure, or it was derived (the note says how and why)."""
+
+    PLAN = "plan"
+    DERIVED = "derived"
+
+
 @dataclass(frozen=True)
 class Target:
-    """The value the plan aims at, by a year; `derived` when the plan does not state the figure itself."""
+    """The value aimed at, by a year, with its source: stated by the plan or derived (then `note` says why)."""
 
     value: float
     year: int
-    derived: bool = False
+    source: TargetSource = TargetSource.PLAN
     note: Text | None = None
+
+    @property
+    def derived(self) -> bool:
+        """Return True when the plan does not state this figure itself."""
+        return self.source == TargetSource.DERIVED
 
 
 @dataclass(frozen=True)
@@ -171,11 +185,12 @@ class Indicator:
 
 @dataclass(frozen=True)
 class StatusLabel:
-    """A status of the assessment with its labels."""
+    """A status of the assessment with its labels and a plain-words explanation (shown where the badge is)."""
 
     id: str
     vi: str
     en: str
+    help: Text | None = None
 
     def get(self, lang: str = "vi") -> str:
         """Return the label in `lang`."""
@@ -197,6 +212,13 @@ class AssessmentRules:
         for item in self.statuses:
             if item.id == status:
                 return item.get(lang)
+        raise KeyError(status)
+
+    def help(self, status: str, lang: str = "vi") -> str:
+        """Return the plain-words explanation of a status id in `lang` ("" when the plan gives none)."""
+        for item in self.statuses:
+            if item.id == status:
+                return item.help.get(lang) if item.help is not None else ""
         raise KeyError(status)
 
 
@@ -252,6 +274,8 @@ class Plan:
     groups: tuple[Group, ...]
     indicators: tuple[Indicator, ...]
     assessment: AssessmentRules
+    headline: tuple[str, ...] = ()  # ids of the indicators shown first and large on the overview
+    population_counts: tuple[str, ...] = ()  # ids of the populations whose sizes the pages name
 
     def indicator(self, indicator_id: str) -> Indicator:
         """Return the indicator with this id (KeyError if there is none)."""
@@ -259,6 +283,10 @@ class Plan:
             if item.id == indicator_id:
                 return item
         raise KeyError(indicator_id)
+
+    def headline_indicators(self) -> tuple[Indicator, ...]:
+        """Return the headline indicators (the overview's large tiles), in the file's order."""
+        return tuple(self.indicator(i) for i in self.headline)
 
     def indicators_in(self, group_id: str) -> tuple[Indicator, ...]:
         """Return the indicators of a card group, in file order."""
@@ -418,6 +446,8 @@ class _Reader:
         groups = self.groups(root.get("groups"))
         assessment = self.assessment(root.get("assessment"))
         indicators = self.indicators(root.get("indicators"), populations, {g.id for g in groups})
+        headline = self.headline(root.get("headline"), {x.id for x in indicators})
+        counted = self.counted(root.get("population_counts"), set(populations))
         plan = Plan(
             id=plan_id,
             number=self.string(head.get("number"), "plan.number"),
@@ -439,8 +469,33 @@ class _Reader:
             groups=groups,
             indicators=indicators,
             assessment=assessment,
+            headline=headline,
+            population_counts=counted,
         )
         return None if self.problems else plan
+
+    def headline(self, raw: Any, known: set[str]) -> tuple[str, ...]:
+        ids = [self.string(value, f"headline[{i}]") for i, value in enumerate(self.items(raw, "headline"))]
+        for i, ident in enumerate(ids):
+            if ident and ident not in known:
+                self.problem(f"headline[{i}]", f"unknown indicator '{ident}'")
+        self.unique(ids, "headline", "indicator id")
+        if len(ids) > MAX_HEADLINE:
+            self.problem(
+                "headline", f"lists {len(ids)} indicators; at most {MAX_HEADLINE} fit the first screen"
+            )
+        return tuple(ids)
+
+    def counted(self, raw: Any, known: set[str]) -> tuple[str, ...]:
+        ids = [
+            self.string(v, f"population_counts[{i}]")
+            for i, v in enumerate(self.items(raw, "population_counts"))
+        ]
+        for i, ident in enumerate(ids):
+            if ident and ident not in known:
+                self.problem(f"population_counts[{i}]", f"unknown population '{ident}'")
+        self.unique(ids, "population_counts", "population id")
+        return tuple(ids)
 
     def reference(self, raw: Any, where: str) -> Reference:
         item = self.mapping(raw, where)
@@ -556,22 +611,46 @@ class _Reader:
 
     def target(self, raw: Any, where: str) -> Target:
         item = self.mapping(raw, where)
-        derived = self.boolean(item.get("derived"), f"{where}.derived", default=False)
         note = self.optional_text(item.get("note"), f"{where}.note")
-        if derived and note is None:
-            self.problem(f"{where}.note", "a derived figure needs a note saying how it was derived")
+        source_raw = item.get("source")
+        try:
+            source = TargetSource(source_raw)
+        except ValueError:
+            found = "is missing" if source_raw is None else f"unknown source {source_raw!r}"
+            expected = " or ".join(s.value for s in TargetSource)
+            self.problem(
+                f"{where}.source", f"{found} (expected {expected}: does the plan state this figure?)"
+            )
+            source = TargetSource.DERIVED
+        if "derived" in item:
+            self.problem(
+                f"{where}.derived", "is not used for a target: write source: plan or source: derived"
+            )
+        if source == TargetSource.DERIVED and note is None:
+            self.problem(
+                f"{where}.note", "a derived target needs a note giving the reason and how it was derived"
+            )
         return Target(
             value=self.number(item.get("value"), f"{where}.value"),
             year=self.year(item.get("year"), f"{where}.year"),
-            derived=derived,
+            source=source,
             note=note,
         )
 
     def baseline(self, raw: Any, where: str) -> Baseline | None:
         if raw is None:
             return None
-        target = self.target(raw, where)
-        return Baseline(target.value, target.year, target.derived, target.note)
+        item = self.mapping(raw, where)
+        derived = self.boolean(item.get("derived"), f"{where}.derived", default=False)
+        note = self.optional_text(item.get("note"), f"{where}.note")
+        if derived and note is None:
+            self.problem(f"{where}.note", "a derived figure needs a note saying how it was derived")
+        return Baseline(
+            value=self.number(item.get("value"), f"{where}.value"),
+            year=self.year(item.get("year"), f"{where}.year"),
+            derived=derived,
+            note=note,
+        )
 
     def measure(self, raw: Any, where: str, populations: Mapping[str, Population]) -> Measure:
         item = self.mapping(raw, where)
@@ -612,6 +691,7 @@ class _Reader:
                     self.identifier(entry.get("id"), f"assessment.statuses[{i}].id"),
                     self.string(entry.get("vi"), f"assessment.statuses[{i}].vi"),
                     self.string(entry.get("en"), f"assessment.statuses[{i}].en"),
+                    self.text(entry.get("help"), f"assessment.statuses[{i}].help"),
                 )
             )
         declared = {s.id for s in statuses}

@@ -54,9 +54,13 @@ class IndicatorResult:
 
     @property
     def target_share(self) -> float | None:
-        """Return the percentage of the target reached (value / target × 100), or None."""
+        """Return the percentage of the target reached (value / target × 100), the main figure of every page.
+
+        None without a value, and when lower is better: the target is then a ceiling, and 16,7% of a 15%
+        ceiling is not "111% done"; the gap to the target is given instead.
+        """
         value, target = self.assessment.value, self.indicator.target.value
-        if value is None or not target:
+        if value is None or not target or not self.indicator.higher_is_better:
             return None
         return 100 * value / target
 
@@ -94,18 +98,25 @@ class Report:
                 "progress_share": _clean(None if a.progress_share is None else 100 * a.progress_share),
                 "expected_value": _clean(a.expected_value),
                 "projected_value": _clean(a.projected_value),
+                # Extensions of the contract (appended, never renamed): where the target comes from, and the
+                # main figure of every page, the value as a percentage of the target.
+                "target_source": ind.target.source.value,
+                "target_share": _clean(r.target_share),
             }
             if by_district and r.districts is not None:
                 item["districts"] = {d: _clean(v) for d, v in r.districts.items()}
             items.append(item)
         return {"year": self.year, "indicators": items}
 
-    def status_counts(self, group_id: str | None = None) -> dict[str, int]:
-        """Return how many indicators (of a group, or all) have each status."""
+    def status_counts(self, group_id: str | None = None, source: str | None = None) -> dict[str, int]:
+        """Return how many indicators (of a group, or all; of one target source, or all) have each status."""
         counts: dict[str, int] = {}
         for r in self.results:
-            if group_id is None or r.indicator.group == group_id:
-                counts[r.assessment.status] = counts.get(r.assessment.status, 0) + 1
+            if group_id is not None and r.indicator.group != group_id:
+                continue
+            if source is not None and r.indicator.target.source != source:
+                continue
+            counts[r.assessment.status] = counts.get(r.assessment.status, 0) + 1
         return counts
 
 

@@ -26,6 +26,7 @@ BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION, YELLOW, BLACK = (
 )
 PALETTE: tuple[str, ...] = (BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION, YELLOW, BLACK)
 PRIMARY = BLUE
+NOT_ACHIEVED_RED = "#8E1B10"  # a dark vermillion: white text on it reads at 4.5:1 and more
 GREY = "#8C8C8C"
 LIGHT_GREY = "#D9D9D9"
 TEXT = "#1F2328"
@@ -51,6 +52,8 @@ class StatusStyle:
 # Keyed by the status ids of the plan's assessment rules; an unknown id is drawn like "insufficient_data".
 STATUS_STYLES: dict[str, StatusStyle] = {
     "achieved": StatusStyle(GREEN, "#000000", "✔"),
+    # A final verdict, darker than "deterioration" so that the two differ in greyscale too.
+    "not_achieved": StatusStyle(NOT_ACHIEVED_RED, "#FFFFFF", "✘"),
     "on_track": StatusStyle(SKY, "#000000", "▲"),
     "acceleration_needed": StatusStyle(YELLOW, "#000000", "◆"),
     "limited_progress": StatusStyle(ORANGE, "#000000", "▼"),

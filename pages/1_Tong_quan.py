@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kpi.charts import build_indicator_figure
 from kpi.formatting import format_date
 from kpi.i18n import t
-from kpi.overview import group_sentence, overall_sentence
-from ui import components, data, state
+from kpi.overview import (
+    all_verdicts,
+    group_sentence,
+    headline_verdicts,
+    overall_sentence,
+    population_sentence,
+)
+from ui import components, data, slides, state
 
 # --- read the reader's choices -----------------------------------------------------------------------------
 lang = state.lang()
@@ -21,21 +28,40 @@ report = data.get_report(year)
 plan = report.plan
 
 # --- lay it out ------------------------------------------------------------------------------------------------
-st.title(t("page.overview_title", lang, year=year))
-st.caption(
-    t(
-        "page.overview_caption",
-        lang,
-        plan=plan.number,
-        date=format_date(plan.date, lang),
-        province=plan.province,
-    )
-)
-components.headline(overall_sentence(report, lang))
-components.sentences([group_sentence(report, group.id, lang) for group in plan.groups])
+if state.present():  # presentation mode: one screen at a time, large type
+    slides.deck(report, years, lang)
+    st.stop()
 
-components.chart(
-    data.get_figure("bullet", year, lang), t("page.overview_file", lang), year, lang, key="bullet"
+with st.container(key="overview-head", gap="small"):
+    st.title(t("page.overview_title", lang, year=year))
+    st.caption(
+        t(
+            "page.overview_caption",
+            lang,
+            plan=plan.number,
+            date=format_date(plan.date, lang),
+            province=plan.province,
+        )
+    )
+components.first_screen(
+    headline_verdicts(report, lang), all_verdicts(report, lang), overall_sentence(report, lang)
+)
+
+# --- the detail, below the first screen ----------------------------------------------------------------------
+st.subheader(t("page.overview_detail", lang), divider="gray")
+components.sentences([group_sentence(report, group.id, lang) for group in plan.groups])
+components.note(population_sentence(data.get_population_counts(year), plan, year, lang))
+
+bullet = data.get_figure("bullet", year, lang)
+components.chart(bullet, t("page.overview_file", lang), year, lang, key="bullet")
+components.images_zip_button(
+    lambda: (
+        [(t("page.overview_file", lang), bullet)]
+        + [(r.indicator, build_indicator_figure(r, plan, lang)) for r in report.results]
+    ),
+    t("page.overview_zip", lang),
+    year,
+    lang,
 )
 
 COLUMNS = 4

@@ -39,6 +39,8 @@ with left:
 with right:
     components.chart(data.get_figure("indicator", year, lang, indicator_id), ind, year, lang, key="indicator")
 
+if ind.target.derived and ind.target.note is not None:
+    st.info(f"{t('page.indicator_derived', lang)} {ind.target.note.get(lang)}", icon=":material/info:")
 if ind.note is not None:
     st.warning(ind.note.get(lang), icon=":material/report:")
 
@@ -47,7 +49,7 @@ st.markdown(f"**{t('page.indicator_how', lang)}** {ind.definition.get(lang)}")
 st.markdown(f"**{t('page.indicator_quote', lang, plan=plan.number)}**")
 st.markdown(f"> “{ind.source_quote}”")
 for label, item in (
-    (t("page.indicator_target_note", lang), ind.target),
+    (t("page.indicator_target_note", lang), None if ind.target.derived else ind.target),
     (t("page.indicator_baseline_note", lang), ind.baseline),
 ):
     if item is not None and item.note is not None:

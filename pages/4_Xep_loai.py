@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.i18n import t
+from kpi.overview import population_sentence
 from kpi.service import default_engine
 from ui import components, data, state
 
@@ -25,6 +26,8 @@ by_sector = data.get_figure("rating_sectors", year, lang, district)
 st.title(t("page.ratings_title", lang, year=year))
 st.caption(t("page.ratings_caption", lang))
 where = district or t("sidebar.all_districts", lang)
+counts = data.get_population_counts(year, district)
+components.note(f"{where}: {population_sentence(counts, data.get_plan(), year, lang)}")
 components.chart(
     by_year,
     t("page.ratings_file_years", lang, where=where),

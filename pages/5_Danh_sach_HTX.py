@@ -20,6 +20,7 @@ from kpi.coops import (
 )
 from kpi.formatting import format_date, format_number
 from kpi.i18n import t
+from kpi.overview import population_sentence
 from kpi.schema import COOP, NUMERIC_KINDS, Kind
 from kpi.text import escape_markdown
 from ui import components, coops_data, data, state
@@ -159,6 +160,7 @@ with left:
             total=format_number(len(coops), 0, lang),
         )
     )
+    components.note(population_sentence(data.get_population_counts(year), data.get_plan(), year, lang))
     if listing.count:
         st.caption(
             t(

@@ -21,6 +21,7 @@ from kpi.plan import (
 
 STATUSES = (
     "achieved",
+    "not_achieved",
     "on_track",
     "acceleration_needed",
     "limited_progress",
@@ -226,9 +227,10 @@ def test_thresholds_are_read_from_the_rules():
     assert assess({2020: 100, 2021: 108}, make_indicator(121, 2022), lenient).status == "on_track"
 
 
-def test_a_target_year_not_after_the_base_year_cannot_be_assessed():
+def test_a_target_year_before_the_base_year_gives_a_verdict_not_a_pace():
+    # The deadline (2020) passed before the base year: 150 < 200 in 2023 is simply not achieved.
     indicator = make_indicator(200, 2020, baseline=(100, 2021))
-    assert assess({2023: 150}, indicator, RULES).status == "unable_to_assess"
+    assert assess({2023: 150}, indicator, RULES).status == "not_achieved"
 
 
 def test_the_projected_value_is_left_out_after_the_target_year():
@@ -265,3 +267,35 @@ def test_odd_input_never_raises(values):
 )
 def test_required_yearly_change_is_the_linear_step_to_the_target(value, year, target, target_year, expected):
     assert required_yearly_change(value, year, target, target_year) == expected
+
+
+# From the target year on the verdict is final: reached or not. Target 200 by 2025 (up), 40 by 2025 (down),
+# base 100 (up) or 47 (down) in 2020.
+@pytest.mark.parametrize(
+    ("direction", "target", "values", "year", "status"),
+    [
+        (UP, 200, {2020: 100, 2025: 180}, 2025, "not_achieved"),  # 180 < 200 in the target year
+        (UP, 200, {2020: 100, 2025: 200}, 2025, "achieved"),  # exactly the target
+        (UP, 200, {2020: 100, 2026: 150}, 2026, "not_achieved"),  # a year after the deadline
+        (UP, 200, {2020: 100, 2026: 210}, 2026, "achieved"),
+        (UP, 200, {2020: 100, 2024: 180}, 2024, "on_track"),  # before: R = 0.158292 / 0.148698 = 1.0645
+        (UP, 200, {2020: 100, 2025: 90}, 2025, "not_achieved"),  # went back: no "deterioration" any more
+        (UP, 200, {2020: -50, 2025: 30}, 2025, "not_achieved"),  # opposite signs: still a plain miss
+        (UP, 200, {2025: 150}, 2025, "not_achieved"),  # no later year than the base, but the deadline came
+        (UP, 200, {2020: 100, 2024: 150}, 2025, "insufficient_data"),  # no figure for the year asked
+        (DOWN, 40, {2020: 47, 2025: 42.2}, 2025, "not_achieved"),  # 42,2% is above the 40% ceiling
+        (DOWN, 40, {2020: 47, 2025: 40}, 2025, "achieved"),
+        (DOWN, 40, {2020: 47, 2024: 42.2}, 2024, "acceleration_needed"),  # R = 0.026572 / 0.031739 = 0.837
+    ],
+)
+def test_from_the_target_year_on_a_missed_target_is_not_achieved(direction, target, values, year, status):
+    assert assess(values, make_indicator(target, 2025, direction), RULES, year=year).status == status
+
+
+def test_a_not_achieved_target_keeps_its_pace_figures_as_secondary_information():
+    # 100 in 2020, 180 in 2025, target 200 in 2025: CAGR_o = 1.8 ** 0.2 - 1 = 0.124746,
+    # CAGR_r = 2 ** 0.2 - 1 = 0.148698, R = 0.83892; progress (180 - 100) / (200 - 100) = 0.8.
+    result = assess({2020: 100, 2025: 180}, make_indicator(200, 2025), RULES)
+    assert result.status == "not_achieved"
+    assert result.ratio == pytest.approx(0.83892, abs=1e-5)
+    assert result.progress_share == pytest.approx(0.8)

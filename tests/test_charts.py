@@ -46,16 +46,16 @@ def _bullet_report():
         2024,
         [
             COOPS,
-            # base already beyond the target: the share is meaningless, an achieved target shows 100%
+            # 800 of a target of 504 is 158,7%: beyond the scale's 150%, achieved
             fake_result(
                 "managers",
-                value=600.0,
+                value=800.0,
                 status="achieved",
                 baseline=550.0,
                 baseline_year=2020,
                 progress_share=-1.0,
             ),
-            # lower is better, moved the wrong way: (30 - 18) / (15 - 18) = -4
+            # lower is better, moved the wrong way: a ceiling has no share, the text gives value and ceiling
             fake_result(
                 "weak_share",
                 value=30.0,
@@ -64,14 +64,17 @@ def _bullet_report():
                 baseline_year=2020,
                 progress_share=-4.0,
             ),
+            # lower is better and reached: the bar is drawn full
+            fake_result("average_share", value=38.0, status="achieved"),
         ],
     )
 
 
 def test_the_bullet_chart_title_names_the_plan_the_count_and_the_year():
     fig = charts.build_bullet_figure(_bullet_report())
-    assert fig.layout.title.text == "<b>Tiến độ 17 chỉ tiêu của Kế hoạch 485/KH-UBND, năm 2024</b>"
-    assert "vạch đen: mức cần đạt đến năm 2024" in fig.layout.title.subtitle.text
+    assert fig.layout.title.text == "<b>17 chỉ tiêu của Kế hoạch 485/KH-UBND so với mục tiêu, năm 2024</b>"
+    assert "vạch đen: mức cần có năm 2024" in fig.layout.title.subtitle.text.replace("<br>", " ")
+    assert fig.layout.xaxis.title.text.startswith("% mục tiêu đã đạt<br>")
 
 
 def test_the_bullet_chart_has_one_row_per_indicator_in_plan_order():
@@ -79,28 +82,41 @@ def test_the_bullet_chart_has_one_row_per_indicator_in_plan_order():
     assert list(rows["id"]) == [ind.id for ind in default_plan().indicators]
 
 
-def test_a_bullet_bar_shows_the_share_of_the_way_and_the_status_in_words():
+def test_a_bullet_bar_is_the_share_of_the_target_as_on_the_cards():
     rows = charts.bullet_rows(_bullet_report()).set_index("id")
-    assert rows.loc["cooperatives", "bar"] == pytest.approx(50.0)
-    assert rows.loc["cooperatives", "bar_text"] == "50% · ◆ Cần tăng tốc"
-    # expected mark: (249,7 - 200) / 64 = 77,7%
-    assert rows.loc["cooperatives", "expected"] == pytest.approx(77.66, abs=0.01)
+    assert rows.loc["cooperatives", "bar"] == pytest.approx(87.879, abs=1e-3)  # 232 / 264
+    assert rows.loc["cooperatives", "bar_text"] == "88% · ◆ Cần tăng tốc"
+    # expected mark: 249,7 / 264 = 94,58% of the target
+    assert rows.loc["cooperatives", "expected"] == pytest.approx(94.58, abs=0.01)
     hover = rows.loc["cooperatives", "hover"]
     assert "Năm 2024: 232 HTX" in hover
     assert "Mục tiêu 2025: 264 HTX" in hover
-    assert "Đã đi được 50,0% chặng đường" in hover
+    assert "Đạt 87,9% mục tiêu" in hover
+    # the progress from the base year is there too, but only labelled as such
+    assert "Tiến độ từ năm gốc 2020: 50% chặng đường" in hover
+    assert "Chưa đến năm mục tiêu" in hover  # the status explained in plain words
 
 
-def test_an_achieved_target_from_a_baseline_beyond_it_shows_a_full_bar_without_a_share():
+def test_a_bar_beyond_the_scale_is_clipped_but_its_text_tells_the_true_share():
     rows = charts.bullet_rows(_bullet_report()).set_index("id")
-    assert rows.loc["managers", "bar"] == 100.0
-    assert rows.loc["managers", "bar_text"] == "✔ Đã đạt"
+    assert rows.loc["managers", "bar"] == charts.BULLET_RANGE[1]
+    assert rows.loc["managers", "bar_text"] == "159% · ✔ Đã đạt"  # 800 / 504 = 1,587
 
 
-def test_a_bar_going_backwards_is_clipped_but_its_text_tells_the_true_share():
+def test_a_lower_is_better_indicator_shows_its_value_against_the_ceiling():
     rows = charts.bullet_rows(_bullet_report()).set_index("id")
-    assert rows.loc["weak_share", "bar"] == charts.BULLET_RANGE[0]
-    assert rows.loc["weak_share", "bar_text"] == "−400% · ✖ Đi lùi"
+    assert pd.isna(rows.loc["weak_share", "bar"])
+    assert rows.loc["weak_share", "bar_text"] == "30,0% / ≤ 15,0% · ✖ Đi lùi"
+    assert rows.loc["average_share", "bar"] == 100.0
+    assert rows.loc["average_share", "bar_text"] == "38,0% / ≤ 40,0% · ✔ Đã đạt"
+
+
+def test_derived_targets_are_marked_in_the_labels_and_explained_under_the_chart():
+    rows = charts.bullet_rows(_bullet_report()).set_index("id")
+    assert rows.loc["weak_share", "label"].endswith("(suy ra)")
+    assert "(suy ra)" not in rows.loc["cooperatives", "label"]
+    fig = charts.build_bullet_figure(_bullet_report())
+    assert "(suy ra): Kế hoạch không ghi con số này" in fig.layout.xaxis.title.text
 
 
 def test_an_indicator_without_data_has_no_bar_and_says_so():
@@ -118,7 +134,7 @@ def test_the_bullet_chart_uses_vietnamese_separators_and_percent_ticks():
 
 def test_the_bullet_chart_in_english():
     fig = charts.build_bullet_figure(_bullet_report(), "en")
-    assert fig.layout.title.text == "<b>Progress of the 17 indicators of Plan 485/KH-UBND, 2024</b>"
+    assert fig.layout.title.text == "<b>The 17 indicators of Plan 485/KH-UBND against their targets, 2024</b>"
 
 
 # --- sparkline and one indicator ------------------------------------------------------------------------
@@ -141,7 +157,9 @@ def test_the_sparkline_stops_at_the_chosen_year():
 def test_the_indicator_chart_says_what_it_shows_and_up_to_which_year():
     fig = charts.build_indicator_figure(COOPS, default_plan())
     assert fig.layout.title.text == "<b>Số HTX: thực tế so với mục tiêu năm 2025</b>"
-    assert fig.layout.title.subtitle.text.startswith("Số liệu đến năm 2024, đánh giá: cần tăng tốc.")
+    assert fig.layout.title.subtitle.text.replace("<br>", " ").startswith(
+        "Số liệu đến năm 2024, đánh giá: cần tăng tốc."
+    )
     assert fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.tickformat == "d"
 
 
@@ -227,38 +245,54 @@ RATING_COUNTS = pd.DataFrame(
 )
 
 
-def test_rating_bars_are_shares_of_operating_cooperatives_in_five_classes():
+def test_rating_bars_are_shares_of_the_rated_cooperatives_as_in_the_rating_indicators():
     fig = charts.build_rating_figure(RATING_COUNTS)
-    classes = [tr.name for tr in fig.data[:5]]
-    assert classes == ["Tốt", "Khá", "Trung bình", "Yếu", "Chưa xếp loại"]
+    classes = [tr.name for tr in fig.data[:4]]
+    assert classes == ["Tốt", "Khá", "Trung bình", "Yếu"]  # the unrated are counted, not drawn
     good = fig.data[0]
     assert list(good.x) == ["2023", "2024"]
-    assert list(good.y) == pytest.approx([25.0, 20.0])  # 1 of 4, 2 of 10
-    assert good.customdata[1] == "<b>2024</b><br>Tốt: 2 HTX (20,0%)"
+    assert list(good.y) == pytest.approx([25.0, 25.0])  # 1 of 4 rated; 2 of 8 rated (2 more unrated)
+    assert good.customdata[1] == "<b>2024</b><br>Tốt: 2 HTX (25,0%)"
+    assert "đã được xếp loại" in fig.layout.title.subtitle.text
     assert fig.layout.barmode == "stack"
     assert fig.layout.title.text == "<b>Xếp loại HTX đang hoạt động, 2023–2024</b>"
 
 
 def test_the_rating_targets_form_one_more_hatched_bar():
     fig = charts.build_rating_figure(RATING_COUNTS, targets=rating_targets(default_plan()))
-    target_bars = fig.data[5:]
-    assert [tr.text[0] for tr in target_bars] == ["Tốt, Khá<br>≥ 45%", "Trung bình<br>≤ 40%", "Yếu<br>≤ 15%"]
+    target_bars = fig.data[4:]
+    assert [tr.text[0] for tr in target_bars] == [
+        "Tốt, Khá<br>≥ 45%",
+        "Trung bình<br>≤ 40%",
+        "Yếu<br>≤ 15%<br>(suy ra)",  # the plan only says "reduce" the weak share
+    ]
     assert target_bars[0].customdata[0] == "Mục tiêu đến năm 2025: Tốt, Khá ≥ 45% (trên số HTX đã xếp loại)"
+    # the weak share's bar is often too thin for its label, so the subtitle says it is derived
+    subtitle = fig.layout.title.subtitle.text.replace("<br>", " ")
+    assert "Mục tiêu suy ra (Kế hoạch không ghi số): Yếu ≤ 15%." in subtitle
     assert {tr.x[0] for tr in target_bars} == {"Mục tiêu 2025"}
     assert all(tr.marker.pattern.shape == "/" for tr in target_bars)
 
 
 def test_each_rating_bar_is_labelled_with_the_number_of_cooperatives_behind_it():
     fig = charts.build_rating_figure(RATING_COUNTS, targets=rating_targets(default_plan()))
-    assert list(fig.layout.xaxis.ticktext) == ["2023<br>4 HTX", "2024<br>10 HTX", "Mục tiêu 2025"]
+    assert list(fig.layout.xaxis.ticktext) == [
+        "2023<br>4 đã xếp loại<br>0 chưa",
+        "2024<br>8 đã xếp loại<br>2 chưa",
+        "Mục tiêu 2025",
+    ]
 
 
 def test_ratings_by_sector_are_horizontal_and_name_the_year():
     counts = RATING_COUNTS.rename(index={2023: "Nông nghiệp", 2024: "Vận tải"}).rename_axis("sector")
     fig = charts.build_rating_figure(counts, by="sector", year=2024, targets=rating_targets(default_plan()))
     assert fig.data[0].orientation == "h"
-    assert list(fig.layout.yaxis.ticktext) == ["Nông nghiệp (4 HTX)", "Vận tải (10 HTX)", "Mục tiêu 2025"]
-    assert fig.data[5].text[0] == "Tốt, Khá ≥ 45%"  # one line: a horizontal bar is low
+    assert list(fig.layout.yaxis.ticktext) == [
+        "Nông nghiệp (4 đã xếp loại · 0 chưa)",
+        "Vận tải (8 đã xếp loại · 2 chưa)",
+        "Mục tiêu 2025",
+    ]
+    assert fig.data[4].text[0] == "Tốt, Khá ≥ 45%"  # one line: a horizontal bar is low
     assert fig.layout.title.text == "<b>Xếp loại HTX đang hoạt động theo lĩnh vực, năm 2024</b>"
 
 

@@ -10,6 +10,7 @@ from kpi.indicators import Dataset
 from kpi.plan import MeasureKind
 from kpi.service import default_engine, default_plan
 from tests.dashboard_fakes import fake_report, fake_result
+from tests.handmade import handmade_dataset
 
 # --- sentences ----------------------------------------------------------------------------------------
 
@@ -51,9 +52,17 @@ def test_the_overall_sentence_lists_the_other_statuses_in_the_plans_order():
         # value_chain_cooperatives left out: insufficient data
     }
     report = fake_report(2024, [fake_result(i, value=1, status=s) for i, s in statuses.items()])
-    # good: 6 achieved + 4 on track = 10 of 17; then 3 acceleration, 2 limited, 1 deterioration, 1 no data
+    # The 13 targets the plan states: 5 achieved + 4 on track = 9; 2 acceleration (income, good/fair),
+    # 1 limited (profit), 1 deterioration (revenue). The 4 derived (weak share, districts, communes, value
+    # chain): 1 achieved; 1 acceleration, 1 limited, 1 without data.
     assert overview.overall_sentence(report) == (
-        "10/17 chỉ tiêu đã đạt hoặc đúng tiến độ; 3 cần tăng tốc; 2 tiến triển chậm; 1 đi lùi; 1 chưa đủ dữ liệu"
+        "9/13 chỉ tiêu Kế hoạch đề ra đã đạt hoặc đúng tiến độ; 2 cần tăng tốc; 1 tiến triển chậm; 1 đi lùi. "
+        "Thêm 4 chỉ tiêu suy ra: 1 đã đạt hoặc đúng tiến độ; 1 cần tăng tốc; 1 tiến triển chậm; 1 chưa đủ dữ liệu"
+    )
+    assert overview.overall_sentence(report, "en") == (
+        "9/13 targets set by the plan achieved or on track; 2 acceleration needed; 1 limited progress; "
+        "1 deterioration. Also 4 derived targets: 1 achieved or on track; 1 acceleration needed; "
+        "1 limited progress; 1 insufficient data"
     )
 
 
@@ -366,7 +375,86 @@ def test_every_measure_kind_has_a_formula_in_both_languages():
 def test_the_threshold_rules_follow_the_plans_thresholds_in_order():
     rules = dict(overview.threshold_rules(default_plan()))
     assert list(rules) == [s.id for s in default_plan().assessment.statuses]
-    assert rules["on_track"] == "Tỷ số tốc độ từ 0,95 trở lên."
-    assert rules["acceleration_needed"] == "Tỷ số tốc độ từ 0,60 đến dưới 0,95."
-    assert rules["limited_progress"] == "Tỷ số tốc độ từ 0 đến dưới 0,60."
-    assert rules["deterioration"].startswith("Tỷ số tốc độ dưới 0:")
+    assert rules["on_track"] == "Trước năm mục tiêu: tỷ số tốc độ từ 0,95 trở lên."
+    assert rules["acceleration_needed"] == "Trước năm mục tiêu: tỷ số tốc độ từ 0,60 đến dưới 0,95."
+    assert rules["limited_progress"] == "Trước năm mục tiêu: tỷ số tốc độ từ 0 đến dưới 0,60."
+    assert rules["deterioration"].startswith("Trước năm mục tiêu: tỷ số tốc độ dưới 0,")
+    assert rules["not_achieved"].startswith("Năm báo cáo là năm mục tiêu hoặc sau đó")
+
+
+# --- how many cooperatives, per population -----------------------------------------------------------------
+
+
+# Counted by hand in tests/handmade.py. 2022: C5 dissolved, C4 suspended, C6 unrated. 2023: C3 dissolved,
+# C8 and C10 unrated; in Đắk Mil C3 (dissolved), C4 and C7 (both operating and rated).
+@pytest.mark.parametrize(
+    ("year", "district", "expected"),
+    [
+        (2022, None, {"listed": 7, "existing": 6, "operating": 5, "rated": 4}),
+        (2023, None, {"listed": 9, "existing": 8, "operating": 8, "rated": 6}),
+        (2023, "Đắk Mil", {"listed": 3, "existing": 2, "operating": 2, "rated": 2}),
+    ],
+)
+def test_each_population_the_plan_names_has_one_count(year, district, expected):
+    assert overview.population_counts(default_engine(), handmade_dataset(), year, district) == expected
+
+
+def test_the_population_sentence_names_every_population_it_counts():
+    counts = {"listed": 291, "existing": 287, "operating": 279, "rated": 268}
+    assert overview.population_sentence(counts, default_plan(), 2025) == (
+        "291 HTX trong danh sách năm 2025, trong đó: 287 HTX chưa giải thể (đang hoạt động hoặc tạm ngừng hoạt "
+        "động); 279 HTX đang hoạt động; 268 HTX đang hoạt động đã được xếp loại (Tốt, Khá, Trung bình hoặc Yếu)."
+    )
+
+
+# --- the first screen's verdicts ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("indicator_id", "value", "status", "expected"),
+    [
+        ("cooperatives", 287, "achieved", "109%"),  # 287 / 264 = 1,087
+        ("members", 17899, "not_achieved", "65%"),  # 17.899 / 27.379 = 0,654
+        ("average_share", 48.9, "not_achieved", "48,9% / ≤ 40,0%"),  # a ceiling: value against it
+        ("weak_share", 9.0, "achieved", "9,0% / ≤ 15,0%"),
+        ("ocop_cooperatives", None, "insufficient_data", ""),
+    ],
+)
+def test_the_main_figure_is_the_share_of_the_target_or_the_value_against_a_ceiling(
+    indicator_id, value, status, expected
+):
+    assert overview.main_figure(fake_result(indicator_id, value=value, status=status)) == expected
+
+
+def test_the_headline_verdicts_are_the_plans_headline_indicators_with_their_texts():
+    report = fake_report(
+        2025,
+        [
+            fake_result("cooperatives", year=2025, value=287, status="achieved"),
+            fake_result("members", year=2025, value=17899, status="not_achieved"),
+        ],
+    )
+    verdicts = overview.headline_verdicts(report)
+    assert [v.id for v in verdicts] == ["cooperatives", "members", "good_fair_share", "ocop_cooperatives"]
+    members = verdicts[1]
+    assert (members.number, members.unit, members.target) == (
+        "17.899",
+        "người",
+        "Mục tiêu 2025: 27.379 người",
+    )
+    assert members.share == "Đạt 65,4% mục tiêu"  # 17.899 / 27.379 = 0,6537
+    assert (members.label, members.figure) == ("Không đạt", "65%")
+    assert members.next_step == "Còn thiếu 9.480 người so với mục tiêu (hạn 2025)"  # 27.379 - 17.899
+    assert members.explanation.startswith("Đã đến hoặc đã qua năm phải đạt mục tiêu")
+    assert members.derived_mark == "" and members.derived_note == ""
+    assert "chưa giải thể" in members.definition  # the population counted, named where it is shown
+
+
+def test_a_verdict_of_a_derived_target_carries_its_mark_and_reason():
+    report = fake_report(
+        2025, [fake_result("value_chain_cooperatives", year=2025, value=39, status="achieved")]
+    )
+    (chain,) = [v for v in overview.all_verdicts(report) if v.id == "value_chain_cooperatives"]
+    assert chain.target == "Mục tiêu 2025 (suy ra): 16 HTX"
+    assert chain.derived_mark == "suy ra"
+    assert "nhiệm vụ IV.7" in chain.derived_note

@@ -125,6 +125,29 @@ def test_figures_stated_in_the_plan_are_not_marked_derived(plan):
     assert plan.indicator("members").target.derived is False
 
 
+# Read against the seed: the weak share has no figure ("giảm"), the communes goal is a general goal (II.1) with
+# "phấn đấu", the 16 cooperatives are those task IV.7 supports, and "01-02 mô hình" is per district.
+DERIVED_TARGETS = {
+    "weak_share",
+    "communes_with_effective_coop",
+    "value_chain_cooperatives",
+    "districts_with_model",
+}
+
+
+@pytest.mark.parametrize("indicator_id", list(EXPECTED))
+def test_every_target_says_whether_the_plan_states_it(plan, indicator_id):
+    target = plan.indicator(indicator_id).target
+    assert target.source == ("derived" if indicator_id in DERIVED_TARGETS else "plan")
+    if target.derived:
+        assert target.note is not None and target.note.vi and target.note.en
+
+
+def test_the_headline_targets_are_the_four_of_the_design_card_in_order(plan):
+    assert plan.headline == ("cooperatives", "members", "good_fair_share", "ocop_cooperatives")
+    assert [i.id for i in plan.headline_indicators()] == list(plan.headline)
+
+
 def test_the_revenue_target_carries_a_note_about_the_real_average(plan):
     note = plan.indicator("avg_revenue").note
     assert note is not None
@@ -160,6 +183,7 @@ def test_every_status_has_labels_and_thresholds_descend(plan):
     rules = plan.assessment
     assert [s.id for s in rules.statuses] == [
         "achieved",
+        "not_achieved",
         "on_track",
         "acceleration_needed",
         "limited_progress",
@@ -169,6 +193,11 @@ def test_every_status_has_labels_and_thresholds_descend(plan):
     ]
     assert rules.label("on_track", "vi") == "Đúng tiến độ"
     assert rules.label("deterioration", "en") == "Deterioration"
+    assert (rules.label("not_achieved", "vi"), rules.label("not_achieved", "en")) == (
+        "Không đạt",
+        "Not achieved",
+    )
+    assert all(rules.help(s.id, lang) for s in rules.statuses for lang in ("vi", "en"))
     assert rules.thresholds == (("on_track", 0.95), ("acceleration_needed", 0.60), ("limited_progress", 0.0))
     assert rules.below_all == "deterioration"
     assert rules.zero_replacement == 0.001
@@ -257,6 +286,22 @@ def _missing_definition(raw):
     del _indicator(raw, "tht_certified_share")["definition"]
 
 
+def _target_without_source(raw):
+    del _indicator(raw, "average_share")["target"]["source"]
+
+
+def _unknown_target_source(raw):
+    _indicator(raw, "avg_income")["target"]["source"] = "guess"
+
+
+def _old_derived_flag_on_a_target(raw):
+    _indicator(raw, "managers")["target"]["derived"] = True
+
+
+def _unknown_headline(raw):
+    raw["headline"] = ["cooperatives", "revenue"]
+
+
 def _missing_source_quote(raw):
     _indicator(raw, "value_chain_cooperatives")["source_quote"] = ""
 
@@ -277,6 +322,10 @@ FAULTS = [
     (_undeclared_status, "status 'great' is not declared"),
     (_missing_definition, "indicators[tht_certified_share].definition: is missing"),
     (_missing_source_quote, "indicators[value_chain_cooperatives].source_quote: is missing"),
+    (_target_without_source, "indicators[average_share].target.source: is missing (expected plan or derived"),
+    (_unknown_target_source, "indicators[avg_income].target.source: unknown source 'guess'"),
+    (_old_derived_flag_on_a_target, "indicators[managers].target.derived: is not used for a target"),
+    (_unknown_headline, "headline[1]: unknown indicator 'revenue'"),
 ]
 
 
@@ -321,7 +370,7 @@ def test_a_plan_id_that_differs_from_the_file_name_is_reported(tmp_path):
 def test_a_derived_figure_without_a_note_is_reported(tmp_path):
     raw = _raw()
     del _indicator(raw, "weak_share")["target"]["note"]
-    with pytest.raises(PlanError, match=r"weak_share\]\.target\.note: a derived figure needs a note"):
+    with pytest.raises(PlanError, match=r"weak_share\]\.target\.note: a derived target needs a note"):
         load_plan(_write(tmp_path, raw))
 
 

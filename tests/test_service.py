@@ -28,6 +28,8 @@ CONTRACT_KEYS = [
     "progress_share",
     "expected_value",
     "projected_value",
+    "target_source",
+    "target_share",
 ]
 
 # indicator: (status in 2023, ratio worked out with the formulas above)
@@ -103,6 +105,8 @@ def test_the_json_figures_of_one_indicator_are_raw_numbers_with_shares_in_percen
         "progress_share": pytest.approx(100 * (8 - 6) / (264 - 6)),  # 0.78 %
         "expected_value": pytest.approx(6 * (1 + cagr_r)),  # the path to the target after one year: 21.2
         "projected_value": pytest.approx(8 * (8 / 6) ** 2),  # two more years at +33 %: 14.2
+        "target_source": "plan",
+        "target_share": pytest.approx(100 * 8 / 264),  # 3.03 %
     }
 
 
@@ -112,6 +116,7 @@ def test_a_plan_baseline_replaces_the_first_year_in_the_json(report_2023) -> Non
     assert item["name"] == "Share of cooperatives rated weak"
     assert item["progress_share"] == pytest.approx(100 * (100 / 6 - 18) / (15 - 18))  # 44.4 %
     assert item["value"] == pytest.approx(100 / 6)
+    assert item["target_source"] == "derived"  # the plan only says "reduce"; 15 = 100 - 45 - 40
 
 
 def test_by_district_adds_the_district_values_only_where_they_have_a_meaning(report_2023) -> None:

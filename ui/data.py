@@ -188,6 +188,17 @@ def get_rating_counts(by: str = "year", year: int | None = None, district: str |
     return _rating_counts(data_version(), by, year, district)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _population_counts(version: DataVersion, year: int, district: str | None) -> dict[str, int]:
+    return overview.population_counts(default_engine(), _dataset(version), year, district)
+
+
+def get_population_counts(year: int, district: str | None = None) -> dict[str, int]:
+    """Return how many cooperatives the year's list holds and how many belong to each population the plan
+    names (existing, operating, rated), for the province or one district."""
+    return _population_counts(data_version(), year, district)
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def _commune_coverage(version: DataVersion, year: int) -> pd.DataFrame | None:
     indicator = overview.indicator_of_kind(default_plan(), MeasureKind.COMMUNE_COVERAGE)
@@ -272,7 +283,7 @@ FIGURES = (
 def _figure(version: DataVersion, kind: str, year: int, lang: str, key: str | None) -> go.Figure:
     plan = default_plan()
     if kind == "bullet":
-        return charts.build_bullet_figure(_report(version, year, False), lang)
+        return charts.build_bullet_figure(_report(version, year, False), lang, group_id=key)
     if kind == "sparkline":
         result = _report(version, year, False).result(key)
         return charts.build_sparkline(result.history, result.indicator, lang, upto=year)
@@ -299,7 +310,7 @@ def _figure(version: DataVersion, kind: str, year: int, lang: str, key: str | No
 def get_figure(kind: str, year: int, lang: str, key: str | None = None) -> go.Figure:
     """Return a chart of the dashboard (one of FIGURES), built by kpi.charts once per data version.
 
-    `key` is the indicator id (sparkline, indicator, district) or the district (rating_years,
-    rating_sectors; None for the province). Shared by all sessions: do not modify it (copy it first).
+    `key` is the indicator id (sparkline, indicator, district), the district (rating_years,
+    rating_sectors; None for the province) or the card group (bullet; None for every indicator). Shared by all sessions: do not modify it (copy it first).
     """
     return _figure(data_version(), kind, year, lang, key)

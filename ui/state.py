@@ -4,7 +4,8 @@ Choices live in `st.session_state` under plain keys (LANG, YEAR, DISTRICT, PRESE
 switches: the sidebar widgets of dashboard.py write them on every run, and the district filter, shown only by
 the pages that apply it, copies its widget value into a key of its own (a widget's key is dropped when a page
 without it runs). A page run on its own (as AppTest does) gets the defaults: Vietnamese, the latest year,
-the whole province. `?present=1` in the address opens presentation mode.
+the whole province. The address carries the same choices (`?lang=en&year=2023&indicator=members&district=...`,
+`present=1`): read once per session, written on every run, so a reload or a shared link opens the same view.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 _TRUE = {"1", "true", "yes", "on", "co", "có"}
 _DISTRICT_WIDGET = "_district_widget"
 _WHOLE_PROVINCE = ""  # the filter's option for "no district" (a None option would read as "nothing chosen")
+INDICATOR = "indicator"
+ADDRESS_KEYS = (LANG, YEAR, INDICATOR, DISTRICT)  # the view's query parameters, besides `present`
+_ADDRESS_READ = "_address_read"
+_MAX_PARAM = 100  # characters of a query parameter looked at; longer values cannot be a valid choice
 
 
 def lang() -> str:
@@ -46,13 +51,47 @@ def present() -> bool:
     return bool(st.session_state[PRESENT])
 
 
+def read_address() -> None:
+    """Take the reader's choices from the address once per session (a shared link such as
+    `/?lang=en&year=2023&indicator=members&district=Cư Jút` opens that view).
+
+    Values are only stored here; each is checked where it is used (an unknown year falls back to the latest,
+    an unknown indicator to the first, an unknown district to the whole province) and never shown as given.
+    """
+    if st.session_state.get(_ADDRESS_READ):
+        return
+    st.session_state[_ADDRESS_READ] = True
+    params = {key: str(st.query_params.get(key, "")).strip()[:_MAX_PARAM] for key in ADDRESS_KEYS}
+    if params[LANG] in LANGUAGES:
+        st.session_state[LANG] = params[LANG]
+    if params[YEAR].isdigit():
+        st.session_state[YEAR] = int(params[YEAR])
+    if params[INDICATOR]:
+        st.session_state[INDICATOR] = params[INDICATOR]
+    if params[DISTRICT]:
+        st.session_state[DISTRICT] = params[DISTRICT]
+    slide_param = str(st.query_params.get(SLIDE, "")).strip()
+    if slide_param.isdigit() and len(slide_param) < 4:
+        st.session_state[SLIDE] = int(slide_param) - 1  # the address counts slides from 1
+
+
 def sync_address() -> None:
-    """Keep `?present=1` in the address while presentation mode is on, so the link can be shared."""
-    if present():
-        if st.query_params.get(PRESENT) != "1":
-            st.query_params[PRESENT] = "1"
-    elif PRESENT in st.query_params:
-        del st.query_params[PRESENT]
+    """Write the reader's choices into the address (language, year, indicator, district, `present=1`), so a
+    reload keeps the view and the link can be shared; a choice not made (no district) leaves the address."""
+    wanted = {
+        LANG: lang(),
+        YEAR: st.session_state.get(YEAR),
+        INDICATOR: st.session_state.get(INDICATOR),
+        DISTRICT: st.session_state.get(DISTRICT),
+        PRESENT: "1" if present() else None,
+        SLIDE: st.session_state.get(SLIDE, 0) + 1 if present() else None,
+    }
+    for key, value in wanted.items():
+        if value is None or value == "":
+            if key in st.query_params:
+                del st.query_params[key]
+        elif st.query_params.get(key) != str(value):
+            st.query_params[key] = str(value)
 
 
 def leave_presentation() -> None:
@@ -106,7 +145,6 @@ def district_filter(districts: list[str]) -> str | None:
     return chosen
 
 
-INDICATOR = "indicator"
 _INDICATOR_WIDGET = "_indicator_widget"
 
 
@@ -125,3 +163,57 @@ def indicator_choice(options: list[tuple[str, str]], label: str) -> str:
     st.selectbox(label, options=ids, format_func=names.get, key=_INDICATOR_WIDGET, on_change=_keep_indicator)
     st.session_state[INDICATOR] = chosen
     return chosen
+
+
+SLIDE = "slide"
+_PRESENT_YEAR_WIDGET = "_present_year_widget"
+
+
+def slide(count: int) -> int:
+    """Return the slide shown in presentation mode (0 = the first screen), kept within 0..count-1."""
+    shown = st.session_state.get(SLIDE, 0)
+    shown = shown if isinstance(shown, int) and 0 <= shown < count else 0
+    st.session_state[SLIDE] = shown
+    return shown
+
+
+def _step_slide(step: int, count: int) -> None:
+    st.session_state[SLIDE] = min(max(st.session_state.get(SLIDE, 0) + step, 0), count - 1)
+
+
+def slide_buttons(count: int) -> None:
+    """Draw the previous and next buttons of presentation mode (disabled at either end)."""
+    current, language = slide(count), lang()
+    st.button(
+        t("present.previous", language),
+        on_click=_step_slide,
+        args=(-1, count),
+        disabled=current == 0,
+        icon=":material/chevron_left:",
+        key="slide-previous",
+    )
+    st.button(
+        t("present.next", language),
+        on_click=_step_slide,
+        args=(1, count),
+        disabled=current == count - 1,
+        icon=":material/chevron_right:",
+        key="slide-next",
+    )
+
+
+def _keep_present_year() -> None:
+    st.session_state[YEAR] = st.session_state[_PRESENT_YEAR_WIDGET]
+
+
+def present_year_choice(years: list[int]) -> None:
+    """Draw the reporting year chooser of presentation mode (the sidebar's is hidden); it sets the same year."""
+    current = year(years)
+    st.session_state[_PRESENT_YEAR_WIDGET] = current
+    st.selectbox(
+        t("sidebar.year", lang()),
+        options=list(reversed(years)),
+        key=_PRESENT_YEAR_WIDGET,
+        on_change=_keep_present_year,
+        label_visibility="collapsed",
+    )

@@ -36,12 +36,14 @@ def latest_year() -> int:
     return sample_dataset().years[-1]
 
 
-def open_page(page: str | None = None, **state: object) -> AppTest:
+def open_page(page: str | None = None, query: dict[str, str] | None = None, **state: object) -> AppTest:
     """Return the app run once through dashboard.py, then switched to `page` (a path under pages/), with
-    session-state choices (lang="en", year=2023...) set before the runs."""
+    session-state choices (lang="en", year=2023...) and the address's query parameters set before the runs."""
     at = AppTest.from_file(ENTRY, default_timeout=180)
     for key, value in state.items():
         at.session_state[key] = value
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
     at.run()
     if page is not None:
         at.switch_page(page).run()

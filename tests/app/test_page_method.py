@@ -37,8 +37,8 @@ def test_every_status_is_shown_with_its_rule_and_the_thresholds_of_the_plan(page
     (rules,) = [b for b in html_bodies(page) if 'class="kpi-rules"' in b]
     for status in PLAN.assessment.statuses:
         assert status.vi in rules
-    assert "Tỷ số tốc độ từ 0,95 trở lên." in rules
-    assert "Tỷ số tốc độ từ 0,60 đến dưới 0,95." in rules
+    assert "Trước năm mục tiêu: tỷ số tốc độ từ 0,95 trở lên." in rules
+    assert "Trước năm mục tiêu: tỷ số tốc độ từ 0,60 đến dưới 0,95." in rules
 
 
 def test_the_data_sources_list_each_sample_file_and_its_import_date(page):

@@ -17,9 +17,12 @@ from tests.app.apptest_helpers import (
     latest_year,
     open_page,
     page_css,
+    sample_dataset,
 )
 
 PLAN = default_plan()
+# The targets the plan does not state (read against the plan's text in tests/test_plan.py).
+DERIVED = {"weak_share", "communes_with_effective_coop", "value_chain_cooperatives", "districts_with_model"}
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +32,47 @@ def overview():
 
 
 def _card(at, indicator_id: str) -> str:
-    (body,) = [b for b in html_bodies(at) if f'data-indicator="{indicator_id}"' in b]
+    (body,) = [
+        b for b in html_bodies(at) if f'data-indicator="{indicator_id}"' in b and 'class="kpi-card"' in b
+    ]
     return body
+
+
+def _first_screen(at) -> str:
+    (body,) = [b for b in html_bodies(at) if 'class="kpi-tiles"' in b]
+    return body
+
+
+HEADLINE = ["cooperatives", "members", "good_fair_share", "ocop_cooperatives"]  # the plan's design card
+
+
+@pytest.mark.parametrize("indicator_id", HEADLINE)
+def test_the_first_screen_shows_each_headline_target_as_a_tile_with_value_target_and_verdict(
+    overview, indicator_id
+):
+    indicator = PLAN.indicator(indicator_id)
+    result = core_report(latest_year()).result(indicator_id)
+    number, unit = _shown_value(indicator, result.assessment.value)
+    tiles = re.findall(r'<div class="kpi-tile" data-indicator="([a-z_]+)"', _first_screen(overview))
+    assert tiles == HEADLINE
+    tile = _first_screen(overview).split(f'data-indicator="{indicator_id}"')[1].split('class="kpi-tile"')[0]
+    assert f'<span class="kpi-tile-value">{number}</span>' in tile
+    if unit:
+        assert f'<span class="kpi-unit">{unit}</span>' in tile
+    target = format_number(indicator.target.value, indicator.decimals)
+    assert f"Mục tiêu {indicator.target.year}: {target}" in tile
+    assert PLAN.assessment.label(result.assessment.status, "vi") in tile
+    # the main figure: the value as a percentage of the target, worked out here from the core's value
+    share = format_percent(100 * result.assessment.value / indicator.target.value, 1)
+    assert f"Đạt {share} mục tiêu" in tile
+
+
+def test_the_summary_under_the_tiles_has_one_chip_per_indicator_with_its_status(overview):
+    chips = re.findall(
+        r'class="kpi-chip" data-indicator="([a-z_]+)" data-status="([a-z_]+)"', _first_screen(overview)
+    )
+    report = core_report(latest_year())
+    assert chips == [(r.indicator.id, r.assessment.status) for r in report.results]
 
 
 def _shown_value(indicator, value) -> tuple[str, str]:
@@ -59,14 +101,19 @@ def test_each_card_shows_the_value_and_status_the_core_computes(overview, indica
     if unit:
         assert f'<span class="kpi-unit">{unit}</span>' in card
     assert PLAN.assessment.label(result.assessment.status, "vi") in card
-    assert f"Mục tiêu {indicator.target.year}:" in card
+    mark = " (suy ra)" if indicator.id in DERIVED else ""
+    assert f"Mục tiêu {indicator.target.year}{mark}:" in card
 
 
-def test_the_headline_counts_achieved_and_on_track_indicators(overview):
-    statuses = [r.assessment.status for r in core_report(latest_year()).results]
-    good = sum(s in ("achieved", "on_track") for s in statuses)
-    (headline,) = [b for b in html_bodies(overview) if 'class="kpi-headline"' in b]
-    assert f"{good}/{len(statuses)} chỉ tiêu đã đạt hoặc đúng tiến độ" in headline
+def test_the_headline_counts_the_plans_targets_apart_from_the_derived_ones(overview):
+    results = core_report(latest_year()).results
+    stated = [r.assessment.status for r in results if r.indicator.id not in DERIVED]
+    derived = [r.assessment.status for r in results if r.indicator.id in DERIVED]
+    good = sum(s in ("achieved", "on_track") for s in stated)
+    good_derived = sum(s in ("achieved", "on_track") for s in derived)
+    headline = _first_screen(overview)
+    assert f"{good}/{len(stated)} chỉ tiêu Kế hoạch đề ra đã đạt hoặc đúng tiến độ" in headline
+    assert f"Thêm {len(derived)} chỉ tiêu suy ra: {good_derived} đã đạt hoặc đúng tiến độ" in headline
 
 
 def test_there_is_one_sentence_per_group_with_its_own_count(overview):
@@ -81,9 +128,10 @@ def test_there_is_one_sentence_per_group_with_its_own_count(overview):
 
 
 def test_the_bullet_chart_is_drawn_with_its_title_and_a_download_button(overview):
-    assert f"Tiến độ 17 chỉ tiêu của Kế hoạch 485/KH-UBND, năm {latest_year()}" in chart_titles(overview)
+    title = f"17 chỉ tiêu của Kế hoạch 485/KH-UBND so với mục tiêu, năm {latest_year()}"
+    assert title in chart_titles(overview)
     buttons = overview.get("download_button")
-    assert [b.label for b in buttons] == ["Tải ảnh"]
+    assert [b.label for b in buttons] == ["Tải ảnh", "Ảnh 16:9", "Tải bộ ảnh"]
 
 
 def test_choosing_an_earlier_year_shows_that_years_figures():
@@ -100,6 +148,8 @@ def test_the_overview_in_english():
     assert at.title[0].value == f"Overview, {latest_year()}"
     members = core_report(latest_year()).result("members").assessment.value
     assert f'<span class="kpi-value">{format_number(members, 0, "en")}</span>' in _card(at, "members")
+    tiles = _first_screen(at)
+    assert f'<span class="kpi-tile-value">{format_number(members, 0, "en")}</span>' in tiles
 
 
 def test_presentation_mode_from_the_address_hides_the_sidebar_and_the_image_buttons():
@@ -107,10 +157,13 @@ def test_presentation_mode_from_the_address_hides_the_sidebar_and_the_image_butt
     css = page_css(at)
     assert '[data-testid="stSidebar"]' in css and "display: none" in css
     assert not at.get("download_button")
-    assert [b.label for b in at.button] == ["Thoát chế độ trình chiếu"]
-    at.button[0].click().run()
+    # the overview as slides: previous (disabled on the first), next, and leaving presentation mode
+    assert [b.label for b in at.button] == ["Trang trước", "Trang sau", "Thoát chế độ trình chiếu"]
+    assert at.button[0].disabled
+    assert f"Tổng quan năm {latest_year()}" == at.title[0].value
+    at.button(key="leave-presentation").click().run()
     assert "display: none" not in page_css(at)
-    assert [b.label for b in at.get("download_button")] == ["Tải ảnh"]
+    assert [b.label for b in at.get("download_button")] == ["Tải ảnh", "Ảnh 16:9", "Tải bộ ảnh"]
 
 
 def test_the_present_query_parameter_opens_presentation_mode():
@@ -119,3 +172,25 @@ def test_the_present_query_parameter_opens_presentation_mode():
     at.run()
     assert at.session_state["present"] is True
     assert "display: none" in page_css(at)
+
+
+def test_presentation_mode_shows_one_group_per_slide_and_the_address_can_open_one():
+    at = open_page(present=True)
+    at.button(key="slide-next").click().run()
+    assert at.title[0].value == f"{PLAN.groups[0].name.vi} · {latest_year()}"
+    tiles = re.findall(r'<div class="kpi-tile" data-indicator="([a-z_]+)"', "".join(html_bodies(at)))
+    assert tiles == [ind.id for ind in PLAN.indicators_in(PLAN.groups[0].id)]
+    last = open_page(query={"present": "1", "slide": str(1 + len(PLAN.groups))})
+    assert last.title[0].value == f"{PLAN.groups[-1].name.vi} · {latest_year()}"
+    assert last.button(key="slide-next").disabled
+
+
+def test_the_overview_names_how_many_cooperatives_each_population_holds(overview):
+    coops = sample_dataset().coops
+    this_year = coops[coops["year"] == latest_year()]
+    existing = int((this_year["status"] != "Giải thể").sum())
+    (note,) = [b for b in html_bodies(overview) if 'class="kpi-note"' in b]
+    assert f"{format_number(len(this_year))} HTX trong danh sách năm {latest_year()}" in note
+    assert f"{format_number(existing)} HTX chưa giải thể" in note
+    # the same count as the card "Số HTX"
+    assert existing == core_report(latest_year()).result("cooperatives").assessment.value

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.apptest_helpers import chart_titles, latest_year, open_page, sample_dataset
+from kpi.formatting import format_number
+from tests.app.apptest_helpers import (
+    chart_titles,
+    core_report,
+    html_bodies,
+    latest_year,
+    open_page,
+    sample_dataset,
+)
 
 PAGE = "pages/4_Xep_loai.py"
 
@@ -24,7 +32,20 @@ def test_the_page_runs_and_draws_the_three_rating_charts(page):
         f"Xếp loại HTX đang hoạt động theo huyện, thành phố, năm {year}",
         f"Xếp loại HTX đang hoạt động theo lĩnh vực, năm {year}",
     ]
-    assert [b.label for b in page.get("download_button")] == ["Tải ảnh"] * 3
+    assert [b.label for b in page.get("download_button")] == ["Tải ảnh", "Ảnh 16:9"] * 3
+
+
+def test_the_page_names_how_many_cooperatives_were_rated_and_the_good_fair_bar_agrees_with_the_card(page):
+    year = latest_year()
+    coops = sample_dataset().coops
+    this_year = coops[(coops["year"] == year) & (coops["status"] == "Đang hoạt động")]
+    rated = this_year["rating"].isin(["Tốt", "Khá", "Trung bình", "Yếu"])
+    good_fair = this_year["rating"].isin(["Tốt", "Khá"]).sum()
+    (note,) = [b for b in html_bodies(page) if 'class="kpi-note"' in b]
+    assert f"{format_number(int(rated.sum()))} HTX đang hoạt động đã được xếp loại" in note
+    # The card's good/fair share is over the rated cooperatives; so is the chart's, counted here by hand.
+    card_share = core_report(year).result("good_fair_share").assessment.value
+    assert 100 * good_fair / rated.sum() == card_share
 
 
 def test_the_district_filter_narrows_the_years_and_sectors_and_is_kept(page):

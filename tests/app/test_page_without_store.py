@@ -21,7 +21,7 @@ def test_the_overview_runs_on_the_sample_workbooks_and_says_they_are_sample_data
     assert at.title[0].value == f"Tổng quan năm {latest_year()}"
     assert any("Dữ liệu mẫu" in w.value for w in at.warning)
     value = core_report(latest_year()).result("members").assessment.value
-    (card,) = [b for b in html_bodies(at) if 'data-indicator="members"' in b]
+    (card,) = [b for b in html_bodies(at) if 'class="kpi-card" data-indicator="members"' in b]
     assert f'<span class="kpi-value">{format_number(value)}</span>' in card
 
 

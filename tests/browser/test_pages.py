@@ -276,6 +276,8 @@ def test_the_overview_in_presentation_mode_fills_a_1920x1080_screen_without_the_
     assert_no_exception(page)
     total, drawn = charts_drawn(page)
     assert total >= 1 and drawn == total
+    # the first slide: the headline tiles (tests/browser/test_slides.py)
+    assert page.locator(".kpi-tile").count() >= 1
     assert_title_and_figure(page, "pages/1_Tong_quan.py")
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     screenshot(page, "overview-present-1920x1080")
