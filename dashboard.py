@@ -27,6 +27,7 @@ NAVIGATION = (
             ("pages/2_Chi_tieu.py", "nav.indicator", ":material/monitoring:", False),
             ("pages/3_Dia_ban.py", "nav.districts", ":material/map:", False),
             ("pages/4_Xep_loai.py", "nav.ratings", ":material/military_tech:", False),
+            ("pages/9_Bao_cao.py", "brief.page.nav", ":material/description:", False),
         ],
     ),
     (
