@@ -28,7 +28,11 @@ from kpi.overview import overall_sentence, rating_counts, rating_targets
 from kpi.plan import Plan
 from kpi.service import Report, build_report, default_engine
 from kpi.settings import DATA_DIR
-from kpi.tasks import DONE, TaskList
+from kpi.tasks import (
+    DONE,
+    TaskList,
+    _period_end,  # the rule the overdue check uses, kept in one place
+)
 from kpi.tasks_view import (
     NO_REPORT,
     OVERDUE,
@@ -231,11 +235,7 @@ def load_letterhead(lang: str = "vi", plan: Plan | None = None, path: Path | Non
 
 def period_end(year: int, quarter: int | None) -> dt.date:
     """Return the last day of the quarter, or 31/12 of the year."""
-    if quarter is None:
-        return dt.date(year, 12, 31)
-    month = 3 * quarter
-    next_first = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return next_first - dt.timedelta(days=1)
+    return _period_end(year, quarter)
 
 
 def is_final(plan: Plan, year: int, final: bool = False) -> bool:
