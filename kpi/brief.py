@@ -33,6 +33,7 @@ from kpi.tasks import (
     TaskList,
     _period_end,  # the rule the overdue check uses, kept in one place
 )
+from kpi.tasks_cadence import LATE, load_cadence, reporting_grid, reporting_status
 from kpi.tasks_view import (
     NO_REPORT,
     OVERDUE,
@@ -498,29 +499,6 @@ def _task_of(board: TaskBoard) -> dict[tuple[str, int], Any]:
     return {task.key: task for task in board.tasks}
 
 
-def agency_reporting_rows(board: TaskBoard, year: int, quarter: int | None, lang: str = "vi"):
-    """Return per lead agency: tasks it leads, tasks it reported on for the period, tasks without a report
-    for the period, and the latest statuses it reported (rows ordered by tasks led, most first)."""
-    reports = _period_reports(board, year, quarter)
-    reported = {(g, int(n)) for g, n in zip(reports["group"], reports["number"], strict=True)}
-    agencies = board.tasks.agencies
-    table: dict[str, list] = {}
-    for task in board.tasks:
-        for a in task.lead_agencies:
-            name = agencies[a].short_vi if lang == "vi" else agencies[a].name_en
-            entry = table.setdefault(name, [0, 0, []])
-            entry[0] += 1
-            if task.key in reported:
-                entry[1] += 1
-            else:
-                entry[2].append(task.label)
-    ordered = sorted(table.items(), key=lambda kv: (-kv[1][0], kv[0]))
-    return tuple(
-        (name, Num(led), Num(done), Num(led - done), ", ".join(missing))
-        for name, (led, done, missing) in ordered
-    )
-
-
 def _tasks_section(board: TaskBoard, year: int, quarter: int | None, lang: str) -> Section:
     section = Section(t("brief.h.tasks", lang))
     counts = summary_counts(board)
@@ -560,15 +538,11 @@ def _tasks_section(board: TaskBoard, year: int, quarter: int | None, lang: str) 
             )
         )
     period = _period_label(year, quarter, lang)
+    grid = reporting_grid(board, year, lang)
+    section.blocks.append(t("brief.reporting_rule", lang, days=load_cadence().due_days))
     section.blocks.append(
-        Table(
-            "reporting",
-            t("brief.table.reporting", lang, period=period),
-            tuple(
-                t(f"brief.col.{c}", lang) for c in ("agency", "led", "reported", "not_reported", "missing")
-            ),
-            agency_reporting_rows(board, year, quarter, lang),
-            widths=(3.0, 1.0, 1.0, 1.0, 3.0),
+        _frame_table(
+            "reporting", t("brief.table.reporting_grid", lang, year=year), grid, widths=(2.2, 1, 1, 1, 1, 1.6)
         )
     )
     section.blocks.append(
@@ -657,10 +631,18 @@ def _proposals(board: TaskBoard, year: int, quarter: int | None, lang: str) -> l
     if not flags.empty:
         labels = ", ".join(f"{g}.{int(n)}" for g, n in zip(flags["group"], flags["number"], strict=True))
         out.append(t("brief.proposal_overdue", lang, n=len(flags), tasks=labels))
-    silent = [row[0] for row in agency_reporting_rows(board, year, quarter, lang) if row[2].value == 0]
-    if silent:
+    status = reporting_status(board, year)
+    if quarter is not None:
+        status = status[status["quarter"].notna() & (status["quarter"] <= quarter)]
+    late = status[status["state"] == LATE]
+    if not late.empty:
+        agencies = board.tasks.agencies
+        names = [
+            agencies[a].short_vi if lang == "vi" else agencies[a].name_en
+            for a in dict.fromkeys(late["agency"])
+        ]
         period = _period_label(year, quarter, lang)
-        out.append(t("brief.proposal_report", lang, n=len(silent), agencies=", ".join(silent), period=period))
+        out.append(t("brief.proposal_report", lang, n=len(names), agencies=", ".join(names), period=period))
     return out
 
 
@@ -823,7 +805,6 @@ __all__ = [
     "Picture",
     "Section",
     "Table",
-    "agency_reporting_rows",
     "build_brief",
     "district_rows",
     "indicator_rows",
