@@ -568,10 +568,13 @@ def _period_label(year: int, quarter: int | None, lang: str) -> str:
     )
 
 
-def period_report_rows(board: TaskBoard, year: int, quarter: int | None, lang: str = "vi", statuses=None):
-    """Return the reports of the period (of some statuses only, when given), one row per task and period
-    (a report's several quantity rows are one): lead agency, task, period, status, result, document; ordered
-    by agency, then plan order."""
+_REPORT_FIELDS = ("agency", "task", "period", "status", "result", "evidence")
+
+
+def period_reports(board: TaskBoard, year: int, quarter: int | None, lang: str = "vi") -> list[dict]:
+    """Return the reports of the period, one per task and period (a report's several quantity rows are one),
+    as texts: agency (lead), task, period, status, result, evidence, difficulties; plus status_id. Ordered by
+    agency, then plan order, then period."""
     reports = _period_reports(board, year, quarter)
     tasks = _task_of(board)
     order = {task.key: i for i, task in enumerate(board.tasks)}
@@ -580,41 +583,58 @@ def period_report_rows(board: TaskBoard, year: int, quarter: int | None, lang: s
     for r in reports.to_dict("records"):
         key = (r["group"], int(r["number"]))
         q = None if pd.isna(r["quarter"]) else int(r["quarter"])
-        if (key, q) in seen or (statuses is not None and r["status"] not in statuses):
+        if (key, q) in seen:
             continue
         seen.add((key, q))
         task = tasks[key]
         lead = lead_names(board.tasks, task, lang)
-        sort = (lead, order[key], 5 if q is None else q)
         rows.append(
-            (
-                sort,
-                (
-                    lead,
-                    task.label,
-                    period_text(r["year"], q, lang),
-                    status_label(board.tasks, r["status"], lang),
-                    r["result"] or "",
-                    r["evidence"] or "",
-                ),
-            )
+            {
+                "_sort": (lead, order[key], 5 if q is None else q),
+                "agency": lead,
+                "task": task.label,
+                "period": period_text(r["year"], q, lang),
+                "status": status_label(board.tasks, r["status"], lang),
+                "status_id": r["status"],
+                "result": _plain_text(r["result"]),
+                "evidence": _plain_text(r["evidence"]),
+                "difficulties": _plain_text(r.get("difficulties")),
+            }
         )
-    return tuple(row for _, row in sorted(rows, key=lambda item: item[0]))
+    return sorted(rows, key=lambda row: row["_sort"])
+
+
+def _plain_text(value: object) -> str:
+    """Return a stored text, "" for a blank (None or NaN)."""
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+
+
+def period_report_rows(board: TaskBoard, year: int, quarter: int | None, lang: str = "vi"):
+    """Return the rows of the table of the period's reports: lead agency, task, period, status, result,
+    document."""
+    return tuple(tuple(r[f] for f in _REPORT_FIELDS) for r in period_reports(board, year, quarter, lang))
 
 
 def _troubles_section(
     board: TaskBoard, raw_reports: pd.DataFrame | None, year: int, quarter: int | None, lang: str
 ) -> Section:
+    """Return "Khó khăn, vướng mắc và đề xuất": what the period's reports say in their column of difficulties,
+    and what the reports late or not started say of their result; the notes; the proposals the data call for."""
     section = Section(t("brief.h.troubles", lang))
     period = _period_label(year, quarter, lang)
-    rows = period_report_rows(board, year, quarter, lang, statuses=_TROUBLE_STATUSES)
+    rows = [
+        r
+        for r in period_reports(board, year, quarter, lang)
+        if r["difficulties"] or r["status_id"] in _TROUBLE_STATUSES
+    ]
     labels = ", ".join(status_label(board.tasks, s, lang) for s in _TROUBLE_STATUSES)
     if not rows:
         section.blocks.append(t("brief.no_troubles", lang, period=period, statuses=labels))
     else:
         section.blocks.append(t("brief.troubles_intro", lang, period=period, statuses=labels, n=len(rows)))
-        for lead, label, when, status, result, _ in rows:
-            section.blocks.append(f"- {lead} ({label}, {when}, {status}): {result or MISSING}")
+        for r in rows:
+            said = r["difficulties"] or r["result"] or MISSING
+            section.blocks.append(f"- {r['agency']} ({r['task']}, {r['period']}, {r['status']}): {said}")
     notes = _period_notes(raw_reports, year, quarter)
     if notes:
         section.blocks.append(t("brief.notes_intro", lang))
@@ -813,5 +833,6 @@ __all__ = [
     "load_letterhead",
     "period_end",
     "period_report_rows",
+    "period_reports",
     "version_sources",
 ]

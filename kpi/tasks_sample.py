@@ -176,6 +176,7 @@ class _Story:
             "result": result,
             "evidence": evidence,
             "note": self.params["row_note"],
+            "difficulties": (self.params.get("difficulties") or {}).get(status),
         }
         quantities = self._quantities(task, year, quarter)
         if not quantities:

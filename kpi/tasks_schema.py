@@ -143,6 +143,23 @@ REPORT = Sheet(
             width=50,
         ),
         Column(
+            "difficulties",
+            "Khó khăn, vướng mắc, đề xuất",
+            "Difficulties, obstacles, proposals",
+            Kind.TEXT,
+            note="Khó khăn, vướng mắc gặp phải trong kỳ và đề xuất, kiến nghị (nếu có); được tổng hợp vào mục “Khó khăn, vướng mắc và đề xuất” của báo cáo quý, năm.",
+            note_en="Difficulties met in the period and proposals, if any; gathered into the section “Difficulties, obstacles and proposals” of the quarterly and yearly report.",
+            aliases=(
+                "Khó khăn, vướng mắc",
+                "Khó khăn vướng mắc",
+                "Khó khăn",
+                "Đề xuất, kiến nghị",
+                "Kiến nghị",
+                "Difficulties",
+            ),
+            width=40,
+        ),
+        Column(
             "evidence",
             "Văn bản chứng minh",
             "Supporting document",
@@ -180,7 +197,10 @@ STORED_COLUMNS = (
     "result",
     "evidence",
     "note",
+    "difficulties",
 )  # the clean rows as stored (besides the Excel row `_row`); task_text is never kept
+# The free-text columns of the stored rows (object dtype, None when blank), from the declarations.
+TEXT_COLUMNS = tuple(c.id for c in REPORT.columns if c.kind == Kind.TEXT and c.id in STORED_COLUMNS)
 
 
 def task_ids(tasks: TaskList) -> tuple[str, ...]:
@@ -227,6 +247,7 @@ __all__ = [
     "REPORT",
     "SHEETS",
     "STORED_COLUMNS",
+    "TEXT_COLUMNS",
     "TASK_LIST_SHEET",
     "report_sheet",
     "task_ids",

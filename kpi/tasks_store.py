@@ -23,7 +23,7 @@ from kpi import problems as pb
 from kpi import store as st
 from kpi.formatting import format_number
 from kpi.tasks import TaskList
-from kpi.tasks_schema import INFO, REPORT, STORED_COLUMNS, default_tasks
+from kpi.tasks_schema import INFO, REPORT, STORED_COLUMNS, TEXT_COLUMNS, default_tasks
 from kpi.tasks_workbook import TaskReportWorkbook, TaskValidation, read_task_workbook, validate_task_workbook
 from kpi.workbook import ROW, read_within_limits
 
@@ -57,6 +57,7 @@ tasks_reports_table = sa.Table(
     sa.Column("result", sa.Text),
     sa.Column("evidence", sa.Text),
     sa.Column("note", sa.Text),
+    sa.Column("difficulties", sa.Text),  # migration 0003
     extend_existing=True,
 )
 st.KIND_TABLES.setdefault(TASKS, {INFO.id: tasks_info_table, REPORT.id: tasks_reports_table})
@@ -288,7 +289,7 @@ def _typed(rows: pd.DataFrame) -> pd.DataFrame:
     for column in ("number", "year", "quarter"):
         out[column] = pd.array([None if pd.isna(x) else int(x) for x in out[column]], dtype="Int64")
     out["quantity"] = pd.to_numeric(out["quantity"], errors="coerce").astype("float64")
-    for column in ("group", "status", "metric", "result", "evidence", "note"):
+    for column in ("group", "status", "metric", *TEXT_COLUMNS):
         out[column] = out[column].astype(object).where(out[column].notna(), None)
     out[ROW] = pd.to_numeric(out[ROW]).astype("int64")
     return out

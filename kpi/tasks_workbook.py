@@ -35,6 +35,7 @@ from kpi.tasks_schema import (
     REPORT,
     STORED_COLUMNS,
     TASK_LIST_SHEET,
+    TEXT_COLUMNS,
     default_tasks,
     report_sheet,
     task_ids,
@@ -322,9 +323,7 @@ def _validate_reports(
                 "status": None if blank("status") else status_id.get(str(typed.at[idx, "status"])),
                 "metric": metric,
                 "quantity": quantity if metric is not None else None,
-                "result": None if blank("result") else str(typed.at[idx, "result"]),
-                "evidence": None if blank("evidence") else str(typed.at[idx, "evidence"]),
-                "note": None if blank("note") else str(typed.at[idx, "note"]),
+                **{c: None if blank(c) else str(typed.at[idx, c]) for c in TEXT_COLUMNS},
                 ROW: row,
                 "_period_ok": period_ok,
             }
@@ -452,7 +451,7 @@ def _typed(clean: pd.DataFrame) -> pd.DataFrame:
             [None if v is None or pd.isna(v) else int(v) for v in out[column]], dtype="Int64"
         )
     out["quantity"] = pd.to_numeric(out["quantity"], errors="coerce").astype("float64")
-    for column in ("group", "status", "metric", "result", "evidence", "note"):
+    for column in ("group", "status", "metric", *TEXT_COLUMNS):
         out[column] = out[column].astype(object).where(out[column].notna(), None)
     out[ROW] = out[ROW].astype("int64")
     return out.reset_index(drop=True)
@@ -727,7 +726,7 @@ def _display_rows(reports: pd.DataFrame, tasks: TaskList) -> pd.DataFrame:
     out["task_text"] = [
         _short(tasks.get(g, int(n)).text) for g, n in zip(reports["group"], reports["number"], strict=True)
     ]
-    for column in ("year", "quarter", "quantity", "result", "evidence", "note"):
+    for column in ("year", "quarter", "quantity", *TEXT_COLUMNS):
         out[column] = reports.get(column)
     out["status"] = reports["status"].map(status_label)
     metrics = reports["metric"] if "metric" in reports else pd.Series(None, index=reports.index, dtype=object)

@@ -289,3 +289,36 @@ def test_a_confirmation_whose_preview_saw_the_version_in_force_is_stored(store: 
         store, progress_bytes(rows_2024(conferences=20.0)), name="second.xlsx", expected_version=1
     )
     assert outcome.version == 2
+
+
+def test_a_store_made_before_the_difficulties_column_is_migrated_and_keeps_its_reports(tmp_path):
+    """A database at revision 0002 (no column of difficulties) opens at the head with its rows intact."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from kpi.store import _alembic_config, head_revision, open_store
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "0002")
+        conn.execute(
+            sa.text(
+                "INSERT INTO versions (id, kind, year, version, imported_at, imported_by, file_name, sha256,"
+                " row_counts, is_sample) VALUES (1, 'tasks', 2021, 1, '2026-01-01', 'x', 'a.xlsx', 'h', '{}', 0)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                'INSERT INTO tasks_reports (version_id, _row, "group", number, year, status)'
+                " VALUES (1, 2, 'V', 3, 2021, 'done')"
+            )
+        )
+    engine.dispose()
+    with open_store(url) as store:
+        assert store.revision() == head_revision() == "0003"
+        with store.read_transaction() as conn:
+            columns = {c["name"] for c in sa.inspect(conn).get_columns("tasks_reports")}
+            rows = conn.execute(sa.text('SELECT "group", number, difficulties FROM tasks_reports')).all()
+    assert "difficulties" in columns
+    assert [tuple(r) for r in rows] == [("V", 3, None)]

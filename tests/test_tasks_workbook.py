@@ -324,3 +324,45 @@ def test_title_rows_above_the_header_shift_the_reported_rows():
     grid = table_rows([report_row(task="VI.1")], REPORT, columns=list(report_row()), title_rows=2)
     result = check_task_bytes(grid_bytes({SHEET: grid}), today=TODAY)
     assert located(result) == [("error", 4, H["task"], "unknown_task")]
+
+
+# --- the column of difficulties, obstacles and proposals (section V.3 of the plan) ---------------------------
+
+
+def test_the_template_has_a_column_for_difficulties_and_proposals(template):
+    ws = load_workbook(io.BytesIO(template))[SHEET]
+    headers = [c.value for c in next(ws.iter_rows(max_row=1))]
+    assert "Khó khăn, vướng mắc, đề xuất" in headers
+    # extended, not renamed: the earlier columns keep their headers
+    assert {"Mã nhiệm vụ", "Năm", "Quý", "Tình trạng", "Kết quả thực hiện", "Văn bản chứng minh"} <= set(
+        headers
+    )
+
+
+@pytest.mark.parametrize("header", ["Khó khăn, vướng mắc, đề xuất", "Khó khăn, vướng mắc", "Kiến nghị"])
+def test_difficulties_are_read_under_their_header_or_an_alias(header):
+    rows = [report_row(), report_row(task="IV.13", metric=None, quantity=None)]
+    sheets = {SHEET: [[*[H[c] for c in report_row()], header]]}
+    sheets[SHEET] += [[*row.values(), text] for row, text in zip(rows, ["Thiếu kinh phí", None], strict=True)]
+    result = check_task_bytes(grid_bytes(sheets), load_tasks(), TODAY)
+    assert result.ok, result.problems
+    assert result.clean.reports["difficulties"].tolist() == ["Thiếu kinh phí", None]
+
+
+def test_a_workbook_without_the_column_is_still_valid_with_no_difficulties():
+    result = check_task_bytes(report_bytes(report_row()), load_tasks(), TODAY)
+    assert result.ok
+    assert result.clean.reports["difficulties"].tolist() == [None]
+
+
+def test_difficulties_read_back_from_a_written_workbook_and_stay_text(tasks):
+    rows = pd.DataFrame(
+        [{"group": "V", "number": 3, "year": 2023, "quarter": 4, "status": "late", "metric": None,
+          "quantity": None, "result": "chưa xong", "evidence": None, "note": None,
+          "difficulties": "=thiếu cán bộ"}]
+    )  # fmt: skip
+    result = check_task_bytes(
+        task_workbook_bytes(reports=rows, info={"year": 2023}, tasks=tasks), tasks, TODAY
+    )
+    assert result.ok
+    assert result.clean.reports["difficulties"].tolist() == ["=thiếu cán bộ"]
