@@ -47,6 +47,7 @@ from kpi.tasks_view import (
     status_label,
     summary_counts,
 )
+from kpi.text import fold
 
 LETTERHEAD_FILE = DATA_DIR / "reports" / "brief.yaml"
 QUARTERS = (1, 2, 3, 4)
@@ -169,6 +170,7 @@ class BriefData:
     task_reports: pd.DataFrame | None
     sources: pd.DataFrame
     task_sources: pd.DataFrame
+    task_plans: pd.DataFrame | None = None  # the V.1 register (kpi.tasks_store.load_task_plans)
 
 
 SOURCE_COLUMNS = ["year", "version", "file_name", "imported_at", "imported_by", "is_sample"]
@@ -195,13 +197,14 @@ def version_sources(store: Any, kind: str = "stats") -> pd.DataFrame:
 
 def load_brief_data(store: Any) -> BriefData:
     """Return the statistics, task reports and version records of the store's current versions."""
-    from kpi.tasks_store import load_task_reports
+    from kpi.tasks_store import load_task_plans, load_task_reports
 
     return BriefData(
         dataset=store.load_dataset(),
         task_reports=load_task_reports(store),
         sources=version_sources(store, "stats"),
         task_sources=version_sources(store, "tasks"),
+        task_plans=load_task_plans(store),
     )
 
 
@@ -290,7 +293,7 @@ def build_brief(
     if pictures:
         sections[0].blocks.extend(_pictures(data, report, lang, sample, today))
     sections += [
-        _tasks_section(board, year, quarter, lang),
+        _tasks_section(board, year, quarter, lang, data.task_plans),
         _troubles_section(board, data.task_reports, year, quarter, lang),
     ]
     if final:
@@ -486,6 +489,44 @@ def _frame_table(table_id: str, caption: str, frame: pd.DataFrame, widths: tuple
     return Table(table_id, caption, tuple(str(c) for c in frame.columns), tuple(rows), widths)
 
 
+def register_rows(plans: pd.DataFrame | None, year: int, lang: str = "vi") -> tuple[tuple[Cell, ...], ...]:
+    """Return the V.1 register up to `year`: the latest record of each unit (a later year's record replaces an
+    earlier one), in the order first recorded: unit, issued (Có/Không), number, date, note, year recorded."""
+    if plans is None or plans.empty:
+        return ()
+    upto = plans[plans["year"] <= year]
+    latest: dict[str, dict] = {}
+    for record in upto.to_dict("records"):
+        latest[fold(record["unit"])] = record
+    return tuple(
+        (
+            _plain_text(r["unit"]),
+            t("brief.yes" if r["issued"] else "brief.no", lang),
+            _plain_text(r["plan_number"]),
+            _plain_text(r["plan_date"]),
+            _plain_text(r["note"]),
+            str(int(r["year"])),
+        )
+        for r in latest.values()
+    )
+
+
+def _register_blocks(plans: pd.DataFrame | None, year: int, lang: str) -> list[Block]:
+    rows = register_rows(plans, year, lang)
+    if not rows:
+        return [t("brief.register_none", lang)]
+    issued = sum(r[1] == t("brief.yes", lang) for r in rows)
+    columns = tuple(
+        t(f"brief.col.{c}", lang) for c in ("unit", "issued", "plan_number", "plan_date", "note", "recorded")
+    )
+    return [
+        t("brief.register_summary", lang, issued=issued, n=len(rows)),
+        Table(
+            "register", t("brief.table.register", lang), columns, rows, widths=(3.0, 1.0, 1.6, 1.3, 2.0, 0.9)
+        ),
+    ]
+
+
 def _period_reports(board: TaskBoard, year: int, quarter: int | None) -> pd.DataFrame:
     """Return the clean report rows of the period: the quarter, or every row of the year."""
     clean = board.reports
@@ -499,7 +540,9 @@ def _task_of(board: TaskBoard) -> dict[tuple[str, int], Any]:
     return {task.key: task for task in board.tasks}
 
 
-def _tasks_section(board: TaskBoard, year: int, quarter: int | None, lang: str) -> Section:
+def _tasks_section(
+    board: TaskBoard, year: int, quarter: int | None, lang: str, plans: pd.DataFrame | None = None
+) -> Section:
     section = Section(t("brief.h.tasks", lang))
     counts = summary_counts(board)
     parts = [
@@ -525,6 +568,7 @@ def _tasks_section(board: TaskBoard, year: int, quarter: int | None, lang: str) 
             widths=(3.0,),
         )
     )
+    section.blocks.extend(_register_blocks(plans, year, lang))
     overdue = overdue_table(board, lang)
     if overdue.empty:
         section.blocks.append(t("brief.no_overdue", lang))
@@ -834,5 +878,6 @@ __all__ = [
     "period_end",
     "period_report_rows",
     "period_reports",
+    "register_rows",
     "version_sources",
 ]

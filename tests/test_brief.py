@@ -9,6 +9,7 @@ written out here from the decree's layout and the plan.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -16,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 import yaml
 from docx import Document
@@ -375,3 +377,45 @@ def test_period_end_is_the_last_day_of_the_quarter_or_year():
         dt.date(2024, 12, 31),
         dt.date(2024, 12, 31),
     ]
+
+
+# --- the V.1 register -------------------------------------------------------------------------------------------
+
+REGISTER = pd.DataFrame(
+    [
+        {"year": 2021, "unit": "Sở Công Thương", "issued": False, "plan_number": None, "plan_date": None, "note": "Dự thảo"},
+        {"year": 2021, "unit": "UBND huyện Cư Jút", "issued": True, "plan_number": "88/KH-UBND", "plan_date": "01/12/2020", "note": None},
+        {"year": 2022, "unit": "sở công thương", "issued": True, "plan_number": "12/KH-SCT", "plan_date": "02/03/2022", "note": None},
+    ]
+)  # fmt: skip
+
+
+def test_the_register_keeps_each_units_latest_record_up_to_the_year():
+    from kpi.brief import register_rows
+
+    assert register_rows(REGISTER, 2021) == (
+        ("Sở Công Thương", "Không", "", "", "Dự thảo", "2021"),
+        ("UBND huyện Cư Jút", "Có", "88/KH-UBND", "01/12/2020", "", "2021"),
+    )
+    assert register_rows(REGISTER, 2024)[0] == ("sở công thương", "Có", "12/KH-SCT", "02/03/2022", "", "2022")
+    assert register_rows(None, 2024) == ()
+
+
+def test_the_report_lists_the_register_or_says_none_was_recorded(db):
+    from kpi.brief import build_brief, load_brief_data
+    from kpi.store import open_store
+
+    with open_store(db) as store:
+        data = load_brief_data(store)
+    texts = [
+        b for s in build_brief(data, 2024, pictures=False).sections for b in s.blocks if isinstance(b, str)
+    ]
+    assert any(t.startswith("Chưa có sở, ngành, địa phương nào báo cáo") for t in texts)
+    brief = build_brief(dataclasses.replace(data, task_plans=REGISTER), 2024, pictures=False)
+    (table,) = [t for t in brief.tables() if t.id == "register"]
+    assert table.columns[:2] == ("Sở, ngành, địa phương", "Đã ban hành") and len(table.rows) == 2
+    texts = [b for s in brief.sections for b in s.blocks if isinstance(b, str)]
+    assert (
+        "Theo mục V.1 của Kế hoạch, các sở, ngành, địa phương ban hành kế hoạch triển khai của mình: 2/2 đơn vị được ghi nhận đã ban hành."
+        in texts
+    )

@@ -26,13 +26,14 @@ MIME = {
 
 def _brief_data(version: data.DataVersion, task_version: tasks_data.TaskDataVersion) -> BriefData:
     store = data.get_store()
-    reports, task_sources = None, pd.DataFrame(columns=SOURCE_COLUMNS)
+    reports, plans, task_sources = None, None, pd.DataFrame(columns=SOURCE_COLUMNS)
     if store is not None and task_version.source != "none":
-        from kpi.tasks_store import load_task_reports
+        from kpi.tasks_store import load_task_plans, load_task_reports
 
         reports = load_task_reports(store, dict(task_version.versions))
+        plans = load_task_plans(store, dict(task_version.versions))
         task_sources = version_sources(store, "tasks")
-    return BriefData(data.get_dataset(), reports, data.get_sources(), task_sources)
+    return BriefData(data.get_dataset(), reports, data.get_sources(), task_sources, plans)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
