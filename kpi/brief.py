@@ -284,7 +284,7 @@ def build_brief(
         else t("brief.period_year", lang, year=year)
     )
     title = t("brief.title", lang, plan=plan.number, period=period)
-    if final:
+    if final and quarter is None and year == plan.period.end:
         title = t("brief.title_final", lang, plan=plan.number, start=plan.period.start, end=plan.period.end)
     sections = [
         _targets_section(report, lang, quarter),
@@ -517,7 +517,8 @@ def _register_blocks(plans: pd.DataFrame | None, year: int, lang: str) -> list[B
         return [t("brief.register_none", lang)]
     issued = sum(r[1] == t("brief.yes", lang) for r in rows)
     columns = tuple(
-        t(f"brief.col.{c}", lang) for c in ("unit", "issued", "plan_number", "plan_date", "note", "recorded")
+        t(f"brief.col.{c}", lang)
+        for c in ("register_unit", "issued", "plan_number", "plan_date", "note", "recorded")
     )
     return [
         t("brief.register_summary", lang, issued=issued, n=len(rows)),

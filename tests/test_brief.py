@@ -154,6 +154,18 @@ def test_the_sections_of_a_quarterly_report_come_in_order(outputs):
 
 def test_the_indicator_table_has_a_header_and_one_row_per_indicator(outputs):
     table = table_after(Document(outputs["q2"]), "Bảng 1.")
+    assert rows_of(table)[0] == [
+        "TT",
+        "Chỉ tiêu",
+        "Đơn vị tính",
+        "Thực hiện năm 2024",
+        "Mục tiêu",
+        "Năm mục tiêu",
+        "% mục tiêu",
+        "Đánh giá",
+        "So với năm trước",
+        "Nguồn mục tiêu",
+    ]
     assert len(table.rows) == INDICATORS + 1
     assert [r[0] for r in rows_of(table)[1:]] == [str(n) for n in range(1, INDICATORS + 1)]
 
@@ -290,7 +302,9 @@ def test_an_earlier_year_has_no_final_review_unless_asked(outputs, db, tmp_path)
     assert not any("TỔNG KẾT GIAI ĐOẠN" in t for t in texts)
     out = tmp_path / "f.docx"
     assert main(["brief", "--year", "2023", "--final", "--no-charts", "--out", str(out), "--db", db]) == 0
-    assert any("TỔNG KẾT GIAI ĐOẠN 2020 - 2025" in p.text for p in Document(out).paragraphs)
+    texts = [p.text for p in Document(out).paragraphs]
+    assert any("TỔNG KẾT GIAI ĐOẠN 2020 - 2025" in t for t in texts)
+    assert "Tình hình thực hiện Kế hoạch 485/KH-UBND năm 2023" in texts  # the period's title, review added
 
 
 # --- the command ----------------------------------------------------------------------------------------------
