@@ -730,16 +730,10 @@ def _final_section(report: Report, board: TaskBoard, lang: str) -> Section:
     due = [r for r in report.results if r.indicator.target.year <= report.year]
     achieved = [r for r in due if r.assessment.status == ACHIEVED]
     later = [r for r in report.results if r.indicator.target.year > report.year]
-    section.blocks.append(
-        t(
-            "brief.final_targets",
-            lang,
-            year=report.year,
-            achieved=len(achieved),
-            due=len(due),
-            later=len(later),
-        )
-    )
+    early = sum(r.assessment.status == ACHIEVED for r in later)
+    key = "brief.final_targets" if due else "brief.final_targets_none_due"
+    counts = {"achieved": len(achieved), "due": len(due), "later": len(later), "early": early}
+    section.blocks.append(t(key, lang, year=report.year, **counts))
     rows = []
     for n, r in enumerate(report.results, start=1):
         ind, a = r.indicator, r.assessment

@@ -433,3 +433,29 @@ def test_the_report_lists_the_register_or_says_none_was_recorded(db):
         "Theo mục V.1 của Kế hoạch, các sở, ngành, địa phương ban hành kế hoạch triển khai của mình: 2/2 đơn vị được ghi nhận đã ban hành."
         in texts
     )
+
+
+def test_the_final_reviews_count_of_targets_reached_is_the_json_reports(outputs, db, capsys):
+    items = json_report(db, 2025, capsys)["indicators"]
+    due = [i for i in items if i["target_year"] <= 2025]
+    later = [i for i in items if i["target_year"] > 2025]
+    reached = sum(i["status"] == "achieved" for i in due)
+    early = sum(i["status"] == "achieved" for i in later)
+    expected = (
+        f"Đến năm 2025, {reached}/{len(due)} chỉ tiêu đến hạn đã đạt mục tiêu; {len(later)} chỉ tiêu có hạn "
+        f"sau năm 2025, trong đó {early} chỉ tiêu đã đạt trước hạn."
+    )
+    assert expected in [p.text for p in Document(outputs["final"]).paragraphs]
+
+
+def test_a_review_before_any_target_is_due_says_so_instead_of_zero_of_zero(db, tmp_path, capsys):
+    items = json_report(db, 2023, capsys)["indicators"]
+    assert all(i["target_year"] > 2023 for i in items)
+    early = sum(i["status"] == "achieved" for i in items)
+    out = tmp_path / "f.docx"
+    assert main(["brief", "--year", "2023", "--final", "--no-charts", "--out", str(out), "--db", db]) == 0
+    texts = [p.text for p in Document(out).paragraphs]
+    assert (
+        f"Đến năm 2023 chưa có chỉ tiêu nào đến hạn; {early}/{len(items)} chỉ tiêu đã đạt mục tiêu trước hạn."
+        in texts
+    )
