@@ -10,6 +10,7 @@ Text from the data (agencies' reports) is written as plain runs: Word never read
 from __future__ import annotations
 
 import io
+import re
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -93,8 +94,12 @@ def _page_number(paragraph) -> None:
     run.font.size = Pt(BODY_SIZE)
 
 
+# Characters XML 1.0 cannot hold (python-docx refuses them): control characters but tab and line breaks.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _run(paragraph, text: str, size: float = BODY_SIZE, bold=False, italic=False, colour=None):
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(_NOT_XML.sub("\ufffd", text))
     run.font.name = FONT
     run.font.size = Pt(size)
     run.bold, run.italic = bold, italic

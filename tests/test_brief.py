@@ -459,3 +459,16 @@ def test_a_review_before_any_target_is_due_says_so_instead_of_zero_of_zero(db, t
         f"Đến năm 2023 chưa có chỉ tiêu nào đến hạn; {early}/{len(items)} chỉ tiêu đã đạt mục tiêu trước hạn."
         in texts
     )
+
+
+def test_texts_of_the_reports_are_written_to_word_as_plain_text_whatever_they_hold():
+    from kpi.brief_docx import brief_docx_bytes
+
+    head = Letterhead("P", "I", "N", "M", "Số", "Nơi", "Kính gửi", ("x",), "GĐ")
+    hostile = ("**đậm** <b>x</b> =1+1", "chuông\x07 và NUL\x00")
+    table = Table("reports", "Bảng 1. x", ("Kết quả", "Ghi chú"), (hostile,))
+    section = Section("I. A", ["- " + hostile[0], table])
+    brief = Brief("vi", 2024, None, False, head, "BÁO CÁO", "T", "intro", [section], False)
+    doc = Document(io.BytesIO(brief_docx_bytes(brief)))
+    assert "- **đậm** <b>x</b> =1+1" in [p.text for p in doc.paragraphs]
+    assert rows_of(doc.tables[-2])[1] == ["**đậm** <b>x</b> =1+1", "chuông\ufffd và NUL\ufffd"]
