@@ -95,17 +95,19 @@ def paragraphs(doc) -> list[str]:
     return texts
 
 
-def table_after(doc, caption_start: str):
-    """Return the Word table whose caption paragraph starts with `caption_start`."""
+def table_after(doc, caption: str):
+    """Return the Word table whose caption paragraph reads "Bảng N. `caption`..." (tables are numbered in
+    order, so their numbers depend on which tables the report has)."""
     body = doc.element.body
     seen = False
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p" and "".join(child.itertext()).startswith(caption_start):
+        text = "".join(child.itertext())
+        if tag == "p" and text.startswith("Bảng ") and text.partition(". ")[2].startswith(caption):
             seen = True
         elif tag == "tbl" and seen:
             return next(t for t in doc.tables if t._tbl is child)
-    raise AssertionError(f"no table after {caption_start!r}")
+    raise AssertionError(f"no table after {caption!r}")
 
 
 def rows_of(table) -> list[list[str]]:
@@ -153,7 +155,7 @@ def test_the_sections_of_a_quarterly_report_come_in_order(outputs):
 
 
 def test_the_indicator_table_has_a_header_and_one_row_per_indicator(outputs):
-    table = table_after(Document(outputs["q2"]), "Bảng 1.")
+    table = table_after(Document(outputs["q2"]), "Kết quả các chỉ tiêu năm 2024")
     assert rows_of(table)[0] == [
         "TT",
         "Chỉ tiêu",
@@ -192,7 +194,7 @@ def test_every_value_target_and_share_in_the_docx_is_the_json_report_formatted_t
     outputs, db, capsys
 ):
     report = json_report(db, 2024, capsys)
-    table = rows_of(table_after(Document(outputs["q2"]), "Bảng 1."))
+    table = rows_of(table_after(Document(outputs["q2"]), "Kết quả các chỉ tiêu năm 2024"))
     assert len(report["indicators"]) == INDICATORS
     decimals = {ind.id: ind.decimals for ind in load_plan().indicators}  # as the plan file says
     for row, item in zip(table[1:], report["indicators"], strict=True):
@@ -208,7 +210,7 @@ def test_every_value_target_and_share_in_the_docx_is_the_json_report_formatted_t
 
 def test_headline_numbers_read_with_dots_for_thousands(outputs, db, capsys):
     report = {i["id"]: i for i in json_report(db, 2024, capsys)["indicators"]}
-    table = rows_of(table_after(Document(outputs["q2"]), "Bảng 1."))
+    table = rows_of(table_after(Document(outputs["q2"]), "Kết quả các chỉ tiêu năm 2024"))
     members = next(r for r in table if r[1] == report["members"]["name"])
     assert members[3] == vn(report["members"]["value"], 0)
     assert members[4] == "27.379"  # the plan's target, as the plan writes it
@@ -251,7 +253,7 @@ def test_every_overdue_task_is_listed_with_its_reason(outputs, db, capsys):
     code, out, _ = run(capsys, "tasks", "--format", "json", "--db", db, "--today", "2024-06-30")
     assert code == EXIT_OK
     overdue = sorted(f"{t['group']}.{t['number']}" for t in json.loads(out) if t["overdue"])
-    table = rows_of(table_after(Document(outputs["q2"]), "Bảng 4."))
+    table = rows_of(table_after(Document(outputs["q2"]), "Các nhiệm vụ quá hạn"))
     assert sorted(r[0] for r in table[1:]) == overdue
     assert all(r[2] for r in table[1:])  # a reason for each
 
@@ -260,7 +262,7 @@ def test_the_status_table_by_lead_agency_counts_every_task_once_per_lead_agency(
     from kpi.tasks_schema import default_tasks
 
     tasks = default_tasks()
-    table = rows_of(table_after(Document(outputs["q2"]), "Bảng 3."))
+    table = rows_of(table_after(Document(outputs["q2"]), "Tình trạng nhiệm vụ theo cơ quan chủ trì"))
     assert table[0][:2] == ["Cơ quan chủ trì", "Tổng số"]
     assert sum(int(r[1]) for r in table[1:]) == sum(len(t.lead_agencies) for t in tasks)
     assert len(list(tasks)) == TASKS
@@ -287,12 +289,12 @@ def test_the_plans_last_year_brings_the_final_review_with_targets_path_and_tasks
     texts = [p.text for p in doc.paragraphs]
     assert "Tổng kết thực hiện Kế hoạch 485/KH-UBND giai đoạn 2020 - 2025" in texts
     assert any(t.endswith("TỔNG KẾT GIAI ĐOẠN 2020 - 2025") for t in texts)
-    targets = rows_of(table_after(doc, "Bảng 7."))
+    targets = rows_of(table_after(doc, "Kết quả các mục tiêu giai đoạn"))
     assert len(targets) == INDICATORS + 1
     assert {r[5] for r in targets[1:]} <= {"Đạt", "Không đạt", "Chưa đến hạn (2030)"}
-    path = rows_of(table_after(doc, "Bảng 8."))
+    path = rows_of(table_after(doc, "Diễn biến các chỉ tiêu qua các năm"))
     assert path[0][1:] == ["2020", "2021", "2022", "2023", "2024", "2025"]
-    tasks = rows_of(table_after(doc, "Bảng 9."))
+    tasks = rows_of(table_after(doc, "Kết quả thực hiện các nhiệm vụ"))
     assert len(tasks) == TASKS + 1
     assert {r[4] for r in tasks[1:]} == {"Đã hoàn thành", "Chưa hoàn thành"}
 
@@ -421,18 +423,28 @@ def test_the_report_lists_the_register_or_says_none_was_recorded(db):
 
     with open_store(db) as store:
         data = load_brief_data(store)
-    texts = [
-        b for s in build_brief(data, 2024, pictures=False).sections for b in s.blocks if isinstance(b, str)
-    ]
-    assert any(t.startswith("Chưa có sở, ngành, địa phương nào báo cáo") for t in texts)
-    brief = build_brief(dataclasses.replace(data, task_plans=REGISTER), 2024, pictures=False)
+    # The sample records 4 units in 2020 (Tuy Đức still drafting) and 2 in 2021 (Tuy Đức issued, Công Thương):
+    # in 2024 five units, all issued (data/sample/tasks/generator.yaml).
+    brief = build_brief(data, 2024, pictures=False)
     (table,) = [t for t in brief.tables() if t.id == "register"]
-    assert table.columns[:2] == ("Sở, ngành, địa phương", "Đã ban hành") and len(table.rows) == 2
+    assert [r[0] for r in table.rows] == [
+        "Sở Kế hoạch và Đầu tư",
+        "Sở Nông nghiệp và PTNT",
+        "UBND thành phố Gia Nghĩa",
+        "UBND huyện Tuy Đức",
+        "Sở Công Thương",
+    ]
+    assert table.rows[3][1:3] == ("Có", "12/KH-UBND (mẫu)")
     texts = [b for s in brief.sections for b in s.blocks if isinstance(b, str)]
-    assert (
-        "Theo mục V.1 của Kế hoạch, các sở, ngành, địa phương ban hành kế hoạch triển khai của mình: 2/2 đơn vị được ghi nhận đã ban hành."
-        in texts
-    )
+    summary = "Theo mục V.1 của Kế hoạch, các sở, ngành, địa phương ban hành kế hoạch triển khai của mình: "
+    assert summary + "5/5 đơn vị được ghi nhận đã ban hành." in texts
+    texts = [
+        b for s in build_brief(data, 2020, 4, pictures=False).sections for b in s.blocks if isinstance(b, str)
+    ]
+    assert summary + "3/4 đơn vị được ghi nhận đã ban hành." in texts
+    none = build_brief(dataclasses.replace(data, task_plans=None), 2024, pictures=False)
+    texts = [b for s in none.sections for b in s.blocks if isinstance(b, str)]
+    assert any(t.startswith("Chưa có sở, ngành, địa phương nào báo cáo") for t in texts)
 
 
 def test_the_final_reviews_count_of_targets_reached_is_the_json_reports(outputs, db, capsys):
