@@ -779,13 +779,7 @@ def _write_reports(
     lists: dict[str, str],
     reports: pd.DataFrame | None,
 ) -> None:
-    ws = wb.add_worksheet(sheet.name)
-    ws.set_row(0, 36)
-    for c, col in enumerate(sheet.columns):
-        ws.write_string(0, c, col.header, fmt["header"])
-        ws.write_comment(0, c, col.note, {"x_scale": 2.2, "y_scale": 1.3})
-        ws.set_column(c, c, col.width)
-    ws.freeze_panes(1, 1)
+    ws = _sheet_with_headers(wb, sheet, fmt)
     n_rows = 0 if reports is None else len(reports)
     last = max(n_rows, TEMPLATE_ROWS)
     for c, col in enumerate(sheet.columns):
@@ -800,17 +794,24 @@ def _write_reports(
     ws.autofilter(0, 0, max(n_rows, 1), len(sheet.columns) - 1)
 
 
-def _write_plans(wb: xlsxwriter.Workbook, fmt: dict, plans: pd.DataFrame | None) -> None:
-    """Write the V.1 register sheet: headers with their notes, a Có/Không list, and the rows given."""
-    ws = wb.add_worksheet(PLANS.name)
+def _sheet_with_headers(wb: xlsxwriter.Workbook, sheet: Sheet, fmt: dict):
+    """Return a new worksheet for `sheet`: its headers with their notes as comments, widths, frozen header."""
+    ws = wb.add_worksheet(sheet.name)
     ws.set_row(0, 36)
-    for c, col in enumerate(PLANS.columns):
+    for c, col in enumerate(sheet.columns):
         ws.write_string(0, c, col.header, fmt["header"])
         ws.write_comment(0, c, col.note, {"x_scale": 2.2, "y_scale": 1.3})
         ws.set_column(c, c, col.width)
+    ws.freeze_panes(1, 1)
+    return ws
+
+
+def _write_plans(wb: xlsxwriter.Workbook, fmt: dict, plans: pd.DataFrame | None) -> None:
+    """Write the V.1 register sheet: headers with their notes, a Có/Không list, and the rows given."""
+    ws = _sheet_with_headers(wb, PLANS, fmt)
+    for c, col in enumerate(PLANS.columns):
         if col.kind == Kind.YES_NO:
             ws.data_validation(1, c, TEMPLATE_ROWS, c, {"validate": "list", "source": [YES, NO]})
-    ws.freeze_panes(1, 1)
     for r, record in enumerate(([] if plans is None else plans.to_dict("records")), start=1):
         for c, col in enumerate(PLANS.columns):
             value = record.get(col.id)
