@@ -28,6 +28,7 @@ NAVIGATION = (
             ("pages/2_Chi_tieu.py", "nav.indicator", ":material/monitoring:", False),
             ("pages/3_Dia_ban.py", "nav.districts", ":material/map:", False),
             ("pages/4_Xep_loai.py", "nav.ratings", ":material/military_tech:", False),
+            ("pages/9_Bao_cao.py", "brief.page.nav", ":material/description:", False),
         ],
     ),
     (
@@ -35,14 +36,14 @@ NAVIGATION = (
         [
             ("pages/5_Danh_sach_HTX.py", "nav.coops", ":material/list_alt:", False),
             ("pages/6_Nhap_du_lieu.py", "nav.imports", ":material/upload_file:", False),
-            ("pages/9_Chat_luong_so_lieu.py", "nav.quality", ":material/fact_check:", False),
+            ("pages/10_Chat_luong_so_lieu.py", "nav.quality", ":material/fact_check:", False),
             ("pages/8_Nhiem_vu.py", "nav.tasks", ":material/task_alt:", False),
         ],
     ),
     ("nav.section_info", [("pages/7_Phuong_phap.py", "nav.method", ":material/menu_book:", False)]),
-    ("nav.section_admin", [("pages/9_Nhat_ky.py", "nav.audit", ":material/policy:", False)]),
+    ("nav.section_admin", [("pages/11_Nhat_ky.py", "nav.audit", ":material/policy:", False)]),
 )
-ADMIN_PAGES = {"pages/9_Nhat_ky.py"}  # in the menu of admins only (the page checks the role again)
+ADMIN_PAGES = {"pages/11_Nhat_ky.py"}  # in the menu of admins only (the page checks the role again)
 
 
 def build_pages(lang: str, admin: bool = False) -> dict[str, list]:

@@ -52,6 +52,10 @@ TEXTS = {
         "vi": "Không có số liệu năm {year}; các năm có: {years}.",
         "en": "No data for {year}; years present: {years}.",
     },
+    "brief_format": {
+        "vi": "Không biết ghi tệp {file} theo dạng nào: hãy dùng đuôi .docx hoặc .xlsx, hoặc --format docx|xlsx.",
+        "en": "Cannot tell which format to write {file} in: use a .docx or .xlsx name, or --format docx|xlsx.",
+    },
     "report_title": {"vi": "Kết quả thực hiện {plan}, năm {year}", "en": "Results of {plan}, year {year}"},
     "header": {
         "vi": ("Chỉ tiêu", "Giá trị", "Mục tiêu", "Đạt (%)", "Đánh giá"),
@@ -326,7 +330,7 @@ def _silence_stdout() -> None:
 def _load_extra_commands() -> None:
     import importlib
 
-    for module in ("kpi.store_cli", "kpi.tasks_cli", "kpi.sample", "kpi.users_cli"):
+    for module in ("kpi.store_cli", "kpi.tasks_cli", "kpi.sample", "kpi.users_cli", "kpi.brief_cli"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

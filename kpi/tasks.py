@@ -39,7 +39,18 @@ INFERABLE_FIELDS = (
     "note",
     "quantities",
 )
-REPORT_COLUMNS = ("group", "number", "year", "quarter", "status", "metric", "quantity", "result", "evidence")
+REPORT_COLUMNS = (
+    "group",
+    "number",
+    "year",
+    "quarter",
+    "status",
+    "metric",
+    "quantity",
+    "result",
+    "evidence",
+    "difficulties",
+)
 REQUIRED_REPORT_COLUMNS = ("group", "number", "year", "status")
 DONE = "done"
 
@@ -762,6 +773,9 @@ def normalize_reports(tasks: TaskList, reports: pd.DataFrame | None) -> pd.DataF
                 "quantity": quantity,
                 "result": None if _blank(raw.get("result")) else str(raw.get("result")).strip(),
                 "evidence": None if _blank(raw.get("evidence")) else str(raw.get("evidence")).strip(),
+                "difficulties": None
+                if _blank(raw.get("difficulties"))
+                else str(raw.get("difficulties")).strip(),
             }
         )
     if problems:

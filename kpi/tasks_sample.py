@@ -176,6 +176,7 @@ class _Story:
             "result": result,
             "evidence": evidence,
             "note": self.params["row_note"],
+            "difficulties": (self.params.get("difficulties") or {}).get(status),
         }
         quantities = self._quantities(task, year, quarter)
         if not quantities:
@@ -255,8 +256,17 @@ def workbook_bytes(year: int, rows: pd.DataFrame) -> bytes:
         info={"year": year, "reporting_unit": params["reporting_unit"]},
         notice=sample_notice("vi"),
         created=dt.datetime(year, 12, 28),
+        plans=sample_register(year, params),
     )
     return buffer.getvalue()
+
+
+def sample_register(year: int, params: dict[str, Any] | None = None) -> pd.DataFrame | None:
+    """Return the sample's V.1 register rows of `year` (generator.yaml `register`), or None."""
+    from kpi.tasks_schema import PLAN_COLUMNS
+
+    rows = ((params or load_params()).get("register") or {}).get(year)
+    return pd.DataFrame(rows, columns=list(PLAN_COLUMNS)) if rows else None
 
 
 def sample_files(directory: Path | None = None) -> list[Path]:

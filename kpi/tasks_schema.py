@@ -143,6 +143,23 @@ REPORT = Sheet(
             width=50,
         ),
         Column(
+            "difficulties",
+            "Khó khăn, vướng mắc, đề xuất",
+            "Difficulties, obstacles, proposals",
+            Kind.TEXT,
+            note="Khó khăn, vướng mắc gặp phải trong kỳ và đề xuất, kiến nghị (nếu có); được tổng hợp vào mục “Khó khăn, vướng mắc và đề xuất” của báo cáo quý, năm.",
+            note_en="Difficulties met in the period and proposals, if any; gathered into the section “Difficulties, obstacles and proposals” of the quarterly and yearly report.",
+            aliases=(
+                "Khó khăn, vướng mắc",
+                "Khó khăn vướng mắc",
+                "Khó khăn",
+                "Đề xuất, kiến nghị",
+                "Kiến nghị",
+                "Difficulties",
+            ),
+            width=40,
+        ),
+        Column(
             "evidence",
             "Văn bản chứng minh",
             "Supporting document",
@@ -165,10 +182,76 @@ REPORT = Sheet(
     ),
 )
 
+# Section V.1 of the plan: every department and district issues its own implementation plan. The optional
+# sheet records, per unit, whether it was issued, its number and date; the report lists the latest record.
+PLANS = Sheet(
+    id="implementation_plans",
+    name="Kế hoạch triển khai",
+    name_en="Implementation plans",
+    aliases=("Kế hoạch triển khai của đơn vị", "Kế hoạch của các đơn vị", "Implementation plans"),
+    required=False,
+    note="Mục V.1 của Kế hoạch: mỗi sở, ngành, địa phương ban hành kế hoạch triển khai của mình. Mỗi dòng một đơn vị. Không bắt buộc.",
+    columns=(
+        Column(
+            "unit",
+            "Sở, ngành, địa phương",
+            "Department or district",
+            Kind.TEXT,
+            required=True,
+            note="Tên sở, ngành hoặc huyện, thành phố ban hành kế hoạch triển khai, ví dụ Sở Nông nghiệp và PTNT, UBND huyện Cư Jút. Bắt buộc.",
+            note_en="The department or district that issues its implementation plan. Required.",
+            aliases=("Đơn vị", "Cơ quan", "Sở, ngành", "Cơ quan, đơn vị", "Unit"),
+            width=36,
+        ),
+        Column(
+            "issued",
+            "Đã ban hành",
+            "Issued",
+            Kind.YES_NO,
+            required=True,
+            note="Có hoặc Không. Bắt buộc.",
+            note_en="Yes or No. Required.",
+            aliases=("Ban hành", "Đã ban hành kế hoạch", "Issued"),
+            width=12,
+        ),
+        Column(
+            "plan_number",
+            "Số, ký hiệu kế hoạch",
+            "Plan number",
+            Kind.TEXT,
+            note="Số, ký hiệu của kế hoạch đã ban hành, ví dụ 123/KH-UBND.",
+            note_en="Number and code of the plan issued, e.g. 123/KH-UBND.",
+            aliases=("Số kế hoạch", "Số, ký hiệu", "Number"),
+            width=22,
+        ),
+        Column(
+            "plan_date",
+            "Ngày ban hành",
+            "Date issued",
+            Kind.TEXT,
+            note="Ngày ban hành kế hoạch, ví dụ 15/10/2020.",
+            note_en="Date the plan was issued, e.g. 15/10/2020.",
+            aliases=("Ngày", "Ngày ký", "Date"),
+            width=14,
+        ),
+        Column(
+            "note",
+            "Ghi chú",
+            "Note",
+            Kind.TEXT,
+            note="Ghi chú thêm, nếu có.",
+            note_en="Any remark.",
+            aliases=("Note",),
+            width=30,
+        ),
+    ),
+)
+PLAN_COLUMNS = tuple(c.id for c in PLANS.columns)  # the register's rows as stored (besides `_row`)
+
 # Written into the template so that whoever fills it sees the tasks; never read back.
 TASK_LIST_SHEET = "Danh sách nhiệm vụ"
 
-SHEETS: tuple[Sheet, ...] = (INFO, REPORT)
+SHEETS: tuple[Sheet, ...] = (INFO, REPORT, PLANS)
 STORED_COLUMNS = (
     "group",
     "number",
@@ -180,7 +263,10 @@ STORED_COLUMNS = (
     "result",
     "evidence",
     "note",
+    "difficulties",
 )  # the clean rows as stored (besides the Excel row `_row`); task_text is never kept
+# The free-text columns of the stored rows (object dtype, None when blank), from the declarations.
+TEXT_COLUMNS = tuple(c.id for c in REPORT.columns if c.kind == Kind.TEXT and c.id in STORED_COLUMNS)
 
 
 def task_ids(tasks: TaskList) -> tuple[str, ...]:
@@ -224,9 +310,12 @@ def _default_report_sheet() -> Sheet:
 __all__ = [
     "default_tasks",
     "INFO",
+    "PLANS",
+    "PLAN_COLUMNS",
     "REPORT",
     "SHEETS",
     "STORED_COLUMNS",
+    "TEXT_COLUMNS",
     "TASK_LIST_SHEET",
     "report_sheet",
     "task_ids",

@@ -24,7 +24,7 @@ from kpi import store as st
 from kpi.access import Identity, Permission, refusal
 from kpi.formatting import format_number
 from kpi.tasks import TaskList
-from kpi.tasks_schema import INFO, REPORT, STORED_COLUMNS, default_tasks
+from kpi.tasks_schema import INFO, PLAN_COLUMNS, PLANS, REPORT, STORED_COLUMNS, TEXT_COLUMNS, default_tasks
 from kpi.tasks_workbook import TaskReportWorkbook, TaskValidation, read_task_workbook, validate_task_workbook
 from kpi.workbook import ROW, read_within_limits
 
@@ -58,9 +58,24 @@ tasks_reports_table = sa.Table(
     sa.Column("result", sa.Text),
     sa.Column("evidence", sa.Text),
     sa.Column("note", sa.Text),
+    sa.Column("difficulties", sa.Text),  # migration 0004
     extend_existing=True,
 )
-st.KIND_TABLES.setdefault(TASKS, {INFO.id: tasks_info_table, REPORT.id: tasks_reports_table})
+tasks_plans_table = sa.Table(
+    "tasks_plans",  # the V.1 register (kpi/tasks_schema.py PLANS); migration 0004
+    st.metadata,
+    _version_fk(),
+    sa.Column(ROW, sa.Integer, primary_key=True),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("issued", sa.Boolean, nullable=False),
+    sa.Column("plan_number", sa.Text),
+    sa.Column("plan_date", sa.Text),
+    sa.Column("note", sa.Text),
+    extend_existing=True,
+)
+st.KIND_TABLES.setdefault(
+    TASKS, {INFO.id: tasks_info_table, REPORT.id: tasks_reports_table, PLANS.id: tasks_plans_table}
+)
 
 TEXTS = {
     "stored": {
@@ -155,6 +170,9 @@ def import_task_workbook(
         REPORT.id: clean.reports,
     }
     row_counts = {REPORT.id: len(clean.reports)}
+    if clean.plans is not None:
+        frames[PLANS.id] = clean.plans
+        row_counts[PLANS.id] = len(clean.plans)
     digest = st.sha256_of(data)
     removed: list[tuple[str, int, int]] = []
     try:
@@ -301,7 +319,7 @@ def _typed(rows: pd.DataFrame) -> pd.DataFrame:
     for column in ("number", "year", "quarter"):
         out[column] = pd.array([None if pd.isna(x) else int(x) for x in out[column]], dtype="Int64")
     out["quantity"] = pd.to_numeric(out["quantity"], errors="coerce").astype("float64")
-    for column in ("group", "status", "metric", "result", "evidence", "note"):
+    for column in ("group", "status", "metric", *TEXT_COLUMNS):
         out[column] = out[column].astype(object).where(out[column].notna(), None)
     out[ROW] = pd.to_numeric(out[ROW]).astype("int64")
     return out
@@ -318,6 +336,30 @@ def load_task_reports(store: st.Store, versions: Mapping[int, int] | None = None
         return _read_reports(conn, _version_ids(conn, versions))
 
 
+def load_task_plans(store: st.Store, versions: Mapping[int, int] | None = None) -> pd.DataFrame:
+    """Return the V.1 register rows of the current version of every year (or of the {year: version} given):
+    year, unit, issued (bool), plan_number, plan_date, note; by year then Excel row."""
+    columns = ["year", *PLAN_COLUMNS]
+    with store.read_transaction() as conn:
+        ids = _version_ids(conn, versions)
+        if not ids:
+            return pd.DataFrame(columns=columns)
+        year_of = {vid: year for year, vid in ids.items()}
+        table = tasks_plans_table
+        query = (
+            sa.select(table.c.version_id, *(table.c[c] for c in PLAN_COLUMNS))
+            .where(table.c.version_id.in_(sorted(ids.values())))
+            .order_by(table.c.version_id, table.c[ROW])
+        )
+        rows = [
+            {"year": year_of[r[0]], **dict(zip(PLAN_COLUMNS, r[1:], strict=True))}
+            for r in conn.execute(query)
+        ]
+    frame = pd.DataFrame(rows, columns=columns).sort_values("year", kind="stable").reset_index(drop=True)
+    frame["issued"] = frame["issued"].astype(bool)
+    return frame
+
+
 def load_task_version(store: st.Store, year: int, version: int | None = None) -> TaskReportWorkbook:
     """Return one stored progress-report version (default: the current one) as it was imported."""
     with store.read_transaction() as conn:
@@ -329,7 +371,19 @@ def load_task_version(store: st.Store, year: int, version: int | None = None) ->
         unit = conn.execute(
             sa.select(tasks_info_table.c.reporting_unit).where(tasks_info_table.c.version_id == ids[year])
         ).scalar_one_or_none()
-    return TaskReportWorkbook(year=year, info={"year": year, "reporting_unit": unit}, reports=reports)
+    plans = load_task_plans(store, {year: _number_of(store, ids[year])}).drop(columns="year")
+    return TaskReportWorkbook(
+        year=year,
+        info={"year": year, "reporting_unit": unit},
+        reports=reports,
+        plans=plans if not plans.empty else None,
+    )
+
+
+def _number_of(store: st.Store, version_id: int) -> int:
+    v = st.versions_table
+    with store.read_transaction() as conn:
+        return int(conn.execute(sa.select(v.c.version).where(v.c.id == version_id)).scalar_one())
 
 
 def export_task_year(
@@ -350,7 +404,7 @@ def export_task_year(
         ).one()
     clean = load_task_version(store, year, int(number))
     notice = st.text("sample_notice") if is_sample else None
-    write_task_workbook(target, reports=clean.reports, info=clean.info, notice=notice)  # type: ignore[arg-type]
+    write_task_workbook(target, reports=clean.reports, info=clean.info, notice=notice, plans=clean.plans)  # type: ignore[arg-type]
     return int(number)
 
 
@@ -360,6 +414,7 @@ __all__ = [
     "TaskValidation",
     "export_task_year",
     "import_task_workbook",
+    "load_task_plans",
     "load_task_reports",
     "load_task_version",
     "rollback_tasks",

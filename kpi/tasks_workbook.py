@@ -27,14 +27,17 @@ import xlsxwriter
 
 from kpi import problems as pb
 from kpi.numbers import parse_number_text
-from kpi.schema import INFO_KEY_HEADER, INFO_VALUE_HEADER, Column, Kind, Sheet
+from kpi.schema import INFO_KEY_HEADER, INFO_VALUE_HEADER, NO, YES, Column, Kind, Sheet
 from kpi.settings import ReadLimits
 from kpi.tasks import TaskList
 from kpi.tasks_schema import (
     INFO,
+    PLAN_COLUMNS,
+    PLANS,
     REPORT,
     STORED_COLUMNS,
     TASK_LIST_SHEET,
+    TEXT_COLUMNS,
     default_tasks,
     report_sheet,
     task_ids,
@@ -62,6 +65,9 @@ class TaskReportWorkbook:
     year: int
     info: dict[str, object]
     reports: pd.DataFrame
+    plans: pd.DataFrame | None = (
+        None  # the V.1 register (columns PLAN_COLUMNS + _row), None without the sheet
+    )
 
 
 @dataclass
@@ -80,10 +86,14 @@ def read_task_workbook(
 ) -> RawWorkbook:
     """Return the raw sheets of a progress workbook; raise WorkbookUnreadable if it is no workbook at all
     or passes a limit checked before parsing (`limits`, default: the settings)."""
-    raw = read_sheets(read_bytes(source), (INFO, report_sheet(tasks)), limits)
-    # The info sheet is optional here and nothing depends on it: its absence is not worth a warning.
+    raw = read_sheets(read_bytes(source), (INFO, report_sheet(tasks), PLANS), limits)
+    # The info sheet and the register are optional here and nothing depends on them: no warning when absent,
+    # nor when the register is left blank as the template gives it.
     raw.problems = [
-        p for p in raw.problems if not (p.code == "missing_optional_sheet" and p.sheet == INFO.name)
+        p
+        for p in raw.problems
+        if not (p.code == "missing_optional_sheet" and p.sheet in (INFO.name, PLANS.name))
+        and not (p.code == "no_rows" and p.sheet == raw.sheet_names.get(PLANS.id, PLANS.name))
     ]
     return raw
 
@@ -121,17 +131,38 @@ def validate_task_workbook(
             raw.tables[sheet.id], raw.problems, sheet, name, tasks, low, high, info_year, problems
         )
 
+    plans = _validate_plans(raw, problems) if PLANS.id in raw.tables else None
+    if plans is not None and plans.empty:  # the template's blank register: nothing recorded
+        plans = None
+
     problems.sort(key=_problem_order)
     problems = pb.with_cells(problems, raw.letters)
     if any(p.severity == pb.Severity.ERROR for p in problems) or clean_rows is None or file_year is None:
         return TaskValidation(problems)
     info["year"] = file_year
-    return TaskValidation(problems, TaskReportWorkbook(year=file_year, info=info, reports=clean_rows))
+    clean = TaskReportWorkbook(year=file_year, info=info, reports=clean_rows, plans=plans)
+    return TaskValidation(problems, clean)
+
+
+def _validate_plans(raw: RawWorkbook, problems: list[pb.Problem]) -> pd.DataFrame:
+    """Return the clean rows of the V.1 register (texts None when blank, issued as bool); problems appended."""
+    name = raw.sheet_names[PLANS.id]
+    typed, unreadable = parse_table(raw.tables[PLANS.id], PLANS, name, None, problems)  # type: ignore[arg-type]
+    out = typed[[*PLAN_COLUMNS, ROW]].copy()
+    for column in PLAN_COLUMNS:
+        out[column] = out[column].astype(object).where(out[column].notna(), None)
+    for record in out.to_dict("records"):
+        row = int(record[ROW])
+        for col in PLANS.columns:
+            if col.required and record[col.id] is None and (row, col.id) not in unreadable:
+                problems.append(pb.error("required", sheet=name, row=row, column=col.header))
+    out[ROW] = out[ROW].astype("int64")
+    return out.reset_index(drop=True)
 
 
 def _problem_order(p: pb.Problem) -> tuple:
-    rank = {INFO.name: 0, REPORT.name: 1}
-    return (rank.get(p.sheet or "", 2 if p.sheet else -1), p.row or 0, p.severity != pb.Severity.ERROR)
+    rank = {INFO.name: 0, REPORT.name: 1, PLANS.name: 2}
+    return (rank.get(p.sheet or "", 3 if p.sheet else -1), p.row or 0, p.severity != pb.Severity.ERROR)
 
 
 def _number(value: object) -> tuple[float | None, bool]:
@@ -323,9 +354,7 @@ def _validate_reports(
                 "status": None if blank("status") else status_id.get(str(typed.at[idx, "status"])),
                 "metric": metric,
                 "quantity": quantity if metric is not None else None,
-                "result": None if blank("result") else str(typed.at[idx, "result"]),
-                "evidence": None if blank("evidence") else str(typed.at[idx, "evidence"]),
-                "note": None if blank("note") else str(typed.at[idx, "note"]),
+                **{c: None if blank(c) else str(typed.at[idx, c]) for c in TEXT_COLUMNS},
                 ROW: row,
                 "_period_ok": period_ok,
             }
@@ -453,7 +482,7 @@ def _typed(clean: pd.DataFrame) -> pd.DataFrame:
             [None if v is None or pd.isna(v) else int(v) for v in out[column]], dtype="Int64"
         )
     out["quantity"] = pd.to_numeric(out["quantity"], errors="coerce").astype("float64")
-    for column in ("group", "status", "metric", "result", "evidence", "note"):
+    for column in ("group", "status", "metric", *TEXT_COLUMNS):
         out[column] = out[column].astype(object).where(out[column].notna(), None)
     out[ROW] = out[ROW].astype("int64")
     return out.reset_index(drop=True)
@@ -499,6 +528,7 @@ def _instructions(tasks: TaskList) -> list[tuple[str, str]]:
             f"• '{REPORT.name}': mỗi dòng một nhiệm vụ trong một kỳ báo cáo (một quý, hoặc cả năm) — sheet bắt buộc.",
         ),
         ("", f"• '{INFO.name}': năm báo cáo và đơn vị báo cáo — không bắt buộc."),
+        ("", f"• '{PLANS.name}': {PLANS.note}"),
         (
             "",
             f"• '{TASK_LIST_SHEET}': {len(tasks)} nhiệm vụ của Phụ lục Kế hoạch để tra cứu mã, cơ quan chủ trì, thời hạn; không cần sửa.",
@@ -588,6 +618,7 @@ def write_task_workbook(
     tasks: TaskList | None = None,
     notice: str | None = None,
     created: datetime | None = None,
+    plans: pd.DataFrame | None = None,
 ) -> None:
     """Write a progress workbook in the template's format; blank when no rows are given.
 
@@ -607,6 +638,7 @@ def write_task_workbook(
     _write_instructions(wb, tasks, fmt, notice)
     _write_info(wb, fmt, info or {})
     _write_reports(wb, tasks, sheet, fmt, lists, reports)
+    _write_plans(wb, fmt, plans)
     _write_task_list(wb, tasks, fmt)
     wb.worksheets()[1].activate()  # the first visible sheet after the hidden lists
     wb.close()
@@ -728,7 +760,7 @@ def _display_rows(reports: pd.DataFrame, tasks: TaskList) -> pd.DataFrame:
     out["task_text"] = [
         _short(tasks.get(g, int(n)).text) for g, n in zip(reports["group"], reports["number"], strict=True)
     ]
-    for column in ("year", "quarter", "quantity", "result", "evidence", "note"):
+    for column in ("year", "quarter", "quantity", *TEXT_COLUMNS):
         out[column] = reports.get(column)
     out["status"] = reports["status"].map(status_label)
     metrics = reports["metric"] if "metric" in reports else pd.Series(None, index=reports.index, dtype=object)
@@ -748,13 +780,7 @@ def _write_reports(
     lists: dict[str, str],
     reports: pd.DataFrame | None,
 ) -> None:
-    ws = wb.add_worksheet(sheet.name)
-    ws.set_row(0, 36)
-    for c, col in enumerate(sheet.columns):
-        ws.write_string(0, c, col.header, fmt["header"])
-        ws.write_comment(0, c, col.note, {"x_scale": 2.2, "y_scale": 1.3})
-        ws.set_column(c, c, col.width)
-    ws.freeze_panes(1, 1)
+    ws = _sheet_with_headers(wb, sheet, fmt)
     n_rows = 0 if reports is None else len(reports)
     last = max(n_rows, TEMPLATE_ROWS)
     for c, col in enumerate(sheet.columns):
@@ -767,6 +793,32 @@ def _write_reports(
             for c, col in enumerate(sheet.columns):
                 _write_cell(ws, r, c, record.get(col.id), col, fmt)
     ws.autofilter(0, 0, max(n_rows, 1), len(sheet.columns) - 1)
+
+
+def _sheet_with_headers(wb: xlsxwriter.Workbook, sheet: Sheet, fmt: dict):
+    """Return a new worksheet for `sheet`: its headers with their notes as comments, widths, frozen header."""
+    ws = wb.add_worksheet(sheet.name)
+    ws.set_row(0, 36)
+    for c, col in enumerate(sheet.columns):
+        ws.write_string(0, c, col.header, fmt["header"])
+        ws.write_comment(0, c, col.note, {"x_scale": 2.2, "y_scale": 1.3})
+        ws.set_column(c, c, col.width)
+    ws.freeze_panes(1, 1)
+    return ws
+
+
+def _write_plans(wb: xlsxwriter.Workbook, fmt: dict, plans: pd.DataFrame | None) -> None:
+    """Write the V.1 register sheet: headers with their notes, a Có/Không list, and the rows given."""
+    ws = _sheet_with_headers(wb, PLANS, fmt)
+    for c, col in enumerate(PLANS.columns):
+        if col.kind == Kind.YES_NO:
+            ws.data_validation(1, c, TEMPLATE_ROWS, c, {"validate": "list", "source": [YES, NO]})
+    for r, record in enumerate(([] if plans is None else plans.to_dict("records")), start=1):
+        for c, col in enumerate(PLANS.columns):
+            value = record.get(col.id)
+            if col.kind == Kind.YES_NO and value is not None and not pd.isna(value):
+                value = YES if bool(value) else NO
+            _write_cell(ws, r, c, value, col, fmt)
 
 
 _TASK_LIST_COLUMNS = (

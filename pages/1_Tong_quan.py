@@ -14,7 +14,7 @@ from kpi.overview import (
     overall_sentence,
     population_sentence,
 )
-from ui import components, data, slides, state
+from ui import brief_data, components, data, slides, state
 
 # --- read the reader's choices -----------------------------------------------------------------------------
 lang = state.lang()
@@ -46,6 +46,7 @@ with st.container(key="overview-head", gap="small"):
 components.first_screen(
     headline_verdicts(report, lang), all_verdicts(report, lang), overall_sentence(report, lang)
 )
+brief_data.report_link(lang)
 
 # --- the detail, below the first screen ----------------------------------------------------------------------
 st.subheader(t("page.overview_detail", lang), divider="gray")

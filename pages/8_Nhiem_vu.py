@@ -11,6 +11,7 @@ import streamlit as st
 
 from kpi.formatting import format_date, format_number
 from kpi.i18n import t
+from kpi.tasks_cadence import load_cadence
 from kpi.tasks_view import (
     NO_REPORT,
     OVERDUE,
@@ -122,6 +123,12 @@ with by_agency:
             width="stretch",
             key="tasks-agency-table",
         )
+
+st.subheader(t("brief.reporting.section", lang, year=tasks_data.reporting_year(board, as_of)), divider="gray")
+st.caption(t("brief.reporting_rule", lang, days=load_cadence().due_days))
+st.dataframe(
+    tasks_data.get_reporting_grid(as_of, lang), hide_index=True, width="stretch", key="tasks-reporting"
+)
 
 st.subheader(t("tasks.timeline.section", lang), divider="gray")
 components.chart(overview.timeline, t("tasks.file.timeline", lang), as_of.year, lang, "tasks-timeline")

@@ -293,3 +293,80 @@ def test_a_confirmation_whose_preview_saw_the_version_in_force_is_stored(store: 
         store, progress_bytes(rows_2024(conferences=20.0)), name="second.xlsx", expected_version=1
     )
     assert outcome.version == 2
+
+
+def test_a_store_made_before_the_difficulties_column_is_migrated_and_keeps_its_reports(tmp_path):
+    """A database at revision 0002 (no column of difficulties) opens at the head with its rows intact."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from kpi.store import _alembic_config, head_revision, open_store
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "0002")
+        conn.execute(
+            sa.text(
+                "INSERT INTO versions (id, kind, year, version, imported_at, imported_by, file_name, sha256,"
+                " row_counts, is_sample) VALUES (1, 'tasks', 2021, 1, '2026-01-01', 'x', 'a.xlsx', 'h', '{}', 0)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                'INSERT INTO tasks_reports (version_id, _row, "group", number, year, status)'
+                " VALUES (1, 2, 'V', 3, 2021, 'done')"
+            )
+        )
+    engine.dispose()
+    with open_store(url) as store:
+        assert store.revision() == head_revision() == "0004"
+        with store.read_transaction() as conn:
+            columns = {c["name"] for c in sa.inspect(conn).get_columns("tasks_reports")}
+            rows = conn.execute(sa.text('SELECT "group", number, difficulties FROM tasks_reports')).all()
+    assert "difficulties" in columns
+    assert [tuple(r) for r in rows] == [("V", 3, None)]
+
+
+def test_the_register_is_stored_with_its_year_and_exported_again(tmp_path):
+    """The V.1 register of a progress workbook comes back from the store, and in the exported workbook."""
+    from kpi.store import open_store
+    from kpi.tasks_schema import PLANS
+    from kpi.tasks_store import export_task_year, load_task_plans
+    from kpi.tasks_workbook import check_task_bytes
+
+    plans = pd.DataFrame(
+        [
+            {
+                "unit": "Sở Công Thương",
+                "issued": True,
+                "plan_number": "=12/KH-SCT",
+                "plan_date": "02/11/2020",
+                "note": None,
+            }
+        ]
+    )
+    rows = pd.DataFrame(
+        [
+            {
+                "group": "II",
+                "number": 2,
+                "year": 2021,
+                "quarter": 1,
+                "status": "done",
+                "metric": None,
+                "quantity": None,
+            }
+        ]
+    )
+    data = task_workbook_bytes(reports=rows, info={"year": 2021}, tasks=default_tasks(), plans=plans)
+    with open_store(f"sqlite:///{tmp_path / 's.sqlite'}") as store:
+        outcome = import_task_workbook(store, data, "t.xlsx", "Lan")
+        assert outcome.ok and outcome.row_counts[PLANS.id] == 1
+        back = load_task_plans(store)
+        assert back.to_dict("records") == [{"year": 2021, **plans.iloc[0].to_dict()}]
+        out = tmp_path / "export.xlsx"
+        export_task_year(store, 2021, out)
+    again = check_task_bytes(out.read_bytes(), default_tasks())
+    assert again.ok
+    assert again.clean.plans["plan_number"].tolist() == ["=12/KH-SCT"]  # a formula-like text stays text

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kpi.tasks import load_tasks
-from kpi.tasks_schema import INFO, REPORT, TASK_LIST_SHEET
+from kpi.tasks_schema import INFO, PLANS, REPORT, TASK_LIST_SHEET
 from kpi.tasks_workbook import (
     INSTRUCTIONS_SHEET,
     check_task_bytes,
@@ -71,7 +71,7 @@ def template() -> bytes:
 def test_the_template_has_instructions_info_reports_and_the_task_list(template):
     book = load_workbook(io.BytesIO(template))
     visible = [ws.title for ws in book.worksheets if ws.sheet_state == "visible"]
-    assert visible == [INSTRUCTIONS_SHEET, INFO.name, SHEET, TASK_LIST_SHEET]
+    assert visible == [INSTRUCTIONS_SHEET, INFO.name, SHEET, PLANS.name, TASK_LIST_SHEET]
 
 
 def test_the_template_alone_is_refused_because_it_has_no_report_row(template):
@@ -324,3 +324,104 @@ def test_title_rows_above_the_header_shift_the_reported_rows():
     grid = table_rows([report_row(task="VI.1")], REPORT, columns=list(report_row()), title_rows=2)
     result = check_task_bytes(grid_bytes({SHEET: grid}), today=TODAY)
     assert located(result) == [("error", 4, H["task"], "unknown_task")]
+
+
+# --- the column of difficulties, obstacles and proposals (section V.3 of the plan) ---------------------------
+
+
+def test_the_template_has_a_column_for_difficulties_and_proposals(template):
+    ws = load_workbook(io.BytesIO(template))[SHEET]
+    headers = [c.value for c in next(ws.iter_rows(max_row=1))]
+    assert "Khó khăn, vướng mắc, đề xuất" in headers
+    # extended, not renamed: the earlier columns keep their headers
+    assert {"Mã nhiệm vụ", "Năm", "Quý", "Tình trạng", "Kết quả thực hiện", "Văn bản chứng minh"} <= set(
+        headers
+    )
+
+
+@pytest.mark.parametrize("header", ["Khó khăn, vướng mắc, đề xuất", "Khó khăn, vướng mắc", "Kiến nghị"])
+def test_difficulties_are_read_under_their_header_or_an_alias(header):
+    rows = [report_row(), report_row(task="IV.13", metric=None, quantity=None)]
+    sheets = {SHEET: [[*[H[c] for c in report_row()], header]]}
+    sheets[SHEET] += [[*row.values(), text] for row, text in zip(rows, ["Thiếu kinh phí", None], strict=True)]
+    result = check_task_bytes(grid_bytes(sheets), load_tasks(), TODAY)
+    assert result.ok, result.problems
+    assert result.clean.reports["difficulties"].tolist() == ["Thiếu kinh phí", None]
+
+
+def test_a_workbook_without_the_column_is_still_valid_with_no_difficulties():
+    result = check_task_bytes(report_bytes(report_row()), load_tasks(), TODAY)
+    assert result.ok
+    assert result.clean.reports["difficulties"].tolist() == [None]
+
+
+def test_difficulties_read_back_from_a_written_workbook_and_stay_text(tasks):
+    rows = pd.DataFrame(
+        [{"group": "V", "number": 3, "year": 2023, "quarter": 4, "status": "late", "metric": None,
+          "quantity": None, "result": "chưa xong", "evidence": None, "note": None,
+          "difficulties": "=thiếu cán bộ"}]
+    )  # fmt: skip
+    result = check_task_bytes(
+        task_workbook_bytes(reports=rows, info={"year": 2023}, tasks=tasks), tasks, TODAY
+    )
+    assert result.ok
+    assert result.clean.reports["difficulties"].tolist() == ["=thiếu cán bộ"]
+
+
+# --- the V.1 register: each department's and district's own implementation plan -----------------------------
+
+PLAN_HEADERS = [c.header for c in PLANS.columns]
+
+
+def register_bytes(*plan_rows: list[object]) -> bytes:
+    """Return a valid progress workbook (one report row) with the register sheet holding `plan_rows`."""
+    sheets = {SHEET: table_rows([report_row()], REPORT, columns=list(report_row()))}
+    sheets[PLANS.name] = [PLAN_HEADERS, *plan_rows]
+    return grid_bytes(sheets)
+
+
+def test_the_template_has_the_register_sheet_with_its_headers(template):
+    ws = load_workbook(io.BytesIO(template))[PLANS.name]
+    assert [c.value for c in next(ws.iter_rows(max_row=1))] == [
+        "Sở, ngành, địa phương",
+        "Đã ban hành",
+        "Số, ký hiệu kế hoạch",
+        "Ngày ban hành",
+        "Ghi chú",
+    ]
+
+
+def test_the_register_is_read_with_issued_as_yes_or_no():
+    result = check_task_bytes(
+        register_bytes(
+            ["Sở Nông nghiệp và PTNT", "Có", "215/KH-SNN", "20/10/2020", None],
+            ["UBND huyện Tuy Đức", "Không", None, None, "Đang dự thảo"],
+        ),
+        load_tasks(),
+        TODAY,
+    )
+    assert result.ok, result.problems
+    plans = result.clean.plans
+    assert plans["unit"].tolist() == ["Sở Nông nghiệp và PTNT", "UBND huyện Tuy Đức"]
+    assert plans["issued"].tolist() == [True, False]
+    assert plans["plan_number"].tolist() == ["215/KH-SNN", None]
+    assert plans["note"].tolist() == [None, "Đang dự thảo"]
+
+
+def test_a_register_row_without_its_unit_or_with_a_bad_issued_value_is_located():
+    result = check_task_bytes(
+        register_bytes([None, "Có", "1/KH", None, None], ["Sở Tài chính", "chắc vậy", None, None, None]),
+        load_tasks(),
+        TODAY,
+    )
+    assert not result.ok
+    found = [(p.sheet, p.row, p.column, p.code) for p in result.errors]
+    assert (PLANS.name, 2, "Sở, ngành, địa phương", "required") in found
+    assert any(p.sheet == PLANS.name and p.row == 3 and p.column == "Đã ban hành" for p in result.errors)
+
+
+def test_a_workbook_without_the_register_or_with_it_blank_has_none_and_no_warning(template):
+    for data in (report_bytes(report_row()), register_bytes()):
+        result = check_task_bytes(data, load_tasks(), TODAY)
+        assert result.ok and result.clean.plans is None
+        assert not [p for p in result.problems if p.sheet == PLANS.name]

@@ -204,3 +204,22 @@ def _reports(
 def get_reports(overview: TaskOverview, keys: Iterable[tuple[str, int]]) -> pd.DataFrame:
     """Return every report row of the tasks `keys` (as `kpi.tasks_view.report_table`)."""
     return _reports(overview.version, overview.board.as_of, overview.lang, tuple(keys))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _reporting_grid(version: TaskDataVersion, as_of: date, lang: str) -> pd.DataFrame:
+    from kpi.tasks_cadence import reporting_grid
+
+    board = _board(version, as_of)
+    return reporting_grid(board, reporting_year(board, as_of), lang)
+
+
+def reporting_year(board: TaskBoard, as_of: date) -> int:
+    """Return the year whose reporting is shown on `as_of`: its year, or the plan's last year after the plan."""
+    return min(as_of.year, board.tasks.rules.plan_end_year)
+
+
+def get_reporting_grid(as_of: date, lang: str) -> pd.DataFrame:
+    """Return who has sent the progress reports owed for each quarter and for the year shown (reporting_year),
+    by lead agency (as `kpi.tasks_cadence.reporting_grid`)."""
+    return _reporting_grid(task_data_version(), as_of, lang)

@@ -19,7 +19,7 @@ from tests.builders import coop, group, workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "6_Nhap_du_lieu.py")
-AUDIT = str(ROOT / "pages" / "9_Nhat_ky.py")
+AUDIT = str(ROOT / "pages" / "11_Nhat_ky.py")
 TIMEOUT = 120
 FAILED = "Tên tài khoản hoặc mật khẩu không đúng."
 

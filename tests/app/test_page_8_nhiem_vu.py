@@ -223,3 +223,16 @@ def test_choosing_an_earlier_year_judges_the_tasks_at_its_end(tmp_path, monkeypa
     # On 31/12/2021: V.3 (Q4/2020) and V.5 (Q3/2020) not done, IV.6 (11/2021) not reported; IV.17 is due that
     # very day, and no yearly report is owed before 2022.
     assert set(at.dataframe[0].value["Mã"]) == {"V.3", "V.5", "IV.6"}
+
+
+def test_the_reporting_grid_shows_the_plans_last_year_with_every_report_late(app):
+    # Only 2020 and 2021 were reported: for 2025, the plan's last year, every report owed is late. I.5 of the
+    # provincial Cooperative Alliance is its only task done monthly/quarterly; V.3 of the provincial
+    # inspectorate was due in quarter IV/2020, so it owes nothing for 2025.
+    grid = table(app, "Quý 1")
+    lead = "Cơ quan chủ trì"
+    alliance = grid[grid[lead] == "Liên minh HTX tỉnh"].iloc[0]
+    assert [alliance[f"Quý {q}"] for q in (1, 2, 3, 4)] == ["0/1 · trễ: I.5"] * 4
+    assert alliance["Năm 2025"].startswith("0/") and "trễ:" in alliance["Năm 2025"]
+    inspectorate = grid[grid[lead] == "Thanh tra tỉnh"].iloc[0]
+    assert inspectorate["Năm 2025"] == "–"

@@ -14,7 +14,7 @@ from tests.builders import coop, group, workbook
 from tests.test_store import OPERATOR
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "9_Chat_luong_so_lieu.py")
+PAGE = str(ROOT / "pages" / "10_Chat_luong_so_lieu.py")
 
 
 def _page(tmp_path, monkeypatch, *years: dict) -> AppTest:

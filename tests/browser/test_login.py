@@ -12,7 +12,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 PAGE = "pages/6_Nhap_du_lieu.py"
-AUDIT = "pages/9_Nhat_ky.py"
+AUDIT = "pages/11_Nhat_ky.py"
 SIDEBAR = '[data-testid="stSidebar"]'
 UPLOADER = '[data-testid="stFileUploader"]'
 ACCOUNTS = {

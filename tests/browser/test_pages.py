@@ -189,6 +189,15 @@ def total_tasks(page) -> str:
     return metric.locator('[data-testid="stMetricValue"]').first.inner_text()
 
 
+def report_command(page) -> str:
+    """Return the command line the report page gives for the same report (it names the year shown)."""
+    return (
+        page.locator('[data-testid="stCaptionContainer"]')
+        .filter(has_text="python -m kpi brief")
+        .first.inner_text()
+    )
+
+
 @dataclass(frozen=True)
 class Expected:
     """What a page must say: its title, and a key figure read by `read` that must equal `figure`."""
@@ -226,11 +235,16 @@ def expected(page_file: str) -> Expected:
         "pages/7_Phuong_phap.py": Expected(
             t("page.method_title", "vi"), sources_listed, "\n".join(f"{y}: {n}" for y, n in s.files.items())
         ),
-        "pages/9_Chat_luong_so_lieu.py": Expected(
+        "pages/10_Chat_luong_so_lieu.py": Expected(
             t("quality.title", "vi", year=s.year), quality_existing, vn(s.existing)
         ),
         "pages/8_Nhiem_vu.py": Expected(
             t("tasks.title", "vi", plan=tasks["plan"]["number"]), total_tasks, vn(len(tasks["tasks"]))
+        ),
+        "pages/9_Bao_cao.py": Expected(
+            t("brief.page.title", "vi", plan=tasks["plan"]["number"]),
+            report_command,
+            t("brief.page.command", "vi", year=s.year),
         ),
     }
     assert page_file in pages, f"{page_file} has no expected title and figure in tests/browser/test_pages.py"

@@ -1,0 +1,71 @@
+"""The page "Báo cáo" gets its files here: the implementation report (kpi/brief.py) written as .docx or .xlsx,
+built once per data version (statistics and task reports), period, language, kind and day, and only when
+a download button is clicked (building the .docx renders the charts with Chromium: a few seconds).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from kpi.brief import SOURCE_COLUMNS, BriefData, build_brief, version_sources
+from kpi.brief_cli import brief_bytes
+from kpi.i18n import t
+from ui import data, tasks_data
+
+REPORT_PAGE = "pages/9_Bao_cao.py"  # as dashboard.py declares it
+MIME = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _brief_data(version: data.DataVersion, task_version: tasks_data.TaskDataVersion) -> BriefData:
+    store = data.get_store()
+    reports, plans, task_sources = None, None, pd.DataFrame(columns=SOURCE_COLUMNS)
+    if store is not None and task_version.source != "none":
+        from kpi.tasks_store import load_task_plans, load_task_reports
+
+        reports = load_task_reports(store, dict(task_version.versions))
+        plans = load_task_plans(store, dict(task_version.versions))
+        task_sources = version_sources(store, "tasks")
+    return BriefData(data.get_dataset(), reports, data.get_sources(), task_sources, plans)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _file(
+    version: data.DataVersion,
+    task_version: tasks_data.TaskDataVersion,
+    year: int,
+    quarter: int | None,
+    lang: str,
+    final: bool,
+    fmt: str,
+    today: dt.date,
+) -> bytes:
+    brief = build_brief(
+        _brief_data(version, task_version), year, quarter, lang, final, today=today, pictures=fmt == "docx"
+    )
+    return brief_bytes(brief, fmt)
+
+
+def get_file(year: int, quarter: int | None, lang: str, final: bool, fmt: str) -> bytes:
+    """Return the report of `year` (`quarter`) in `fmt` ("docx" or "xlsx") from the data shown now."""
+    task_version = tasks_data.task_data_version()  # also loads the sample reports into a sample store
+    return _file(data.data_version(), task_version, year, quarter, lang, final, fmt, dt.date.today())
+
+
+def file_name(year: int, quarter: int | None, final: bool, fmt: str) -> str:
+    """Return the file name of a report: "bao-cao-kh485-2024-q2.docx", "...-2025-tong-ket.xlsx"."""
+    period = f"{year}-q{quarter}" if quarter else str(year)
+    return f"bao-cao-kh485-{period}{'-tong-ket' if final else ''}.{fmt}"
+
+
+def report_link(lang: str) -> None:
+    """Show the link to the page "Báo cáo" (nothing when the page runs on its own, without navigation)."""
+    with contextlib.suppress(StreamlitAPIException):
+        st.page_link(REPORT_PAGE, label=t("brief.page.link", lang), icon=":material/description:")
