@@ -23,6 +23,7 @@ import yaml
 from docx import Document
 
 from kpi import sample
+from kpi.access import command_line
 from kpi.brief import Brief, Letterhead, Num, Section, Table
 from kpi.brief_xlsx import brief_xlsx_bytes
 from kpi.cli import EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, main
@@ -42,7 +43,14 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('brief') / 's.sqlite'}"
     with open_store(url) as store:
         for path in sample.sample_files():
-            outcome = store.import_workbook(path.read_bytes(), path.name, None, "Dữ liệu mẫu", is_sample=True)
+            outcome = store.import_workbook(
+                path.read_bytes(),
+                path.name,
+                None,
+                "Dữ liệu mẫu",
+                is_sample=True,
+                identity=command_line("kiem-thu"),
+            )
             assert outcome.ok
         load_task_samples(store)
     return url

@@ -361,7 +361,7 @@ def test_the_register_is_stored_with_its_year_and_exported_again(tmp_path):
     )
     data = task_workbook_bytes(reports=rows, info={"year": 2021}, tasks=default_tasks(), plans=plans)
     with open_store(f"sqlite:///{tmp_path / 's.sqlite'}") as store:
-        outcome = import_task_workbook(store, data, "t.xlsx", "Lan")
+        outcome = import_task_workbook(store, data, "t.xlsx", "Lan", identity=OPERATOR)
         assert outcome.ok and outcome.row_counts[PLANS.id] == 1
         back = load_task_plans(store)
         assert back.to_dict("records") == [{"year": 2021, **plans.iloc[0].to_dict()}]
