@@ -176,7 +176,7 @@ def change_text(result: IndicatorResult, year: int, lang: str = "vi") -> str:
 
 
 def target_value_text(indicator: Indicator, lang: str = "vi") -> str:
-    """Return the target value with its unit, "≤" before it when lower is better ("264 HTX", "≤ 40,0%")."""
+    """Return the target value with its unit, "≤" before it when lower is better ("120 HTX", "≤ 40,0%")."""
     value = value_text(indicator, indicator.target.value, lang)
     return value if indicator.higher_is_better else f"≤ {value}"
 
@@ -188,7 +188,7 @@ def target_name(indicator: Indicator, lang: str = "vi") -> str:
 
 
 def target_text(indicator: Indicator, lang: str = "vi") -> str:
-    """Return the target with its year ("Mục tiêu 2025: 264 HTX"; "Mục tiêu 2025 (suy ra): ≤ 15,0%")."""
+    """Return the target with its year ("Mục tiêu 2025: 120 HTX"; "Mục tiêu 2025 (suy ra): ≤ 15,0%")."""
     return f"{target_name(indicator, lang)}: {target_value_text(indicator, lang)}"
 
 
@@ -238,7 +238,7 @@ class Verdict:
     value: str  # "287 HTX"
     number: str  # "287", as shown large
     unit: str  # "HTX", shown smaller ("" for a percentage)
-    target: str  # "Mục tiêu 2025: 264 HTX" ("(suy ra)" marked)
+    target: str  # "Mục tiêu 2025: 120 HTX" ("(suy ra)" marked)
     figure: str  # main_figure: "109%" or "48,9% / ≤ 40,0%"
     share: str  # "Đạt 108,7% mục tiêu" or the gap to a ceiling
     status: str
