@@ -9,8 +9,6 @@ import streamlit as st
 
 from kpi.formatting import format_number
 from kpi.i18n import t
-from kpi.imports import problems_table
-from kpi.quality import readable_quality
 from ui import components, data, safeguards, state
 from ui.data_admin import show_table
 
@@ -24,10 +22,11 @@ if year is None:
     components.no_data(lang)
 
 quality = safeguards.get_quality(year)
+quality_table, warnings_table = safeguards.get_quality_tables(year, lang)
 
 st.title(t("quality.title", lang, year=year))
 st.caption(t("quality.caption", lang))
-components.static_table(readable_quality(quality, lang))
+components.static_table(quality_table)
 
 prev = year - 1
 if not quality.compared:
@@ -37,4 +36,4 @@ elif not quality.warnings:
 else:
     count = format_number(len(quality.warnings), 0, lang)
     st.subheader(t("quality.warnings", lang, prev=prev, count=count))
-    show_table(problems_table(quality.warnings, lang), K + "warnings")
+    show_table(warnings_table, K + "warnings")

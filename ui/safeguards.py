@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
 import streamlit as st
 
 from kpi import problems as pb
 from kpi.formatting import format_number
 from kpi.i18n import t
 from kpi.imports import problems_table
-from kpi.quality import Quality, year_quality
+from kpi.quality import Quality, readable_quality, year_quality
 from kpi.service import default_reference
 from ui import data
 from ui.data_admin import XLSX, show_table
@@ -84,3 +85,15 @@ def _quality(version: data.DataVersion, year: int) -> Quality:
 def get_quality(year: int) -> Quality:
     """Return the data quality of `year` in force, cached on the store's versions. Read-only."""
     return _quality(data.data_version(), year)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _quality_tables(version: data.DataVersion, year: int, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    quality = _quality(version, year)
+    return readable_quality(quality, lang), problems_table(quality.warnings, lang)
+
+
+def get_quality_tables(year: int, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the quality table as read and the table of its year-on-year warnings, built once per data
+    version, year and language (at national scale the warnings run into thousands of rows)."""
+    return _quality_tables(data.data_version(), year, lang)
