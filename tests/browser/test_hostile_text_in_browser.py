@@ -13,19 +13,11 @@ import pytest
 from kpi.i18n import t
 from kpi.text import WORD_JOINER
 from tests.hostile import EVIL_HOST, FILE_NAME, NAMES, fill_hostile_store
+from tests.navigation import page_files
 
 pytestmark = pytest.mark.browser
 
-PAGES = [
-    "pages/1_Tong_quan.py",
-    "pages/2_Chi_tieu.py",
-    "pages/3_Dia_ban.py",
-    "pages/4_Xep_loai.py",
-    "pages/5_Danh_sach_HTX.py",
-    "pages/6_Nhap_du_lieu.py",
-    "pages/7_Phuong_phap.py",
-    "pages/8_Nhiem_vu.py",
-]
+PAGES = page_files()  # every page an anonymous visitor reaches, new ones included
 LOCAL = {"127.0.0.1"}
 fill_store = fill_hostile_store  # read by the prefilled_server fixture
 

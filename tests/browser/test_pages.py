@@ -21,6 +21,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from kpi.i18n import t
 from kpi.sample import sample_files
+from tests.navigation import page_files
 
 pytestmark = pytest.mark.browser
 
@@ -33,23 +34,6 @@ TITLE = f"{MAIN} h1"
 FIGURE_TIMEOUT_MS = 15_000
 TASKS_FILE = ROOT / "data" / "tasks" / "kh-485-2020-tasks.yaml"
 DISTRICT = "Đắk Mil"  # the district whose figures are checked on the district and rating pages
-
-
-def page_files() -> list[str]:
-    """Return the page files that dashboard.py names (read at collection time).
-
-    When dashboard.py builds its paths instead of writing them out, every file of pages/ is taken, and
-    each must then be in the navigation.
-    """
-    named = dict.fromkeys(
-        re.findall(r"""["'](pages/[\w./-]+\.py)["']""", (ROOT / "dashboard.py").read_text("utf-8"))
-    )
-    if not named:
-        named = dict.fromkeys(p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "pages").glob("*.py")))
-    admin_only = re.search(r"ADMIN_PAGES = \{([^}]*)\}", (ROOT / "dashboard.py").read_text("utf-8"))
-    admin = set(re.findall(r"""["'](pages/[\w./-]+\.py)["']""", admin_only.group(1))) if admin_only else set()
-    # pages for admins only are not in an anonymous visitor's navigation: tests/browser/test_login.py opens them
-    return [p for p in named if not Path(p).name.startswith("_") and p not in admin]
 
 
 PAGES = page_files()
