@@ -11,9 +11,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from kpi.access import Permission
-from kpi.i18n import t
-from kpi.store import UNREACHABLE
+from kpi.common.access import Permission
+from kpi.common.i18n import t
+from kpi.store.versions import UNREACHABLE
 from ui import auth, components, data, state
 
 ROOT = Path(__file__).resolve().parent

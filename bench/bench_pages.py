@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench import data, stores
 from bench.harness import Candidate, Context
-from kpi.formatting import format_number
+from kpi.common.formatting import format_number
 
 NAME = "pages"
 WARM_TARGET = 1.5
@@ -100,8 +100,8 @@ def run(ctx: Context) -> None:
     if not DASHBOARD.exists():
         ctx.skip(NAME, "dashboard.py does not exist yet")
         return
-    if not data.have_module("kpi.store"):
-        ctx.skip(NAME, "kpi.store does not exist yet")
+    if not data.have_module("kpi.store.versions"):
+        ctx.skip(NAME, "kpi.store.versions does not exist yet")
         return
     import streamlit as st
     from streamlit import config

@@ -19,12 +19,12 @@ IMPORT_TARGET = 1.5
 
 def run(ctx: Context) -> None:
     """Measure imports into each store kind, then the report from the shared SQLite store."""
-    if not data.have_module("kpi.store"):
-        ctx.skip(NAME, "kpi.store does not exist yet")
+    if not data.have_module("kpi.store.versions"):
+        ctx.skip(NAME, "kpi.store.versions does not exist yet")
         return
-    from kpi.indicators import dataset_from_workbooks
-    from kpi.service import build_report, default_engine
-    from kpi.validate import check_bytes
+    from kpi.stats.report import build_report, default_engine
+    from kpi.workbook.dataset import dataset_from_workbooks
+    from kpi.workbook.validate import check_bytes
 
     paths = stores.year_workbooks(ctx)
     year, path = max(paths.items())

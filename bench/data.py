@@ -2,7 +2,7 @@
 
 The read benchmark prefers the project's own sample generator (`python -m kpi sample --scale national`)
 when it exists, so that it measures the workbook users will try first; otherwise, and for the other sizes
-and years, a quick generator here writes valid rows through `kpi.template.write_workbook`.
+and years, a quick generator here writes valid rows through `kpi.workbook.writer.write_workbook`.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpi.reference import load_reference
-from kpi.schema import COOP, RATINGS, SECTORS, STATUSES
-from kpi.service import default_plan
-from kpi.template import write_workbook
+from kpi.domain.places import load_reference
+from kpi.stats.report import default_plan
+from kpi.workbook.contract import COOP, RATINGS, SECTORS, STATUSES
+from kpi.workbook.writer import write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -53,12 +53,12 @@ def workbook_path(n: int, year: int, out: Path = OUT) -> Path:
 
 
 def sample_workbook(out: Path = OUT) -> Path | None:
-    """Return the national sample workbook of `kpi.sample` (generated once), or None when it is unavailable.
+    """Return the national sample workbook of `kpi.stats.sample` (generated once), or None when it is unavailable.
 
     `python -m kpi sample --scale national --out DIR` may write one workbook or one per year; the newest
     (last by name) is taken.
     """
-    if not have_module("kpi.sample"):
+    if not have_module("kpi.stats.sample"):
         return None
     target = out / "sample-national"
     found = sorted(target.glob("*.xlsx")) if target.exists() else []

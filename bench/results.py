@@ -10,7 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 from bench.harness import Report, Row
-from kpi.formatting import format_number
+from kpi.common.formatting import format_number
 
 PACKAGES = (
     "streamlit",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bench import data
 from bench.harness import Context
-from kpi.access import system
+from kpi.common.access import system
 
 BY = "bench"
 
@@ -33,7 +33,7 @@ class StoreFactory:
 
     def new(self):
         """Return a new empty store, migrated to the head (the migration is not part of what is timed)."""
-        from kpi.store import open_store
+        from kpi.store.versions import open_store
 
         name = f"bench_{uuid.uuid4().hex[:12]}"
         if self.postgres_url:

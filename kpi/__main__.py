@@ -1,7 +1,7 @@
-"""`python -m kpi`: the command line (see kpi/cli.py)."""
+"""`python -m kpi`: the command line (see kpi/cli/main.py)."""
 
 import sys
 
-from kpi.cli import main
+from kpi.cli.main import main
 
 sys.exit(main())

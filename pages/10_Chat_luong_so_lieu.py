@@ -1,14 +1,14 @@
 """Chất lượng số liệu: for analysts, per district, how many cooperatives of the year in force reported each
 field, the blank cells, and the year-on-year warnings of the version in force. Counting and checking are
-`kpi.quality` and `kpi.year_checks`, cached by `ui.safeguards`; this page lays out what comes back.
+`kpi.stats.quality` and `kpi.stats.year_checks`, cached by `ui.safeguards`; this page lays out what comes back.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from kpi.formatting import format_number
-from kpi.i18n import t
+from kpi.common.formatting import format_number
+from kpi.common.i18n import t
 from ui import components, data, safeguards, state
 from ui.data_admin import show_table
 

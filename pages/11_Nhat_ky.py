@@ -1,5 +1,5 @@
 """Nhật ký (admins only): the events of the store with who did them, filtered by action, account and dates,
-and downloaded as CSV. Reading and laying out the events is `kpi.audit`; the role is checked here again, not
+and downloaded as CSV. Reading and laying out the events is `kpi.store.audit`; the role is checked here again, not
 only by leaving the page out of the menu of others."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import datetime as dt
 
 import streamlit as st
 
-from kpi.access import Permission
-from kpi.audit import action_text, audit_csv, audit_events, audit_table, choices
-from kpi.formatting import format_number
-from kpi.i18n import t
+from kpi.common.access import Permission
+from kpi.common.formatting import format_number
+from kpi.common.i18n import t
+from kpi.store.audit import action_text, audit_csv, audit_events, audit_table, choices
 from ui import auth, data, state
 
 K = "audit_"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.charts import build_indicator_figure
-from kpi.formatting import format_date
-from kpi.i18n import t
-from kpi.overview import (
+from kpi.common.formatting import format_date
+from kpi.common.i18n import t
+from kpi.stats.charts import build_indicator_figure
+from kpi.stats.scorecard import (
     all_verdicts,
     group_sentence,
     headline_verdicts,

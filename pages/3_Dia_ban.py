@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.i18n import t
-from kpi.overview import coverage_table, district_indicator_table, model_table
-from kpi.service import default_engine
+from kpi.common.i18n import t
+from kpi.stats.report import default_engine
+from kpi.stats.scorecard import coverage_table, district_indicator_table, model_table
 from ui import components, data, state
 
 # --- read the reader's choices -----------------------------------------------------------------------------

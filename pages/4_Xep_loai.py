@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.i18n import t
-from kpi.overview import population_sentence
-from kpi.service import default_engine
+from kpi.common.i18n import t
+from kpi.stats.report import default_engine
+from kpi.stats.scorecard import population_sentence
 from ui import components, data, state
 
 # --- read the reader's choices -----------------------------------------------------------------------------
@@ -17,7 +17,7 @@ if year is None:
     components.no_data(lang)
 district = state.district_filter(default_engine().districts)
 
-# --- ask the core (charts built by kpi.charts, cached per data version) ------------------------------------
+# --- ask the core (charts built by kpi.stats.charts, cached per data version) ------------------------------------
 by_year = data.get_figure("rating_years", year, lang, district)
 by_district = data.get_figure("rating_districts", year, lang)
 by_sector = data.get_figure("rating_sectors", year, lang, district)

@@ -1,5 +1,5 @@
 """Danh sách HTX: the year's cooperatives, searchable and filterable, one cooperative across the years, and
-the filtered list as an Excel file. Filtering and history are `kpi.coops`, cached between runs by
+the filtered list as an Excel file. Filtering and history are `kpi.stats.coops`, cached between runs by
 `ui.coops_data`; this page reads widgets and lays out what comes back.
 """
 
@@ -9,7 +9,10 @@ import datetime as dt
 
 import streamlit as st
 
-from kpi.coops import (
+from kpi.common.formatting import format_date, format_number
+from kpi.common.i18n import t
+from kpi.common.safe_text import escape_markdown
+from kpi.stats.coops import (
     BLANK,
     SCREEN_NUMBER_FORMAT,
     SCREEN_ORDER,
@@ -18,11 +21,8 @@ from kpi.coops import (
     describe_filters,
     list_workbook_bytes,
 )
-from kpi.formatting import format_date, format_number
-from kpi.i18n import t
-from kpi.overview import population_sentence
-from kpi.schema import COOP, NUMERIC_KINDS, Kind
-from kpi.text import escape_markdown
+from kpi.stats.scorecard import population_sentence
+from kpi.workbook.contract import COOP, NUMERIC_KINDS, Kind
 from ui import components, coops_data, data, state
 
 MAX_TABLE_ROWS = 5_000  # rows sent to the browser; the download always holds every row of the filter

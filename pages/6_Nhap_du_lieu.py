@@ -1,6 +1,6 @@
 """Nhập dữ liệu: the template, the upload with its check report, the preview of what an import changes, the
-confirmation, and the history of versions with rollback. Checking and comparing are `kpi.imports`, storing
-is `kpi.store`; this page reads widgets and lays out what comes back.
+confirmation, and the history of versions with rollback. Checking and comparing are `kpi.stats.preview`, storing
+is `kpi.store.versions`; this page reads widgets and lays out what comes back.
 
 Two kinds of workbook are uploaded here: the cooperative statistics (this file) and the task progress
 reports (`ui.tasks_admin`, the same steps), chosen at the top of the page.
@@ -16,24 +16,24 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from kpi.access import Permission
-from kpi.formatting import format_number
-from kpi.i18n import t
-from kpi.imports import (
+from kpi.common.access import Permission
+from kpi.common.formatting import format_number
+from kpi.common.i18n import t
+from kpi.common.safe_text import escape_markdown
+from kpi.common.settings import load_settings
+from kpi.stats.preview import (
     changed_table,
     changes_table,
-    check_upload,
     history_table,
     keys_table,
     preview_import,
     readable_kpis,
     store_mix,
 )
-from kpi.settings import load_settings
-from kpi.store import text as store_text
-from kpi.template import template_bytes
-from kpi.text import escape_markdown
-from kpi.validate import EARLIEST_YEAR
+from kpi.store.versions import text as store_text
+from kpi.workbook.upload import check_upload
+from kpi.workbook.validate import EARLIEST_YEAR
+from kpi.workbook.writer import template_bytes
 from ui import auth, components, data, safeguards, state, tasks_admin
 from ui.data_admin import (
     after_write,

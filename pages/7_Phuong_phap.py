@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.formatting import format_date
-from kpi.i18n import t
-from kpi.overview import formula_text, target_text, threshold_rules, value_text
+from kpi.common.formatting import format_date
+from kpi.common.i18n import t
+from kpi.stats.scorecard import formula_text, target_text, threshold_rules, value_text
 from ui import components, data, state
 
 # --- read the reader's choices -----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Nhiệm vụ: the 34 tasks of the plan's appendix — which are late and whose, how far each has got, what
-was promised against what was achieved. Rules and tables are `kpi.tasks` / `kpi.tasks_view`, figures
-`kpi.tasks_charts`; this page reads the reader's choices and lays out what comes back.
+was promised against what was achieved. Rules and tables are `kpi.domain.tasks` / `kpi.tasks.board`, figures
+`kpi.tasks.charts`; this page reads the reader's choices and lays out what comes back.
 """
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ import datetime as dt
 
 import streamlit as st
 
-from kpi.formatting import format_date, format_number
-from kpi.i18n import t
-from kpi.tasks_cadence import load_cadence
-from kpi.tasks_view import (
+from kpi.common.formatting import format_date, format_number
+from kpi.common.i18n import t
+from kpi.tasks.board import (
     NO_REPORT,
     OVERDUE,
     TOTAL,
@@ -22,6 +21,7 @@ from kpi.tasks_view import (
     status_ids,
     status_label,
 )
+from kpi.tasks.cadence import load_cadence
 from ui import components, data, state, tasks_data
 
 # --- read the reader's choices -----------------------------------------------------------------------------

@@ -1,14 +1,14 @@
 """Báo cáo: the quarterly or yearly implementation report of the plan (section V.3), and the final review of
 the plan's period, to download as Word (.docx, the administrative layout) or Excel (.xlsx, one sheet per
-table). The report is `kpi.brief`; the files are built by `ui.brief_data` when a button is clicked.
+table). The report is `kpi.reports.brief`; the files are built by `ui.brief_data` when a button is clicked.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from kpi.brief import QUARTERS, is_final
-from kpi.i18n import t
+from kpi.common.i18n import t
+from kpi.reports.brief import QUARTERS, is_final
 from ui import brief_data, components, data, state
 
 # --- read the reader's choices -----------------------------------------------------------------------------

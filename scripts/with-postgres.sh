@@ -2,7 +2,7 @@
 # Runs a command next to a throw-away PostgreSQL server, so that the store tests also run on PostgreSQL.
 #
 #   bash scripts/with-postgres.sh CMD [ARGS...]
-#   bash scripts/with-postgres.sh .venv/bin/python -m pytest tests/test_store.py
+#   bash scripts/with-postgres.sh .venv/bin/python -m pytest tests/store/test_versions.py
 #
 # It creates a new cluster in a temporary folder (initdb), starts it on 127.0.0.1 only, on a free port,
 # creates the database `kpi_test`, exports

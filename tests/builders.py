@@ -1,7 +1,7 @@
 """Tiny builders of statistics workbooks for the tests, written with openpyxl so every cell is typed exactly.
 
 A Python `str` becomes a text cell ("1.234,5" stays text), an `int`/`float` a number cell, `None` a blank.
-Rows are dicts keyed by column ids of `kpi.schema` ("members") or by any header text ("Số thành viên",
+Rows are dicts keyed by column ids of `kpi.workbook.contract` ("members") or by any header text ("Số thành viên",
 "Mã số HTX", "Ghi chú"): ids are written under their Vietnamese header, other keys are written as they are.
 
     data = workbook(year=2022, coops=[coop("A1"), coop("A2", members="1.234")], groups=[group()])
@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
 
-from kpi.schema import COOP, GROUP, INFO, INFO_KEY_HEADER, INFO_VALUE_HEADER, Sheet
+from kpi.workbook.contract import COOP, GROUP, INFO, INFO_KEY_HEADER, INFO_VALUE_HEADER, Sheet
 
 Grid = list[list[object]]
 

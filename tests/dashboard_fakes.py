@@ -8,8 +8,8 @@ indicators of the plan that are not passed get status "insufficient_data" and no
 
 from __future__ import annotations
 
-from kpi.assess import Assessment
-from kpi.service import IndicatorResult, Report, default_plan
+from kpi.stats.assess import Assessment
+from kpi.stats.report import IndicatorResult, Report, default_plan
 
 
 def fake_result(

@@ -1,4 +1,4 @@
-"""A two-year dataset small enough to work out every indicator by hand (tests/test_indicators.py does).
+"""A two-year dataset small enough to work out every indicator by hand (tests/stats/test_indicators.py does).
 
 2022: seven cooperatives in Cư Jút, Đắk Mil and Gia Nghĩa: one dissolved with blank figures, one suspended,
 one unrated, one with a loss, one with 0 regular workers, blanks in members, revenue, income and the
@@ -13,8 +13,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from kpi.indicators import Dataset, dataset_from_workbooks
-from kpi.validate import check_bytes
+from kpi.workbook.dataset import Dataset, dataset_from_workbooks
+from kpi.workbook.validate import check_bytes
 from tests.builders import group, workbook
 
 OP, SUSPENDED, DISSOLVED = "Đang hoạt động", "Tạm ngừng hoạt động", "Giải thể"

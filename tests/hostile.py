@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
-from kpi.text import WORD_JOINER
+from kpi.common.safe_text import WORD_JOINER
 from tests.builders import coop, group, info_rows, workbook
 
 EVIL_HOST = "evil.example"
@@ -75,10 +75,10 @@ def hostile_workbook(year: int, members: int) -> bytes:
 
 def fill_hostile_store(url: str) -> None:
     """Fill the store at `url` with two versions of 2024 and task reports, all imported with payloads."""
-    from kpi.access import command_line
-    from kpi.store import open_store
-    from kpi.tasks_store import import_task_workbook
-    from tests.test_tasks_store import TODAY, progress_bytes, rows_2024
+    from kpi.common.access import command_line
+    from kpi.store.task_versions import import_task_workbook
+    from kpi.store.versions import open_store
+    from tests.store.test_task_versions import TODAY, progress_bytes, rows_2024
 
     operator = command_line("kiem-thu")  # the tests write as the command line does
     with open_store(url) as store:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from kpi.i18n import load_catalog
+from kpi.common.i18n import load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = sorted((ROOT / "kpi").rglob("*.py"))
@@ -54,3 +56,52 @@ def test_every_text_of_the_catalogs_exists_in_vietnamese_and_english() -> None:
     assert catalog, "the catalogs are empty"
     for key, entry in catalog.items():
         assert entry["vi"].strip() and entry["en"].strip(), key
+
+
+def _contract_layers() -> list[str]:
+    """Return the packages of the layers contract in pyproject.toml, top first (siblings split)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contract = next(c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "layers")
+    return [name.strip() for layer in contract["layers"] for name in layer.split("|")]
+
+
+def test_the_layers_of_the_core_hold_as_pyproject_declares_them() -> None:
+    """lint-imports with the project's contracts: no package imports one above it, stats and tasks stay apart."""
+    from importlinter import cli
+
+    assert (
+        cli.lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True)
+        == cli.EXIT_STATUS_SUCCESS
+    )
+
+
+ARCHITECTURE = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+LAYERS_TABLE = ARCHITECTURE.split("## Layers", 1)[1].split("\n## ", 1)[0]
+MODULES = sorted(
+    p.relative_to(ROOT).as_posix()
+    for p in CORE
+    if p.name != "__init__.py" and "migrations" not in p.parts and p.parent != ROOT / "kpi"
+)
+
+
+def test_the_architecture_names_the_layers_in_the_order_of_the_contract() -> None:
+    named = [
+        f"kpi.{row.split('`kpi/')[1].split('/')[0]}"
+        for row in LAYERS_TABLE.splitlines()
+        if row.startswith("| ") and "`kpi/" in row.split("|")[2]
+    ]
+    assert named == _contract_layers()
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_the_architecture_names_every_module_of_the_core_in_its_layer(module: str) -> None:
+    rows = [row for row in LAYERS_TABLE.splitlines() if f"`{module}`" in row]
+    assert len(rows) == 1, f"{module} is not in the layers table of docs/architecture.md"
+    assert f"`{module.rsplit('/', 1)[0]}/`" in rows[0], f"{module} is listed in another package's row"
+
+
+def test_every_path_the_architecture_names_exists() -> None:
+    named = set(re.findall(r"`((?:kpi|ui|pages|data|tests|bench|scripts)/[\w./-]*)`", ARCHITECTURE))
+    runtime = {"data/store/"}  # the embedded SQLite store, made on first run (git-ignored)
+    missing = sorted(p for p in named - runtime if "*" not in p and not (ROOT / p).exists())
+    assert not missing, f"docs/architecture.md names paths that do not exist: {missing}"

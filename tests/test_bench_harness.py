@@ -159,5 +159,5 @@ def test_a_quick_read_benchmark_writes_its_table_with_the_machine_and_how_it_was
     text = results.read_text(encoding="utf-8")
     assert "python -m bench --quick --only read" in text
     assert "CPU:" in text and "Python:" in text and "RAM:" in text
-    assert "| read | kpi.validate.check_bytes | pandas.read_excel calamine |" in text
-    assert "kpi.validate.check_bytes" in done.stdout
+    assert "| read | kpi.workbook.validate.check_bytes | pandas.read_excel calamine |" in text
+    assert "kpi.workbook.validate.check_bytes" in done.stdout

@@ -1,5 +1,5 @@
 """Who is looking at the dashboard: the login form, the session, single sign-on, and the gate of
-`require_login`. The rules are `kpi.access`, the accounts `kpi.accounts`; this module only keeps the
+`require_login`. The rules are `kpi.common.access`, the accounts `kpi.store.accounts`; this module only keeps the
 identity of a browser session and lays out the forms.
 
 A local login keeps the identity in `st.session_state[SESSION]` with the time it was last used; on each run
@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from kpi import accounts as ac
-from kpi.access import ANONYMOUS, Channel, Identity, Permission, expired, may
-from kpi.i18n import t
-from kpi.settings import load_settings
+from kpi.common.access import ANONYMOUS, Channel, Identity, Permission, expired, may
+from kpi.common.i18n import t
+from kpi.common.settings import load_settings
+from kpi.store import accounts as ac
 from ui import data, state
 
 SESSION = "_auth"  # {"identity": Identity, "last_seen": datetime} of a local login

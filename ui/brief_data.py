@@ -1,4 +1,4 @@
-"""The page "Báo cáo" gets its files here: the implementation report (kpi/brief.py) written as .docx or .xlsx,
+"""The page "Báo cáo" gets its files here: the implementation report (kpi/reports/brief.py) written as .docx or .xlsx,
 built once per data version (statistics and task reports), period, language, kind and day, and only when
 a download button is clicked (building the .docx renders the charts with Chromium: a few seconds).
 """
@@ -12,9 +12,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from kpi.brief import SOURCE_COLUMNS, BriefData, build_brief, version_sources
-from kpi.brief_cli import brief_bytes
-from kpi.i18n import t
+from kpi.cli.brief_commands import brief_bytes
+from kpi.common.i18n import t
+from kpi.reports.brief import SOURCE_COLUMNS, BriefData, build_brief, version_sources
 from ui import data, tasks_data
 
 REPORT_PAGE = "pages/9_Bao_cao.py"  # as dashboard.py declares it
@@ -28,7 +28,7 @@ def _brief_data(version: data.DataVersion, task_version: tasks_data.TaskDataVers
     store = data.get_store()
     reports, plans, task_sources = None, None, pd.DataFrame(columns=SOURCE_COLUMNS)
     if store is not None and task_version.source != "none":
-        from kpi.tasks_store import load_task_plans, load_task_reports
+        from kpi.store.task_versions import load_task_plans, load_task_reports
 
         reports = load_task_reports(store, dict(task_version.versions))
         plans = load_task_plans(store, dict(task_version.versions))

@@ -1,6 +1,6 @@
 """Pieces the pages share: indicator card, status badge, chart with its "Tải ảnh" button, notices, CSS.
 
-Texts and numbers come ready from `kpi.overview` / `kpi.charts`; this module only lays them out.
+Texts and numbers come ready from `kpi.stats.scorecard` / `kpi.stats.charts`; this module only lays them out.
 """
 
 from __future__ import annotations
@@ -16,7 +16,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi.charts import (
+from kpi.common.formatting import format_date
+from kpi.common.i18n import t
+from kpi.common.safe_text import escape_markdown
+from kpi.common.theme import FONT_FAMILY, MUTED_TEXT, enlarge, status_style
+from kpi.domain.plan import Indicator, Plan
+from kpi.stats.charts import (
     ImageSpec,
     briefing_png,
     build_sparkline,
@@ -27,9 +32,8 @@ from kpi.charts import (
     images_zip,
     start_image_server,
 )
-from kpi.formatting import format_date
-from kpi.i18n import t
-from kpi.overview import (
+from kpi.stats.report import IndicatorResult
+from kpi.stats.scorecard import (
     Verdict,
     big_value,
     change_text,
@@ -38,10 +42,6 @@ from kpi.overview import (
     target_text,
     what_it_takes,
 )
-from kpi.plan import Indicator, Plan
-from kpi.service import IndicatorResult
-from kpi.text import escape_markdown
-from kpi.theme import FONT_FAMILY, MUTED_TEXT, enlarge, status_style
 from ui import data, state
 
 CHART_MAX_WIDTH_PX = 1200  # on screen; with PRINT_CHART_ZOOM the widest chart fits an A4 page's text width

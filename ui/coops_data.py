@@ -4,7 +4,7 @@ A warm run of page 5 used to filter 30.000 rows, work out the filter choices, fo
 grid and search 180.000 rows for one cooperative's history on every run, costing about as much again as
 drawing the page. Here each piece is cached on `ui.data.data_version()` (asked once per run, by
 `get_year_list`) and on what it depends on: the year, the filters, the language, the cooperative.
-The rules themselves stay in `kpi.coops`.
+The rules themselves stay in `kpi.stats.coops`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from kpi.coops import (
+from kpi.stats.coops import (
     CoopFilters,
     choice_options,
     coop_history,
@@ -25,8 +25,8 @@ from kpi.coops import (
     rating_path,
     screen_table,
 )
-from kpi.schema import RATINGS, SECTORS, STATUSES
-from kpi.service import default_reference
+from kpi.stats.report import default_reference
+from kpi.workbook.contract import RATINGS, SECTORS, STATUSES
 from ui import data
 from ui.data_admin import year_coops, years_per_code
 
@@ -49,7 +49,9 @@ class YearList:
     version: data.DataVersion
     year: int
     coops: pd.DataFrame
-    options: dict[str, list[str]]  # column -> kpi.coops.choice_options, for district, sector, status, rating
+    options: dict[
+        str, list[str]
+    ]  # column -> kpi.stats.coops.choice_options, for district, sector, status, rating
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -83,7 +85,7 @@ class CoopListing:
     coops: pd.DataFrame  # the whole year's list (YearList.coops)
     rows: np.ndarray  # positions in `coops` of the rows shown, in list order
     totals: dict[str, float]  # members, workers, revenue summed over the rows shown
-    table: pd.DataFrame  # kpi.coops.screen_table of the first `max_rows` rows
+    table: pd.DataFrame  # kpi.stats.coops.screen_table of the first `max_rows` rows
     history_labels: dict[str, str]  # code -> "name · code (district)" of the first `max_choices` rows
     history_first: int  # the picker's first choice: the first cooperative with the longest history
 
@@ -135,10 +137,10 @@ class CoopHistory:
     """One cooperative across the years, as the page shows it."""
 
     name: str  # the latest year's name
-    identity: str  # kpi.coops.identity_line
-    rating_path: list[tuple[int, str]]  # kpi.coops.rating_path
+    identity: str  # kpi.stats.coops.identity_line
+    rating_path: list[tuple[int, str]]  # kpi.stats.coops.rating_path
     years: list[int]  # the years it appears in
-    table: pd.DataFrame  # kpi.coops.history_table
+    table: pd.DataFrame  # kpi.stats.coops.history_table
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

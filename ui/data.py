@@ -1,9 +1,9 @@
-"""The ONE way pages get data: from the store (`kpi.store`), cached on the store's current versions.
+"""The ONE way pages get data: from the store (`kpi.store.versions`), cached on the store's current versions.
 
 Every run asks the store for `{year: current version}` (one small query); that, with the store's URL, is the
 cache key, so a new import or a rollback shows at once and nothing else is recomputed. On first use of a
 store that has never seen a statistics import, the sample workbooks of data/sample/ are imported as sample
-versions, and `is_sample_data()` tells the pages to show the sample notice. Without `kpi.store` (an old
+versions, and `is_sample_data()` tells the pages to show the sample notice. Without `kpi.store.versions` (an old
 checkout), the workbooks of data/sample/ are read directly and the key is their names, sizes and times.
 
 The Dataset and the built charts are kept once per process with `st.cache_resource` (no copy of 180.000 rows,
@@ -20,13 +20,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import charts, overview
-from kpi.access import system
-from kpi.i18n import t
-from kpi.indicators import Dataset, commune_coverage_detail, dataset_from_workbooks
-from kpi.plan import MeasureKind, Plan
-from kpi.service import Report, build_report, compute_values, default_engine, default_plan
-from kpi.settings import DATA_DIR, load_settings
+from kpi.common.access import system
+from kpi.common.i18n import t
+from kpi.common.settings import DATA_DIR, load_settings
+from kpi.domain.plan import MeasureKind, Plan
+from kpi.stats import charts
+from kpi.stats import scorecard as overview
+from kpi.stats.indicators import commune_coverage_detail
+from kpi.stats.report import Report, build_report, compute_values, default_engine, default_plan
+from kpi.workbook.dataset import Dataset, dataset_from_workbooks
 
 SAMPLE_DIR = DATA_DIR / "sample"
 _seed_lock = threading.Lock()
@@ -44,7 +46,7 @@ class DataVersion(NamedTuple):
 
 def _store_module():
     try:
-        from kpi import store
+        from kpi.store import versions as store
     except ImportError:  # the store is not in this checkout yet: read the sample workbooks
         return None
     return store
@@ -63,7 +65,7 @@ def _open_store(url: str):
 
 
 def get_store():
-    """Return the store the dashboard reads and writes (None when kpi.store is not available)."""
+    """Return the store the dashboard reads and writes (None when kpi.store.versions is not available)."""
     if _store_module() is None:
         return None
     return _open_store(_database_url())
@@ -72,7 +74,7 @@ def get_store():
 def sample_files() -> list[Path]:
     """Return the sample workbooks, one per year (written first if the folder has none)."""
     try:
-        from kpi import sample
+        from kpi.stats import sample
     except ImportError:
         return sorted(SAMPLE_DIR.glob("*.xlsx"))
     files = sample.sample_files()
@@ -112,7 +114,7 @@ def data_version() -> DataVersion:
 def _dataset(version: DataVersion) -> Dataset:
     if version.source != "files":
         return get_store().load_dataset(dict(version.versions))
-    from kpi.validate import check_bytes
+    from kpi.workbook.validate import check_bytes
 
     clean = []
     for path in sample_files():
@@ -311,7 +313,7 @@ def _figure(version: DataVersion, kind: str, year: int, lang: str, key: str | No
 
 
 def get_figure(kind: str, year: int, lang: str, key: str | None = None) -> go.Figure:
-    """Return a chart of the dashboard (one of FIGURES), built by kpi.charts once per data version.
+    """Return a chart of the dashboard (one of FIGURES), built by kpi.stats.charts once per data version.
 
     `key` is the indicator id (sparkline, indicator, district), the district (rating_years,
     rating_sectors; None for the province) or the card group (bullet; None for every indicator). Shared by all sessions: do not modify it (copy it first).

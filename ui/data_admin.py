@@ -21,20 +21,21 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from kpi import problems as pb
-from kpi.access import Permission
-from kpi.coops import with_search_keys
-from kpi.formatting import format_date, format_number
-from kpi.i18n import t
-from kpi.imports import DISPLAY_TZ, UploadCheck, csv_bytes, problems_table, table_workbook_bytes
-from kpi.indicators import YEAR
-from kpi.service import default_reference
-from kpi.store import Status
-from kpi.text import escape_markdown, fold, strip_diacritics
+from kpi.common import problems as pb
+from kpi.common.access import Permission
+from kpi.common.formatting import DISPLAY_TZ, format_date, format_number
+from kpi.common.i18n import t
+from kpi.common.safe_text import csv_bytes, escape_markdown, fold, strip_diacritics
+from kpi.stats.coops import with_search_keys
+from kpi.stats.preview import problems_table, table_workbook_bytes
+from kpi.stats.report import default_reference
+from kpi.store.versions import Status
+from kpi.workbook.dataset import YEAR
+from kpi.workbook.upload import UploadCheck
 from ui import auth, components, data
 
 if TYPE_CHECKING:
-    from kpi.store import RollbackOutcome, VersionInfo
+    from kpi.store.versions import RollbackOutcome, VersionInfo
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -55,7 +56,7 @@ def _year_coops(version: data.DataVersion, year: int) -> pd.DataFrame:
 
 def year_coops(year: int) -> pd.DataFrame:
     """Return the cooperatives of `year` ordered by district (reference order) then name, with their search
-    keys (`kpi.coops.with_search_keys`). Read-only."""
+    keys (`kpi.stats.coops.with_search_keys`). Read-only."""
     return _year_coops(data.data_version(), year)
 
 
@@ -384,7 +385,7 @@ def rollback_form(
         if not ok:
             st.error(t("imports.need_confirm", lang))
         else:
-            from kpi.store import StoreError
+            from kpi.store.versions import StoreError
 
             try:
                 who = auth.identity()

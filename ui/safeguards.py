@@ -1,7 +1,7 @@
 """Page-side pieces of the analyst's safeguards: the year-on-year warnings shown first in the preview of page 6,
 the automatic corrections shown apart from the problems, the template prefilled with a stored year, and the
-cached data quality of a year (page "Chất lượng số liệu"). The checks themselves are `kpi.year_checks`,
-`kpi.validate` and `kpi.quality`; these functions lay out what comes back.
+cached data quality of a year (page "Chất lượng số liệu"). The checks themselves are `kpi.stats.year_checks`,
+`kpi.workbook.validate` and `kpi.stats.quality`; these functions lay out what comes back.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import io
 import pandas as pd
 import streamlit as st
 
-from kpi import problems as pb
-from kpi.formatting import format_number
-from kpi.i18n import t
-from kpi.imports import problems_table
-from kpi.quality import Quality, readable_quality, year_quality
-from kpi.service import default_reference
+from kpi.common import problems as pb
+from kpi.common.formatting import format_number
+from kpi.common.i18n import t
+from kpi.stats.preview import problems_table
+from kpi.stats.quality import Quality, readable_quality, year_quality
+from kpi.stats.report import default_reference
 from ui import data
 from ui.data_admin import XLSX, show_table
 

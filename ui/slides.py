@@ -9,9 +9,9 @@ from html import escape
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi.i18n import t
-from kpi.overview import all_verdicts, group_sentence, headline_verdicts, overall_sentence
-from kpi.service import Report
+from kpi.common.i18n import t
+from kpi.stats.report import Report
+from kpi.stats.scorecard import all_verdicts, group_sentence, headline_verdicts, overall_sentence
 from ui import components, data, state
 
 SLIDE_ROW_PX, SLIDE_CHART_FRAME_PX = 40, 190  # bullet chart on a slide: px per indicator, and title/axes

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.i18n import DEFAULT_LANG, t
+from kpi.common.i18n import DEFAULT_LANG, t
 
 LANG, YEAR, DISTRICT, PRESENT = "lang", "year", "district", "present"
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}

@@ -2,7 +2,7 @@
 preview, the named confirmation, and the history of versions with rollback: the steps of the statistics
 workbooks, laid out with the same pieces (`ui.data_admin`).
 
-Checking and previewing are `kpi.tasks_imports`, storing `kpi.tasks_store`. Page 8 "Nhiệm vụ" caches its
+Checking and previewing are `kpi.tasks.preview`, storing `kpi.store.task_versions`. Page 8 "Nhiệm vụ" caches its
 data on the current versions of the progress reports (`ui.tasks_data.task_data_version`), so an import or
 a rollback here shows there at once.
 """
@@ -16,16 +16,16 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from kpi.formatting import format_number
-from kpi.i18n import t
-from kpi.imports import history_table
-from kpi.settings import Settings
-from kpi.store import Store
-from kpi.tasks_imports import check_task_upload, periods_text, preview_task_import, task_status_table
-from kpi.tasks_schema import REPORT, default_tasks
-from kpi.tasks_store import TASKS, import_task_workbook, rollback_tasks, task_history
-from kpi.tasks_workbook import task_template_bytes
-from kpi.text import escape_markdown
+from kpi.common.formatting import format_number
+from kpi.common.i18n import t
+from kpi.common.safe_text import escape_markdown
+from kpi.common.settings import Settings
+from kpi.stats.preview import history_table
+from kpi.store.task_versions import TASKS, import_task_workbook, rollback_tasks, task_history
+from kpi.store.versions import Store
+from kpi.tasks.preview import check_task_upload, periods_text, preview_task_import, task_status_table
+from kpi.workbook.task_contract import REPORT, default_tasks
+from kpi.workbook.task_reports import task_template_bytes
 from ui import data, state, tasks_data
 from ui.data_admin import (
     check_report,

@@ -3,7 +3,7 @@
 The key is the store's URL, the current version of each year of kind 'tasks' (one small query) and the day
 the tasks are judged on, so an import or a rollback shows at once and a new day re-judges the deadlines.
 A store that holds the sample statistics and has never seen a progress report gets the sample progress
-reports too (`kpi.tasks_sample.load_task_samples`), once; after the sample is removed it never comes back.
+reports too (`kpi.tasks.sample.load_task_samples`), once; after the sample is removed it never comes back.
 The board holds the (immutable) task list, so it is kept with `st.cache_resource`: treat it as read-only.
 
 What the page shows is built here once per version, day and language, not on every run: `get_overview`
@@ -23,9 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi.tasks_charts import build_quantities_figure, build_status_figure, build_timeline_figure
-from kpi.tasks_schema import default_tasks
-from kpi.tasks_view import (
+from kpi.tasks.board import (
     TaskBoard,
     build_board,
     filter_tasks,
@@ -36,6 +34,8 @@ from kpi.tasks_view import (
     summary_counts,
     task_table,
 )
+from kpi.tasks.charts import build_quantities_figure, build_status_figure, build_timeline_figure
+from kpi.workbook.task_contract import default_tasks
 from ui import data
 
 _seed_lock = threading.Lock()
@@ -58,8 +58,8 @@ def _store():
 @st.cache_resource(show_spinner=False)
 def _seed_if_sample(url: str) -> bool:
     """Load the sample progress reports into a sample store that has none (once per process and store)."""
-    from kpi.tasks_sample import load_task_samples
-    from kpi.tasks_store import task_history
+    from kpi.store.task_versions import task_history
+    from kpi.tasks.sample import load_task_samples
 
     store = data.get_store()
     with _seed_lock:
@@ -71,7 +71,7 @@ def _seed_if_sample(url: str) -> bool:
 
 def task_data_version() -> TaskDataVersion:
     """Return the key of the progress reports shown now."""
-    from kpi.tasks_store import task_versions
+    from kpi.store.task_versions import task_versions
 
     store = _store()
     if store is None:
@@ -81,7 +81,7 @@ def task_data_version() -> TaskDataVersion:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _board(version: TaskDataVersion, as_of: date) -> TaskBoard:
-    from kpi.tasks_store import load_task_reports
+    from kpi.store.task_versions import load_task_reports
 
     reports = None
     if version.source != "none":
@@ -121,8 +121,8 @@ class TaskOverview:
     version: TaskDataVersion
     lang: str
     board: TaskBoard
-    counts: dict[str, int]  # kpi.tasks_view.summary_counts
-    overdue: pd.DataFrame  # kpi.tasks_view.overdue_table
+    counts: dict[str, int]  # kpi.tasks.board.summary_counts
+    overdue: pd.DataFrame  # kpi.tasks.board.overdue_table
     status_figures: dict[str, go.Figure]  # by "group" and "agency"
     status_tables: dict[str, pd.DataFrame]  # by "group" and "agency", empty statuses left out
     timeline: go.Figure
@@ -158,7 +158,7 @@ class TaskListing(NamedTuple):
     """The tasks passing the list's filters: their keys in plan order and their table."""
 
     keys: list[tuple[str, int]]
-    table: pd.DataFrame  # kpi.tasks_view.task_table
+    table: pd.DataFrame  # kpi.tasks.board.task_table
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -188,7 +188,7 @@ def get_listing(
     overdue_only: bool = False,
     search: str = "",
 ) -> TaskListing:
-    """Return the tasks of `overview` that pass the filters (as `kpi.tasks_view.filter_tasks`) and their table."""
+    """Return the tasks of `overview` that pass the filters (as `kpi.tasks.board.filter_tasks`) and their table."""
     board = overview.board
     filters = (tuple(groups), tuple(agencies), tuple(statuses), overdue_only, search)
     return _listing(overview.version, board.as_of, overview.lang, *filters)
@@ -202,13 +202,13 @@ def _reports(
 
 
 def get_reports(overview: TaskOverview, keys: Iterable[tuple[str, int]]) -> pd.DataFrame:
-    """Return every report row of the tasks `keys` (as `kpi.tasks_view.report_table`)."""
+    """Return every report row of the tasks `keys` (as `kpi.tasks.board.report_table`)."""
     return _reports(overview.version, overview.board.as_of, overview.lang, tuple(keys))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _reporting_grid(version: TaskDataVersion, as_of: date, lang: str) -> pd.DataFrame:
-    from kpi.tasks_cadence import reporting_grid
+    from kpi.tasks.cadence import reporting_grid
 
     board = _board(version, as_of)
     return reporting_grid(board, reporting_year(board, as_of), lang)
@@ -221,5 +221,5 @@ def reporting_year(board: TaskBoard, as_of: date) -> int:
 
 def get_reporting_grid(as_of: date, lang: str) -> pd.DataFrame:
     """Return who has sent the progress reports owed for each quarter and for the year shown (reporting_year),
-    by lead agency (as `kpi.tasks_cadence.reporting_grid`)."""
+    by lead agency (as `kpi.tasks.cadence.reporting_grid`)."""
     return _reporting_grid(task_data_version(), as_of, lang)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from kpi.indicators import Dataset, dataset_from_workbooks
-from kpi.sample import sample_files
-from kpi.service import Report, build_report
-from kpi.validate import check_bytes
+from kpi.stats.report import Report, build_report
+from kpi.stats.sample import sample_files
+from kpi.workbook.dataset import Dataset, dataset_from_workbooks
+from kpi.workbook.validate import check_bytes
 from tests.hostile import render
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,9 +100,9 @@ LOGIN_BUTTON = "Đăng nhập"
 
 def add_account(url: str, name: str, role: str, display_name: str | None = None) -> None:
     """Create an account in the store at `url`, as the command line does (password PASSWORD)."""
-    from kpi import accounts
-    from kpi.access import Role, command_line
-    from kpi.store import open_store
+    from kpi.common.access import Role, command_line
+    from kpi.store import accounts
+    from kpi.store.versions import open_store
 
     with open_store(url) as store:
         accounts.add_account(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import ui.data
-from kpi.access import command_line
-from kpi.store import open_store
+from kpi.common.access import command_line
+from kpi.store.versions import open_store
 from tests.app.apptest_helpers import open_page, sample_dataset
 
 OPERATOR = command_line("kiem-thu")  # the tests write as the command line does

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi.access import command_line
+from kpi.common.access import command_line
 from tests.builders import coop, group, workbook
 
 OPERATOR = command_line("kiem-thu")  # the tests write as the command line does
@@ -40,7 +40,7 @@ YEAR_2024 = [
 @pytest.fixture
 def app(tmp_path, monkeypatch) -> AppTest:
     """The page over a store holding 2023 and 2024 as real data (so no sample data is loaded)."""
-    from kpi.store import open_store
+    from kpi.store.versions import open_store
 
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     monkeypatch.setenv("KPI_DATABASE_URL", url)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi.access import command_line
+from kpi.common.access import command_line
 from tests.app.apptest_helpers import add_account, log_in, shown, shown_table
 from tests.builders import coop, group, info_rows, workbook
 
@@ -43,7 +43,7 @@ def store_url(tmp_path, monkeypatch) -> str:
 
 
 def _fill(url: str, *workbooks: dict, sample: bool = False) -> None:
-    from kpi.store import open_store
+    from kpi.store.versions import open_store
 
     with open_store(url) as store:
         for kw in workbooks:
@@ -59,7 +59,7 @@ def _fill(url: str, *workbooks: dict, sample: bool = False) -> None:
 
 
 def _store(url: str):
-    from kpi.store import open_store
+    from kpi.store.versions import open_store
 
     return open_store(url)
 

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi.access import command_line
-from kpi.tasks_schema import default_tasks
-from kpi.tasks_workbook import task_workbook_bytes
+from kpi.common.access import command_line
+from kpi.workbook.task_contract import default_tasks
+from kpi.workbook.task_reports import task_workbook_bytes
 from tests.app.apptest_helpers import add_account, log_in, shown, shown_table
 from tests.builders import coop, grid_bytes, group, workbook
 
@@ -48,7 +48,7 @@ def _report(rows: list[tuple], year: int = 2020) -> bytes:
 
 @pytest.fixture
 def store_url(tmp_path, monkeypatch) -> str:
-    from kpi.store import open_store
+    from kpi.store.versions import open_store
 
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     monkeypatch.setenv("KPI_DATABASE_URL", url)
@@ -86,8 +86,8 @@ def _overdue_tasks() -> set[str]:
 
 
 def _task_versions(url: str) -> dict[int, int]:
-    from kpi.store import open_store
-    from kpi.tasks_store import task_versions
+    from kpi.store.task_versions import task_versions
+    from kpi.store.versions import open_store
 
     with open_store(url) as store:
         return task_versions(store)
@@ -174,8 +174,8 @@ def test_a_good_report_is_previewed_imported_under_a_name_and_judged_on_the_task
 
 
 def test_a_rollback_of_the_reports_needs_a_confirmation_and_shows_on_the_tasks_page(store_url) -> None:
-    from kpi.store import open_store
-    from kpi.tasks_store import import_task_workbook
+    from kpi.store.task_versions import import_task_workbook
+    from kpi.store.versions import open_store
 
     with open_store(store_url) as store:
         for name, rows in (("v1.xlsx", BEGUN_2020), ("v2.xlsx", DONE_2020)):

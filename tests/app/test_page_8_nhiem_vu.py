@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi.access import command_line
-from kpi.tasks_schema import default_tasks
-from kpi.tasks_store import import_task_workbook
-from kpi.tasks_workbook import task_workbook_bytes
+from kpi.common.access import command_line
+from kpi.store.task_versions import import_task_workbook
+from kpi.workbook.task_contract import default_tasks
+from kpi.workbook.task_reports import task_workbook_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "8_Nhiem_vu.py")
@@ -49,7 +49,7 @@ REPORT_2021 = [
     ),
 ]
 
-# Worked out by hand from the task file and the rule of kpi.tasks.overdue, for a day after 2025:
+# Worked out by hand from the task file and the rule of kpi.domain.tasks.overdue, for a day after 2025:
 # deadline tasks without "Hoàn thành": V.3, V.5, IV.6, IV.7, IV.17 (II.2 is done) -> 5;
 # yearly/periodic/biennial tasks missing a year of 2021-2025: I.4 (has 2021 only), I.5, III.1, III.2, IV.2, IV.3,
 # IV.4, IV.5, IV.8, IV.11, IV.13, IV.14, V.2 and IV.12 (biennial) -> 14. Ongoing tasks are never overdue.
@@ -63,7 +63,7 @@ OPERATOR = command_line("kiem-thu")  # the tests write as the command line does
 @pytest.fixture
 def app(tmp_path, monkeypatch) -> AppTest:
     """The page over a store holding the two hand-made progress reports as real data (no sample loaded)."""
-    from kpi.store import open_store
+    from kpi.store.versions import open_store
 
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     monkeypatch.setenv("KPI_DATABASE_URL", url)
@@ -199,7 +199,7 @@ def test_a_new_store_shows_the_sample_progress_reports_marked_as_sample(tmp_path
 
 def test_choosing_an_earlier_year_judges_the_tasks_at_its_end(tmp_path, monkeypatch):
     """With statistics for 2021 and 2022, choosing 2021 in the sidebar looks back at 31/12/2021."""
-    from kpi.store import open_store
+    from kpi.store.versions import open_store
     from tests.builders import workbook
 
     url = f"sqlite:///{tmp_path / 's.sqlite'}"

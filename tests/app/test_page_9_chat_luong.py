@@ -11,14 +11,14 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.apptest_helpers import shown_table
 from tests.builders import coop, group, workbook
-from tests.test_store import OPERATOR
+from tests.store.test_versions import OPERATOR
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "10_Chat_luong_so_lieu.py")
 
 
 def _page(tmp_path, monkeypatch, *years: dict) -> AppTest:
-    from kpi.store import open_store
+    from kpi.store.versions import open_store
 
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     monkeypatch.setenv("KPI_DATABASE_URL", url)

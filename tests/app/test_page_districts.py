@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kpi.formatting import format_number, format_percent
-from kpi.indicators import commune_coverage_detail
-from kpi.service import default_engine, default_plan
+from kpi.common.formatting import format_number, format_percent
+from kpi.stats.indicators import commune_coverage_detail
+from kpi.stats.report import default_engine, default_plan
 from tests.app.apptest_helpers import (
     chart_titles,
     core_report,

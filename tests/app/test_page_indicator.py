@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kpi.formatting import format_number, format_percent
-from kpi.service import default_engine, default_plan
+from kpi.common.formatting import format_number, format_percent
+from kpi.stats.report import default_engine, default_plan
 from tests.app.apptest_helpers import chart_titles, core_report, latest_year, open_page, shown_table
 
 PAGE = "pages/2_Chi_tieu.py"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kpi.sample import sample_files
-from kpi.service import default_plan
+from kpi.stats.report import default_plan
+from kpi.stats.sample import sample_files
 from tests.app.apptest_helpers import html_bodies, open_page, shown_table
 
 PAGE = "pages/7_Phuong_phap.py"

@@ -7,8 +7,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi.formatting import format_number, format_percent
-from kpi.service import default_plan
+from kpi.common.formatting import format_number, format_percent
+from kpi.stats.report import default_plan
 from tests.app.apptest_helpers import (
     ENTRY,
     chart_titles,
@@ -21,7 +21,7 @@ from tests.app.apptest_helpers import (
 )
 
 PLAN = default_plan()
-# The targets the plan does not state (read against the plan's text in tests/test_plan.py).
+# The targets the plan does not state (read against the plan's text in tests/domain/test_plan.py).
 DERIVED = {"weak_share", "communes_with_effective_coop", "value_chain_cooperatives", "districts_with_model"}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kpi.formatting import format_number
+from kpi.common.formatting import format_number
 from tests.app.apptest_helpers import (
     chart_titles,
     core_report,

@@ -1,11 +1,11 @@
-"""Without kpi.store (an older checkout), the pages read the sample workbooks of data/sample/ directly."""
+"""Without kpi.store.versions (an older checkout), the pages read the sample workbooks of data/sample/ directly."""
 
 from __future__ import annotations
 
 import pytest
 
 import ui.data
-from kpi.formatting import format_number
+from kpi.common.formatting import format_number
 from tests.app.apptest_helpers import core_report, html_bodies, latest_year, open_page, shown_table
 
 

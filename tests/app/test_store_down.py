@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from kpi.i18n import t
+from kpi.common.i18n import t
 from tests.app.apptest_helpers import ROOT, open_page
 
 UNREACHABLE_URL = "postgresql+psycopg://kpi_reader@127.0.0.1:1/kpi_secret_db"

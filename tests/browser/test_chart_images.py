@@ -19,8 +19,9 @@ import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs
 
-from kpi import charts, overview
-from kpi.service import default_engine, default_plan
+from kpi.stats import charts
+from kpi.stats import scorecard as overview
+from kpi.stats.report import default_engine, default_plan
 from tests.app.apptest_helpers import core_report, latest_year, sample_dataset
 
 pytestmark = pytest.mark.browser

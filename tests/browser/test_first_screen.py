@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kpi.formatting import format_percent
-from kpi.overview import value_text
-from kpi.service import default_plan
+from kpi.common.formatting import format_percent
+from kpi.stats.report import default_plan
+from kpi.stats.scorecard import value_text
 from tests.app.apptest_helpers import core_report, latest_year
 
 pytestmark = pytest.mark.browser

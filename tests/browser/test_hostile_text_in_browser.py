@@ -10,8 +10,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from kpi.i18n import t
-from kpi.text import WORD_JOINER
+from kpi.common.i18n import t
+from kpi.common.safe_text import WORD_JOINER
 from tests.hostile import EVIL_HOST, FILE_NAME, NAMES, fill_hostile_store
 from tests.navigation import page_files
 

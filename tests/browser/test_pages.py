@@ -19,8 +19,8 @@ import pytest
 import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from kpi.i18n import t
-from kpi.sample import sample_files
+from kpi.common.i18n import t
+from kpi.stats.sample import sample_files
 from tests.navigation import page_files
 
 pytestmark = pytest.mark.browser

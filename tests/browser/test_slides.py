@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi.service import default_plan
+from kpi.stats.report import default_plan
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kpi.i18n import t
+from kpi.common.i18n import t
 
 pytestmark = pytest.mark.browser
 

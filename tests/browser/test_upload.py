@@ -12,9 +12,9 @@ import re
 
 import pytest
 
-from kpi.i18n import t
-from kpi.sample import sample_files
-from kpi.store import text as store_text
+from kpi.common.i18n import t
+from kpi.stats.sample import sample_files
+from kpi.store.versions import text as store_text
 from tests.builders import coop, group, workbook
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from kpi.i18n import t
+from kpi.common.i18n import t
 from tests.builders import coop, group, workbook
 
 pytestmark = pytest.mark.browser
@@ -23,8 +23,8 @@ SIX = [coop(f"A{i}") for i in range(1, 7)]
 
 def fill_store(url: str) -> None:
     """Store 2026 as real data (read by the prefilled_server fixture)."""
-    from kpi.access import command_line
-    from kpi.store import open_store
+    from kpi.common.access import command_line
+    from kpi.store.versions import open_store
 
     with open_store(url) as store:
         assert store.import_workbook(

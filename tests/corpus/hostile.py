@@ -27,9 +27,9 @@ from xml.sax.saxutils import escape
 if __package__ in (None, ""):  # run as a script: make `tests` and `kpi` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from kpi.guard import letters
-from kpi.schema import COOP, GROUP
-from kpi.tasks_schema import REPORT
+from kpi.workbook.contract import COOP, GROUP
+from kpi.workbook.guard import letters
+from kpi.workbook.task_contract import REPORT
 from tests.builders import coop, group, info_rows, table_rows, xls_bytes
 
 
@@ -190,7 +190,7 @@ def many_parts(count: int) -> bytes:
     )
 
 
-# name -> builder. The expected message of each is in tests/test_guard.py.
+# name -> builder. The expected message of each is in tests/workbook/test_guard.py.
 FILES: dict[str, Callable[[], bytes]] = {
     "far_cell_xfd": lambda: stats(htx_extra=far_cell("XFD1048576")),
     "far_cell_t": lambda: stats(htx_extra=far_cell("T1048576")),

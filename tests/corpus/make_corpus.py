@@ -1,13 +1,13 @@
 """The corpus of bad workbooks: one file per kind of fault, each built from the same valid base.
 
-Run by the `corpus` fixture of tests/test_validate.py into a temporary folder (nothing is committed). To look
+Run by the `corpus` fixture of tests/workbook/test_validate.py into a temporary folder (nothing is committed). To look
 at the files in Excel or upload them to the dashboard, write them to a folder by hand:
 
     .venv/bin/python tests/corpus/make_corpus.py /tmp/corpus
 
 The base workbook has two title rows above the header of sheet HTX, so its header is on Excel row 3 and its
 three cooperatives on rows 4, 5 and 6; sheet THT has its header on row 1 and districts on rows 2 and 3; sheet
-Thông tin has "Năm báo cáo" = 2022 on row 2. The expected problems of each file are in tests/test_validate.py.
+Thông tin has "Năm báo cáo" = 2022 on row 2. The expected problems of each file are in tests/workbook/test_validate.py.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `tests` and `kpi` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from kpi.schema import GROUP
+from kpi.workbook.contract import GROUP
 from tests.builders import coop, grid_bytes, group, info_rows, table_rows, workbook, xls_bytes, xlsm_bytes
 
 YEAR = 2022

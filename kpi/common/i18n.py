@@ -1,0 +1,58 @@
+"""Texts that users read, from the catalogs in data/i18n/*.yaml (Vietnamese first, English as a choice).
+
+Each catalog file maps a key to {vi: ..., en: ...}; several files (one per area of the dashboard) are merged,
+and the loader reports duplicate keys and missing languages all at once.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from kpi.common.settings import DATA_DIR
+
+I18N_DIR = DATA_DIR / "i18n"
+LANGS = ("vi", "en")
+DEFAULT_LANG = "vi"
+
+
+class CatalogError(ValueError):
+    """The text catalogs cannot be used; `problems` lists every fault."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def load_catalog(directory: Path | None = None) -> dict[str, dict[str, str]]:
+    """Return every text of the catalogs in `directory`, checked (each key once, in every language)."""
+    texts: dict[str, dict[str, str]] = {}
+    origin: dict[str, str] = {}
+    problems: list[str] = []
+    for path in sorted((directory or I18N_DIR).glob("*.yaml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key, value in raw.items():
+            if key in texts:
+                problems.append(f"{path.name}: key '{key}' already defined in {origin[key]}")
+                continue
+            if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) for lang in LANGS):
+                problems.append(f"{path.name}: key '{key}' needs a text for each of {', '.join(LANGS)}")
+                continue
+            texts[key], origin[key] = value, path.name
+    if problems:
+        raise CatalogError(problems)
+    return texts
+
+
+@cache
+def _catalog() -> dict[str, dict[str, str]]:
+    return load_catalog()
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
+    """Return the text of `key` in `lang`, with `{name}` fields filled from params."""
+    entry = _catalog()[key]
+    text = entry.get(lang) or entry[DEFAULT_LANG]
+    return text.format(**params) if params else text

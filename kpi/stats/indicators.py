@@ -1,0 +1,173 @@
+"""Computing the plan's indicators from the clean data of one or more years.
+
+Each indicator's measure is data (`kind` and parameters in the plan file); this module knows how to
+compute each kind, for the province and, where asked, per district. The result is a long table:
+one row per (indicator, year, district), district None for the whole province.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kpi.domain.places import Reference
+from kpi.domain.plan import Indicator, MeasureKind, Plan
+from kpi.workbook.dataset import YEAR, Dataset
+
+INDICATOR, DISTRICT, VALUE = "indicator", "district", "value"
+
+
+def where_mask(df: pd.DataFrame, where: dict) -> pd.Series:
+    """Return the rows of `df` that satisfy a where clause of the plan file (missing values never match)."""
+    mask = pd.Series(True, index=df.index)
+    for column, conditions in where.items():
+        series = df[column]
+        for op, arg in conditions.items():
+            if op == "in":
+                part = series.isin(list(arg))
+            elif op == "not_in":
+                part = series.notna() & ~series.isin(list(arg))
+            elif op == "eq":
+                part = series == arg
+            else:
+                number = pd.to_numeric(series, errors="coerce")
+                part = {"gt": number > arg, "ge": number >= arg, "lt": number < arg, "le": number <= arg}[op]
+            mask &= part.fillna(False).astype(bool)
+    return mask
+
+
+class Engine:
+    """Computes every indicator of a plan over a dataset, with the reference lists of the province."""
+
+    def __init__(self, plan: Plan, reference: Reference):
+        self.plan = plan
+        self.reference = reference
+        self.districts = reference.district_names()
+
+    def population(self, coops: pd.DataFrame, name: str) -> pd.Series:
+        """Return the mask of the rows that belong to a named population of the plan."""
+        return where_mask(coops, self.plan.populations[name].where)
+
+    def compute(self, data: Dataset, by_district: bool = False) -> pd.DataFrame:
+        """Return the long table of values: indicator, year, district (None = province), value."""
+        frames = [self.compute_one(ind, data, by_district) for ind in self.plan.indicators]
+        return pd.concat(frames, ignore_index=True)
+
+    def compute_one(self, indicator: Indicator, data: Dataset, by_district: bool = False) -> pd.DataFrame:
+        """Return the values of one indicator for every year (and district when asked and meaningful)."""
+        years = data.years
+        province = self._series(indicator, data, years, per_district=False)
+        rows = [
+            {INDICATOR: indicator.id, YEAR: y, DISTRICT: None, VALUE: _num(province.get(y))} for y in years
+        ]
+        if by_district and indicator.by_district:
+            per = self._series(indicator, data, years, per_district=True)
+            rows += [
+                {INDICATOR: indicator.id, YEAR: y, DISTRICT: d, VALUE: _num(per.get((y, d)))}
+                for y in years
+                for d in self.districts
+            ]
+        return pd.DataFrame(rows, columns=[INDICATOR, YEAR, DISTRICT, VALUE])
+
+    # --- one function per measure kind; each returns a Series indexed by year or (year, district) ---------
+
+    def _series(self, indicator: Indicator, data: Dataset, years: list[int], per_district: bool) -> pd.Series:
+        kind = MeasureKind(indicator.measure.kind)
+        p = indicator.measure.params
+        keys = [YEAR, DISTRICT] if per_district else [YEAR]
+        full = self._full_index(years, per_district)
+        coops = data.coops
+        if kind == MeasureKind.INFO:
+            return data.info.set_index(YEAR)[p["field"]].astype("float64")
+        if kind == MeasureKind.GROUP_RATIO:
+            groups = data.groups.rename(columns={"district": DISTRICT})
+            # A row with a blank numerator or denominator is missing, not zero: it leaves both sums, or a
+            # district that gave only its number of groups would lower the province's share.
+            groups = groups.dropna(subset=[p["numerator"], p["denominator"]])
+            sums = groups.groupby(keys)[[p["numerator"], p["denominator"]]].sum(min_count=1)
+            ratio = 100 * sums[p["numerator"]] / sums[p["denominator"]].replace(0, np.nan)
+            return ratio.reindex(full)
+        if kind == MeasureKind.COMMUNE_COVERAGE:
+            return self._commune_coverage(coops, p, years, per_district)
+        in_pop = coops[self.population(coops, p["population"])]
+        grouped = in_pop.groupby(keys)
+        if kind == MeasureKind.COUNT:
+            return grouped.size().reindex(full, fill_value=0).astype("float64")
+        if kind == MeasureKind.SUM:
+            sums = grouped[p["column"]].sum(min_count=1)
+            present = grouped.size().reindex(full, fill_value=0)
+            return sums.reindex(full).where(present > 0, 0.0).astype("float64")
+        if kind == MeasureKind.MEAN:
+            return grouped[p["column"]].mean().reindex(full)
+        if kind == MeasureKind.WEIGHTED_MEAN:
+            value, weight = in_pop[p["column"]], in_pop[p["weight"]]
+            usable = in_pop[(weight > 0) & value.notna()]
+            products = (usable[p["column"]] * usable[p["weight"]]).groupby([usable[k] for k in keys]).sum()
+            weights = usable.groupby(keys)[p["weight"]].sum()
+            return (products / weights).reindex(full)
+        if kind == MeasureKind.SHARE:
+            hits = where_mask(in_pop, p["where"])
+            numerator = in_pop[hits].groupby(keys).size().reindex(full, fill_value=0)
+            denominator = grouped.size().reindex(full, fill_value=0)
+            return (100 * numerator / denominator.replace(0, np.nan)).astype("float64")
+        if kind == MeasureKind.DISTRICT_COUNT:
+            hits = in_pop[where_mask(in_pop, p["where"])]
+            if per_district:
+                return (hits.groupby(keys).size() > 0).astype("float64").reindex(full, fill_value=0.0)
+            return hits.groupby(YEAR)[DISTRICT].nunique().reindex(full, fill_value=0).astype("float64")
+        raise ValueError(f"unknown measure kind {kind}")  # unreachable: the plan loader checks kinds
+
+    def _full_index(self, years: list[int], per_district: bool) -> pd.Index:
+        if per_district:
+            return pd.MultiIndex.from_product([years, self.districts], names=[YEAR, DISTRICT])
+        return pd.Index(years, name=YEAR)
+
+    def _commune_coverage(
+        self, coops: pd.DataFrame, p: dict, years: list[int], per_district: bool
+    ) -> pd.Series:
+        hits = coops[self.population(coops, p["population"]) & where_mask(coops, p["where"])]
+        covered = set(zip(hits[YEAR], hits[DISTRICT], hits["commune"], strict=True))
+        values: dict = {}
+        for year in years:
+            for district in self.reference.districts:
+                communes = [c.name for c in self.reference.communes_valid_in(year, district.id)]
+                done = sum((year, district.name, c) in covered for c in communes)
+                values[(year, district.name)] = (done, len(communes))
+        if per_district:
+            return pd.Series({k: 100 * d / n if n else np.nan for k, (d, n) in values.items()}).rename_axis(
+                [YEAR, DISTRICT]
+            )
+        totals = {}
+        for (year, _), (d, n) in values.items():
+            done, count = totals.get(year, (0, 0))
+            totals[year] = (done + d, count + n)
+        return pd.Series({y: 100 * d / n if n else np.nan for y, (d, n) in totals.items()}).rename_axis(YEAR)
+
+
+def _num(value: object) -> float | None:
+    if value is None or value is pd.NA:
+        return None
+    value = float(value)
+    return None if np.isnan(value) else value
+
+
+def commune_coverage_detail(engine: Engine, data: Dataset, indicator: Indicator, year: int) -> pd.DataFrame:
+    """Return, per district, the communes with and without a cooperative meeting the indicator's condition."""
+    p = indicator.measure.params
+    coops = data.coops[data.coops[YEAR] == year]
+    hits = coops[engine.population(coops, p["population"]) & where_mask(coops, p["where"])]
+    rows = []
+    for district in engine.reference.districts:
+        names = [c.name for c in engine.reference.communes_valid_in(year, district.id)]
+        have = set(hits.loc[hits[DISTRICT] == district.name, "commune"])
+        with_coop = [n for n in names if n in have]
+        rows.append(
+            {
+                DISTRICT: district.name,
+                "with": len(with_coop),
+                "total": len(names),
+                "communes_with": with_coop,
+                "communes_without": [n for n in names if n not in have],
+            }
+        )
+    return pd.DataFrame(rows)

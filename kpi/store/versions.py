@@ -1,0 +1,1277 @@
+"""The versioned store of yearly uploads, behind SQLAlchemy 2 (SQLite by default, PostgreSQL when it grows).
+
+Every import of a workbook creates a new version of one reporting year (kind 'stats'); versions of a year are
+numbered 1, 2, 3... and never renumbered. The newest version of each year is the current one until a
+rollback makes an earlier one current again. Every import, rollback and removal of sample data is an event
+of the history.
+
+Writes are all or nothing: the workbook is validated completely first, then everything is written in one
+transaction that holds the store's write lock (SQLite: `BEGIN IMMEDIATE` with a busy timeout; PostgreSQL: a
+transaction-scoped advisory lock with `lock_timeout`), so that imports of one database are serialised. When
+the lock cannot be had in time the import is refused with a clear message (`store_busy`), never half done.
+
+Readers get a consistent snapshot: the current version ids are read once, then one query per sheet.
+The schema is created and upgraded by the Alembic migrations of `kpi/store/migrations/` when the store is opened.
+
+Row tables are per kind (`stats_info`, `stats_coops`, `stats_groups`); another kind ('tasks') adds its own
+tables by a migration, each referencing `versions.id` with `ON DELETE CASCADE`, and writes its versions with
+`Store.write_transaction()` and `Store.write_version()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import BinaryIO, Final
+
+import pandas as pd
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from kpi.common import problems as pb
+from kpi.common.access import Identity, Permission, refusal
+from kpi.common.formatting import format_number
+from kpi.common.settings import ReadLimits, load_settings, read_limits
+from kpi.domain.places import DEFAULT_PATH, Reference, load_reference
+from kpi.workbook.contract import COOP, GROUP, INFO, NUMERIC_KINDS, Column, Kind, Sheet
+from kpi.workbook.dataset import YEAR, Dataset
+from kpi.workbook.reader import ROW, read_within_limits, read_workbook, size_problem
+from kpi.workbook.validate import CleanWorkbook, Validation, validate_workbook
+
+STATS = "stats"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+DEFAULT_LOCK_TIMEOUT = 15.0  # seconds an import waits for another one to finish before it is refused
+INSERT_CHUNK = 5_000  # rows per executemany batch
+_PG_LOCK_KEY = 4_850_001  # advisory lock key of the store's writers (any constant shared by all processes)
+_MB = 1024 * 1024
+
+
+class Action(StrEnum):
+    """What an event of the history did."""
+
+    IMPORT = "import"
+    ROLLBACK = "rollback"
+    DELETE_SAMPLE = "delete_sample"
+
+
+class Status(StrEnum):
+    """The outcome of an import."""
+
+    STORED = "stored"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+    BUSY = "busy"
+    STALE = "stale"  # the year changed since the preview the user confirmed: nothing written
+
+
+# The errors that mean the database cannot be reached (server down or refusing, wrong host, file that cannot
+# be opened): the dashboard shows a plain message for them and logs the details.
+UNREACHABLE: Final = (sa.exc.OperationalError, sa.exc.InterfaceError)
+
+ANY_VERSION: Final = "any"  # `expected_version` of an import that confirms no preview (the command line)
+
+
+# --- tables (the migrations in kpi/store/migrations/ create them; a test checks both agree) ----------------------
+
+metadata = sa.MetaData()
+
+versions_table = sa.Table(
+    "versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("imported_by", sa.Text, nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("row_counts", sa.JSON, nullable=False),
+    sa.Column("is_sample", sa.Boolean, nullable=False),
+    sa.UniqueConstraint("kind", "year", "version", name="uq_versions_kind_year_version"),
+    sqlite_autoincrement=True,  # ids are never reused, even after deletions
+)
+
+current_table = sa.Table(
+    "current_versions",
+    metadata,
+    sa.Column("kind", sa.String(20), primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), nullable=False),
+)
+
+events_table = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("action", sa.String(20), nullable=False),
+    sa.Column("kind", sa.String(20)),
+    sa.Column("year", sa.Integer),
+    sa.Column("version", sa.Integer),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id", ondelete="SET NULL")),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("detail", sa.JSON),
+    # who acted, beside `actor` (migration 0003): the account (web), the OS user (command line), the web
+    # session and the client's address
+    sa.Column("account", sa.String(64)),
+    sa.Column("os_user", sa.Text),
+    sa.Column("session_id", sa.String(64)),
+    sa.Column("client_address", sa.String(64)),
+    sqlite_autoincrement=True,  # ids are never reused, even after deletions
+)
+
+
+def _sql_type(col: Column) -> sa.types.TypeEngine:
+    if col.kind in NUMERIC_KINDS:
+        return sa.Double()
+    if col.kind == Kind.YES_NO:
+        return sa.Boolean()
+    return sa.Text()
+
+
+def _version_fk(primary_key: bool = False) -> sa.Column:
+    fk = sa.ForeignKey("versions.id", ondelete="CASCADE")
+    return sa.Column("version_id", sa.Integer, fk, nullable=False, primary_key=primary_key)
+
+
+INFO_STORED: tuple[Column, ...] = tuple(c for c in INFO.columns if c.id != YEAR)  # the year is the version's
+
+stats_info_table = sa.Table(
+    "stats_info",
+    metadata,
+    _version_fk(primary_key=True),
+    *(sa.Column(c.id, _sql_type(c)) for c in INFO_STORED),
+)
+
+
+def _row_table(name: str, sheet: Sheet) -> sa.Table:
+    return sa.Table(
+        name,
+        metadata,
+        _version_fk(primary_key=True),
+        sa.Column(ROW, sa.Integer, primary_key=True),
+        *(sa.Column(c.id, _sql_type(c)) for c in sheet.columns),
+    )
+
+
+stats_coops_table = _row_table("stats_coops", COOP)
+stats_groups_table = _row_table("stats_groups", GROUP)
+
+# The row tables of each kind, keyed by the sheet id they hold (row_counts of a version use the same keys).
+KIND_TABLES: dict[str, dict[str, sa.Table]] = {
+    STATS: {INFO.id: stats_info_table, COOP.id: stats_coops_table, GROUP.id: stats_groups_table},
+}
+
+
+# --- results ----------------------------------------------------------------------------------------------
+
+TEXTS = {
+    "stored": {
+        "vi": "Đã lưu số liệu năm {year}, phiên bản {version} ({rows}).",
+        "en": "Stored the data of {year} as version {version} ({rows}).",
+    },
+    "rows": {"vi": "{coops} HTX, {groups} dòng THT", "en": "{coops} cooperatives, {groups} THT rows"},
+    "duplicate": {
+        "vi": "Tệp này đã được nhập cho năm {year} (phiên bản {version}); không tạo phiên bản mới.",
+        "en": "This file was already imported for {year} (version {version}); no new version was created.",
+    },
+    "duplicate_not_current": {
+        "vi": "Phiên bản {version} hiện không phải là phiên bản đang dùng (đang dùng: phiên bản {current}); "
+        "muốn dùng lại thì khôi phục phiên bản {version}.",
+        "en": "Version {version} is not the current one (current: version {current}); "
+        "roll back to version {version} to use it again.",
+    },
+    "rejected": {
+        "vi": "Tệp bị từ chối ({errors} lỗi); không có gì được lưu.",
+        "en": "The file was rejected ({errors} errors); nothing was stored.",
+    },
+    "sample_removed": {
+        "vi": "Đã xoá số liệu mẫu ({count} phiên bản).",
+        "en": "Removed the sample data ({count} versions).",
+    },
+    "rolled_back": {
+        "vi": "Năm {year}: phiên bản {version} là phiên bản đang dùng (trước đó: phiên bản {previous}).",
+        "en": "Year {year}: version {version} is now current (before: version {previous}).",
+    },
+    "already_current": {
+        "vi": "Năm {year}: phiên bản {version} đã là phiên bản đang dùng; không có gì thay đổi.",
+        "en": "Year {year}: version {version} is already current; nothing changed.",
+    },
+    "sample_notice": {
+        "vi": "SỐ LIỆU MẪU: tệp này xuất từ số liệu mẫu, không phải số liệu thật.",
+        "en": "SAMPLE DATA: this file was exported from sample data, not real figures.",
+    },
+}
+
+
+def text(key: str, lang: str = "vi", **kw: object) -> str:
+    """Return a store message in `lang`."""
+    return TEXTS[key][lang].format(**kw)
+
+
+def rows_text(row_counts: Mapping[str, int], lang: str = "vi") -> str:
+    """Return the row counts of a 'stats' version in words ("150 HTX, 8 dòng THT")."""
+    return text(
+        "rows",
+        lang,
+        coops=format_number(row_counts.get(COOP.id, 0), 0, lang),
+        groups=format_number(row_counts.get(GROUP.id, 0), 0, lang),
+    )
+
+
+@dataclass
+class ImportOutcome:
+    """The result of an import: its status, the version written (or matched), the problems and the validation."""
+
+    status: Status
+    year: int | None = None
+    version: int | None = None
+    problems: list[pb.Problem] = field(default_factory=list)
+    validation: Validation | None = None
+    current_version: int | None = None  # the current version of the year after the import
+    row_counts: dict[str, int] = field(default_factory=dict)
+    removed_sample: list[tuple[str, int, int]] = field(default_factory=list)  # (kind, year, version)
+
+    @property
+    def ok(self) -> bool:
+        """Return True when the data is in the store (stored now or found stored already)."""
+        return self.status in (Status.STORED, Status.DUPLICATE)
+
+    @property
+    def errors(self) -> list[pb.Problem]:
+        """Return the problems that stopped the import."""
+        return [p for p in self.problems if p.severity == pb.Severity.ERROR]
+
+    def message(self, lang: str = "vi") -> str:
+        """Return the one-line summary to show after the import."""
+        if self.status == Status.STORED:
+            line = text(
+                "stored", lang, year=self.year, version=self.version, rows=rows_text(self.row_counts, lang)
+            )
+            if self.removed_sample:
+                line += " " + text("sample_removed", lang, count=len(self.removed_sample))
+            return line
+        if self.status == Status.DUPLICATE:
+            line = text("duplicate", lang, year=self.year, version=self.version)
+            if self.current_version != self.version:
+                line += " " + text(
+                    "duplicate_not_current", lang, version=self.version, current=self.current_version
+                )
+            return line
+        if self.status == Status.BUSY:
+            return pb.error("store_busy").message(lang)
+        if self.status == Status.STALE:
+            return self.problems[0].message(lang)
+        if [p.code for p in self.errors] in (["login_required"], ["forbidden"]):  # refused before reading
+            return self.errors[0].message(lang)
+        return text("rejected", lang, errors=len(self.errors))
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One stored version of a year."""
+
+    kind: str
+    year: int
+    version: int
+    imported_at: datetime
+    imported_by: str
+    note: str | None
+    file_name: str
+    sha256: str
+    row_counts: dict[str, int]
+    is_sample: bool
+    current: bool
+
+
+@dataclass(frozen=True)
+class RollbackOutcome:
+    """The result of a rollback: the version now current and the one current before."""
+
+    year: int
+    version: int
+    previous: int
+    changed: bool
+
+    def message(self, lang: str = "vi") -> str:
+        """Return the one-line summary to show after the rollback."""
+        if not self.changed:
+            return text("already_current", lang, year=self.year, version=self.version)
+        return text("rolled_back", lang, year=self.year, version=self.version, previous=self.previous)
+
+
+class StoreError(Exception):
+    """A request the store cannot carry out; carries the problem to show."""
+
+    def __init__(self, problem: pb.Problem):
+        super().__init__(problem.message("en"))
+        self.problem = problem
+
+
+class StoreBusy(StoreError):
+    """Another writer holds the store's write lock and did not release it in time."""
+
+    def __init__(self) -> None:
+        super().__init__(pb.error("store_busy"))
+
+
+# --- opening ------------------------------------------------------------------------------------------------
+
+
+def open_store(
+    url: str | None = None,
+    *,
+    max_file_mb: float | None = None,
+    max_rows: int | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> Store:
+    """Return the store at `url` (default: KPI_DATABASE_URL or the embedded SQLite file), migrated to the head.
+
+    An SQLite file and its folder are created on first use. Limits default to the settings (KPI_MAX_FILE_MB,
+    KPI_MAX_ROWS).
+    """
+    settings = load_settings()
+    engine = create_engine(url or settings.database_url, lock_timeout=lock_timeout)
+    store = Store(
+        engine,
+        max_file_mb=settings.max_file_mb if max_file_mb is None else max_file_mb,
+        max_rows=settings.max_rows if max_rows is None else max_rows,
+        lock_timeout=lock_timeout,
+    )
+    try:
+        store.migrate()
+    except Exception:
+        engine.dispose()
+        raise
+    return store
+
+
+def create_engine(url: str, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> sa.Engine:
+    """Return an engine for the store: SQLite with WAL, foreign keys and explicit BEGINs; PostgreSQL as is."""
+    parsed = sa.make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")  # the driver installed (psycopg 3), not psycopg2
+    if parsed.get_backend_name() != "sqlite":
+        # A database server that does not answer is reported after 10 s rather than the system's minutes.
+        connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": 10}
+        return sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    database = parsed.database or ""
+    in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
+    if not in_memory:
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    kwargs: dict[str, object] = {"connect_args": {"timeout": lock_timeout, "check_same_thread": False}}
+    if in_memory:
+        kwargs["poolclass"] = sa.pool.StaticPool
+    engine = sa.create_engine(parsed, **kwargs)
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # pysqlite's own transaction handling is switched off so that we emit BEGIN (IMMEDIATE) ourselves.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode = WAL")  # readers keep reading while an import writes
+            cursor.execute("PRAGMA synchronous = NORMAL")  # with WAL: a killed process never loses a commit
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("kpi_write") else "BEGIN")
+
+    return engine
+
+
+_REFERENCES: dict[tuple[str, int], Reference] = {}
+
+
+def bundled_reference() -> Reference:
+    """Return the bundled districts and communes, read again only when their file changes."""
+    key = (str(DEFAULT_PATH), DEFAULT_PATH.stat().st_mtime_ns)
+    if key not in _REFERENCES:
+        _REFERENCES.clear()
+        _REFERENCES[key] = load_reference(DEFAULT_PATH)
+    return _REFERENCES[key]
+
+
+def _alembic_config(connection: sa.Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str | None:
+    """Return the newest migration's revision id."""
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+_PG_LOCK_STATES = frozenset(
+    {"55P03", "40P01", "40001"}
+)  # lock not available, deadlock, serialisation failure
+_SQLITE_LOCK_TEXTS = ("database is locked", "database table is locked")
+_UNIQUE_GUARD_TEXTS = ("uq_versions_kind_year_version", "versions.kind, versions.year")  # PostgreSQL, SQLite
+
+
+def _lock_error(exc: BaseException) -> bool:
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) in _PG_LOCK_STATES:
+        return True
+    return any(t in str(orig or exc) for t in _SQLITE_LOCK_TEXTS)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive UTC times, PostgreSQL the session's zone.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def sha256_of(data: bytes) -> str:
+    """Return the SHA-256 of a file's bytes, in hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- the store ----------------------------------------------------------------------------------------------
+
+
+class Store:
+    """The versioned store of one database. Open it with `open_store()`; close it with `close()`."""
+
+    def __init__(
+        self,
+        engine: sa.Engine,
+        *,
+        max_file_mb: float,
+        max_rows: int,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    ):
+        self.engine = engine
+        self.max_file_mb = max_file_mb
+        self.max_rows = max_rows
+        self.lock_timeout = lock_timeout
+        self.is_postgres = engine.dialect.name == "postgresql"
+        self._reference: Reference | None = None
+
+    @property
+    def reference(self) -> Reference:
+        """Return the districts and communes used to validate imports (read once per store)."""
+        if self._reference is None:
+            self._reference = bundled_reference()
+        return self._reference
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    @property
+    def url(self) -> str:
+        """Return the database URL without its password."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    # --- transactions ---------------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def read_transaction(self) -> Iterator[sa.Connection]:
+        """Yield a connection in a read transaction that sees one consistent snapshot."""
+        with self.engine.connect() as conn:
+            if self.is_postgres:
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
+    @contextlib.contextmanager
+    def write_transaction(self) -> Iterator[sa.Connection]:
+        """Yield a connection in a transaction holding the store's write lock; commit at the end.
+
+        Raise StoreBusy when the lock cannot be had within `lock_timeout` seconds (or when the unique
+        (kind, year, version) guard trips because of a writer that bypassed the lock).
+        """
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(kpi_write=True)
+                with conn.begin():
+                    if self.is_postgres:
+                        timeout_ms = max(1, int(self.lock_timeout * 1000))
+                        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms}")
+                        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_LOCK_KEY)))
+                        conn.exec_driver_sql("SET LOCAL lock_timeout = 0")
+                    yield conn
+        except sa.exc.IntegrityError as exc:
+            if any(t in str(exc.orig) for t in _UNIQUE_GUARD_TEXTS):
+                raise StoreBusy() from exc
+            raise
+        except sa.exc.OperationalError as exc:
+            if _lock_error(exc):
+                raise StoreBusy() from exc
+            raise
+
+    def migrate(self) -> None:
+        """Apply the migrations that the database lacks, in one transaction under the write lock."""
+        head = head_revision()
+        with self.engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            conn.rollback()
+        if current == head:
+            return
+        with self.write_transaction() as conn:
+            command.upgrade(_alembic_config(conn), "head")
+
+    def revision(self) -> str | None:
+        """Return the migration revision the database is at."""
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    # --- importing ------------------------------------------------------------------------------------------
+
+    @property
+    def limits(self) -> ReadLimits:
+        """Return the limits imports are read within: the settings with this store's file and row limits."""
+        return read_limits(max_file_mb=self.max_file_mb, max_rows=self.max_rows)
+
+    def size_problem(self, size: int) -> pb.Problem | None:
+        """Return the `too_large` error when a file of `size` bytes is above the limit, else None."""
+        return size_problem(size, self.limits)
+
+    def import_workbook(
+        self,
+        data: bytes | BinaryIO,
+        file_name: str,
+        year: int | None,
+        by: str,
+        note: str | None = None,
+        is_sample: bool = False,
+        *,
+        replace_sample: bool = False,
+        expected_version: int | None | str = ANY_VERSION,
+        identity: Identity | None = None,
+    ) -> ImportOutcome:
+        """Validate a statistics workbook completely, then store it as a new version of its year.
+
+        Return the outcome: stored (new version), duplicate (same file already stored for that year: nothing
+        written), rejected (problems; nothing written) or busy (another import held the lock too long).
+        `year`, when given, must equal the workbook's `Năm báo cáo`. `replace_sample` removes every sample
+        version in the same transaction (each removal an event). `expected_version`, from a preview, is the
+        version of the year in force when the preview was made (None: no version); if another import or a
+        rollback changed it since, nothing is written and the status is STALE. Raise WorkbookUnreadable when
+        the file is no workbook at all. Refused (nothing read, nothing written) unless `identity` may
+        import.
+        """
+        denied = refusal(identity, Permission.IMPORT)
+        if denied is not None:
+            return ImportOutcome(Status.REJECTED, year=year, problems=[denied])
+        if not isinstance(data, bytes | bytearray):
+            data = data.read()
+        data = bytes(data)
+        by = (by or "").strip()
+        note = (note or "").strip() or None
+        if not by:
+            return ImportOutcome(Status.REJECTED, year=year, problems=[pb.error("importer_required")])
+        raw = read_within_limits(data, read_workbook, self.limits)
+        if isinstance(raw, list):
+            return ImportOutcome(Status.REJECTED, year=year, problems=raw)
+
+        validation = validate_workbook(raw, self.reference)
+        problems = list(validation.problems)
+        file_year = validation.clean.year if validation.clean else _raw_year(raw)
+        if year is not None and file_year is not None and file_year != year:
+            _, row = raw.info.get(YEAR, (None, None))
+            sheet = raw.sheet_names.get(INFO.id, INFO.name)
+            column = INFO.column(YEAR).header
+            mismatch = pb.error(
+                "year_mismatch", sheet=sheet, row=row, column=column, value=file_year, year=year
+            )
+            problems.insert(0, pb.with_cells([mismatch], raw.letters)[0])  # named by its cell too
+        if any(p.severity == pb.Severity.ERROR for p in problems) or validation.clean is None:
+            return ImportOutcome(
+                Status.REJECTED, year=year or file_year, problems=problems, validation=validation
+            )
+
+        clean = validation.clean
+        frames = {
+            INFO.id: pd.DataFrame([{c.id: clean.info.get(c.id) for c in INFO_STORED}]),
+            COOP.id: clean.coops,
+            GROUP.id: clean.groups,
+        }
+        row_counts = {COOP.id: len(clean.coops), GROUP.id: len(clean.groups)}
+        digest = sha256_of(data)
+        try:
+            with self.write_transaction() as conn:
+                stale = stale_preview(conn, STATS, clean.year, expected_version)
+                if stale is not None:
+                    return ImportOutcome(
+                        Status.STALE, year=clean.year, problems=[stale], validation=validation
+                    )
+                found = conn.execute(
+                    sa.select(versions_table.c.version, versions_table.c.is_sample)
+                    .where(
+                        versions_table.c.kind == STATS,
+                        versions_table.c.year == clean.year,
+                        versions_table.c.sha256 == digest,
+                    )
+                    .order_by(versions_table.c.version.desc())
+                ).all()
+                found = [f for f in found if not (replace_sample and f.is_sample)]
+                if found:
+                    current = _current_number(conn, STATS, clean.year)
+                    return ImportOutcome(
+                        Status.DUPLICATE,
+                        year=clean.year,
+                        version=found[0].version,
+                        problems=problems,
+                        validation=validation,
+                        current_version=current,
+                        row_counts=row_counts,
+                    )
+                removed = self._delete_sample(conn, by, identity) if replace_sample else []
+                number = self.write_version(
+                    conn,
+                    STATS,
+                    clean.year,
+                    frames,
+                    file_name=file_name,
+                    sha256=digest,
+                    by=by,
+                    note=note,
+                    is_sample=is_sample,
+                    row_counts=row_counts,
+                    identity=identity,
+                )
+        except StoreBusy as exc:
+            return ImportOutcome(Status.BUSY, year=clean.year, problems=[exc.problem], validation=validation)
+        return ImportOutcome(
+            Status.STORED,
+            year=clean.year,
+            version=number,
+            problems=problems,
+            validation=validation,
+            current_version=number,
+            row_counts=row_counts,
+            removed_sample=removed,
+        )
+
+    def write_version(
+        self,
+        conn: sa.Connection,
+        kind: str,
+        year: int,
+        frames: Mapping[str, pd.DataFrame],
+        *,
+        file_name: str,
+        sha256: str,
+        by: str,
+        note: str | None,
+        is_sample: bool,
+        row_counts: Mapping[str, int],
+        identity: Identity | None = None,
+    ) -> int:
+        """Write a new version of (kind, year) and make it current; return its number.
+
+        Call inside `write_transaction()`. `frames` maps the sheet ids of `KIND_TABLES[kind]` to frames whose
+        columns include the tables' columns (`version_id` excepted).
+        """
+        number = _next_number(conn, kind, year)
+        at = _now()
+        version_id = conn.execute(
+            versions_table.insert().values(
+                kind=kind,
+                year=year,
+                version=number,
+                imported_at=at,
+                imported_by=by,
+                note=note,
+                file_name=file_name,
+                sha256=sha256,
+                row_counts=dict(row_counts),
+                is_sample=is_sample,
+            )
+        ).inserted_primary_key[0]
+        for sheet_id, table in KIND_TABLES[kind].items():
+            if sheet_id in frames:
+                insert_frame(conn, table, frames[sheet_id], version_id)
+        _set_current(conn, kind, year, version_id)
+        detail = {
+            "file_name": file_name,
+            "sha256": sha256,
+            "row_counts": dict(row_counts),
+            "is_sample": is_sample,
+        }
+        _record(
+            conn,
+            Action.IMPORT,
+            by,
+            kind=kind,
+            year=year,
+            version=number,
+            version_id=version_id,
+            note=note,
+            detail=detail,
+            at=at,
+            identity=identity,
+        )
+        return number
+
+    # --- rollback and sample data ---------------------------------------------------------------------------
+
+    def rollback(
+        self,
+        year: int,
+        version: int,
+        by: str,
+        note: str | None = None,
+        kind: str = STATS,
+        *,
+        identity: Identity | None = None,
+    ) -> RollbackOutcome:
+        """Make an earlier (or any stored) version of a year current again, recorded as an event.
+
+        Return what changed; raise StoreError when `identity` may not roll back or the year or version does
+        not exist, StoreBusy when the write lock cannot be had.
+        """
+        denied = refusal(identity, Permission.ROLLBACK)
+        if denied is not None:
+            raise StoreError(denied)
+        by = (by or "").strip()
+        if not by:
+            raise StoreError(pb.error("importer_required"))
+        with self.write_transaction() as conn:
+            target = conn.execute(
+                sa.select(versions_table.c.id).where(
+                    versions_table.c.kind == kind,
+                    versions_table.c.year == year,
+                    versions_table.c.version == version,
+                )
+            ).scalar_one_or_none()
+            if target is None:
+                raise StoreError(self._missing(conn, kind, year, version))
+            previous = _current_number(conn, kind, year)
+            if previous == version:
+                return RollbackOutcome(year, version, previous, changed=False)
+            _set_current(conn, kind, year, target)
+            detail = {"previous_version": previous}
+            _record(
+                conn,
+                Action.ROLLBACK,
+                by,
+                kind=kind,
+                year=year,
+                version=version,
+                version_id=target,
+                note=note,
+                detail=detail,
+                identity=identity,
+            )
+        return RollbackOutcome(year, version, previous if previous is not None else version, changed=True)
+
+    def has_sample(self) -> bool:
+        """Return True when any sample version is stored."""
+        with self.engine.connect() as conn:
+            query = sa.select(sa.literal(1)).where(versions_table.c.is_sample.is_(True)).limit(1)
+            return conn.execute(query).first() is not None
+
+    def delete_sample(self, by: str, *, identity: Identity | None = None) -> list[tuple[str, int, int]]:
+        """Remove every sample version (rows included), each removal an event; return (kind, year, version)s.
+
+        A year whose current version was a sample falls back to its newest remaining version, if any. Raise
+        StoreError when `identity` may not remove the sample data.
+        """
+        denied = refusal(identity, Permission.SAMPLE)
+        if denied is not None:
+            raise StoreError(denied)
+        with self.write_transaction() as conn:
+            return self._delete_sample(conn, by, identity)
+
+    def _delete_sample(
+        self, conn: sa.Connection, by: str, identity: Identity | None = None
+    ) -> list[tuple[str, int, int]]:
+        v = versions_table
+        rows = conn.execute(
+            sa.select(v.c.id, v.c.kind, v.c.year, v.c.version, v.c.file_name, v.c.sha256)
+            .where(v.c.is_sample.is_(True))
+            .order_by(v.c.kind, v.c.year, v.c.version)
+        ).all()
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        for r in rows:
+            detail = {"file_name": r.file_name, "sha256": r.sha256}
+            _record(
+                conn,
+                Action.DELETE_SAMPLE,
+                by,
+                kind=r.kind,
+                year=r.year,
+                version=r.version,
+                detail=detail,
+                identity=identity,
+            )
+        conn.execute(current_table.delete().where(current_table.c.version_id.in_(ids)))
+        for table in (t for tables in KIND_TABLES.values() for t in tables.values()):
+            conn.execute(
+                table.delete().where(table.c.version_id.in_(ids))
+            )  # the FK cascade covers other kinds
+        conn.execute(v.delete().where(v.c.id.in_(ids)))
+        for kind, year in sorted({(r.kind, r.year) for r in rows}):
+            if _current_number(conn, kind, year) is None:
+                newest = conn.execute(
+                    sa.select(v.c.id)
+                    .where(v.c.kind == kind, v.c.year == year)
+                    .order_by(v.c.version.desc())
+                    .limit(1)
+                ).scalar_one_or_none()
+                if newest is not None:
+                    _set_current(conn, kind, year, newest)
+        return [(r.kind, r.year, r.version) for r in rows]
+
+    def _missing(self, conn: sa.Connection, kind: str, year: int, version: int | None) -> pb.Problem:
+        numbers = conn.execute(
+            sa.select(versions_table.c.version)
+            .where(versions_table.c.kind == kind, versions_table.c.year == year)
+            .order_by(versions_table.c.version)
+        ).scalars()
+        numbers = list(numbers)
+        if not numbers or version is None:
+            years = sorted(_current_numbers(conn, kind))
+            return pb.error("unknown_year", year=year, years=", ".join(map(str, years)) or "–")
+        return pb.error("unknown_version", year=year, version=version, versions=", ".join(map(str, numbers)))
+
+    # --- reading --------------------------------------------------------------------------------------------
+
+    def current_versions(self, kind: str = STATS) -> dict[int, int]:
+        """Return {year: current version number} (cheap: the dashboard's cache key)."""
+        with self.engine.connect() as conn:
+            return _current_numbers(conn, kind)
+
+    def years(self, kind: str = STATS) -> list[int]:
+        """Return the years that have a current version, ascending."""
+        return sorted(self.current_versions(kind))
+
+    def versions(self, year: int, kind: str = STATS) -> list[VersionInfo]:
+        """Return every stored version of a year, oldest first."""
+        v, c = versions_table, current_table
+        query = (
+            sa.select(v, (c.c.version_id.is_not(None)).label("current"))
+            .outerjoin(c, c.c.version_id == v.c.id)
+            .where(v.c.kind == kind, v.c.year == year)
+            .order_by(v.c.version)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            VersionInfo(
+                kind=r.kind,
+                year=r.year,
+                version=r.version,
+                imported_at=_aware(r.imported_at),
+                imported_by=r.imported_by,
+                note=r.note,
+                file_name=r.file_name,
+                sha256=r.sha256,
+                row_counts=dict(r.row_counts),
+                is_sample=bool(r.is_sample),
+                current=bool(r.current),
+            )
+            for r in rows
+        ]
+
+    def history(self, year: int | None = None, kind: str | None = STATS) -> pd.DataFrame:
+        """Return the events, oldest first: one row per import, rollback or removal of a sample version.
+
+        Columns: event, at (UTC), action, kind, year, version, by, note, file_name, sha256, row_counts,
+        is_sample, previous_version (rollbacks), current (the version named is current now).
+        """
+        e, c = events_table, current_table
+        query = (
+            sa.select(e, (c.c.version_id.is_not(None)).label("current"))
+            .outerjoin(c, sa.and_(c.c.version_id == e.c.version_id, e.c.version_id.is_not(None)))
+            .order_by(e.c.id)
+        )
+        if kind is not None:
+            query = query.where(e.c.kind == kind)
+        if year is not None:
+            query = query.where(e.c.year == year)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        records = []
+        for r in rows:
+            detail = r.detail or {}
+            records.append(
+                {
+                    "event": r.id,
+                    "at": _aware(r.at),
+                    "action": r.action,
+                    "kind": r.kind,
+                    "year": r.year,
+                    "version": r.version,
+                    "by": r.actor,
+                    "note": r.note,
+                    "file_name": detail.get("file_name"),
+                    "sha256": detail.get("sha256"),
+                    "row_counts": detail.get("row_counts"),
+                    "is_sample": bool(detail.get("is_sample", False)),
+                    "previous_version": detail.get("previous_version"),
+                    "current": bool(r.current),
+                }
+            )
+        columns = [
+            "event",
+            "at",
+            "action",
+            "kind",
+            "year",
+            "version",
+            "by",
+            "note",
+            "file_name",
+            "sha256",
+            "row_counts",
+            "is_sample",
+            "previous_version",
+            "current",
+        ]
+        return pd.DataFrame(records, columns=columns)
+
+    def load_dataset(self, versions: Mapping[int, int] | None = None) -> Dataset:
+        """Return the Dataset of the current version of every year (or of the {year: version} given).
+
+        One query resolves the version ids, then one query per sheet, all in one snapshot; nothing is cached.
+        """
+        with self.read_transaction() as conn:
+            ids = self._version_ids(conn, STATS, versions)
+            frames = {
+                sheet_id: _read_rows(conn, table, ids) for sheet_id, table in KIND_TABLES[STATS].items()
+            }
+        year_of = {vid: year for year, vid in ids.items()}
+        coops = _with_year(frames[COOP.id], COOP, year_of)
+        groups = _with_year(frames[GROUP.id], GROUP, year_of)
+        info_rows = (
+            frames[INFO.id].assign(**{YEAR: frames[INFO.id]["version_id"].map(year_of)}).sort_values(YEAR)
+        )
+        info = pd.DataFrame(
+            [
+                {YEAR: int(r[YEAR]), **{c.id: _scalar(r[c.id]) for c in INFO_STORED}}
+                for _, r in info_rows.iterrows()
+            ],
+            columns=[*INFO.ids],
+        )
+        return Dataset(coops=coops, groups=groups, info=info)
+
+    def load_version(self, year: int, version: int | None = None) -> CleanWorkbook:
+        """Return one stored version (default: the current one) as the clean workbook it was imported as."""
+        return self._read_version(year, version)[0]
+
+    def export_year(self, year: int, target: str | Path | BinaryIO, version: int | None = None) -> int:
+        """Write the current (or given) version of a year as a workbook in the template's format.
+
+        Return the version number written. Texts beginning with = + - @ are written so that Excel does not
+        run them; a sample version carries a notice on its first sheet.
+        """
+        from kpi.workbook.writer import write_workbook
+
+        clean, number, is_sample = self._read_version(year, version)
+        notice = text("sample_notice") if is_sample else None
+        write_workbook(
+            target,
+            info=clean.info,
+            coops=clean.coops,
+            groups=clean.groups,
+            reference=self.reference,
+            notice=notice,
+        )
+        return number
+
+    def _read_version(self, year: int, version: int | None) -> tuple[CleanWorkbook, int, bool]:
+        with self.read_transaction() as conn:
+            wanted = None if version is None else {year: version}
+            ids = self._version_ids(conn, STATS, wanted, only_year=year)
+            if year not in ids:
+                raise StoreError(self._missing(conn, STATS, year, version))
+            v = versions_table
+            number, is_sample = conn.execute(
+                sa.select(v.c.version, v.c.is_sample).where(v.c.id == ids[year])
+            ).one()
+            frames = {
+                sheet_id: _read_rows(conn, table, ids) for sheet_id, table in KIND_TABLES[STATS].items()
+            }
+        info_frame = frames[INFO.id]
+        info = {
+            YEAR: year,
+            **{c.id: _scalar(info_frame[c.id].iloc[0]) if len(info_frame) else None for c in INFO_STORED},
+        }
+        clean = CleanWorkbook(
+            year=year, info=info, coops=_typed(frames[COOP.id], COOP), groups=_typed(frames[GROUP.id], GROUP)
+        )
+        return clean, int(number), bool(is_sample)
+
+    def _version_ids(
+        self,
+        conn: sa.Connection,
+        kind: str,
+        versions: Mapping[int, int] | None,
+        only_year: int | None = None,
+    ) -> dict[int, int]:
+        v = versions_table
+        if versions is None:
+            query = sa.select(current_table.c.year, current_table.c.version_id).where(
+                current_table.c.kind == kind
+            )
+            if only_year is not None:
+                query = query.where(current_table.c.year == only_year)
+            return {int(y): int(i) for y, i in conn.execute(query)}
+        if not versions:
+            return {}
+        pairs = [sa.and_(v.c.year == int(y), v.c.version == int(n)) for y, n in versions.items()]
+        query = sa.select(v.c.year, v.c.version, v.c.id).where(v.c.kind == kind, sa.or_(*pairs))
+        found = {int(y): (int(n), int(i)) for y, n, i in conn.execute(query)}
+        for y, n in versions.items():
+            if int(y) not in found:
+                raise StoreError(self._missing(conn, kind, int(y), int(n)))
+        return {y: i for y, (_, i) in found.items()}
+
+    # --- tests and diagnostics ------------------------------------------------------------------------------
+
+    def dump(self) -> dict[str, list[dict[str, object]]]:
+        """Return a logical dump: every table of the database (reflected) with its rows sorted."""
+        reflected = sa.MetaData()
+        out: dict[str, list[dict[str, object]]] = {}
+        with self.read_transaction() as conn:
+            reflected.reflect(conn)
+            for name in sorted(reflected.tables):
+                rows = [_plain(dict(r._mapping)) for r in conn.execute(sa.select(reflected.tables[name]))]
+                out[name] = sorted(rows, key=lambda r: json.dumps(r, sort_keys=True, default=str))
+        return out
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+
+def _raw_year(raw) -> int | None:
+    value = raw.info.get(YEAR, (None, None))[0]
+    try:
+        number = float(str(value).strip().replace(" ", ""))
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() else None
+
+
+def _current_numbers(conn: sa.Connection, kind: str) -> dict[int, int]:
+    query = (
+        sa.select(current_table.c.year, versions_table.c.version)
+        .join(versions_table, versions_table.c.id == current_table.c.version_id)
+        .where(current_table.c.kind == kind)
+        .order_by(current_table.c.year)
+    )
+    return {int(y): int(n) for y, n in conn.execute(query)}
+
+
+def stale_preview(conn: sa.Connection, kind: str, year: int, expected: int | None | str) -> pb.Problem | None:
+    """Return the problem of an import whose preview saw another version of (kind, year) in force than the
+    one in force now, else None (also when `expected` is ANY_VERSION). Call inside the import's write
+    transaction, so that nothing can change between this check and the write. Version numbers are never
+    reused, so any import, rollback or removal in between shows as a different number."""
+    if expected == ANY_VERSION:
+        return None
+    current = _current_number(conn, kind, year)
+    if current == expected:
+        return None
+    return pb.error("preview_stale", year=year, seen=expected or "–", current=current or "–")
+
+
+def _current_number(conn: sa.Connection, kind: str, year: int) -> int | None:
+    query = (
+        sa.select(versions_table.c.version)
+        .join(current_table, versions_table.c.id == current_table.c.version_id)
+        .where(current_table.c.kind == kind, current_table.c.year == year)
+    )
+    return conn.execute(query).scalar_one_or_none()
+
+
+def _next_number(conn: sa.Connection, kind: str, year: int) -> int:
+    # Numbers are never reused, even after sample versions are deleted: the events remember them all.
+    stored = sa.select(sa.func.max(versions_table.c.version)).where(
+        versions_table.c.kind == kind, versions_table.c.year == year
+    )
+    recorded = sa.select(sa.func.max(events_table.c.version)).where(
+        events_table.c.kind == kind, events_table.c.year == year
+    )
+    highest = [conn.execute(q).scalar_one_or_none() for q in (stored, recorded)]
+    return max([n for n in highest if n is not None], default=0) + 1
+
+
+def _set_current(conn: sa.Connection, kind: str, year: int, version_id: int) -> None:
+    c = current_table
+    updated = conn.execute(c.update().where(c.c.kind == kind, c.c.year == year).values(version_id=version_id))
+    if updated.rowcount == 0:
+        conn.execute(c.insert().values(kind=kind, year=year, version_id=version_id))
+
+
+def _record(
+    conn: sa.Connection,
+    action: StrEnum,
+    by: str,
+    *,
+    kind: str | None,
+    year: int | None,
+    version: int | None,
+    version_id: int | None = None,
+    note: str | None = None,
+    detail: dict | None = None,
+    at: datetime | None = None,
+    identity: Identity | None = None,
+) -> None:
+    who = identity or Identity()
+    conn.execute(
+        events_table.insert().values(
+            at=at or _now(),
+            action=action.value,
+            account=who.account,
+            os_user=who.os_user,
+            session_id=who.session_id,
+            client_address=who.client_address,
+            kind=kind,
+            year=year,
+            version=version,
+            version_id=version_id,
+            actor=by,
+            note=note,
+            detail=detail,
+        )
+    )
+
+
+record_event = _record  # account changes and logins (kpi.store.accounts) are events of the same table
+
+
+def _py_values(series: pd.Series) -> list[object]:
+    # Plain Python scalars for the driver: None for every kind of missing value.
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+def _quoted(conn: sa.Connection, names: list[str]) -> str:
+    quote = conn.dialect.identifier_preparer.quote
+    return ", ".join(quote(n) for n in names)
+
+
+def insert_frame(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, version_id: int) -> None:
+    """Insert the rows of `frame` into a row table under `version_id`, fast: COPY on PostgreSQL, executemany
+    of plain tuples on SQLite (SQLAlchemy's per-row processing would cost more than reading the workbook)."""
+    if frame.empty:
+        return
+    names = [c.name for c in table.columns if c.name != "version_id"]
+    columns = [_py_values(frame[name]) if name in frame else [None] * len(frame) for name in names]
+    rows = list(zip([version_id] * len(frame), *columns, strict=True))
+    target = (
+        f"{conn.dialect.identifier_preparer.format_table(table)} ({_quoted(conn, ['version_id', *names])})"
+    )
+    driver = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql" and hasattr(driver, "cursor"):
+        with driver.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    elif conn.dialect.name == "sqlite":
+        cursor = driver.cursor()
+        try:
+            placeholders = ", ".join("?" * (len(names) + 1))
+            for start in range(0, len(rows), INSERT_CHUNK):
+                cursor.executemany(
+                    f"INSERT INTO {target} VALUES ({placeholders})", rows[start : start + INSERT_CHUNK]
+                )
+        finally:
+            cursor.close()
+    else:
+        keys = ["version_id", *names]
+        records = [dict(zip(keys, row, strict=True)) for row in rows]
+        for start in range(0, len(records), INSERT_CHUNK):
+            conn.execute(table.insert(), records[start : start + INSERT_CHUNK])
+
+
+def _read_rows(conn: sa.Connection, table: sa.Table, ids: Mapping[int, int]) -> pd.DataFrame:
+    """Return the rows of `ids` in a row table, by version and Excel row, as plain values (one query)."""
+    names = [c.name for c in table.columns]
+    if not ids:
+        return pd.DataFrame(columns=names)
+    id_list = ", ".join(str(int(i)) for i in sorted(ids.values()))  # our own integer ids: safe to inline
+    order = f" ORDER BY version_id, {_quoted(conn, [ROW])}" if ROW in table.c else ""
+    table_sql = conn.dialect.identifier_preparer.format_table(table)
+    sql = f"SELECT {_quoted(conn, names)} FROM {table_sql} WHERE version_id IN ({id_list}){order}"
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    return pd.DataFrame(rows, columns=names)
+
+
+def _typed(rows: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
+    """Return the rows of a sheet with the dtypes validation gives (float64, boolean, str) and `_row`."""
+    out = pd.DataFrame(index=range(len(rows)))
+    for col in sheet.columns:
+        values = rows[col.id].reset_index(drop=True)
+        if col.kind in NUMERIC_KINDS:
+            out[col.id] = pd.to_numeric(values, errors="coerce").astype("float64")
+        elif col.kind == Kind.YES_NO:
+            out[col.id] = values.astype(object).astype("boolean")
+        else:
+            out[col.id] = values.astype(object).astype("str")
+    out[ROW] = rows[ROW].reset_index(drop=True).astype("int64")
+    return out
+
+
+def _with_year(rows: pd.DataFrame, sheet: Sheet, year_of: Mapping[int, int]) -> pd.DataFrame:
+    years = rows["version_id"].map(year_of).reset_index(drop=True)
+    typed = _typed(rows, sheet)
+    typed[YEAR] = years.astype("int64")
+    return typed.sort_values([YEAR, ROW], kind="stable").reset_index(drop=True)
+
+
+def _scalar(value: object) -> object:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return value
+
+
+def _plain(row: dict[str, object]) -> dict[str, object]:
+    return {k: (_aware(v).isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+
+
+__all__ = [
+    "DEFAULT_LOCK_TIMEOUT",
+    "KIND_TABLES",
+    "STATS",
+    "Action",
+    "ImportOutcome",
+    "RollbackOutcome",
+    "Status",
+    "Store",
+    "StoreBusy",
+    "StoreError",
+    "VersionInfo",
+    "create_engine",
+    "head_revision",
+    "insert_frame",
+    "open_store",
+    "record_event",
+    "sha256_of",
+]

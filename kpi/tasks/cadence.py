@@ -1,0 +1,159 @@
+"""Who owes a task progress report for which period (section V.3 of the plan: quarterly and yearly reports),
+and who has sent it: the reporting status by lead agency and period.
+
+The cadence is data (data/reports/brief.yaml, `cadence`): periodic tasks of the listed periods owe a report
+each quarter, every other task one a year while it runs. Pure pandas over a `kpi.tasks.board.TaskBoard`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from kpi.common.i18n import t
+from kpi.common.settings import DATA_DIR
+from kpi.domain.tasks import DONE, Task, TaskList
+from kpi.domain.tasks import _period_end as period_end
+from kpi.tasks.board import TaskBoard
+
+CADENCE_FILE = DATA_DIR / "reports" / "brief.yaml"
+QUARTERS = (1, 2, 3, 4)
+# Cell states of the reporting grid.
+REPORTED, LATE, PENDING, NOT_DUE = "reported", "late", "pending", "not_due"
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """Which periodic tasks report quarterly, and how many days after a period's end a report is late."""
+
+    quarterly_periods: frozenset[str]
+    due_days: int
+
+
+@cache
+def _cadence(path: Path) -> Cadence:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))["cadence"]
+    return Cadence(frozenset(raw["quarterly"]["periods"]), int(raw["due_days"]))
+
+
+def load_cadence(path: Path | None = None) -> Cadence:
+    """Return the reporting cadence of the data file."""
+    return _cadence(path or CADENCE_FILE)
+
+
+def is_quarterly(task: Task, cadence: Cadence) -> bool:
+    """Return True when the task owes a report each quarter (a periodic task of a quarterly or finer period)."""
+    schedule = task.schedule
+    return schedule.recurrence == "periodic" and bool(
+        cadence.quarterly_periods.intersection(schedule.periods)
+    )
+
+
+def owes_in_year(task: Task, tasks: TaskList, year: int, reports: pd.DataFrame) -> bool:
+    """Return True when the task owes at least one report for `year` (see the module's rules)."""
+    rules, schedule = tasks.rules, task.schedule
+    if schedule.recurrence in ("deadline", "period"):
+        if schedule.deadline is None:
+            return False
+        first = schedule.start.year if schedule.start is not None else schedule.deadline.year
+        if not first <= year <= schedule.deadline.year:
+            return False
+        mine = reports[(reports["group"] == task.group) & (reports["number"] == task.number)]
+        return not ((mine["status"] == DONE) & (mine["year"] < year)).any()
+    if not rules.first_yearly_report_year <= year <= rules.plan_end_year:
+        return False
+    if schedule.recurrence == "biennial":
+        offset = year - rules.first_yearly_report_year
+        return offset % 2 == 1 or year == rules.plan_end_year
+    return True
+
+
+def owed_periods(task: Task, tasks: TaskList, year: int, reports: pd.DataFrame, cadence: Cadence) -> list:
+    """Return the periods of `year` the task owes a report for: the quarters 1-4, or [None] (the year)."""
+    if not owes_in_year(task, tasks, year, reports):
+        return []
+    return list(QUARTERS) if is_quarterly(task, cadence) else [None]
+
+
+def _state(reported: bool, period: tuple[int, int | None], as_of: dt.date, cadence: Cadence) -> str:
+    if reported:
+        return REPORTED
+    due = period_end(*period) + dt.timedelta(days=cadence.due_days)
+    if period_end(*period) > as_of:
+        return NOT_DUE
+    return LATE if as_of > due else PENDING
+
+
+def reporting_status(board: TaskBoard, year: int, cadence: Cadence | None = None) -> pd.DataFrame:
+    """Return one row per (task, lead agency, owed period) of `year`: group, number, task, agency, quarter
+    (None for the year), state (reported, late, pending: the period is over but not yet its grace days,
+    not_due: the period has not ended on the board's day)."""
+    cadence = cadence or load_cadence()
+    reports = board.reports
+    rows = []
+    for task in board.tasks:
+        mine = reports[(reports["group"] == task.group) & (reports["number"] == task.number)]
+        mine = mine[mine["year"] == year]
+        for quarter in owed_periods(task, board.tasks, year, reports, cadence):
+            reported = not mine.empty if quarter is None else bool((mine["quarter"] == quarter).any())
+            state = _state(reported, (year, quarter), board.as_of, cadence)
+            for agency in task.lead_agencies:
+                rows.append(
+                    {
+                        "group": task.group,
+                        "number": task.number,
+                        "task": task.label,
+                        "agency": agency,
+                        "quarter": quarter,
+                        "state": state,
+                    }
+                )
+    columns = ["group", "number", "task", "agency", "quarter", "state"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def reporting_grid(
+    board: TaskBoard, year: int, lang: str = "vi", cadence: Cadence | None = None
+) -> pd.DataFrame:
+    """Return the reporting status by lead agency (rows) and period (Quý 1-4, Năm) of `year`, as text:
+    "2/3 · trễ: IV.1" (reports received / owed, the late tasks named), "chưa đến hạn", or "–" when nothing is owed."""
+    status = reporting_status(board, year, cadence)
+    agencies = board.tasks.agencies
+    names = {a: agencies[a].short_vi if lang == "vi" else agencies[a].name_en for a in agencies}
+    periods = [*QUARTERS, None]
+    headers = [
+        t("brief.reporting.quarter", lang, quarter=q) if q else t("tasks.period.year", lang, year=year)
+        for q in periods
+    ]
+    order = list(dict.fromkeys(a for task in board.tasks for a in task.lead_agencies))
+    records = []
+    for agency in order:
+        mine = status[status["agency"] == agency]
+        row = {t("tasks.col.lead", lang): names[agency]}
+        for period, header in zip(periods, headers, strict=True):
+            cell = mine[mine["quarter"].isna()] if period is None else mine[mine["quarter"] == period]
+            row[header] = _cell_text(cell, lang)
+        records.append(row)
+    return pd.DataFrame(records)
+
+
+def _cell_text(cell: pd.DataFrame, lang: str) -> str:
+    if cell.empty:
+        return "–"
+    if (cell["state"] == NOT_DUE).all():
+        return t("brief.reporting.not_due", lang)
+    due = cell[cell["state"] != NOT_DUE]
+    done = int((due["state"] == REPORTED).sum())
+    text = f"{done}/{len(due)}"
+    late = due[due["state"] == LATE]["task"].tolist()
+    pending = due[due["state"] == PENDING]["task"].tolist()
+    if late:
+        text += " · " + t("brief.reporting.late", lang, tasks=", ".join(late))
+    if pending:
+        text += " · " + t("brief.reporting.pending", lang, tasks=", ".join(pending))
+    return text

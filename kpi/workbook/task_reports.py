@@ -1,0 +1,873 @@
+"""The task progress workbook: reading and checking it with located Vietnamese messages, and writing it.
+
+Reading reuses `kpi.workbook.reader` (sheets found by folded name, header row below title rows, Excel row numbers)
+and the cell parsing of `kpi.workbook.validate` (Vietnamese text numbers, closed lists), so that a progress report is
+judged exactly like a statistics workbook: every problem at once, each with its sheet, Excel row, column,
+the value found and what was expected.
+
+Rules beyond the cells: the task id must be one of the appendix ("I.1".."V.6"); the quarter 1-4 or blank (the
+whole year); the year within the plan's reporting years and the same on every row (one workbook reports one
+year, the year of its stored version); a quantity only for a quantity the task promises; one row per task,
+period and quantity.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+
+from kpi.common import problems as pb
+from kpi.common.number_text import parse_number_text
+from kpi.common.safe_text import fold, formula_like, strip_diacritics
+from kpi.common.settings import ReadLimits
+from kpi.domain.tasks import TaskList
+from kpi.workbook.contract import INFO_KEY_HEADER, INFO_VALUE_HEADER, NO, YES, Column, Kind, Sheet
+from kpi.workbook.reader import ROW, RawWorkbook, read_bytes, read_sheets
+from kpi.workbook.task_contract import (
+    INFO,
+    PLAN_COLUMNS,
+    PLANS,
+    REPORT,
+    STORED_COLUMNS,
+    TASK_LIST_SHEET,
+    TEXT_COLUMNS,
+    default_tasks,
+    report_sheet,
+    task_ids,
+)
+from kpi.workbook.validate import Validation, above_maximum, beneath_maximum, parse_table
+from kpi.workbook.writer import limit_lines, maximum_note
+
+INSTRUCTIONS_SHEET = "Hướng dẫn"
+LIST_SHEET = "Danh mục"
+TEMPLATE_ROWS = 500  # rows of the blank template that carry dropdowns
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+@dataclass
+class TaskReportWorkbook:
+    """A progress workbook that passed validation: its year, the info values, the clean report rows.
+
+    `reports` has the columns of `kpi.workbook.task_contract.STORED_COLUMNS` plus `_row` (status and metric as ids,
+    quarter <NA> for a yearly report), ready for `kpi.domain.tasks.normalize_reports` and the store.
+    """
+
+    year: int
+    info: dict[str, object]
+    reports: pd.DataFrame
+    plans: pd.DataFrame | None = (
+        None  # the V.1 register (columns PLAN_COLUMNS + _row), None without the sheet
+    )
+
+
+@dataclass
+class TaskValidation(Validation):
+    """The outcome of checking one progress workbook (same problems, errors, ok and table as Validation)."""
+
+    problems: list[pb.Problem] = field(default_factory=list)
+    clean: TaskReportWorkbook | None = None  # type: ignore[assignment]
+
+
+# --- reading ------------------------------------------------------------------------------------------------
+
+
+def read_task_workbook(
+    source: bytes | str | Path | BinaryIO, tasks: TaskList | None = None, limits: ReadLimits | None = None
+) -> RawWorkbook:
+    """Return the raw sheets of a progress workbook; raise WorkbookUnreadable if it is no workbook at all
+    or passes a limit checked before parsing (`limits`, default: the settings)."""
+    raw = read_sheets(read_bytes(source), (INFO, report_sheet(tasks), PLANS), limits)
+    # The info sheet and the register are optional here and nothing depends on them: no warning when absent,
+    # nor when the register is left blank as the template gives it.
+    raw.problems = [
+        p
+        for p in raw.problems
+        if not (p.code == "missing_optional_sheet" and p.sheet in (INFO.name, PLANS.name))
+        and not (p.code == "no_rows" and p.sheet == raw.sheet_names.get(PLANS.id, PLANS.name))
+    ]
+    return raw
+
+
+def check_task_bytes(
+    data: bytes | str | Path | BinaryIO, tasks: TaskList | None = None, today: date | None = None
+) -> TaskValidation:
+    """Return the validation of a progress workbook; raise WorkbookUnreadable when it is no workbook."""
+    tasks = tasks or default_tasks()
+    return validate_task_workbook(read_task_workbook(data, tasks), tasks, today)
+
+
+def reporting_years(tasks: TaskList, today: date | None = None) -> tuple[int, int]:
+    """Return (first, last) year a progress report may cover: the plan's years, none after this year."""
+    today = today or date.today()
+    rules = tasks.rules
+    return rules.plan_start_year, max(rules.plan_start_year, min(rules.plan_end_year, today.year))
+
+
+def validate_task_workbook(
+    raw: RawWorkbook, tasks: TaskList | None = None, today: date | None = None
+) -> TaskValidation:
+    """Return every problem of a raw progress workbook and, if there is no error, its clean rows."""
+    tasks = tasks or default_tasks()
+    sheet = report_sheet(tasks)
+    low, high = reporting_years(tasks, today)
+    problems = list(raw.problems)
+    info, info_year = _validate_info(raw, low, high, problems)
+
+    clean_rows: pd.DataFrame | None = None
+    file_year: int | None = info_year
+    if sheet.id in raw.tables:
+        name = raw.sheet_names[sheet.id]
+        clean_rows, file_year = _validate_reports(
+            raw.tables[sheet.id], raw.problems, sheet, name, tasks, low, high, info_year, problems
+        )
+
+    plans = _validate_plans(raw, problems) if PLANS.id in raw.tables else None
+    if plans is not None and plans.empty:  # the template's blank register: nothing recorded
+        plans = None
+
+    problems.sort(key=_problem_order)
+    problems = pb.with_cells(problems, raw.letters)
+    if any(p.severity == pb.Severity.ERROR for p in problems) or clean_rows is None or file_year is None:
+        return TaskValidation(problems)
+    info["year"] = file_year
+    clean = TaskReportWorkbook(year=file_year, info=info, reports=clean_rows, plans=plans)
+    return TaskValidation(problems, clean)
+
+
+def _validate_plans(raw: RawWorkbook, problems: list[pb.Problem]) -> pd.DataFrame:
+    """Return the clean rows of the V.1 register (texts None when blank, issued as bool); problems appended."""
+    name = raw.sheet_names[PLANS.id]
+    typed, unreadable = parse_table(raw.tables[PLANS.id], PLANS, name, None, problems)  # type: ignore[arg-type]
+    out = typed[[*PLAN_COLUMNS, ROW]].copy()
+    for column in PLAN_COLUMNS:
+        out[column] = out[column].astype(object).where(out[column].notna(), None)
+    for record in out.to_dict("records"):
+        row = int(record[ROW])
+        for col in PLANS.columns:
+            if col.required and record[col.id] is None and (row, col.id) not in unreadable:
+                problems.append(pb.error("required", sheet=name, row=row, column=col.header))
+    out[ROW] = out[ROW].astype("int64")
+    return out.reset_index(drop=True)
+
+
+def _problem_order(p: pb.Problem) -> tuple:
+    rank = {INFO.name: 0, REPORT.name: 1, PLANS.name: 2}
+    return (rank.get(p.sheet or "", 3 if p.sheet else -1), p.row or 0, p.severity != pb.Severity.ERROR)
+
+
+def _number(value: object) -> tuple[float | None, bool]:
+    """Return (number, readable) of a cell: numbers as they are, texts read the Vietnamese way."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None, True
+    if isinstance(value, bool):
+        return None, False
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value), True
+    if not isinstance(value, str):
+        return None, False
+    parsed = parse_number_text(value)
+    return parsed.value, parsed.problem is None
+
+
+def _as_year(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _validate_info(
+    raw: RawWorkbook, low: int, high: int, problems: list[pb.Problem]
+) -> tuple[dict[str, object], int | None]:
+    name = raw.sheet_names.get(INFO.id, INFO.name)
+    info: dict[str, object] = {"year": None, "reporting_unit": None}
+    unit = raw.info.get("reporting_unit", (None, None))[0]
+    info["reporting_unit"] = None if unit is None or not str(unit).strip() else str(unit).strip()
+    if "year" not in raw.info or raw.info["year"][0] is None:
+        return info, None
+    value, row = raw.info["year"]
+    where = {"sheet": name, "row": row, "column": INFO.column("year").header}
+    number, readable = _number(value)
+    if not readable or number is None:
+        problems.append(pb.error("not_a_number", value=value, expected=_EXPECTED_YEAR, **where))
+        return info, None
+    if not number.is_integer() or not low <= number <= high:
+        problems.append(pb.error("year_outside_plan", value=_as_year(number), low=low, high=high, **where))
+        return info, None
+    info["year"] = int(number)
+    return info, int(number)
+
+
+_EXPECTED_YEAR = {"vi": "một năm, ví dụ 2024", "en": "a year, e.g. 2024"}
+
+
+def _quarter_of(value: object) -> tuple[object, bool]:
+    """Return (quarter as a number or the cell unchanged, recognised): "Quý II", "II", "Q2" -> 2."""
+    if not isinstance(value, str):
+        return value, True
+    text = re.sub(r"^(?:quy|q)\s*", "", strip_diacritics(value).strip().lower())
+    if text in _ROMAN:
+        return _ROMAN[text], True
+    parsed = parse_number_text(text)
+    if parsed.problem is None and parsed.value is not None:
+        return parsed.value, True
+    return value, False
+
+
+def _task_lookup(tasks: TaskList) -> dict[str, tuple[str, int]]:
+    # "IV.7", "iv 7", "IV-7" all fold to "iv7"; the group is always a Roman numeral, so no clash.
+    return {fold(task.label): task.key for task in tasks}
+
+
+def _validate_reports(
+    raw_rows: pd.DataFrame,
+    read_problems: list[pb.Problem],
+    sheet: Sheet,
+    name: str,
+    tasks: TaskList,
+    low: int,
+    high: int,
+    info_year: int | None,
+    problems: list[pb.Problem],
+) -> tuple[pd.DataFrame | None, int | None]:
+    """Check the report rows; return (clean rows or None when a column is missing, the workbook's year)."""
+    header = {c.id: c.header for c in sheet.columns}
+    missing = {
+        c.id
+        for c in sheet.columns
+        if any(p.code == "missing_column" and p.column == c.header for p in read_problems)
+    }
+    raw_rows = raw_rows.copy()
+    rows = raw_rows[ROW].astype("int64")
+    bad_quarter: set[int] = set()
+    quarters: list[object] = []
+    for idx, value in raw_rows["quarter"].items():
+        converted, ok = _quarter_of(value)
+        if not ok:
+            problems.append(
+                pb.error("bad_quarter", sheet=name, row=int(rows[idx]), column=header["quarter"], value=value)
+            )
+            bad_quarter.add(int(rows[idx]))
+            converted = None
+        quarters.append(converted)
+    raw_rows["quarter"] = pd.Series(quarters, index=raw_rows.index, dtype=object)
+
+    typed, unreadable = parse_table(raw_rows, sheet, name, None, problems)  # type: ignore[arg-type]
+    unreadable |= {(int(r), c) for r in rows for c in missing}
+    unreadable |= {(r, "quarter") for r in bad_quarter}
+
+    where_year = {"sheet": name, "column": header["year"]}
+    lookup = _task_lookup(tasks)
+    status_id = {s.vi: s.id for s in tasks.statuses}
+    metric_of_label = {q.label_vi: q.metric for t in tasks for q in t.quantities}
+    records: list[dict[str, Any]] = []
+    for idx in typed.index:
+        row = int(typed.at[idx, ROW])
+
+        def where(col: str, _row: int = row) -> dict[str, object]:
+            return {"sheet": name, "row": _row, "column": header[col]}
+
+        def blank(col: str, _idx: int = idx) -> bool:
+            value = typed.at[_idx, col]
+            return value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value)
+
+        for col in ("task", "year", "status"):
+            if blank(col) and (row, col) not in unreadable:
+                problems.append(pb.error("required", **where(col)))
+
+        key: tuple[str, int] | None = None
+        if not blank("task"):
+            key = lookup.get(fold(typed.at[idx, "task"]))
+            if key is None:
+                problems.append(
+                    pb.error(
+                        "unknown_task",
+                        value=typed.at[idx, "task"],
+                        expected=_task_range(tasks),
+                        **where("task"),
+                    )
+                )
+        task = tasks.get(*key) if key else None
+
+        year: int | None = None
+        if not blank("year"):
+            number = float(typed.at[idx, "year"])
+            if not number.is_integer() or not low <= number <= high:
+                problems.append(
+                    pb.error("year_outside_plan", value=_as_year(number), low=low, high=high, **where("year"))
+                )
+            else:
+                year = int(number)
+
+        quarter: int | None = None
+        period_ok = year is not None and row not in bad_quarter
+        if not blank("quarter"):
+            number = float(typed.at[idx, "quarter"])
+            if number.is_integer() and 1 <= number <= 4:
+                quarter = int(number)
+            else:
+                problems.append(pb.error("bad_quarter", value=_as_year(number), **where("quarter")))
+                period_ok = False
+
+        quantity: float | None = None
+        quantity_given = not blank("quantity") or (row, "quantity") in unreadable
+        if not blank("quantity"):
+            quantity = float(typed.at[idx, "quantity"])
+            if quantity < 0:
+                problems.append(pb.error("negative", value=quantity, **where("quantity")))
+                quantity = None
+            elif not quantity.is_integer():
+                expected = {"vi": "một số nguyên ≥ 0", "en": "a whole number ≥ 0"}
+                problems.append(pb.error("not_whole", value=quantity, expected=expected, **where("quantity")))
+                quantity = None
+            elif not beneath_maximum(quantity, sheet.column("quantity")):
+                problems.append(above_maximum(quantity, sheet.column("quantity"), where("quantity")))
+                quantity = None
+
+        metric = None if blank("metric") else metric_of_label.get(str(typed.at[idx, "metric"]))
+        if task is not None:
+            metric = _check_metric(
+                task,
+                metric,
+                typed.at[idx, "metric"],
+                quantity,
+                quantity_given,
+                where,
+                problems,
+                row,
+                unreadable,
+            )
+
+        records.append(
+            {
+                "group": key[0] if key else None,
+                "number": key[1] if key else None,
+                "year": year,
+                "quarter": quarter,
+                "status": None if blank("status") else status_id.get(str(typed.at[idx, "status"])),
+                "metric": metric,
+                "quantity": quantity if metric is not None else None,
+                **{c: None if blank(c) else str(typed.at[idx, c]) for c in TEXT_COLUMNS},
+                ROW: row,
+                "_period_ok": period_ok,
+            }
+        )
+
+    file_year = _file_year([r["year"] for r in records], info_year)
+    for r in records:
+        if file_year is not None and r["year"] is not None and r["year"] != file_year:
+            problems.append(
+                pb.error("mixed_years", value=r["year"], year=file_year, row=r[ROW], **where_year)
+            )
+    problems.extend(_duplicates(records, tasks, name, header["task"]))
+    if missing:
+        return None, file_year
+    return _typed(pd.DataFrame(records, columns=[*STORED_COLUMNS, ROW])), file_year
+
+
+def _check_metric(
+    task, metric, cell, quantity, quantity_given, where, problems, row, unreadable
+) -> str | None:
+    """Return the metric id of a row after checking it against the task's promised quantities."""
+    labels = [q.label_vi for q in task.quantities]
+    expected = "; ".join(labels)
+    has_cell = not (cell is None or (isinstance(cell, float) and np.isnan(cell)) or pd.isna(cell))
+    if (row, "metric") in unreadable:  # already reported as not in the list
+        return None
+    if not task.quantities:
+        if has_cell:
+            problems.append(pb.error("task_has_no_quantity", value=cell, task=task.label, **where("metric")))
+        elif quantity is not None:
+            problems.append(
+                pb.error("task_has_no_quantity", value=quantity, task=task.label, **where("quantity"))
+            )
+        return None
+    if has_cell and metric not in {q.metric for q in task.quantities}:
+        problems.append(
+            pb.error("metric_not_of_task", value=cell, task=task.label, expected=expected, **where("metric"))
+        )
+        return None
+    if not has_cell:
+        if quantity is None:
+            return None
+        if len(task.quantities) == 1:  # only one quantity can be meant
+            return task.quantities[0].metric
+        problems.append(
+            pb.error(
+                "quantity_without_metric",
+                task=task.label,
+                quantity=quantity,
+                expected=expected,
+                **where("metric"),
+            )
+        )
+        return None
+    if not quantity_given:
+        problems.append(pb.warning("metric_without_quantity", value=cell, **where("quantity")))
+    return metric
+
+
+def _task_range(tasks: TaskList) -> str:
+    """Return "I.1–I.6, II.1–II.2, ..." from the task file."""
+    parts = []
+    for group in tasks.groups:
+        numbers = [t.number for t in tasks.in_group(group.id)]
+        parts.append(f"{group.id}.{min(numbers)}–{group.id}.{max(numbers)}")
+    return ", ".join(parts)
+
+
+def _file_year(row_years: list[int | None], info_year: int | None) -> int | None:
+    """Return the workbook's year: the info sheet's, else the most frequent year of the rows (first wins)."""
+    if info_year is not None:
+        return info_year
+    years = [y for y in row_years if y is not None]
+    if not years:
+        return None
+    counts = Counter(years)
+    top = max(counts.values())
+    return next(y for y in years if counts[y] == top)
+
+
+def _period_text(year: int, quarter: int | None) -> dict[str, str]:
+    if quarter is None:
+        return {"vi": f"cả năm {year}", "en": f"the whole year {year}"}
+    return {"vi": f"quý {quarter}/{year}", "en": f"Q{quarter} {year}"}
+
+
+def _duplicates(records: list[dict[str, Any]], tasks: TaskList, name: str, column: str) -> list[pb.Problem]:
+    rows_of: dict[tuple, list[int]] = {}
+    for r in records:
+        if r["group"] is None or not r["_period_ok"]:
+            continue
+        key = (r["group"], r["number"], r["year"], r["quarter"], r["metric"])
+        rows_of.setdefault(key, []).append(int(r[ROW]))
+    labels = {q.metric: q.label_vi for t in tasks for q in t.quantities}
+    problems = []
+    for (group, number, year, quarter, metric), rows in rows_of.items():
+        if len(rows) < 2:
+            continue
+        metric_text = (
+            {"vi": "", "en": ""}
+            if metric is None
+            else {"vi": f", chỉ tiêu '{labels[metric]}'", "en": f", quantity '{labels[metric]}'"}
+        )
+        for row in rows:
+            others = ", ".join(str(r) for r in rows if r != row)
+            problems.append(
+                pb.error(
+                    "duplicate_task_report",
+                    sheet=name,
+                    row=row,
+                    column=column,
+                    value=f"{group}.{number}",
+                    period=_period_text(year, quarter),
+                    metric=metric_text,
+                    other_rows=others,
+                )
+            )
+    return problems
+
+
+def _typed(clean: pd.DataFrame) -> pd.DataFrame:
+    out = clean.copy()
+    for column in ("number", "year", "quarter"):
+        out[column] = pd.array(
+            [None if v is None or pd.isna(v) else int(v) for v in out[column]], dtype="Int64"
+        )
+    out["quantity"] = pd.to_numeric(out["quantity"], errors="coerce").astype("float64")
+    for column in ("group", "status", "metric", *TEXT_COLUMNS):
+        out[column] = out[column].astype(object).where(out[column].notna(), None)
+    out[ROW] = out[ROW].astype("int64")
+    return out.reset_index(drop=True)
+
+
+# --- writing ------------------------------------------------------------------------------------------------
+
+
+def _formats(wb: xlsxwriter.Workbook) -> dict[str, Any]:
+    return {
+        "title": wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F3864"}),
+        "h": wb.add_format({"bold": True}),
+        "notice": wb.add_format(
+            {"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE", "text_wrap": True}
+        ),
+        "header": wb.add_format(
+            {
+                "bold": True,
+                "text_wrap": True,
+                "valign": "vcenter",
+                "align": "center",
+                "bg_color": "#DDEBF7",
+                "border": 1,
+            }
+        ),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "int": wb.add_format({"num_format": "#,##0"}),
+        "year": wb.add_format({"num_format": "0"}),
+        "quoted": wb.add_format({"quote_prefix": True}),
+    }
+
+
+def _instructions(tasks: TaskList) -> list[tuple[str, str]]:
+    low, high = tasks.rules.plan_start_year, tasks.rules.plan_end_year
+    plan = tasks.plan.get("number", "")
+    statuses = "; ".join(s.vi for s in tasks.statuses)
+    lines: list[tuple[str, str]] = [
+        ("title", f"HƯỚNG DẪN BÁO CÁO TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ CỦA KẾ HOẠCH {plan}"),
+        ("", ""),
+        ("h", "Tệp gồm các sheet:"),
+        (
+            "",
+            f"• '{REPORT.name}': mỗi dòng một nhiệm vụ trong một kỳ báo cáo (một quý, hoặc cả năm) — sheet bắt buộc.",
+        ),
+        ("", f"• '{INFO.name}': năm báo cáo và đơn vị báo cáo — không bắt buộc."),
+        ("", f"• '{PLANS.name}': {PLANS.note}"),
+        (
+            "",
+            f"• '{TASK_LIST_SHEET}': {len(tasks)} nhiệm vụ của Phụ lục Kế hoạch để tra cứu mã, cơ quan chủ trì, thời hạn; không cần sửa.",
+        ),
+        ("", ""),
+        ("h", "Mỗi tệp báo cáo MỘT năm:"),
+        (
+            "",
+            f"• Mọi dòng của sheet '{REPORT.name}' cùng một năm (từ {low} đến {high}); nếu sheet '{INFO.name}' ghi Năm báo cáo thì phải là năm đó.",
+        ),
+        (
+            "",
+            "• Mỗi lần nhập tạo một phiên bản mới của năm đó, thay cho phiên bản trước (phiên bản cũ vẫn được giữ và có thể khôi phục).",
+        ),
+        (
+            "",
+            "  Vì vậy, khi báo cáo quý sau, hãy giữ các dòng của các quý trước trong cùng tệp rồi thêm dòng mới.",
+        ),
+        ("", ""),
+        ("h", "Quy tắc:"),
+        (
+            "",
+            "• Mã nhiệm vụ ghi như Phụ lục: nhóm (I đến V) và số thứ tự, ví dụ IV.7; chọn trong danh sách thả xuống.",
+        ),
+        (
+            "",
+            "• Quý: 1, 2, 3 hoặc 4; để trống nếu là báo cáo cả năm. Một nhiệm vụ chỉ có một dòng cho mỗi kỳ (và mỗi chỉ tiêu số lượng).",
+        ),
+        ("", f"• Tình trạng: {statuses}."),
+        (
+            "",
+            "• Nhiệm vụ có thời hạn: ghi 'Hoàn thành' khi đã xong; quá thời hạn mà chưa có dòng 'Hoàn thành' thì bảng theo dõi coi là quá hạn.",
+        ),
+        (
+            "",
+            "• Nhiệm vụ hằng năm, định kỳ: mỗi năm cần ít nhất một dòng; năm đã qua không có dòng nào thì bị coi là quá hạn.",
+        ),
+        (
+            "",
+            "• Số lượng đạt được là số của riêng kỳ đó (không cộng dồn), số nguyên ≥ 0; chỉ ghi cho các chỉ tiêu dưới đây, mỗi chỉ tiêu một dòng.",
+        ),
+        (
+            "",
+            "• Văn bản chứng minh: số, ký hiệu và ngày của báo cáo hoặc quyết định, ví dụ Báo cáo số 45/BC-SKHĐT ngày 15/12/2024.",
+        ),
+        ("", ""),
+        ("h", "Các chỉ tiêu số lượng mà Kế hoạch giao:"),
+    ]
+    for task in tasks:
+        for q in task.quantities:
+            lines.append(("", f"• {task.label} — {q.label_vi}: {_promise_text(q)}"))
+    lines += [
+        ("", ""),
+        (
+            "h",
+            "Kiểm tra tệp trước khi nhập: trang 'Nhập dữ liệu' của bảng điều khiển, hoặc lệnh: python -m kpi tasks-check TỆP.xlsx",
+        ),
+        ("", ""),
+        ("h", f"Các cột của sheet '{REPORT.name}':"),
+    ]
+    lines += [("", f"• {col.header}: {col.note}{maximum_note(col)}") for col in REPORT.columns]
+    return [*lines, *limit_lines()]
+
+
+def _promise_text(q) -> str:
+    from kpi.common.formatting import format_number
+
+    value = format_number(q.value, 0)
+    if q.value_max is not None:
+        value = f"{value}–{format_number(q.value_max, 0)}"
+    if q.at_least:
+        value = f"ít nhất {value}"
+    if q.per == "year" and q.year is None:
+        span = "mỗi năm"
+    elif q.year is not None:
+        span = f"năm {q.year}"
+    else:
+        span = "cả thời kỳ"
+    return f"{value} {q.unit} {span}"
+
+
+def write_task_workbook(
+    target: str | Path | io.BytesIO,
+    *,
+    reports: pd.DataFrame | None = None,
+    info: dict[str, object] | None = None,
+    tasks: TaskList | None = None,
+    notice: str | None = None,
+    created: datetime | None = None,
+    plans: pd.DataFrame | None = None,
+) -> None:
+    """Write a progress workbook in the template's format; blank when no rows are given.
+
+    `reports` holds clean rows (columns of STORED_COLUMNS, status and metric as ids); `notice` adds a
+    highlighted line at the top of the instructions (used to mark sample data); `created` fixes the file's
+    creation time, so that the same rows give the same bytes.
+    """
+    tasks = tasks or default_tasks()
+    sheet = report_sheet(tasks)
+    wb = xlsxwriter.Workbook(
+        target, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    if created is not None:
+        wb.set_properties({"created": created})
+    fmt = _formats(wb)
+    lists = _write_lists(wb, tasks, sheet, fmt)
+    _write_instructions(wb, tasks, fmt, notice)
+    _write_info(wb, fmt, info or {})
+    _write_reports(wb, tasks, sheet, fmt, lists, reports)
+    _write_plans(wb, fmt, plans)
+    _write_task_list(wb, tasks, fmt)
+    wb.worksheets()[1].activate()  # the first visible sheet after the hidden lists
+    wb.close()
+
+
+def task_template_bytes(tasks: TaskList | None = None) -> bytes:
+    """Return the blank progress template as bytes (for downloads)."""
+    buffer = io.BytesIO()
+    write_task_workbook(buffer, tasks=tasks)
+    return buffer.getvalue()
+
+
+def task_workbook_bytes(**kwargs: Any) -> bytes:
+    """Return a filled progress workbook as bytes (same arguments as write_task_workbook)."""
+    buffer = io.BytesIO()
+    write_task_workbook(buffer, **kwargs)
+    return buffer.getvalue()
+
+
+def _write_lists(wb: xlsxwriter.Workbook, tasks: TaskList, sheet: Sheet, fmt: dict) -> dict[str, str]:
+    ws = wb.add_worksheet(LIST_SHEET)
+    lists = {
+        "task": list(task_ids(tasks)),
+        "status": list(sheet.column("status").choices),
+        "metric": list(sheet.column("metric").choices),
+    }
+    ranges = {}
+    for i, (name, values) in enumerate(lists.items()):
+        ws.write_string(0, i, name, fmt["h"])
+        for r, v in enumerate(values, start=1):
+            ws.write_string(r, i, v)
+        letter = xlsxwriter.utility.xl_col_to_name(i)
+        ranges[name] = f"='{LIST_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
+    ws.hide()
+    return ranges
+
+
+def _write_instructions(wb: xlsxwriter.Workbook, tasks: TaskList, fmt: dict, notice: str | None) -> None:
+    ws = wb.add_worksheet(INSTRUCTIONS_SHEET)
+    ws.set_column(0, 0, 130)
+    row = 0
+    if notice:
+        ws.set_row(row, 48)
+        ws.write_string(row, 0, notice, fmt["notice"])
+        row += 2
+    for style, line in _instructions(tasks):
+        ws.write_string(row, 0, line, fmt[style] if style else None)
+        row += 1
+
+
+def _write_info(wb: xlsxwriter.Workbook, fmt: dict, info: dict[str, object]) -> None:
+    ws = wb.add_worksheet(INFO.name)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 60)
+    ws.write_string(0, 0, INFO_KEY_HEADER, fmt["header"])
+    ws.write_string(0, 1, INFO_VALUE_HEADER, fmt["header"])
+    for r, col in enumerate(INFO.columns, start=1):
+        ws.write_string(r, 0, col.header)
+        ws.write_comment(r, 0, col.note, {"x_scale": 2, "y_scale": 1.2})
+        _write_cell(ws, r, 1, info.get(col.id), col, fmt)
+    ws.freeze_panes(1, 0)
+
+
+def _write_cell(ws, r: int, c: int, value: object, col: Column, fmt: dict) -> None:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return
+    if col.kind in (Kind.COUNT, Kind.YEAR):
+        number = float(value)  # type: ignore[arg-type]
+        ws.write_number(
+            r,
+            c,
+            int(number) if number.is_integer() else number,
+            fmt["year" if col.kind == Kind.YEAR else "int"],
+        )
+    else:
+        text = str(value)
+        ws.write_string(r, c, text, fmt["quoted"] if formula_like(text) else fmt["wrap"])
+
+
+def _validation_for(col: Column, lists: dict[str, str], tasks: TaskList) -> dict | None:
+    if col.id in lists:
+        return {
+            "validate": "list",
+            "source": lists[col.id],
+            "error_title": "Giá trị không hợp lệ",
+            "error_message": f"Chọn một giá trị trong danh sách của cột '{col.header}'.",
+        }
+    bounds = {
+        "year": (tasks.rules.plan_start_year, tasks.rules.plan_end_year),
+        "quarter": (1, 4),
+    }
+    if col.id in bounds:
+        low, high = bounds[col.id]
+        return {
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": low,
+            "maximum": high,
+            "error_title": f"Cần số nguyên từ {low} đến {high}",
+            "error_message": col.note,
+        }
+    if col.kind == Kind.COUNT:
+        return {
+            "validate": "integer",
+            "criteria": ">=",
+            "value": 0,
+            "error_title": "Cần số nguyên ≥ 0",
+            "error_message": col.note,
+        }
+    return None
+
+
+def _display_rows(reports: pd.DataFrame, tasks: TaskList) -> pd.DataFrame:
+    """Return clean rows as the sheet shows them: task id, short text, status and quantity labels."""
+    status_label = {s.id: s.vi for s in tasks.statuses}
+    metric_label = {q.metric: q.label_vi for t in tasks for q in t.quantities}
+    out = pd.DataFrame(index=reports.index)
+    out["task"] = [f"{g}.{int(n)}" for g, n in zip(reports["group"], reports["number"], strict=True)]
+    out["task_text"] = [
+        _short(tasks.get(g, int(n)).text) for g, n in zip(reports["group"], reports["number"], strict=True)
+    ]
+    for column in ("year", "quarter", "quantity", *TEXT_COLUMNS):
+        out[column] = reports.get(column)
+    out["status"] = reports["status"].map(status_label)
+    metrics = reports["metric"] if "metric" in reports else pd.Series(None, index=reports.index, dtype=object)
+    out["metric"] = metrics.map(lambda m: metric_label.get(m) if isinstance(m, str) else None)
+    return out
+
+
+def _short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+def _write_reports(
+    wb: xlsxwriter.Workbook,
+    tasks: TaskList,
+    sheet: Sheet,
+    fmt: dict,
+    lists: dict[str, str],
+    reports: pd.DataFrame | None,
+) -> None:
+    ws = _sheet_with_headers(wb, sheet, fmt)
+    n_rows = 0 if reports is None else len(reports)
+    last = max(n_rows, TEMPLATE_ROWS)
+    for c, col in enumerate(sheet.columns):
+        rule = _validation_for(col, lists, tasks)
+        if rule:
+            ws.data_validation(1, c, last, c, rule)
+    if reports is not None and n_rows:
+        shown = _display_rows(reports.reset_index(drop=True), tasks)
+        for r, record in enumerate(shown.to_dict("records"), start=1):
+            for c, col in enumerate(sheet.columns):
+                _write_cell(ws, r, c, record.get(col.id), col, fmt)
+    ws.autofilter(0, 0, max(n_rows, 1), len(sheet.columns) - 1)
+
+
+def _sheet_with_headers(wb: xlsxwriter.Workbook, sheet: Sheet, fmt: dict):
+    """Return a new worksheet for `sheet`: its headers with their notes as comments, widths, frozen header."""
+    ws = wb.add_worksheet(sheet.name)
+    ws.set_row(0, 36)
+    for c, col in enumerate(sheet.columns):
+        ws.write_string(0, c, col.header, fmt["header"])
+        ws.write_comment(0, c, col.note, {"x_scale": 2.2, "y_scale": 1.3})
+        ws.set_column(c, c, col.width)
+    ws.freeze_panes(1, 1)
+    return ws
+
+
+def _write_plans(wb: xlsxwriter.Workbook, fmt: dict, plans: pd.DataFrame | None) -> None:
+    """Write the V.1 register sheet: headers with their notes, a Có/Không list, and the rows given."""
+    ws = _sheet_with_headers(wb, PLANS, fmt)
+    for c, col in enumerate(PLANS.columns):
+        if col.kind == Kind.YES_NO:
+            ws.data_validation(1, c, TEMPLATE_ROWS, c, {"validate": "list", "source": [YES, NO]})
+    for r, record in enumerate(([] if plans is None else plans.to_dict("records")), start=1):
+        for c, col in enumerate(PLANS.columns):
+            value = record.get(col.id)
+            if col.kind == Kind.YES_NO and value is not None and not pd.isna(value):
+                value = YES if bool(value) else NO
+            _write_cell(ws, r, c, value, col, fmt)
+
+
+_TASK_LIST_COLUMNS = (
+    ("Mã nhiệm vụ", 11),
+    ("Nhóm", 30),
+    ("Nội dung nhiệm vụ", 70),
+    ("Cơ quan chủ trì", 26),
+    ("Cơ quan phối hợp", 26),
+    ("Sản phẩm", 36),
+    ("Thời gian thực hiện", 18),
+    ("Chỉ tiêu số lượng", 36),
+)
+
+
+def _write_task_list(wb: xlsxwriter.Workbook, tasks: TaskList, fmt: dict) -> None:
+    ws = wb.add_worksheet(TASK_LIST_SHEET)
+    ws.set_row(0, 30)
+    for c, (header, width) in enumerate(_TASK_LIST_COLUMNS):
+        ws.write_string(0, c, header, fmt["header"])
+        ws.set_column(c, c, width, fmt["wrap"])
+    groups = {g.id: g for g in tasks.groups}
+    for r, task in enumerate(tasks, start=1):
+        names = tasks.agencies
+        values = (
+            task.label,
+            f"{task.group}. {groups[task.group].title_vi}",
+            task.text,
+            "; ".join(names[a].name_vi for a in task.lead_agencies),
+            "; ".join(names[a].name_vi for a in task.co_agencies),
+            task.output,
+            task.time_frame,
+            "\n".join(f"{q.label_vi}: {_promise_text(q)}" for q in task.quantities),
+        )
+        for c, value in enumerate(values):
+            if value:
+                ws.write_string(r, c, value, fmt["quoted"] if formula_like(value) else fmt["wrap"])
+    ws.freeze_panes(1, 1)
+    ws.autofilter(0, 0, len(tasks), len(_TASK_LIST_COLUMNS) - 1)
+
+
+__all__ = [
+    "INSTRUCTIONS_SHEET",
+    "TaskReportWorkbook",
+    "TaskValidation",
+    "check_task_bytes",
+    "read_task_workbook",
+    "reporting_years",
+    "task_template_bytes",
+    "task_workbook_bytes",
+    "validate_task_workbook",
+    "write_task_workbook",
+]
