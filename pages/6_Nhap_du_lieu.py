@@ -31,6 +31,7 @@ from kpi.stats.preview import (
     store_mix,
 )
 from kpi.store.versions import text as store_text
+from kpi.workbook.stats_kind import STATS_KIND
 from kpi.workbook.upload import check_upload
 from kpi.workbook.validate import EARLIEST_YEAR
 from kpi.workbook.writer import template_bytes
@@ -136,7 +137,12 @@ if upload is not None:
         upload,
         (data.data_version(), store.has_sample()),
         lambda content, on_step: check_upload(
-            content, max_file_mb=settings.max_file_mb, max_rows=settings.max_rows, on_step=on_step
+            content,
+            STATS_KIND,
+            max_file_mb=settings.max_file_mb,
+            max_rows=settings.max_rows,
+            on_step=on_step,
+            reference=store.reference,
         ),
         lambda clean: preview_import(store, clean),
         "imports.step.preview",

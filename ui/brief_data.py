@@ -28,10 +28,11 @@ def _brief_data(version: data.DataVersion, task_version: tasks_data.TaskDataVers
     store = data.get_store()
     reports, plans, task_sources = None, None, pd.DataFrame(columns=SOURCE_COLUMNS)
     if store is not None and task_version.source != "none":
-        from kpi.store.task_versions import load_task_plans, load_task_reports
+        from kpi.store.versions import TASKS
+        from kpi.workbook.task_contract import PLANS, REPORT
 
-        reports = load_task_reports(store, dict(task_version.versions))
-        plans = load_task_plans(store, dict(task_version.versions))
+        rows = store.load_sheets(TASKS, dict(task_version.versions), (REPORT.id, PLANS.id))
+        reports, plans = rows[REPORT.id], rows[PLANS.id]
         task_sources = version_sources(store, "tasks")
     return BriefData(data.get_dataset(), reports, data.get_sources(), task_sources, plans)
 

@@ -2,7 +2,7 @@
 preview, the named confirmation, and the history of versions with rollback: the steps of the statistics
 workbooks, laid out with the same pieces (`ui.data_admin`).
 
-Checking and previewing are `kpi.tasks.preview`, storing `kpi.store.task_versions`. Page 8 "Nhiệm vụ" caches its
+Checking and previewing are `kpi.tasks.preview`, storing `Store.import_workbook(kind=TASKS)`. Page 8 "Nhiệm vụ" caches its
 data on the current versions of the progress reports (`ui.tasks_data.task_data_version`), so an import or
 a rollback here shows there at once.
 """
@@ -21,8 +21,7 @@ from kpi.common.i18n import t
 from kpi.common.safe_text import escape_markdown
 from kpi.common.settings import Settings
 from kpi.stats.preview import history_table
-from kpi.store.task_versions import TASKS, import_task_workbook, rollback_tasks, task_history
-from kpi.store.versions import Store
+from kpi.store.versions import TASKS, Store
 from kpi.tasks.preview import check_task_upload, periods_text, preview_task_import, task_status_table
 from kpi.workbook.task_contract import REPORT, default_tasks
 from kpi.workbook.task_reports import task_template_bytes
@@ -50,12 +49,13 @@ def _import_confirmed(upload_key: str, lang: str) -> None:
     """Store the checked upload (a form callback, so that the page drawn next already shows the result)."""
 
     def store_it(content: bytes, checked, by: str, note: str, replace_sample: bool, identity):
-        return import_task_workbook(
-            data.get_store(),
+        return data.get_store().import_workbook(
             content,
             checked.file_name,
+            None,
             by,
             note,
+            kind=TASKS,
             is_sample=checked.preview.is_sample,
             replace_sample=replace_sample,
             expected_version=checked.preview.store_version,
@@ -130,7 +130,7 @@ def tasks_import_section(store: Store, settings: Settings, lang: str) -> None:
     st.subheader(t("imports.tasks.step4", lang))
     _in_force(store, lang)
     st.markdown(f"**{t('imports.history', lang)}**")
-    history = task_history(store)
+    history = store.history(kind=TASKS)
     if history.empty:
         st.caption(t("imports.history_empty", lang))
     else:
@@ -142,8 +142,8 @@ def tasks_import_section(store: Store, settings: Settings, lang: str) -> None:
             K,
             years,
             lambda year: store.versions(year, kind=TASKS),
-            lambda year, number, by, note, identity: rollback_tasks(
-                store, year, number, by, note, identity=identity
+            lambda year, number, by, note, identity: store.rollback(
+                year, number, by, note, kind=TASKS, identity=identity
             ),
             lang,
             option_key="imports.tasks.rollback_option",

@@ -58,12 +58,12 @@ def _store():
 @st.cache_resource(show_spinner=False)
 def _seed_if_sample(url: str) -> bool:
     """Load the sample progress reports into a sample store that has none (once per process and store)."""
-    from kpi.store.task_versions import task_history
+    from kpi.store.versions import TASKS
     from kpi.tasks.sample import load_task_samples
 
     store = data.get_store()
     with _seed_lock:
-        if store is None or not task_history(store).empty or not store.has_sample():
+        if store is None or not store.history(kind=TASKS).empty or not store.has_sample():
             return False
         load_task_samples(store)
     return True
@@ -71,21 +71,22 @@ def _seed_if_sample(url: str) -> bool:
 
 def task_data_version() -> TaskDataVersion:
     """Return the key of the progress reports shown now."""
-    from kpi.store.task_versions import task_versions
+    from kpi.store.versions import TASKS
 
     store = _store()
     if store is None:
         return TaskDataVersion("none", ())
-    return TaskDataVersion(store.url, tuple(sorted(task_versions(store).items())))
+    return TaskDataVersion(store.url, tuple(sorted(store.current_versions(TASKS).items())))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _board(version: TaskDataVersion, as_of: date) -> TaskBoard:
-    from kpi.store.task_versions import load_task_reports
+    from kpi.store.versions import TASKS
+    from kpi.workbook.task_contract import REPORT
 
     reports = None
     if version.source != "none":
-        reports = load_task_reports(data.get_store(), dict(version.versions))
+        reports = data.get_store().load_rows(TASKS, REPORT.id, dict(version.versions))
     return build_board(default_tasks(), reports, as_of)
 
 

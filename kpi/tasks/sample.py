@@ -295,7 +295,7 @@ def load_task_samples(store, by: str = SAMPLE_BY, directory: Path | None = None)
     are missing (a fresh checkout without them) they are generated in memory, so the page always has data.
     """
     from kpi.common.access import system
-    from kpi.store.task_versions import import_task_workbook
+    from kpi.store.versions import TASKS
 
     paths = sample_files(directory)
     if paths:
@@ -304,4 +304,7 @@ def load_task_samples(store, by: str = SAMPLE_BY, directory: Path | None = None)
         pattern = load_params()["files"]["pattern"]
         files = [(pattern.format(year=y), workbook_bytes(y, rows)) for y, rows in generate().items()]
     who = system(by)  # the dashboard loads its own sample data, whoever looks at it
-    return [import_task_workbook(store, data, name, by, is_sample=True, identity=who) for name, data in files]
+    return [
+        store.import_workbook(data, name, None, by, is_sample=True, kind=TASKS, identity=who)
+        for name, data in files
+    ]

@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpi.common.access import command_line
-from kpi.store.task_versions import import_task_workbook
+from kpi.store.versions import TASKS
 from kpi.workbook.task_contract import default_tasks
 from kpi.workbook.task_reports import task_workbook_bytes
 
@@ -72,7 +72,9 @@ def app(tmp_path, monkeypatch) -> AppTest:
             data = task_workbook_bytes(
                 reports=pd.DataFrame(rows, columns=COLUMNS), info={"year": year}, tasks=default_tasks()
             )
-            assert import_task_workbook(store, data, f"tien-do-{year}.xlsx", "Kiểm thử", identity=OPERATOR).ok
+            assert store.import_workbook(
+                data, f"tien-do-{year}.xlsx", None, "Kiểm thử", kind=TASKS, identity=OPERATOR
+            ).ok
     return AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
 
 
@@ -213,7 +215,9 @@ def test_choosing_an_earlier_year_judges_the_tasks_at_its_end(tmp_path, monkeypa
             data = task_workbook_bytes(
                 reports=pd.DataFrame(rows, columns=COLUMNS), info={"year": year}, tasks=default_tasks()
             )
-            assert import_task_workbook(store, data, f"tien-do-{year}.xlsx", "Kiểm thử", identity=OPERATOR).ok
+            assert store.import_workbook(
+                data, f"tien-do-{year}.xlsx", None, "Kiểm thử", kind=TASKS, identity=OPERATOR
+            ).ok
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
     at.session_state["year"] = 2021
     at.run()
