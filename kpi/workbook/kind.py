@@ -104,11 +104,13 @@ class WorkbookKind:
     row_counts: Callable[[Any], dict[str, int]]  # clean workbook -> the counts recorded with its version
     typed: Callable[[str, pd.DataFrame], pd.DataFrame]  # (sheet id, stored rows) -> rows typed as validated
     restore: Callable[[int, Mapping[str, pd.DataFrame]], Any]  # (year, typed rows) -> the clean workbook
-    write: Callable[..., None]  # (target, clean or None, notice=None, **options): template or export
+    write: Callable[..., None]  # the writer: (target, notice=, the fields of `written`, its options)
+    written: Callable[[Any], dict[str, object]]  # clean workbook -> the writer's keyword arguments
     year_cell: Callable[[RawWorkbook], tuple[str, str, int] | None]  # (sheet id, column id, row) of its year
     raw_year: Callable[
         [RawWorkbook], int | None
     ]  # the year a workbook that failed validation says it reports
+    write_options: tuple[str, ...]  # the options the writer takes (`reference`; `tasks`)
     texts: str  # prefix of its texts in data/i18n/kinds.yaml: <texts>.stored, .duplicate, .rows, .name
     file_stem: str  # start of the names of its exported files ("hop-tac-xa", "bao-cao-nhiem-vu")
 
@@ -137,14 +139,16 @@ class WorkbookKind:
     def export_bytes(self, clean: object, notice: str | None = None, **options: object) -> bytes:
         """Return a clean workbook of this kind written in the template's format (blank for None)."""
         buffer = io.BytesIO()
-        self.write(buffer, clean, notice=notice, **options)
+        self.export(buffer, clean, notice, **options)
         return buffer.getvalue()
 
     def export(
-        self, target: str | Path | BinaryIO, clean: object, notice: str | None = None, **options
+        self, target: str | Path | BinaryIO, clean: object, notice: str | None = None, **options: object
     ) -> None:
-        """Write a clean workbook of this kind to `target`."""
-        self.write(target, clean, notice=notice, **options)
+        """Write a clean workbook of this kind (None: the blank template) to `target`, formulas neutralised."""
+        fields = {} if clean is None else self.written(clean)
+        wanted = {k: v for k, v in options.items() if k in self.write_options}
+        self.write(target, notice=notice, **fields, **wanted)
 
     def year_mismatch(self, raw: RawWorkbook, file_year: int, year: int) -> pb.Problem:
         """Return the error of a workbook of `file_year` imported as `year`, located at its year's cell."""

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from pathlib import Path
-from typing import BinaryIO
 
 import pandas as pd
 
@@ -106,26 +104,6 @@ def dataset(frames: Mapping[str, pd.DataFrame]) -> Dataset:
     )
 
 
-def _write(
-    target: str | Path | BinaryIO,
-    clean: CleanWorkbook | None,
-    notice: str | None = None,
-    reference: Reference | None = None,
-    **_: object,
-) -> None:
-    if clean is None:
-        write_workbook(target, reference=reference, notice=notice)  # type: ignore[arg-type]
-        return
-    write_workbook(
-        target,  # type: ignore[arg-type]
-        info=clean.info,
-        coops=clean.coops,
-        groups=clean.groups,
-        reference=reference,
-        notice=notice,
-    )
-
-
 def _year_cell(raw: RawWorkbook) -> tuple[str, str, int] | None:
     value, row = raw.info.get(YEAR, (None, None))
     return None if row is None else (INFO.id, YEAR, row)
@@ -141,7 +119,9 @@ STATS_KIND = WorkbookKind(
     row_counts=_row_counts,
     typed=_typed,
     restore=_restore,
-    write=_write,
+    write=write_workbook,
+    written=lambda clean: {"info": clean.info, "coops": clean.coops, "groups": clean.groups},
+    write_options=("reference",),
     year_cell=_year_cell,
     raw_year=lambda raw: raw_info_year(raw, YEAR),
     texts="kinds.stats",

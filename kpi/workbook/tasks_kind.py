@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from pathlib import Path
-from typing import BinaryIO
 
 import pandas as pd
 
@@ -143,26 +141,6 @@ def _restore(year: int, frames: Mapping[str, pd.DataFrame]) -> TaskReportWorkboo
     )
 
 
-def _write(
-    target: str | Path | BinaryIO,
-    clean: TaskReportWorkbook | None,
-    notice: str | None = None,
-    tasks: TaskList | None = None,
-    **_: object,
-) -> None:
-    if clean is None:
-        write_task_workbook(target, tasks=tasks, notice=notice)  # type: ignore[arg-type]
-        return
-    write_task_workbook(
-        target,  # type: ignore[arg-type]
-        reports=clean.reports,
-        info=clean.info,
-        tasks=tasks,
-        notice=notice,
-        plans=clean.plans,
-    )
-
-
 def _year_cell(raw: RawWorkbook) -> tuple[str, str, int] | None:
     """The year of `Thông tin` when written there, else the year of the first report row."""
     value, row = raw.info.get(YEAR, (None, None))
@@ -182,7 +160,9 @@ TASKS_KIND = WorkbookKind(
     row_counts=_row_counts,
     typed=_typed,
     restore=_restore,
-    write=_write,
+    write=write_task_workbook,
+    written=lambda clean: {"reports": clean.reports, "info": clean.info, "plans": clean.plans},
+    write_options=("tasks",),
     year_cell=_year_cell,
     raw_year=lambda raw: raw_info_year(raw, YEAR),
     texts="kinds.tasks",

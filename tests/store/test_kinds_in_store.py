@@ -86,11 +86,8 @@ def _restore(year: int, frames: Mapping[str, pd.DataFrame]) -> ToyWorkbook:
     return ToyWorkbook(year, frames[TOY_SHEET.id].drop(columns="year"))
 
 
-def _write(target, clean: ToyWorkbook | None, notice=None, **_: object) -> None:
-    rows = [] if clean is None else clean.districts[["district", "coops"]].values.tolist()
-    data = grid_bytes(
-        {"Thông tin": info_rows(clean.year if clean else ...), "Huyện": [["Huyện", "Số HTX"], *rows]}
-    )
+def _write(target, notice=None, year=None, rows=()) -> None:
+    data = grid_bytes({"Thông tin": info_rows(year or ...), "Huyện": [["Huyện", "Số HTX"], *map(list, rows)]})
     target.write(data)
 
 
@@ -114,6 +111,11 @@ TOY = WorkbookKind(
     typed=_typed,
     restore=_restore,
     write=_write,
+    written=lambda clean: {
+        "year": clean.year,
+        "rows": clean.districts[["district", "coops"]].values.tolist(),
+    },
+    write_options=(),
     year_cell=lambda raw: ("info", "year", raw.info["year"][1]) if "year" in raw.info else None,
     raw_year=lambda raw: raw_info_year(raw, "year"),
     texts="kinds.tasks",  # a real new kind brings its own texts; the toy borrows the tasks' to print a message
