@@ -11,6 +11,7 @@ import yaml
 
 from kpi.domain.plan import PLANS_DIR, Direction, PlanError, Text, list_plans, load_plan
 from kpi.workbook import contract as schema
+from tests.plan_facts import STATUSES
 
 PLAN_FILE = PLANS_DIR / "kh-485-2020.yaml"
 # The public text of the plan, kept in the repository: every quote of the plan file is checked against it.
@@ -181,16 +182,7 @@ def test_the_title_is_the_plan_title_as_in_the_text(plan):
 
 def test_every_status_has_labels_and_thresholds_descend(plan):
     rules = plan.assessment
-    assert [s.id for s in rules.statuses] == [
-        "achieved",
-        "not_achieved",
-        "on_track",
-        "acceleration_needed",
-        "limited_progress",
-        "deterioration",
-        "insufficient_data",
-        "unable_to_assess",
-    ]
+    assert [s.id for s in rules.statuses] == list(STATUSES)
     assert rules.label("on_track", "vi") == "Đúng tiến độ"
     assert rules.label("deterioration", "en") == "Deterioration"
     assert (rules.label("not_achieved", "vi"), rules.label("not_achieved", "en")) == (
