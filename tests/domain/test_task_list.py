@@ -30,6 +30,7 @@ from kpi.domain.tasks import (
     quantities_by_year,
     tasks_to_records,
 )
+from tests.builders import REPORT_COLUMNS
 
 # The public text of the plan, kept in the repository (data/plans/kh-485-2020.source.txt) and named by the plan.
 PLAN_TEXT = PLANS_DIR.parents[1] / load_plan().source.file
@@ -60,10 +61,7 @@ def reports(*rows: tuple) -> pd.DataFrame:
                 "evidence": "Báo cáo số 1/BC",
             }
         )
-    return pd.DataFrame(
-        records,
-        columns=["group", "number", "year", "quarter", "status", "metric", "quantity", "result", "evidence"],
-    )
+    return pd.DataFrame(records, columns=REPORT_COLUMNS)
 
 
 def row_of(frame: pd.DataFrame, group: str, number: int) -> pd.Series:
