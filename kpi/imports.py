@@ -17,6 +17,7 @@ import pandas as pd
 import xlsxwriter
 
 from kpi import problems as pb
+from kpi.access import Identity, Permission, refusal
 from kpi.formatting import MINUS, MISSING, format_number, format_signed, format_value
 from kpi.i18n import t
 from kpi.indicators import YEAR, Dataset, dataset_from_workbooks
@@ -86,6 +87,23 @@ def store_mix(store: DatasetSource) -> StoreMix:
         elif kept:
             real[year] = max(v.version for v in kept)
     return StoreMix(sample=sample, real=real)
+
+
+def restore_sample(store, by: str, identity: Identity | None) -> list[tuple[str, int, int]]:
+    """Put the sample data of both kinds (statistics, task progress reports) back into the store as sample
+    versions, in one transaction, each an event (`kpi.store.Store.restore_sample`: refused while real data
+    is in force); return the (kind, year, version)s written. Raise StoreError when `identity` may not
+    restore the sample data (asked before any sample file is read) or a sample file is not usable."""
+    from kpi import sample, tasks_sample
+    from kpi.store import StoreError
+    from kpi.tasks_store import task_sample_version
+
+    denied = refusal(identity, Permission.SAMPLE)
+    if denied is not None:
+        raise StoreError(denied)
+    samples = [store.sample_version(data, name) for name, data in sample.sample_workbooks()]
+    samples += [task_sample_version(store, data, name) for name, data in tasks_sample.sample_workbooks()]
+    return store.restore_sample(by, samples, identity=identity)
 
 
 @dataclass
@@ -655,6 +673,10 @@ def history_table(
         previous = r.get("previous_version")
         if r["action"] == "rollback" and _given(previous):
             action = t("imports.action.rollback_from", lang, previous=int(previous))
+        if r["action"] == "rollback" and not _given(r["version"]):
+            action = t(
+                "imports.action.rollback_none", lang, previous=int(previous) if _given(previous) else "–"
+            )
         if r["action"] == "import" and r.get("is_sample"):
             action = t("imports.action.import_sample", lang)
         counts = r.get("row_counts") if isinstance(r.get("row_counts"), dict) else {}

@@ -27,9 +27,11 @@ from kpi.imports import (
     keys_table,
     preview_import,
     readable_kpis,
+    restore_sample,
     store_mix,
 )
 from kpi.settings import load_settings
+from kpi.store import StoreError
 from kpi.store import text as store_text
 from kpi.template import template_bytes
 from kpi.text import escape_markdown
@@ -262,7 +264,7 @@ else:
     table = history_table(history, lang)
     st.dataframe(table, hide_index=True, key=K + "history", height=min(38 + 35 * len(table), 420))
 
-years = store.years()
+years = store.stored_years()  # a year rolled back to "no data" can have a version made current again
 if years and not state.present():
     done = rollback_form(K, years, store.versions, store.rollback, lang)
     if done:
@@ -286,3 +288,30 @@ if mix.sample and not state.present() and auth.allowed(Permission.SAMPLE):
                 after_write()
                 _flash("sample", store_text("sample_removed", lang, count=len(removed)))
                 st.rerun()
+elif not mix.sample and not history.empty and not state.present() and auth.allowed(Permission.SAMPLE):
+    # After the sample was removed (by the first real import or by hand): a way to put it back.
+    with st.expander(t("imports.sample_restore_section", lang), icon=":material/science:"):
+        st.markdown(t("imports.sample_restore_text", lang))
+        real_years = sorted(set(store.years()) | set(store.years(TASKS)))
+        if real_years:
+            st.info(
+                t("imports.sample_restore_blocked", lang, years=", ".join(map(str, real_years))),
+                icon=":material/info:",
+            )
+        else:
+            with st.form(K + "sample_restore"):
+                sr_ok = st.checkbox(t("imports.sample_restore_confirm", lang), key=K + "sr_ok")
+                sr_go = st.form_submit_button(t("imports.sample_restore", lang), icon=":material/restore:")
+            if sr_go:
+                if not sr_ok:
+                    st.error(t("imports.need_confirm", lang))
+                else:
+                    who = auth.identity()
+                    try:
+                        restored = restore_sample(store, who.name, who)
+                    except StoreError as exc:
+                        st.error(escape_markdown(exc.problem.message(lang)), icon=":material/block:")
+                    else:
+                        after_write()
+                        _flash("sample", store_text("sample_restored", lang, count=len(restored)))
+                        st.rerun()
