@@ -2,7 +2,7 @@
 
 Statistics (kpi/store.py) and task reports (kpi/tasks_store.py) both ask `kpi.access.refusal`; an anonymous
 identity (what a web session without a login acts as) and a viewer are refused with nothing changed, for
-imports, rollbacks and the removal of the sample data. Stores come from tests/test_store.py.
+imports, rollbacks (to a version or to "no data") and the removal and restoration of the sample data. Stores come from tests/test_store.py.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from kpi.access import ANONYMOUS, Identity, Role, command_line
+from kpi.imports import restore_sample
 from kpi.store import Status, Store, StoreError
 from kpi.tasks_store import import_task_workbook, rollback_tasks
 from tests import test_store
@@ -48,6 +49,7 @@ def test_whoever_may_not_write_is_refused_on_every_write_path_and_the_store_is_u
     store: Store, who
 ) -> None:
     _two_versions_of_each_kind_and_a_sample(store)
+    sample = store.sample_version(make_workbook(2022), "mau-2022.xlsx")
     before = store.dump()
     code = REFUSED[who]
 
@@ -62,6 +64,10 @@ def test_whoever_may_not_write_is_refused_on_every_write_path_and_the_store_is_u
         lambda: store.rollback(2024, 1, "Khách", identity=who),
         lambda: rollback_tasks(store, 2024, 1, "Khách", identity=who),
         lambda: store.delete_sample("Khách", identity=who),
+        lambda: store.rollback(2024, None, "Khách", identity=who),
+        lambda: rollback_tasks(store, 2024, None, "Khách", identity=who),
+        lambda: store.restore_sample("Khách", [sample], identity=who),
+        lambda: restore_sample(store, "Khách", who),
     ):
         with pytest.raises(StoreError) as refused:
             write()
