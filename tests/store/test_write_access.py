@@ -2,19 +2,19 @@
 
 Statistics (kpi/store/versions.py) and task reports (kpi/store/task_versions.py) both ask `kpi.common.access.refusal`; an anonymous
 identity (what a web session without a login acts as) and a viewer are refused with nothing changed, for
-imports, rollbacks (to a version or to "no data") and the removal and restoration of the sample data. Stores come from tests/test_store.py.
+imports, rollbacks (to a version or to "no data") and the removal and restoration of the sample data. Stores come from tests/store/test_versions.py.
 """
 
 from __future__ import annotations
 
 import pytest
-from tests.test_store import make_workbook, with_members
-from tests.test_tasks_store import progress_bytes, rows_2024
 
 from kpi.common.access import ANONYMOUS, Identity, Role, command_line
 from kpi.store.task_versions import import_task_workbook, rollback_tasks
 from kpi.store.versions import Status, Store, StoreError
-from tests import test_store
+from tests.store import test_versions as test_store
+from tests.store.test_task_versions import progress_bytes, rows_2024
+from tests.store.test_versions import make_workbook, with_members
 from ui.data_admin import restore_sample
 
 store_url = test_store.store_url
