@@ -5,7 +5,7 @@
     python -m kpi import FILE.xlsx [--kind K] [--year Y] [--by NAME] [--note TEXT] [--replace-sample] [--db URL]
     python -m kpi export --year Y OUT.xlsx [--kind K] [--version N] [--db URL]
     python -m kpi history [--kind K] [--year Y] [--db URL]
-    python -m kpi rollback --year Y --version N [--kind K] [--by NAME] [--note TEXT] [--db URL]
+    python -m kpi rollback --year Y (--version N | --to-none) [--kind K] [--by NAME] [--note TEXT] [--db URL]
 
 `--kind` is `stats` (default) or `tasks`; `tasks-template`, `tasks-check`, `tasks-import`, `tasks-export`,
 `tasks-history` and `tasks-rollback` are the same verbs for the task progress reports (their first names).
@@ -43,7 +43,7 @@ VERBS: dict[str, str] = {
     "import": "validate a workbook and store it as a new version of its reporting year",
     "export": "write the current data of a year as a workbook in the template's format",
     "history": "list the imports, rollbacks and removals of sample data",
-    "rollback": "make an earlier version of a year current again",
+    "rollback": "make an earlier version of a year current again, or none (--to-none)",
 }
 TASK_HELP: dict[str, str] = {
     "template": "write the blank progress-report template of the tasks",
@@ -51,7 +51,7 @@ TASK_HELP: dict[str, str] = {
     "import": "validate a progress report and store it as a new version of its year",
     "export": "write the progress reports of a year as a workbook",
     "history": "list the imports and rollbacks of progress reports",
-    "rollback": "make an earlier progress-report version of a year current again",
+    "rollback": "make an earlier progress-report version of a year current again, or none (--to-none)",
 }
 
 
@@ -131,8 +131,16 @@ def _history_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _rollback_arguments(p: argparse.ArgumentParser) -> None:
+    """Add `--year` and the target of a rollback: `--version N`, or `--to-none` (the year then has no current
+    version: "no data"; every version stays stored)."""
     p.add_argument("--year", type=int, required=True)
-    p.add_argument("--version", type=int, required=True)
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--version", type=int, help="the stored version to make current")
+    target.add_argument(
+        "--to-none",
+        action="store_true",
+        help="leave the year with no current version (no data); a later rollback can make one current again",
+    )
     p.add_argument("--by", help="who rolls back (default: the login name)")
     p.add_argument("--note", help="why")
     add_db(p)
@@ -351,9 +359,10 @@ def render_history(history, lang: str = "vi", kind_id: str = STATS) -> str:
         if e.action == "import":
             action = label("import_sample" if e.is_sample else "import")
         elif e.action == "rollback":
-            action = t("rollback", lang, previous=cell_text(e.previous_version))
-        elif e.action == "delete_sample":
-            action = label("delete_sample")
+            key = "rollback" if cell_text(e.version) else "rollback_none"
+            action = t(key, lang, previous=cell_text(e.previous_version))
+        elif e.action in ("delete_sample", "restore_sample"):
+            action = label(e.action)
         else:
             action = str(e.action)
         count_text = rows_text(e.row_counts, lang, e.kind) if isinstance(e.row_counts, dict) else ""
@@ -396,7 +405,7 @@ def _rollback(args: argparse.Namespace, store) -> int:
     """Make a stored version of the kind current again; print what changed."""
     outcome = store.rollback(
         args.year,
-        args.version,
+        None if args.to_none else args.version,
         login_name() if args.by is None else args.by,
         args.note,
         kind=args.kind,

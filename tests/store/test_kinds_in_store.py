@@ -151,9 +151,8 @@ def test_a_third_kind_is_stored_and_read_back_by_the_same_store_code(toy_store: 
         identity=OPERATOR,
     )
     assert (first.status, first.version, first.row_counts) == (Status.STORED, 1, {"districts": 2})
-    second = toy_store.import_workbook(
-        toy_bytes(2024, [("Cư Jút", 13)]), "h2.xlsx", 2024, "Lan", kind=TOY.id, identity=OPERATOR
-    )
+    second_file = toy_bytes(2024, [("Cư Jút", 13)])
+    second = toy_store.import_workbook(second_file, "h2.xlsx", 2024, "Lan", kind=TOY.id, identity=OPERATOR)
     assert second.version == 2
     assert toy_store.current_versions(TOY.id) == {2024: 2}
     assert toy_store.current_versions(STATS) == {} and toy_store.current_versions(TASKS) == {}
@@ -170,9 +169,7 @@ def test_a_third_kind_is_stored_and_read_back_by_the_same_store_code(toy_store: 
     assert toy_store.load_rows(TOY.id, TOY_SHEET.id)["district"].tolist() == ["Cư Jút", "Đắk Mil"]
     assert toy_store.history(kind=TOY.id)["action"].tolist() == ["import", "import", "rollback"]
 
-    again = toy_store.import_workbook(
-        toy_bytes(2024, [("Cư Jút", 13)]), "h2-lai.xlsx", 2024, "Lan", kind=TOY.id, identity=OPERATOR
-    )
+    again = toy_store.import_workbook(second_file, "h2-lai.xlsx", 2024, "Lan", kind=TOY.id, identity=OPERATOR)
     assert (again.status, again.version) == (Status.DUPLICATE, 2)  # the same bytes are recognised
 
     out = io.BytesIO()
