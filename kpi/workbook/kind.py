@@ -10,11 +10,12 @@ plus its data (contract, texts), and a migration creating the tables its `stored
 from __future__ import annotations
 
 import io
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, ClassVar
 
 import pandas as pd
 
@@ -90,29 +91,64 @@ def stored_sheet(
 
 
 @dataclass(frozen=True)
-class WorkbookKind:
-    """One kind of workbook. The callables take the kind's options as keywords (the statistics: `reference`;
-    the task reports: `tasks`, `today`) and ignore the others, so that generic code passes one set to any kind.
+class WorkbookKind(ABC):
+    """One kind of workbook: a subclass says how it is read, checked, stored and written, an instance names
+    it (`id`, the value of `versions.kind`), its contract's sheets and the sheets whose rows the store keeps.
+
+    The methods take the kind's options as keywords (the statistics: `reference`; the task reports: `tasks`,
+    `today`) and ignore the others, so that generic code passes one set to any kind.
     """
 
     id: str  # versions.kind
     sheets: tuple[Sheet, ...]  # the sheets of its contract
     stored: tuple[StoredSheet, ...]  # the sheets whose rows the store keeps
-    read: Callable[..., RawWorkbook]  # (data, limits, **options): the raw sheets; raises WorkbookUnreadable
-    validate: Callable[..., Validation]  # (raw, **options): every problem and, without errors, `.clean`
-    frames: Callable[[Any], dict[str, pd.DataFrame]]  # clean workbook -> {sheet id: rows to store}
-    row_counts: Callable[[Any], dict[str, int]]  # clean workbook -> the counts recorded with its version
-    typed: Callable[[str, pd.DataFrame], pd.DataFrame]  # (sheet id, stored rows) -> rows typed as validated
-    restore: Callable[[int, Mapping[str, pd.DataFrame]], Any]  # (year, typed rows) -> the clean workbook
-    write: Callable[..., None]  # the writer: (target, notice=, the fields of `written`, its options)
-    written: Callable[[Any], dict[str, object]]  # clean workbook -> the writer's keyword arguments
-    year_cell: Callable[[RawWorkbook], tuple[str, str, int] | None]  # (sheet id, column id, row) of its year
-    raw_year: Callable[
-        [RawWorkbook], int | None
-    ]  # the year a workbook that failed validation says it reports
-    write_options: tuple[str, ...]  # the options the writer takes (`reference`; `tasks`)
-    texts: str  # prefix of its texts in data/i18n/kinds.yaml: <texts>.stored, .duplicate, .rows, .name
-    file_stem: str  # start of the names of its exported files ("hop-tac-xa", "bao-cao-nhiem-vu")
+
+    write_options: ClassVar[tuple[str, ...]] = ()  # the options its writer takes (`reference`; `tasks`)
+
+    @abstractmethod
+    def read(self, data: bytes, limits: ReadLimits | None = None, **options: object) -> RawWorkbook:
+        """Return the raw sheets of a workbook; raise WorkbookUnreadable when it is none."""
+
+    @abstractmethod
+    def validate(self, raw: RawWorkbook, **options: object) -> Validation:
+        """Return every problem of a raw workbook and, without errors, its clean workbook (`.clean`)."""
+
+    @abstractmethod
+    def frames(self, clean: Any) -> dict[str, pd.DataFrame]:
+        """Return the rows to store of a clean workbook, by stored sheet id."""
+
+    @abstractmethod
+    def row_counts(self, clean: Any) -> dict[str, int]:
+        """Return the row counts recorded with a version of a clean workbook."""
+
+    @abstractmethod
+    def typed(self, sheet_id: str, rows: pd.DataFrame) -> pd.DataFrame:
+        """Return stored rows of a sheet with the dtypes validation gives."""
+
+    @abstractmethod
+    def restore(self, year: int, frames: Mapping[str, pd.DataFrame]) -> Any:
+        """Return the clean workbook of one stored version from its typed rows."""
+
+    @abstractmethod
+    def write(self, target: str | Path | BinaryIO, **fields: object) -> None:
+        """Write a workbook in the template's format (`notice`, the fields of `written`, `write_options`)."""
+
+    @abstractmethod
+    def written(self, clean: Any) -> dict[str, object]:
+        """Return the writer's keyword arguments that write a clean workbook."""
+
+    @abstractmethod
+    def year_cell(self, raw: RawWorkbook) -> tuple[str, str, int] | None:
+        """Return (sheet id, column id, Excel row) of the cell that holds the workbook's year, if any."""
+
+    def raw_year(self, raw: RawWorkbook) -> int | None:
+        """Return the year written in `Thông tin` of a workbook that may have failed validation."""
+        return raw_info_year(raw, "year")
+
+    @property
+    def texts(self) -> str:
+        """Return the prefix of its texts in data/i18n/kinds.yaml (<texts>.stored, .duplicate, .rows, .cli.*)."""
+        return f"kinds.{self.id}"
 
     def sheet(self, sheet_id: str) -> Sheet:
         """Return the contract sheet with this id."""

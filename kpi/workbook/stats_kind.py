@@ -15,7 +15,7 @@ from kpi.common.settings import ReadLimits
 from kpi.domain.places import Reference
 from kpi.workbook.contract import COOP, GROUP, INFO, NUMERIC_KINDS, SHEETS, Kind, Sheet
 from kpi.workbook.dataset import YEAR, Dataset
-from kpi.workbook.kind import WorkbookKind, raw_info_year, stored_sheet
+from kpi.workbook.kind import WorkbookKind, stored_sheet
 from kpi.workbook.reader import ROW, RawWorkbook, read_workbook
 from kpi.workbook.validate import CleanWorkbook, Validation, validate_workbook
 from kpi.workbook.writer import write_workbook
@@ -23,25 +23,6 @@ from kpi.workbook.writer import write_workbook
 STATS = "stats"
 
 INFO_STORED = stored_sheet(INFO, "stats_info", per_row=False, skip=(YEAR,))  # the year is the version's
-
-
-def _read(data: bytes, limits: ReadLimits | None = None, **_: object) -> RawWorkbook:
-    return read_workbook(data, limits)
-
-
-def _validate(
-    raw: RawWorkbook, reference: Reference | None = None, today: date | None = None, **_: object
-) -> Validation:
-    return validate_workbook(raw, reference, today)
-
-
-def _frames(clean: CleanWorkbook) -> dict[str, pd.DataFrame]:
-    info = pd.DataFrame([{name: clean.info.get(name) for name in INFO_STORED.names}])
-    return {INFO.id: info, COOP.id: clean.coops, GROUP.id: clean.groups}
-
-
-def _row_counts(clean: CleanWorkbook) -> dict[str, int]:
-    return {COOP.id: len(clean.coops), GROUP.id: len(clean.groups)}
 
 
 def _scalar(value: object) -> object:
@@ -70,25 +51,9 @@ def typed_rows(rows: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
     return out
 
 
-def _typed(sheet_id: str, rows: pd.DataFrame) -> pd.DataFrame:
-    if sheet_id == INFO.id:
-        info = rows.reset_index(drop=True).astype(object)
-        return info.map(_scalar)
-    return typed_rows(rows, COOP if sheet_id == COOP.id else GROUP)
-
-
 def info_values(info: pd.DataFrame) -> dict[str, object]:
     """Return the stored values of `Thông tin` of one version (None where not stored)."""
     return {name: (_scalar(info[name].iloc[0]) if len(info) else None) for name in INFO_STORED.names}
-
-
-def _restore(year: int, frames: Mapping[str, pd.DataFrame]) -> CleanWorkbook:
-    return CleanWorkbook(
-        year=year,
-        info={YEAR: year, **info_values(frames[INFO.id])},
-        coops=frames[COOP.id].drop(columns=YEAR, errors="ignore"),
-        groups=frames[GROUP.id].drop(columns=YEAR, errors="ignore"),
-    )
 
 
 def dataset(frames: Mapping[str, pd.DataFrame]) -> Dataset:
@@ -104,28 +69,50 @@ def dataset(frames: Mapping[str, pd.DataFrame]) -> Dataset:
     )
 
 
-def _year_cell(raw: RawWorkbook) -> tuple[str, str, int] | None:
-    value, row = raw.info.get(YEAR, (None, None))
-    return None if row is None else (INFO.id, YEAR, row)
+class StatsKind(WorkbookKind):
+    """The statistics workbook: read and checked with the bundled districts and communes (`reference`)."""
+
+    write_options = ("reference",)
+    write = staticmethod(write_workbook)
+
+    def read(self, data: bytes, limits: ReadLimits | None = None, **_: object) -> RawWorkbook:
+        return read_workbook(data, limits)
+
+    def validate(
+        self, raw: RawWorkbook, reference: Reference | None = None, today: date | None = None, **_: object
+    ) -> Validation:
+        return validate_workbook(raw, reference, today)
+
+    def frames(self, clean: CleanWorkbook) -> dict[str, pd.DataFrame]:
+        info = pd.DataFrame([{name: clean.info.get(name) for name in INFO_STORED.names}])
+        return {INFO.id: info, COOP.id: clean.coops, GROUP.id: clean.groups}
+
+    def row_counts(self, clean: CleanWorkbook) -> dict[str, int]:
+        return {COOP.id: len(clean.coops), GROUP.id: len(clean.groups)}
+
+    def typed(self, sheet_id: str, rows: pd.DataFrame) -> pd.DataFrame:
+        if sheet_id == INFO.id:
+            return rows.reset_index(drop=True).astype(object).map(_scalar)
+        return typed_rows(rows, COOP if sheet_id == COOP.id else GROUP)
+
+    def restore(self, year: int, frames: Mapping[str, pd.DataFrame]) -> CleanWorkbook:
+        return CleanWorkbook(
+            year=year,
+            info={YEAR: year, **info_values(frames[INFO.id])},
+            coops=frames[COOP.id].drop(columns=YEAR, errors="ignore"),
+            groups=frames[GROUP.id].drop(columns=YEAR, errors="ignore"),
+        )
+
+    def written(self, clean: CleanWorkbook) -> dict[str, object]:
+        return {"info": clean.info, "coops": clean.coops, "groups": clean.groups}
+
+    def year_cell(self, raw: RawWorkbook) -> tuple[str, str, int] | None:
+        _, row = raw.info.get(YEAR, (None, None))
+        return None if row is None else (INFO.id, YEAR, row)
 
 
-STATS_KIND = WorkbookKind(
-    id=STATS,
-    sheets=SHEETS,
-    stored=(INFO_STORED, stored_sheet(COOP, "stats_coops"), stored_sheet(GROUP, "stats_groups")),
-    read=_read,
-    validate=_validate,
-    frames=_frames,
-    row_counts=_row_counts,
-    typed=_typed,
-    restore=_restore,
-    write=write_workbook,
-    written=lambda clean: {"info": clean.info, "coops": clean.coops, "groups": clean.groups},
-    write_options=("reference",),
-    year_cell=_year_cell,
-    raw_year=lambda raw: raw_info_year(raw, YEAR),
-    texts="kinds.stats",
-    file_stem="hop-tac-xa",
+STATS_KIND = StatsKind(
+    STATS, SHEETS, (INFO_STORED, stored_sheet(COOP, "stats_coops"), stored_sheet(GROUP, "stats_groups"))
 )
 
-__all__ = ["INFO_STORED", "STATS", "STATS_KIND", "dataset", "info_values", "typed_rows"]
+__all__ = ["INFO_STORED", "STATS", "STATS_KIND", "StatsKind", "dataset", "info_values", "typed_rows"]

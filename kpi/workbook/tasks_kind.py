@@ -21,7 +21,6 @@ from kpi.workbook.kind import (
     StoredType,
     WorkbookKind,
     first_row,
-    raw_info_year,
     stored_sheet,
 )
 from kpi.workbook.reader import ROW, RawWorkbook
@@ -66,35 +65,6 @@ INFO_STORED = stored_sheet(INFO, "tasks_info", per_row=False, skip=(YEAR,))
 PLANS_STORED = stored_sheet(PLANS, "tasks_plans", required=True)
 
 
-def _read(
-    data: bytes, limits: ReadLimits | None = None, tasks: TaskList | None = None, **_: object
-) -> RawWorkbook:
-    return read_task_workbook(data, tasks or default_tasks(), limits)
-
-
-def _validate(
-    raw: RawWorkbook, tasks: TaskList | None = None, today: date | None = None, **_: object
-) -> TaskValidation:
-    return validate_task_workbook(raw, tasks or default_tasks(), today)
-
-
-def _frames(clean: TaskReportWorkbook) -> dict[str, pd.DataFrame]:
-    frames = {
-        INFO.id: pd.DataFrame([{name: clean.info.get(name) for name in INFO_STORED.names}]),
-        REPORT.id: clean.reports,
-    }
-    if clean.plans is not None:
-        frames[PLANS.id] = clean.plans
-    return frames
-
-
-def _row_counts(clean: TaskReportWorkbook) -> dict[str, int]:
-    counts = {REPORT.id: len(clean.reports)}
-    if clean.plans is not None:
-        counts[PLANS.id] = len(clean.plans)
-    return counts
-
-
 def _nullable_ints(values: pd.Series) -> pd.arrays.IntegerArray:
     return pd.array([None if pd.isna(x) else int(x) for x in values], dtype="Int64")
 
@@ -122,51 +92,59 @@ def typed_plans(rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _typed(sheet_id: str, rows: pd.DataFrame) -> pd.DataFrame:
-    if sheet_id == REPORT.id:
-        return typed_reports(rows)
-    if sheet_id == PLANS.id:
-        return typed_plans(rows)
-    return rows.reset_index(drop=True).astype(object).where(rows.notna().reset_index(drop=True), None)
+class TasksKind(WorkbookKind):
+    """The task progress workbook: read and checked against the plan's task list (`tasks`) up to `today`."""
+
+    write_options = ("tasks",)
+    write = staticmethod(write_task_workbook)
+
+    def read(
+        self, data: bytes, limits: ReadLimits | None = None, tasks: TaskList | None = None, **_: object
+    ) -> RawWorkbook:
+        return read_task_workbook(data, tasks or default_tasks(), limits)
+
+    def validate(
+        self, raw: RawWorkbook, tasks: TaskList | None = None, today: date | None = None, **_: object
+    ) -> TaskValidation:
+        return validate_task_workbook(raw, tasks or default_tasks(), today)
+
+    def frames(self, clean: TaskReportWorkbook) -> dict[str, pd.DataFrame]:
+        unit = pd.DataFrame([{name: clean.info.get(name) for name in INFO_STORED.names}])
+        optional = {} if clean.plans is None else {PLANS.id: clean.plans}
+        return {INFO.id: unit, REPORT.id: clean.reports, **optional}
+
+    def row_counts(self, clean: TaskReportWorkbook) -> dict[str, int]:
+        return {sheet_id: len(rows) for sheet_id, rows in self.frames(clean).items() if sheet_id != INFO.id}
+
+    def typed(self, sheet_id: str, rows: pd.DataFrame) -> pd.DataFrame:
+        if sheet_id == REPORT.id:
+            return typed_reports(rows)
+        if sheet_id == PLANS.id:
+            return typed_plans(rows)
+        return rows.reset_index(drop=True).astype(object).where(rows.notna().reset_index(drop=True), None)
+
+    def restore(self, year: int, frames: Mapping[str, pd.DataFrame]) -> TaskReportWorkbook:
+        unit = frames[INFO.id]
+        plans = frames[PLANS.id].drop(columns=YEAR, errors="ignore")
+        return TaskReportWorkbook(
+            year=year,
+            info={YEAR: year, **{n: (unit[n].iloc[0] if len(unit) else None) for n in INFO_STORED.names}},
+            reports=frames[REPORT.id],
+            plans=plans if not plans.empty else None,
+        )
+
+    def written(self, clean: TaskReportWorkbook) -> dict[str, object]:
+        return {"reports": clean.reports, "info": clean.info, "plans": clean.plans}
+
+    def year_cell(self, raw: RawWorkbook) -> tuple[str, str, int] | None:
+        """The year of `Thông tin` when written there, else the year of the first report row."""
+        value, row = raw.info.get(YEAR, (None, None))
+        if row is not None and value is not None and str(value).strip():
+            return INFO.id, YEAR, row
+        row = first_row(raw, REPORT.id)
+        return None if row is None else (REPORT.id, YEAR, row)
 
 
-def _restore(year: int, frames: Mapping[str, pd.DataFrame]) -> TaskReportWorkbook:
-    info = frames[INFO.id]
-    plans = frames[PLANS.id].drop(columns=YEAR, errors="ignore")
-    return TaskReportWorkbook(
-        year=year,
-        info={YEAR: year, **{n: (info[n].iloc[0] if len(info) else None) for n in INFO_STORED.names}},
-        reports=frames[REPORT.id],
-        plans=plans if not plans.empty else None,
-    )
+TASKS_KIND = TasksKind(TASKS, SHEETS, (INFO_STORED, REPORTS_STORED, PLANS_STORED))
 
-
-def _year_cell(raw: RawWorkbook) -> tuple[str, str, int] | None:
-    """The year of `Thông tin` when written there, else the year of the first report row."""
-    value, row = raw.info.get(YEAR, (None, None))
-    if row is not None and value is not None and str(value).strip():
-        return INFO.id, YEAR, row
-    row = first_row(raw, REPORT.id)
-    return None if row is None else (REPORT.id, YEAR, row)
-
-
-TASKS_KIND = WorkbookKind(
-    id=TASKS,
-    sheets=SHEETS,
-    stored=(INFO_STORED, REPORTS_STORED, PLANS_STORED),
-    read=_read,
-    validate=_validate,
-    frames=_frames,
-    row_counts=_row_counts,
-    typed=_typed,
-    restore=_restore,
-    write=write_task_workbook,
-    written=lambda clean: {"reports": clean.reports, "info": clean.info, "plans": clean.plans},
-    write_options=("tasks",),
-    year_cell=_year_cell,
-    raw_year=lambda raw: raw_info_year(raw, YEAR),
-    texts="kinds.tasks",
-    file_stem="bao-cao-nhiem-vu",
-)
-
-__all__ = ["TASKS", "TASKS_KIND", "typed_plans", "typed_reports"]
+__all__ = ["TASKS", "TASKS_KIND", "TasksKind", "typed_plans", "typed_reports"]

@@ -21,7 +21,7 @@ from kpi.store import versions as store_module
 from kpi.store.versions import STATS, TASKS, Status, Store
 from kpi.workbook import kinds
 from kpi.workbook.contract import Column, Kind, Sheet
-from kpi.workbook.kind import StoredColumn, StoredSheet, StoredType, WorkbookKind, raw_info_year
+from kpi.workbook.kind import StoredColumn, StoredSheet, StoredType, WorkbookKind
 from kpi.workbook.reader import ROW, RawWorkbook, read_sheets
 from kpi.workbook.validate import Validation
 from tests.builders import grid_bytes, info_rows
@@ -56,45 +56,58 @@ class ToyWorkbook:
     districts: pd.DataFrame
 
 
-def _read(data: bytes, limits=None, **_: object) -> RawWorkbook:
-    return read_sheets(data, (TOY_INFO, TOY_SHEET), limits)
+class ToyKind(WorkbookKind):
+    """District figures, as the district-aggregate forms might be: one sheet of rows and the year."""
 
+    def read(self, data: bytes, limits=None, **_: object) -> RawWorkbook:
+        return read_sheets(data, (TOY_INFO, TOY_SHEET), limits)
 
-def _validate(raw: RawWorkbook, **_: object) -> Validation:
-    year = raw_info_year(raw, "year")
-    if year is None:
-        return Validation([pb.error("no_rows", sheet="Thông tin")])
-    rows = raw.tables[TOY_SHEET.id]
-    clean = pd.DataFrame(
-        {
-            "district": rows["district"].astype(str),
-            "coops": pd.to_numeric(rows["coops"]).astype("float64"),
-            ROW: rows[ROW].astype("int64"),
-        }
-    )
-    return Validation(list(raw.problems), ToyWorkbook(year, clean))  # type: ignore[arg-type]
+    def validate(self, raw: RawWorkbook, **_: object) -> Validation:
+        year = self.raw_year(raw)
+        if year is None:
+            return Validation([pb.error("no_rows", sheet="Thông tin")])
+        rows = raw.tables[TOY_SHEET.id]
+        clean = pd.DataFrame(
+            {
+                "district": rows["district"].astype(str),
+                "coops": pd.to_numeric(rows["coops"]).astype("float64"),
+                ROW: rows[ROW].astype("int64"),
+            }
+        )
+        return Validation(list(raw.problems), ToyWorkbook(year, clean))  # type: ignore[arg-type]
 
+    def frames(self, clean: ToyWorkbook) -> dict[str, pd.DataFrame]:
+        return {TOY_SHEET.id: clean.districts}
 
-def _typed(sheet_id: str, rows: pd.DataFrame) -> pd.DataFrame:
-    out = rows.drop(columns="version_id").reset_index(drop=True)
-    if sheet_id == TOY_SHEET.id:
+    def row_counts(self, clean: ToyWorkbook) -> dict[str, int]:
+        return {TOY_SHEET.id: len(clean.districts)}
+
+    def typed(self, sheet_id: str, rows: pd.DataFrame) -> pd.DataFrame:
+        out = rows.drop(columns="version_id").reset_index(drop=True)
         out["coops"] = out["coops"].astype("float64")
-    return out
+        return out
+
+    def restore(self, year: int, frames: Mapping[str, pd.DataFrame]) -> ToyWorkbook:
+        return ToyWorkbook(year, frames[TOY_SHEET.id].drop(columns="year"))
+
+    def write(self, target, notice=None, year=None, rows=()) -> None:
+        target.write(toy_bytes(year, rows))
+
+    def written(self, clean: ToyWorkbook) -> dict[str, object]:
+        return {"year": clean.year, "rows": clean.districts[["district", "coops"]].values.tolist()}
+
+    def year_cell(self, raw: RawWorkbook) -> tuple[str, str, int] | None:
+        return ("info", "year", raw.info["year"][1]) if "year" in raw.info else None
+
+    @property
+    def texts(self) -> str:
+        return "kinds.tasks"  # a real new kind brings its own texts; the toy borrows the tasks' for messages
 
 
-def _restore(year: int, frames: Mapping[str, pd.DataFrame]) -> ToyWorkbook:
-    return ToyWorkbook(year, frames[TOY_SHEET.id].drop(columns="year"))
-
-
-def _write(target, notice=None, year=None, rows=()) -> None:
-    data = grid_bytes({"Thông tin": info_rows(year or ...), "Huyện": [["Huyện", "Số HTX"], *map(list, rows)]})
-    target.write(data)
-
-
-TOY = WorkbookKind(
-    id="toy_districts",
-    sheets=(TOY_INFO, TOY_SHEET),
-    stored=(
+TOY = ToyKind(
+    "toy_districts",
+    (TOY_INFO, TOY_SHEET),
+    (
         StoredSheet(
             TOY_SHEET.id,
             "toy_districts",
@@ -104,22 +117,6 @@ TOY = WorkbookKind(
             ),
         ),
     ),
-    read=_read,
-    validate=_validate,
-    frames=lambda clean: {TOY_SHEET.id: clean.districts},
-    row_counts=lambda clean: {TOY_SHEET.id: len(clean.districts)},
-    typed=_typed,
-    restore=_restore,
-    write=_write,
-    written=lambda clean: {
-        "year": clean.year,
-        "rows": clean.districts[["district", "coops"]].values.tolist(),
-    },
-    write_options=(),
-    year_cell=lambda raw: ("info", "year", raw.info["year"][1]) if "year" in raw.info else None,
-    raw_year=lambda raw: raw_info_year(raw, "year"),
-    texts="kinds.tasks",  # a real new kind brings its own texts; the toy borrows the tasks' to print a message
-    file_stem="toy",
 )
 
 
