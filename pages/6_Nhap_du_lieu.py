@@ -46,6 +46,7 @@ from ui.data_admin import (
     local_time,
     restore_sample,
     rollback_form,
+    sample_to_remove,
     show_table,
     template_and_upload,
 )
@@ -236,8 +237,8 @@ elif ready:
         _import_confirmed,
         (upload_key, int(chosen_year)),
         lang,
-        sample_years=[y for y, _ in preview.sample_to_remove],
-        sample_count=len(preview.sample_to_remove),
+        # what the import removes: the sample versions of every kind (the preview compares statistics only)
+        **sample_to_remove([] if preview.is_sample else store.sample_versions()),
     )
 
 # --- 4. data in force, history, rollback, sample data ------------------------------------------------------

@@ -240,6 +240,12 @@ def confirm_form(
     refused_message(prefix, lang)
 
 
+def sample_to_remove(versions: list[tuple[str, int, int]]) -> dict[str, object]:
+    """Return the `sample_years` and `sample_count` of `confirm_form` for the (kind, year, version)s an import
+    removes."""
+    return {"sample_years": [year for _, year, _ in versions], "sample_count": len(versions)}
+
+
 def refused_message(prefix: str, lang: str) -> None:
     """Show why the last confirmation was refused (left by `confirm_import`), with the store's problems."""
     if prefix + "refused" in st.session_state:

@@ -33,6 +33,7 @@ from ui.data_admin import (
     confirm_import,
     local_time,
     rollback_form,
+    sample_to_remove,
     show_table,
     template_and_upload,
 )
@@ -173,8 +174,7 @@ def _preview_and_confirm(preview, tasks, upload_key: str, lang: str) -> None:
         _import_confirmed,
         (upload_key, lang),
         lang,
-        sample_years=[y for _, y, _ in preview.sample_to_remove],
-        sample_count=len(preview.sample_to_remove),
+        **sample_to_remove(preview.sample_to_remove),
         texts="imports.tasks",
     )
 

@@ -767,6 +767,28 @@ class Store:
             query = sa.select(sa.literal(1)).where(versions_table.c.is_sample.is_(True)).limit(1)
             return conn.execute(query).first() is not None
 
+    def sample_versions(self) -> list[tuple[str, int, int]]:
+        """Return (kind, year, version) of every stored sample version, of every kind: what a real import with
+        `replace_sample` removes."""
+        v = versions_table
+        query = sa.select(v.c.kind, v.c.year, v.c.version).where(v.c.is_sample.is_(True))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(v.c.kind, v.c.year, v.c.version)).all()
+        return [(str(k), int(y), int(n)) for k, y, n in rows]
+
+    def has_real(self) -> bool:
+        """Return True when a real version (not sample) of any kind is stored in a year that has a version in
+        force: real data that sample data must not join."""
+        v, c = versions_table, current_table
+        in_force = sa.select(c.c.kind, c.c.year)
+        query = (
+            sa.select(sa.literal(1))
+            .where(v.c.is_sample.is_(False), sa.tuple_(v.c.kind, v.c.year).in_(in_force))
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(query).first() is not None
+
     def delete_sample(self, by: str, *, identity: Identity | None = None) -> list[tuple[str, int, int]]:
         """Remove every sample version (rows included), each removal an event; return (kind, year, version)s.
 

@@ -16,7 +16,7 @@ import pandas as pd
 from kpi.common.formatting import MISSING, format_number
 from kpi.common.i18n import t
 from kpi.domain.tasks import TaskList
-from kpi.store.versions import STATS, TASKS, Store
+from kpi.store.versions import TASKS, Store
 from kpi.tasks.board import period_text, status_label
 from kpi.workbook.task_contract import REPORT, STORED_COLUMNS, default_tasks
 from kpi.workbook.task_reports import TaskReportWorkbook
@@ -93,7 +93,7 @@ def preview_task_import(
     year = clean.year
     is_sample = is_sample_unit(clean.info.get("reporting_unit"))
     versions = store.versions(year, kind=TASKS)
-    sample = _sample_versions(store) if store.has_sample() else []
+    sample = store.sample_versions()
     if is_sample:
         compared = next((v.version for v in versions if v.current), None)
     else:
@@ -116,27 +116,8 @@ def preview_task_import(
         has_changes=_canonical(before) != _canonical(after),
         sample_to_remove=[] if is_sample else sample,
         is_sample=is_sample,
-        mixes_with_real=is_sample and _has_real(store),
+        mixes_with_real=is_sample and store.has_real(),
         store_version=next((v.version for v in versions if v.current), None),
-    )
-
-
-def _sample_versions(store: Store) -> list[tuple[str, int, int]]:
-    return [
-        (kind, year, v.version)
-        for kind in (STATS, TASKS)
-        for year in sorted(store.current_versions(kind))
-        for v in store.versions(year, kind=kind)
-        if v.is_sample
-    ]
-
-
-def _has_real(store: Store) -> bool:
-    return any(
-        not v.is_sample
-        for kind in (STATS, TASKS)
-        for year in store.current_versions(kind)
-        for v in store.versions(year, kind=kind)
     )
 
 

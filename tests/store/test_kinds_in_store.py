@@ -240,3 +240,30 @@ def test_the_tasks_outcome_speaks_english_when_asked(store: Store) -> None:
     )
     assert outcome.message("en") == "Stored the task progress report of 2024 as version 1 (4 report rows)."
     assert outcome.message("vi") == "Đã lưu báo cáo tiến độ nhiệm vụ năm 2024, phiên bản 1 (4 dòng báo cáo)."
+
+
+def test_the_sample_versions_of_every_kind_are_listed_and_real_data_of_either_kind_is_seen(
+    store: Store,
+) -> None:
+    assert store.sample_versions() == [] and not store.has_real()
+    stats = store.import_workbook(
+        make_workbook(2023), "m.xlsx", None, "Mẫu", is_sample=True, identity=OPERATOR
+    )
+    tasks = store.import_workbook(
+        progress_bytes(), "m.xlsx", None, "Mẫu", is_sample=True, kind=TASKS, today=TODAY, identity=OPERATOR
+    )
+    assert stats.ok and tasks.ok
+    assert store.sample_versions() == [("stats", 2023, 1), ("tasks", 2024, 1)]
+    assert not store.has_real()
+    real = store.import_workbook(
+        progress_bytes(year=2024, unit="Sở KH&ĐT (thật)"),
+        "t.xlsx",
+        None,
+        "Lan",
+        kind=TASKS,
+        today=TODAY,
+        identity=OPERATOR,
+    )
+    assert real.ok and store.has_real()  # a real progress report beside the sample: real data is there
+    store.rollback(2024, None, "Lan", kind=TASKS, identity=OPERATOR)
+    assert not store.has_real()  # stored, but no longer in force
