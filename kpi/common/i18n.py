@@ -56,3 +56,13 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     entry = _catalog()[key]
     text = entry.get(lang) or entry[DEFAULT_LANG]
     return text.format(**params) if params else text
+
+
+def texts(key: str, **params: object) -> dict[str, str]:
+    """Return the text of `key` in every language ({"vi": ..., "en": ...}), e.g. for a problem's parameter.
+
+    A parameter given as such a dict is filled in each language from its own entry."""
+    return {
+        lang: t(key, lang, **{k: v[lang] if isinstance(v, dict) else v for k, v in params.items()})
+        for lang in LANGS
+    }
