@@ -14,8 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from kpi.common.data_files import DataFileError, read_yaml
 from kpi.common.safe_text import fold
 from kpi.common.settings import DATA_DIR
 
@@ -42,15 +41,6 @@ _DISTRICT_KEYS = {
     "communes",
 }
 _COMMUNE_KEYS = {"name", "type", "code", "valid_from", "valid_to", "variants", "status", "sources"}
-
-
-class ReferenceDataError(ValueError):
-    """Raised when the reference file has problems; `problems` lists every one of them."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = list(problems)
-        lines = "\n".join(f"- {problem}" for problem in self.problems)
-        super().__init__(f"{len(self.problems)} problem(s) in the administrative reference data:\n{lines}")
 
 
 @dataclass(frozen=True)
@@ -239,18 +229,15 @@ class Reference:
 
 
 def load_reference(path: Path | None = None) -> Reference:
-    """Return the reference read from `path` (default: the bundled file); raise ReferenceDataError on problems."""
+    """Return the reference read from `path` (default: the bundled file); raise DataFileError on problems."""
     path = DEFAULT_PATH if path is None else Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ReferenceDataError([f"{path}: cannot read the file: {exc}"]) from exc
-    return build_reference(data)
+    return build_reference(read_yaml(path), path)
 
 
-def build_reference(data: object) -> Reference:
-    """Return the reference described by the parsed YAML `data`; raise ReferenceDataError listing every problem."""
-    return _Builder().build(data)
+def build_reference(data: object, path: Path | None = None) -> Reference:
+    """Return the reference described by the parsed YAML `data` (read from `path`); raise DataFileError listing
+    every problem."""
+    return _Builder().build(data, path)
 
 
 class _Builder:
@@ -259,15 +246,15 @@ class _Builder:
     def __init__(self) -> None:
         self.problems: list[str] = []
 
-    def build(self, data: object) -> Reference:
+    def build(self, data: object, path: Path | None) -> Reference:
         if not isinstance(data, Mapping):
-            raise ReferenceDataError(["the file must hold a mapping with keys meta, types and districts"])
+            raise DataFileError("the file must hold a mapping with keys meta, types and districts", path)
         meta = self._meta(data.get("meta"))
         types = self._types(data.get("types"))
         districts = self._districts(data.get("districts"), types)
         self._check_collisions(districts, types)
         if self.problems:
-            raise ReferenceDataError(self.problems)
+            raise DataFileError(self.problems, path)
         return Reference(districts, types, meta)
 
     # -- sections ---------------------------------------------------------------------------------------------

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
+from kpi.common.data_files import read_yaml
 from kpi.common.formatting import MISSING, format_date, format_number, format_percent, format_signed
 from kpi.common.i18n import t
 from kpi.common.safe_text import fold
@@ -210,7 +210,7 @@ def load_brief_data(store: Any) -> BriefData:
 
 @cache
 def _letterhead_raw(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["letterhead"]
+    return read_yaml(path)["letterhead"]
 
 
 def load_letterhead(lang: str = "vi", plan: Plan | None = None, path: Path | None = None) -> Letterhead:

@@ -17,9 +17,9 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from kpi.common import problems as pb
+from kpi.common.data_files import read_yaml
 from kpi.common.formatting import format_number, format_percent
 from kpi.common.i18n import LANGS, texts
 from kpi.common.settings import DATA_DIR
@@ -53,7 +53,7 @@ class Rules:
 
 def load_rules(path: Path | None = None) -> Rules:
     """Return the rules read from `path` (default: the shipped data/checks/year-on-year.yaml)."""
-    data = yaml.safe_load((path or RULES_PATH).read_text(encoding="utf-8"))
+    data = read_yaml(path or RULES_PATH)
     totals = tuple(
         Total(
             id=t["id"],

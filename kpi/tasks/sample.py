@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from kpi.common.data_files import DataFileError, read_yaml
 from kpi.common.settings import DATA_DIR
 from kpi.domain.tasks import Task, TaskList
 from kpi.workbook.task_contract import STORED_COLUMNS, default_tasks
@@ -29,28 +29,17 @@ PARAMS_PATH = SAMPLE_DIR / "generator.yaml"
 SAMPLE_BY = "Dữ liệu mẫu"  # the importer's name of the sample versions
 
 
-class TaskSampleParamsError(ValueError):
-    """The sample parameter file cannot be used; `problems` lists every fault."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
 @cache
 def _cached_params(path: Path) -> dict[str, Any]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return _checked(raw, default_tasks())
+    return _checked(read_yaml(path), default_tasks(), path)
 
 
 def load_params(path: Path | None = None) -> dict[str, Any]:
-    """Return the sample's parameters, checked against the task file (TaskSampleParamsError lists every fault)."""
+    """Return the sample's parameters, checked against the task file (DataFileError lists every fault)."""
     return _cached_params(Path(path) if path else PARAMS_PATH)
 
 
-def _checked(raw: Any, tasks: TaskList) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise TaskSampleParamsError(["the parameter file is not a mapping"])
+def _checked(raw: dict[str, Any], tasks: TaskList, path: Path) -> dict[str, Any]:
     problems: list[str] = []
     labels = {t.label for t in tasks}
     statuses = {s.id for s in tasks.statuses}
@@ -88,7 +77,7 @@ def _checked(raw: Any, tasks: TaskList) -> dict[str, Any]:
             f"document_codes: needs exactly the agencies of data/agencies.yaml (differs on {sorted(unknown)})"
         )
     if problems:
-        raise TaskSampleParamsError(problems)
+        raise DataFileError(problems, path)
     return raw
 
 
