@@ -115,11 +115,6 @@ def refusal(identity: Identity | None, permission: Permission) -> pb.Problem | N
     )
 
 
-def role_of(text: str) -> Role:
-    """Return the role named `text` (viewer, analyst, admin); raise ValueError otherwise."""
-    return Role(text.strip().lower())
-
-
 def highest(roles: list[Role]) -> Role | None:
     """Return the role with the most rights among `roles`, or None when there is none."""
     order = list(Role)

@@ -774,10 +774,6 @@ def _period_end(year: int, quarter: int | None) -> date:
     return date(year, 12, 31) if quarter is None else _month_end(year, 3 * quarter)
 
 
-def _task_frame(tasks: TaskList) -> pd.DataFrame:
-    return pd.DataFrame({"group": [t.group for t in tasks], "number": [t.number for t in tasks]})
-
-
 def latest_status(tasks: TaskList, reports: pd.DataFrame | None) -> pd.DataFrame:
     """Return one row per task (plan order) with its latest report: group, number, year, quarter, status,
     result, evidence. The latest is the highest (year, quarter), a yearly report counting as the end of its
