@@ -54,13 +54,28 @@ class UnitType:
     prefixes: tuple[str, ...] = ()
 
 
-def _exists_in(valid_from: date, valid_to: date | None, year: int) -> bool:
-    """Return True when the interval [valid_from, valid_to] overlaps calendar year `year`."""
-    return valid_from <= date(year, 12, 31) and (valid_to is None or valid_to >= date(year, 1, 1))
+class _Unit:
+    """What districts and communes share: a name with its Vietnamese type, and the dates it is valid."""
+
+    name: str
+    type_vi: str
+    valid_from: date
+    valid_to: date | None
+
+    @property
+    def label(self) -> str:
+        """Return the name with its Vietnamese type in front ("Xã Đắk Nia", "Huyện Cư Jút")."""
+        return f"{self.type_vi} {self.name}" if self.type_vi else self.name
+
+    def exists_in(self, year: int) -> bool:
+        """Return True when the unit existed at any time during `year`."""
+        return self.valid_from <= date(year, 12, 31) and (
+            self.valid_to is None or self.valid_to >= date(year, 1, 1)
+        )
 
 
 @dataclass(frozen=True)
-class Commune:
+class Commune(_Unit):
     """A commune-level unit (phường, thị trấn or xã) of one district."""
 
     name: str
@@ -74,18 +89,9 @@ class Commune:
     sources: tuple[str, ...] = ()
     type_vi: str = field(default="", compare=False)
 
-    @property
-    def label(self) -> str:
-        """Return the name with its Vietnamese type in front ("Xã Đắk Nia", "Thị trấn Ea T'ling")."""
-        return f"{self.type_vi} {self.name}" if self.type_vi else self.name
-
-    def exists_in(self, year: int) -> bool:
-        """Return True when the unit existed at any time during `year`."""
-        return _exists_in(self.valid_from, self.valid_to, year)
-
 
 @dataclass(frozen=True)
-class District:
+class District(_Unit):
     """A district-level unit (thành phố or huyện) with its communes in file order."""
 
     id: str
@@ -99,15 +105,6 @@ class District:
     communes: tuple[Commune, ...]
     sources: tuple[str, ...] = ()
     type_vi: str = field(default="", compare=False)
-
-    @property
-    def label(self) -> str:
-        """Return the name with its Vietnamese type in front ("Huyện Cư Jút", "Thành phố Gia Nghĩa")."""
-        return f"{self.type_vi} {self.name}" if self.type_vi else self.name
-
-    def exists_in(self, year: int) -> bool:
-        """Return True when the unit existed at any time during `year`."""
-        return _exists_in(self.valid_from, self.valid_to, year)
 
 
 # Suggestions for a name that matches nothing: the closest folded spellings by difflib's ratio (2 × matching
