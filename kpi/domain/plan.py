@@ -198,19 +198,21 @@ class AssessmentRules:
     below_all: str
     statuses: tuple[StatusLabel, ...]
 
-    def label(self, status: str, lang: str = "vi") -> str:
-        """Return the label of a status id in `lang`."""
+    def status(self, status: str) -> StatusLabel:
+        """Return the status of id `status`; raise KeyError when the plan has none such."""
         for item in self.statuses:
             if item.id == status:
-                return item.get(lang)
+                return item
         raise KeyError(status)
+
+    def label(self, status: str, lang: str = "vi") -> str:
+        """Return the label of a status id in `lang`."""
+        return self.status(status).get(lang)
 
     def help(self, status: str, lang: str = "vi") -> str:
         """Return the plain-words explanation of a status id in `lang` ("" when the plan gives none)."""
-        for item in self.statuses:
-            if item.id == status:
-                return item.help.get(lang) if item.help is not None else ""
-        raise KeyError(status)
+        item = self.status(status)
+        return item.help.get(lang) if item.help is not None else ""
 
 
 @dataclass(frozen=True)
