@@ -36,6 +36,7 @@ from kpi.tasks.board import (
     summary_counts,
     task_table,
 )
+from kpi.tasks.cadence import reporting_grid
 from kpi.tasks.charts import build_quantities_figure, build_status_figure, build_timeline_figure
 from kpi.tasks.sample import load_task_samples
 from kpi.workbook.task_contract import default_tasks
@@ -194,8 +195,6 @@ def get_reports(overview: TaskOverview, keys: Iterable[tuple[str, int]]) -> pd.D
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _reporting_grid(version: TaskDataVersion, as_of: date, lang: str) -> pd.DataFrame:
-    from kpi.tasks.cadence import reporting_grid
-
     board = _board(version, as_of)
     return reporting_grid(board, reporting_year(board, as_of), lang)
 

@@ -33,6 +33,7 @@ from kpi.workbook.contract import (
     STATUS_OPERATING,
     STATUS_SUSPENDED,
 )
+from kpi.workbook.writer import write_workbook
 
 SAMPLE_DIR = DATA_DIR / "sample"
 PARAMS_PATH = SAMPLE_DIR / "generator.yaml"
@@ -630,8 +631,6 @@ def generate(
 
 def workbook_bytes(sample: SampleYear) -> bytes:
     """Return the workbook of one sample year: the template's format, marked as sample data, stable bytes."""
-    from kpi.workbook.writer import write_workbook
-
     buffer = io.BytesIO()
     write_workbook(buffer, info=sample.info, coops=sample.coops, groups=sample.groups, notice=SAMPLE_NOTICE)
     return _fixed_timestamps(buffer.getvalue(), sample.year)

@@ -19,10 +19,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kpi.common.access import system
 from kpi.common.data_files import DataFileError, read_yaml
 from kpi.common.settings import DATA_DIR
 from kpi.domain.tasks import Task, TaskList
-from kpi.workbook.task_contract import STORED_COLUMNS, default_tasks
+from kpi.store.task_versions import import_task_workbook
+from kpi.workbook.task_contract import PLAN_COLUMNS, STORED_COLUMNS, default_tasks
+from kpi.workbook.task_reports import write_task_workbook
 
 SAMPLE_DIR = DATA_DIR / "sample" / "tasks"
 PARAMS_PATH = SAMPLE_DIR / "generator.yaml"
@@ -233,8 +236,6 @@ def _sort_key(column: pd.Series) -> pd.Series:
 
 def workbook_bytes(year: int, rows: pd.DataFrame) -> bytes:
     """Return the progress workbook of one sample year, marked as sample data, with stable bytes."""
-    from kpi.workbook.task_reports import write_task_workbook
-
     params = load_params()
     buffer = io.BytesIO()
     write_task_workbook(
@@ -250,8 +251,6 @@ def workbook_bytes(year: int, rows: pd.DataFrame) -> bytes:
 
 def sample_register(year: int, params: dict[str, Any] | None = None) -> pd.DataFrame | None:
     """Return the sample's V.1 register rows of `year` (generator.yaml `register`), or None."""
-    from kpi.workbook.task_contract import PLAN_COLUMNS
-
     rows = ((params or load_params()).get("register") or {}).get(year)
     return pd.DataFrame(rows, columns=list(PLAN_COLUMNS)) if rows else None
 
@@ -283,9 +282,6 @@ def load_task_samples(store, by: str = SAMPLE_BY, directory: Path | None = None)
     Idempotent: a workbook already stored is recognised by its SHA-256 and not stored again. When the files
     are missing (a fresh checkout without them) they are generated in memory, so the page always has data.
     """
-    from kpi.common.access import system
-    from kpi.store.task_versions import import_task_workbook
-
     paths = sample_files(directory)
     if paths:
         files = [(p.name, p.read_bytes()) for p in paths]
