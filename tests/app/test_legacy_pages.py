@@ -73,5 +73,5 @@ def test_the_dashboard_runs_a_page_named_by_the_first_request_through_the_entry_
     at.switch_page("pages/2_Chi_tieu.py").run()
     assert not at.exception
     assert PagesManager.uses_pages_directory is False
-    assert at.title[0].value.endswith(str(latest_year()))
+    assert at.title[0].value == f"Chỉ tiêu, năm {latest_year()}"
     assert [r.label for r in at.sidebar.radio][:1] == ["Ngôn ngữ"]  # drawn by dashboard.py
