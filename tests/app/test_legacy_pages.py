@@ -4,6 +4,7 @@ fail after an upgrade, check whether the patch is still needed."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,9 +67,13 @@ def test_streamlit_decides_the_legacy_mode_from_the_folder_alone(fresh_server, t
     assert PagesManager.uses_pages_directory is False
 
 
-def test_the_dashboard_runs_a_page_named_by_the_first_request_through_the_entry_point(fresh_server) -> None:
+def test_the_dashboard_runs_a_page_named_by_the_first_request_through_the_entry_point(
+    fresh_server, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """ui/legacy_pages.py: the page's first import of ui turns the mode off and reruns through dashboard.py,
     whose sidebar (language choice, menu) and page configuration then frame the page."""
+    for name in ("ui", "ui.legacy_pages"):  # as in a new server process, where no page has imported ui yet
+        monkeypatch.delitem(sys.modules, name, raising=False)
     at = AppTest.from_file(ENTRY, default_timeout=180)
     at.switch_page("pages/2_Chi_tieu.py").run()
     assert not at.exception
