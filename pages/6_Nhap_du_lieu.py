@@ -24,7 +24,6 @@ from kpi.common.settings import load_settings
 from kpi.stats.preview import (
     changed_table,
     changes_table,
-    history_table,
     keys_table,
     preview_import,
     readable_kpis,
@@ -32,6 +31,7 @@ from kpi.stats.preview import (
 )
 from kpi.store.versions import StoreError
 from kpi.store.versions import text as store_text
+from kpi.workbook.contract import COOP
 from kpi.workbook.stats_kind import STATS_KIND
 from kpi.workbook.upload import check_upload
 from kpi.workbook.validate import EARLIEST_YEAR
@@ -43,9 +43,9 @@ from ui.data_admin import (
     check_upload_once,
     confirm_form,
     confirm_import,
+    history_and_rollback,
     local_time,
     restore_sample,
-    rollback_form,
     sample_to_remove,
     show_table,
     template_and_upload,
@@ -263,21 +263,11 @@ if len(sources):
     ).iloc[::-1]
     st.dataframe(in_force, hide_index=True, key=K + "sources")
 
-history = store.history()
-st.markdown(f"**{t('imports.history', lang)}**")
-if history.empty:
-    st.caption(t("imports.history_empty", lang))
-else:
-    table = history_table(history, lang)
-    st.dataframe(table, hide_index=True, key=K + "history", height=min(38 + 35 * len(table), 420))
-
-years = store.stored_years()  # a year rolled back to "no data" can have a version made current again
-if years and not state.present():
-    done = rollback_form(K, years, store.versions, store.rollback, lang)
-    if done:
-        after_write()
-        _flash("rollback", done)
-        st.rerun()
+history, done = history_and_rollback(K, store, STATS, lang, counted=COOP.id)
+if done:
+    after_write()
+    _flash("rollback", done)
+    st.rerun()
 
 
 def _confirmed(form: str, ok_key: str, confirm: str, button: str, icon: str) -> bool:

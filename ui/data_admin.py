@@ -28,13 +28,13 @@ from kpi.common.i18n import t
 from kpi.common.safe_text import csv_bytes, escape_markdown, fold, strip_diacritics
 from kpi.stats import sample as stats_sample
 from kpi.stats.coops import with_search_keys
-from kpi.stats.preview import problems_table, table_workbook_bytes
+from kpi.stats.preview import history_table, problems_table, table_workbook_bytes
 from kpi.stats.report import default_reference
 from kpi.store.versions import TASKS, Status, StoreError
 from kpi.tasks import sample as tasks_sample
 from kpi.workbook.dataset import YEAR
 from kpi.workbook.upload import UploadCheck
-from ui import auth, components, data
+from ui import auth, components, data, state
 
 if TYPE_CHECKING:
     from kpi.store.versions import RollbackOutcome, VersionInfo
@@ -415,6 +415,47 @@ def rollback_form(
             except StoreError as exc:
                 st.error(escape_markdown(exc.problem.message(lang)))
     return None
+
+
+def history_and_rollback(
+    prefix: str,
+    store,
+    kind_id: str,
+    lang: str,
+    *,
+    counted: str,
+    counted_header: str = "imports.history.rows",
+    option_key: str = "imports.rollback_option",
+) -> tuple[pd.DataFrame, str | None]:
+    """Show the history of a kind's versions and the rollback form (step 4 of page 6, for every kind); return
+    the history and the store's message once a rollback is done (else None).
+
+    `counted` is the sheet whose rows the history and the versions of the form count (`counted_header`,
+    `option_key` word them)."""
+    history = store.history(kind=kind_id)
+    st.markdown(f"**{t('imports.history', lang)}**")
+    if history.empty:
+        st.caption(t("imports.history_empty", lang))
+    else:
+        table = history_table(history, lang, counted=counted, counted_header=counted_header)
+        st.dataframe(table, hide_index=True, key=prefix + "history", height=min(38 + 35 * len(table), 420))
+    years = store.stored_years(
+        kind_id
+    )  # a year rolled back to "no data" can have a version made current again
+    if not years or state.present():
+        return history, None
+    done = rollback_form(
+        prefix,
+        years,
+        lambda year: store.versions(year, kind=kind_id),
+        lambda year, number, by, note, identity: store.rollback(
+            year, number, by, note, kind=kind_id, identity=identity
+        ),
+        lang,
+        option_key=option_key,
+        counted=counted,
+    )
+    return history, done
 
 
 def restore_sample(store, by: str, identity: Identity | None) -> list[tuple[str, int, int]]:

@@ -20,19 +20,18 @@ from kpi.common.formatting import format_number
 from kpi.common.i18n import t
 from kpi.common.safe_text import escape_markdown
 from kpi.common.settings import Settings
-from kpi.stats.preview import history_table
 from kpi.store.versions import TASKS, Store
 from kpi.tasks.preview import check_task_upload, periods_text, preview_task_import, task_status_table
 from kpi.workbook.task_contract import REPORT, default_tasks
 from kpi.workbook.task_reports import task_template_bytes
-from ui import data, state, tasks_data
+from ui import data, tasks_data
 from ui.data_admin import (
     check_report,
     check_upload_once,
     confirm_form,
     confirm_import,
+    history_and_rollback,
     local_time,
-    rollback_form,
     sample_to_remove,
     show_table,
     template_and_upload,
@@ -130,29 +129,18 @@ def tasks_import_section(store: Store, settings: Settings, lang: str) -> None:
     # --- 4. versions in force, history, rollback ---
     st.subheader(t("imports.tasks.step4", lang))
     _in_force(store, lang)
-    st.markdown(f"**{t('imports.history', lang)}**")
-    history = store.history(kind=TASKS)
-    if history.empty:
-        st.caption(t("imports.history_empty", lang))
-    else:
-        table = history_table(history, lang, counted=REPORT.id, counted_header="imports.tasks.history_rows")
-        st.dataframe(table, hide_index=True, key=K + "history", height=min(38 + 35 * len(table), 420))
-    years = store.stored_years(TASKS)  # a year rolled back to "no data" included
-    if years and not state.present():
-        done = rollback_form(
-            K,
-            years,
-            lambda year: store.versions(year, kind=TASKS),
-            lambda year, number, by, note, identity: store.rollback(
-                year, number, by, note, kind=TASKS, identity=identity
-            ),
-            lang,
-            option_key="imports.tasks.rollback_option",
-            counted=REPORT.id,
-        )
-        if done:
-            _flash(done)
-            st.rerun()
+    _, done = history_and_rollback(
+        K,
+        store,
+        TASKS,
+        lang,
+        counted=REPORT.id,
+        counted_header="imports.tasks.history_rows",
+        option_key="imports.tasks.rollback_option",
+    )
+    if done:
+        _flash(done)
+        st.rerun()
 
 
 def _preview_and_confirm(preview, tasks, upload_key: str, lang: str) -> None:
