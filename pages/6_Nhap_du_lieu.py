@@ -33,14 +33,10 @@ from kpi.store.versions import StoreError
 from kpi.store.versions import text as store_text
 from kpi.workbook.contract import COOP
 from kpi.workbook.stats_kind import STATS_KIND
-from kpi.workbook.upload import check_upload
 from kpi.workbook.validate import EARLIEST_YEAR
-from kpi.workbook.writer import template_bytes
 from ui import auth, components, data, safeguards, state, tasks_admin
 from ui.data_admin import (
     after_write,
-    check_report,
-    check_upload_once,
     confirm_form,
     confirm_import,
     history_and_rollback,
@@ -48,7 +44,7 @@ from ui.data_admin import (
     restore_sample,
     sample_to_remove,
     show_table,
-    template_and_upload,
+    upload_step,
 )
 
 K = "imports_"  # session keys and widget keys of this page
@@ -130,40 +126,26 @@ if K + "flash" in st.session_state:
 
 # --- 1. the template, 2. upload and check ------------------------------------------------------------------
 
-upload_key, upload = template_and_upload(
-    K, template_bytes, lang, more_templates=lambda: safeguards.prefilled_template(K, store, lang)
-)
-checked = None
-if upload is not None:
-    checked = check_upload_once(
-        K,
-        upload,
-        (data.data_version(), store.has_sample()),
-        lambda content, on_step: check_upload(
-            content,
-            STATS_KIND,
-            max_file_mb=settings.max_file_mb,
-            max_rows=settings.max_rows,
-            on_step=on_step,
-            reference=store.reference,
-        ),
-        lambda clean: preview_import(store, clean),
-        "imports.step.preview",
-        lang,
-    )
+
+def _summary(checked) -> str:
     clean = checked.check.clean
-    ok_text = (
-        t(
-            "imports.summary_ok",
-            lang,
-            year=clean.year,
-            coops=format_number(len(clean.coops), 0, lang),
-            groups=format_number(len(clean.groups), 0, lang),
-        )
-        if clean is not None
-        else ""
-    )
-    check_report(K, checked, ok_text, lang)
+    if clean is None:
+        return ""
+    coops, groups = (format_number(len(rows), 0, lang) for rows in (clean.coops, clean.groups))
+    return t("imports.summary_ok", lang, year=clean.year, coops=coops, groups=groups)
+
+
+upload_key, checked = upload_step(
+    K,
+    STATS_KIND,
+    settings,
+    lang,
+    state=(data.data_version(), store.has_sample()),
+    preview=lambda clean: preview_import(store, clean),
+    summary=_summary,
+    more_templates=lambda: safeguards.prefilled_template(K, store, lang),
+    reference=store.reference,
+)
 
 # --- 3. preview and confirm --------------------------------------------------------------------------------
 

@@ -33,7 +33,8 @@ from kpi.stats.report import default_reference
 from kpi.store.versions import TASKS, Status, StoreError
 from kpi.tasks import sample as tasks_sample
 from kpi.workbook.dataset import YEAR
-from kpi.workbook.upload import UploadCheck
+from kpi.workbook.kind import WorkbookKind
+from kpi.workbook.upload import UploadCheck, check_upload
 from ui import auth, components, data, state
 
 if TYPE_CHECKING:
@@ -160,6 +161,39 @@ def template_and_upload(
         key=upload_key,
     )
     return upload_key, upload
+
+
+def upload_step(
+    prefix: str,
+    kind: WorkbookKind,
+    settings,
+    lang: str,
+    *,
+    state: tuple,
+    preview: Callable[[Any], Any],
+    summary: Callable[[Checked], str],
+    texts: str = "imports",
+    preview_step: str = "imports.step.preview",
+    more_templates: Callable[[], None] | None = None,
+    **options: object,
+) -> tuple[str, Checked | None]:
+    """Lay out steps 1 and 2 of page 6 for a kind of workbook: its template, the upload, the check within the
+    store's limits (`kpi.workbook.upload.check_upload`, with the kind's `options`), the preview (`preview`, the
+    kind's preview module) and the check report (`summary(checked)`: the line of a usable file); return the
+    uploader's key and the check (None before a file is given)."""
+    upload_key, upload = template_and_upload(
+        prefix, lambda: kind.template_bytes(**options), lang, texts=texts, more_templates=more_templates
+    )
+    if upload is None:
+        return upload_key, None
+
+    def check(content: bytes, on_step: Callable[[str], None]) -> UploadCheck:
+        limits = {"max_file_mb": settings.max_file_mb, "max_rows": settings.max_rows}
+        return check_upload(content, kind, on_step=on_step, **limits, **options)
+
+    checked = check_upload_once(prefix, upload, state, check, preview, preview_step, lang)
+    check_report(prefix, checked, summary(checked), lang)
+    return upload_key, checked
 
 
 def confirm_import(

@@ -21,20 +21,18 @@ from kpi.common.i18n import t
 from kpi.common.safe_text import escape_markdown
 from kpi.common.settings import Settings
 from kpi.store.versions import TASKS, Store
-from kpi.tasks.preview import check_task_upload, periods_text, preview_task_import, task_status_table
+from kpi.tasks.preview import periods_text, preview_task_import, task_status_table
 from kpi.workbook.task_contract import REPORT, default_tasks
-from kpi.workbook.task_reports import task_template_bytes
+from kpi.workbook.tasks_kind import TASKS_KIND
 from ui import data, tasks_data
 from ui.data_admin import (
-    check_report,
-    check_upload_once,
     confirm_form,
     confirm_import,
     history_and_rollback,
     local_time,
     sample_to_remove,
     show_table,
-    template_and_upload,
+    upload_step,
 )
 
 K = "imports_tasks_"  # session keys and widget keys of this section
@@ -84,37 +82,18 @@ def tasks_import_section(store: Store, settings: Settings, lang: str) -> None:
                 st.page_link(TASKS_PAGE, label=t("imports.tasks.done_link", lang), icon=":material/task_alt:")
 
     # --- 1. the template, 2. upload and check ---
-    upload_key, upload = template_and_upload(K, task_template_bytes, lang, texts="imports.tasks")
-    checked = None
-    if upload is not None:
-        checked = check_upload_once(
-            K,
-            upload,
-            (version, store.has_sample()),
-            lambda content, on_step: check_task_upload(
-                content,
-                max_file_mb=settings.max_file_mb,
-                max_rows=settings.max_rows,
-                on_step=on_step,
-                tasks=tasks,
-            ),
-            lambda clean: preview_task_import(store, clean, tasks),
-            "imports.tasks.step_preview",
-            lang,
-        )
-        preview = checked.preview
-        ok_text = (
-            t(
-                "imports.tasks.summary_ok",
-                lang,
-                year=preview.year,
-                rows=format_number(preview.rows_after, 0, lang),
-                tasks=format_number(preview.tasks_after, 0, lang),
-            )
-            if preview is not None
-            else ""
-        )
-        check_report(K, checked, ok_text, lang)
+    upload_key, checked = upload_step(
+        K,
+        TASKS_KIND,
+        settings,
+        lang,
+        state=(version, store.has_sample()),
+        preview=lambda clean: preview_task_import(store, clean, tasks),
+        summary=_summary(lang),
+        texts="imports.tasks",
+        preview_step="imports.tasks.step_preview",
+        tasks=tasks,
+    )
 
     # --- 3. preview and confirm ---
     st.subheader(t("imports.tasks.step3", lang))
@@ -141,6 +120,19 @@ def tasks_import_section(store: Store, settings: Settings, lang: str) -> None:
     if done:
         _flash(done)
         st.rerun()
+
+
+def _summary(lang: str):
+    """Return the line of a usable progress workbook, from its preview."""
+
+    def summary(checked) -> str:
+        preview = checked.preview
+        if preview is None:
+            return ""
+        rows, tasks = (format_number(n, 0, lang) for n in (preview.rows_after, preview.tasks_after))
+        return t("imports.tasks.summary_ok", lang, year=preview.year, rows=rows, tasks=tasks)
+
+    return summary
 
 
 def _preview_and_confirm(preview, tasks, upload_key: str, lang: str) -> None:
