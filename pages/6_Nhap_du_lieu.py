@@ -85,20 +85,7 @@ def _import_confirmed(upload_key: str, year: int) -> None:
     """Store the checked upload (a callback, so that it runs before the sidebar is drawn again and the
     imported year can become the year every page shows)."""
 
-    def store_it(content: bytes, checked, by: str, note: str, replace_sample: bool, identity):
-        return store.import_workbook(
-            content,
-            checked.file_name,
-            year,
-            by,
-            note,
-            is_sample=checked.preview.is_sample,
-            replace_sample=replace_sample,
-            expected_version=checked.preview.store_version,
-            identity=identity,
-        )
-
-    outcome = confirm_import(K, upload_key, store_it, t("imports.saving", lang, year=year), lang)
+    outcome = confirm_import(K, upload_key, STATS, year, t("imports.saving", lang, year=year), lang)
     if outcome is None:
         return
     _flash("imported", outcome.message(lang))
@@ -219,8 +206,7 @@ elif ready:
         _import_confirmed,
         (upload_key, int(chosen_year)),
         lang,
-        # what the import removes: the sample versions of every kind (the preview compares statistics only)
-        **sample_to_remove([] if preview.is_sample else store.sample_versions()),
+        **sample_to_remove(store, preview),  # every kind's (the preview compares the statistics only)
     )
 
 # --- 4. data in force, history, rollback, sample data ------------------------------------------------------

@@ -87,7 +87,7 @@ def test_user_texts_live_in_the_catalogs_not_in_python_dicts(path: Path) -> None
     """A text in Vietnamese and English is a key of data/i18n/*.yaml, read with kpi.common.i18n.t."""
     module = path.relative_to(ROOT).as_posix()
     if module in TEXTS_NOT_MOVED_YET:
-        pytest.skip("issue 11: moved by the kinds/contract branches")
+        pytest.skip("issue 11: moved by the contract branch")
     assert _text_literals(path) == [], f"{module} holds {{vi, en}} texts: move them to data/i18n/"
 
 

@@ -199,35 +199,41 @@ def upload_step(
 def confirm_import(
     prefix: str,
     upload_key: str,
-    store_it: Callable[[bytes, Checked, str, str, bool], Any],
+    kind_id: str,
+    year: int | None,
     saving: str,
     lang: str,
 ) -> Any:
-    """Run the confirmed import of the checked upload (in the confirm form's callback) and return the
-    store's outcome once the data is stored, else None.
+    """Store the checked upload of a kind as a new version (`year`, when given, must be the workbook's), in
+    the confirm form's callback, and return the store's outcome once the data is stored, else None.
 
-    Refused before anything is written: sample data to remove without the agreement box
+    Refused before anything is written: sample data to remove (`samples_removed`) without the agreement box
     (`prefix + "sample_ok"`); the reason (and the store's problems, such as a refusal of the identity) is
-    left under `prefix + "refused"` for the page to show. `store_it(content, checked, by, note,
-    replace_sample, identity)` writes as the logged-in identity (`by`: its name) and returns an outcome with
-    `.ok`, `.message(lang)` and `.problems`. After a success the uploader and the form are emptied."""
+    left under `prefix + "refused"` for the page to show. Written as the logged-in identity, with the version
+    in force at the preview as the one expected (a stale preview is refused). After a success the uploader
+    and the form are emptied."""
     checked = st.session_state.get(prefix + "checked")
     upload = st.session_state.get(upload_key)
     if checked is None or upload is None or checked.preview is None or checked.preview.mixes_with_real:
         return None
     who = auth.identity()
-    replace_sample = bool(checked.preview.sample_to_remove)
+    store = data.get_store()
+    replace_sample = bool(samples_removed(store, checked.preview))
     if replace_sample and not st.session_state.get(prefix + "sample_ok", False):
         st.session_state[prefix + "refused"] = (t("imports.need_sample_ok", lang), [])
         return None
     with st.spinner(saving):
-        outcome = store_it(
+        outcome = store.import_workbook(
             upload.getvalue(),
-            checked,
+            checked.file_name,
+            year,
             who.name,
             st.session_state.get(prefix + "note", ""),
-            replace_sample,
-            who,
+            is_sample=checked.preview.is_sample,
+            kind=kind_id,
+            replace_sample=replace_sample,
+            expected_version=checked.preview.store_version,
+            identity=who,
         )
     if not outcome.ok:
         message = t("imports.refused", lang, message=outcome.message(lang))
@@ -274,9 +280,15 @@ def confirm_form(
     refused_message(prefix, lang)
 
 
-def sample_to_remove(versions: list[tuple[str, int, int]]) -> dict[str, object]:
-    """Return the `sample_years` and `sample_count` of `confirm_form` for the (kind, year, version)s an import
-    removes."""
+def samples_removed(store, preview) -> list[tuple[str, int, int]]:
+    """Return the (kind, year, version)s of the sample versions that importing a previewed workbook removes:
+    every kind's for a real workbook (real data never stands beside sample data), none for a sample one."""
+    return [] if preview.is_sample else store.sample_versions()
+
+
+def sample_to_remove(store, preview) -> dict[str, object]:
+    """Return the `sample_years` and `sample_count` of `confirm_form`: what the import of `preview` removes."""
+    versions = samples_removed(store, preview)
     return {"sample_years": [year for _, year, _ in versions], "sample_count": len(versions)}
 
 

@@ -46,23 +46,9 @@ def _flash(text: str, imported: bool = False) -> None:
 def _import_confirmed(upload_key: str, lang: str) -> None:
     """Store the checked upload (a form callback, so that the page drawn next already shows the result)."""
 
-    def store_it(content: bytes, checked, by: str, note: str, replace_sample: bool, identity):
-        return data.get_store().import_workbook(
-            content,
-            checked.file_name,
-            None,
-            by,
-            note,
-            kind=TASKS,
-            is_sample=checked.preview.is_sample,
-            replace_sample=replace_sample,
-            expected_version=checked.preview.store_version,
-            identity=identity,
-        )
-
     checked = st.session_state.get(K + "checked")
     year = checked.preview.year if checked is not None and checked.preview is not None else ""
-    outcome = confirm_import(K, upload_key, store_it, t("imports.tasks.saving", lang, year=year), lang)
+    outcome = confirm_import(K, upload_key, TASKS, None, t("imports.tasks.saving", lang, year=year), lang)
     if outcome is not None:
         _flash(outcome.message(lang), imported=True)
 
@@ -154,7 +140,7 @@ def _preview_and_confirm(preview, tasks, upload_key: str, lang: str) -> None:
         _import_confirmed,
         (upload_key, lang),
         lang,
-        **sample_to_remove(preview.sample_to_remove),
+        **sample_to_remove(data.get_store(), preview),
         texts="imports.tasks",
     )
 
