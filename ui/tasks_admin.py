@@ -24,16 +24,7 @@ from kpi.store.versions import TASKS, Store
 from kpi.tasks.preview import periods_text, preview_task_import, task_status_table
 from kpi.workbook.task_contract import REPORT, default_tasks
 from kpi.workbook.tasks_kind import TASKS_KIND
-from ui import data, tasks_data
-from ui.data_admin import (
-    confirm_form,
-    confirm_import,
-    history_and_rollback,
-    local_time,
-    sample_to_remove,
-    show_table,
-    upload_step,
-)
+from ui import data, data_admin, tasks_data
 
 K = "imports_tasks_"  # session keys and widget keys of this section
 TASKS_PAGE = "pages/8_Nhiem_vu.py"  # as dashboard.py declares it
@@ -48,7 +39,9 @@ def _import_confirmed(upload_key: str, lang: str) -> None:
 
     checked = st.session_state.get(K + "checked")
     year = checked.preview.year if checked is not None and checked.preview is not None else ""
-    outcome = confirm_import(K, upload_key, TASKS, None, t("imports.tasks.saving", lang, year=year), lang)
+    outcome = data_admin.confirm_import(
+        K, upload_key, TASKS, None, t("imports.tasks.saving", lang, year=year), lang
+    )
     if outcome is not None:
         _flash(outcome.message(lang), imported=True)
 
@@ -68,7 +61,7 @@ def tasks_import_section(store: Store, settings: Settings, lang: str) -> None:
                 st.page_link(TASKS_PAGE, label=t("imports.tasks.done_link", lang), icon=":material/task_alt:")
 
     # --- 1. the template, 2. upload and check ---
-    upload_key, checked = upload_step(
+    upload_key, checked = data_admin.upload_step(
         K,
         TASKS_KIND,
         settings,
@@ -94,7 +87,7 @@ def tasks_import_section(store: Store, settings: Settings, lang: str) -> None:
     # --- 4. versions in force, history, rollback ---
     st.subheader(t("imports.tasks.step4", lang))
     _in_force(store, lang)
-    _, done = history_and_rollback(
+    _, done = data_admin.history_and_rollback(
         K,
         store,
         TASKS,
@@ -133,14 +126,14 @@ def _preview_and_confirm(preview, tasks, upload_key: str, lang: str) -> None:
     st.markdown(t("imports.tasks.periods", lang, periods=periods_text(preview, lang)))
     st.markdown(f"**{t('imports.tasks.statuses', lang, year=preview.year)}**")
     with st.columns([3, 2])[0]:  # two or three short columns read better narrow
-        show_table(task_status_table(preview, tasks, lang), K + "statuses")
-    confirm_form(
+        data_admin.show_table(task_status_table(preview, tasks, lang), K + "statuses")
+    data_admin.confirm_form(
         K,
         t("imports.tasks.confirm", lang, year=preview.year),
         _import_confirmed,
         (upload_key, lang),
         lang,
-        **sample_to_remove(data.get_store(), preview),
+        **data_admin.sample_to_remove(data.get_store(), preview),
         texts="imports.tasks",
     )
 
@@ -165,7 +158,7 @@ def _in_force(store: Store, lang: str) -> None:
             t("imports.tasks.history_rows", lang): [v.row_counts.get(REPORT.id, 0) for v in rows],
             t("imports.sources.file", lang): [v.file_name for v in rows],
             t("imports.sources.by", lang): [v.imported_by for v in rows],
-            t("imports.sources.at", lang): [local_time(v.imported_at) for v in rows],
+            t("imports.sources.at", lang): [data_admin.local_time(v.imported_at) for v in rows],
         }
     )
     st.dataframe(table, hide_index=True, key=K + "sources")

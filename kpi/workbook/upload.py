@@ -46,20 +46,10 @@ class UploadCheck:
         """Return True when the workbook can be imported (warnings allowed)."""
         return self.validation is not None and self.validation.ok and not self.errors
 
-    @property
-    def errors(self) -> list[pb.Problem]:
-        """Return the problems that stop the import."""
-        return [p for p in self.problems if p.severity == pb.Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[pb.Problem]:
-        """Return the problems that are only shown."""
-        return [p for p in self.problems if p.severity == pb.Severity.WARNING]
-
-    @property
-    def notes(self) -> list[pb.Problem]:
-        """Return the information lines (automatic corrections), shown apart."""
-        return [p for p in self.problems if p.severity == pb.Severity.INFO]
+    # The problems by severity, as a validation sorts them (they read `problems` only).
+    errors = Validation.errors
+    warnings = Validation.warnings
+    notes = Validation.notes
 
     @property
     def clean(self) -> CleanWorkbook | None:
