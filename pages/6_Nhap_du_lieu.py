@@ -41,6 +41,7 @@ from ui.data_admin import (
     confirm_import,
     history_and_rollback,
     local_time,
+    replaces_note,
     restore_sample,
     sample_to_remove,
     show_table,
@@ -168,12 +169,7 @@ elif ready:
             t("imports.year_differs", lang, chosen=chosen_year, year=clean.year), icon=":material/warning:"
         )
 
-    if preview.is_new_year:
-        st.info(t("imports.new_year", lang, year=preview.year))
-    else:
-        st.info(t("imports.replaces", lang, year=preview.year, version=preview.current_version))
-        if not preview.has_changes:
-            st.warning(t("imports.no_change", lang, year=preview.year))
+    replaces_note(preview, lang)
 
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(t("imports.metric.added", lang), format_number(len(preview.added), 0, lang))

@@ -280,6 +280,17 @@ def confirm_form(
     refused_message(prefix, lang)
 
 
+def replaces_note(preview, lang: str, texts: str = "imports") -> None:
+    """Say what the import of `preview` does to its year: a new year, or the version it replaces (and that it
+    changes nothing, when so), with the texts `{texts}.new_year`, `.replaces` and `.no_change`."""
+    if preview.is_new_year:
+        st.info(t(f"{texts}.new_year", lang, year=preview.year))
+        return
+    st.info(t(f"{texts}.replaces", lang, year=preview.year, version=preview.current_version))
+    if not preview.has_changes:
+        st.warning(t(f"{texts}.no_change", lang, year=preview.year))
+
+
 def samples_removed(store, preview) -> list[tuple[str, int, int]]:
     """Return the (kind, year, version)s of the sample versions that importing a previewed workbook removes:
     every kind's for a real workbook (real data never stands beside sample data), none for a sample one."""

@@ -117,12 +117,7 @@ def _summary(lang: str):
 def _preview_and_confirm(preview, tasks, upload_key: str, lang: str) -> None:
     if preview.is_sample:
         st.info(t("imports.tasks.sample_workbook", lang), icon=":material/science:")
-    if preview.is_new_year:
-        st.info(t("imports.tasks.new_year", lang, year=preview.year))
-    else:
-        st.info(t("imports.tasks.replaces", lang, year=preview.year, version=preview.current_version))
-        if not preview.has_changes:
-            st.warning(t("imports.tasks.no_change", lang, year=preview.year))
+    data_admin.replaces_note(preview, lang, texts="imports.tasks")
     st.markdown(t("imports.tasks.periods", lang, periods=periods_text(preview, lang)))
     st.markdown(f"**{t('imports.tasks.statuses', lang, year=preview.year)}**")
     with st.columns([3, 2])[0]:  # two or three short columns read better narrow
