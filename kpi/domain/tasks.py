@@ -49,8 +49,9 @@ REPORT_COLUMNS = (
     "quantity",
     "result",
     "evidence",
+    "note",
     "difficulties",
-)
+)  # a clean progress report as read, stored and judged (besides the Excel row `_row`)
 REQUIRED_REPORT_COLUMNS = ("group", "number", "year", "status")
 DONE = "done"
 
@@ -773,6 +774,7 @@ def normalize_reports(tasks: TaskList, reports: pd.DataFrame | None) -> pd.DataF
                 "quantity": quantity,
                 "result": None if _blank(raw.get("result")) else str(raw.get("result")).strip(),
                 "evidence": None if _blank(raw.get("evidence")) else str(raw.get("evidence")).strip(),
+                "note": None if _blank(raw.get("note")) else str(raw.get("note")).strip(),
                 "difficulties": None
                 if _blank(raw.get("difficulties"))
                 else str(raw.get("difficulties")).strip(),
