@@ -97,6 +97,7 @@ class Sheet:
     required: bool = True
     aliases: tuple[str, ...] = ()
     note: str = ""
+    frozen_columns: int = 1  # columns kept in view when scrolling right in the template (besides the header)
 
     def column(self, column_id: str) -> Column:
         """Return the column with this id."""
@@ -158,7 +159,7 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 EXTERNAL_LIST = "external"  # a closed list filled in by code (the task file's statuses and quantities)
 _TOP_KEYS = {"maxima", "jumps", "lists", "sheets"}
-_SHEET_KEYS = {"id", "name", "name_en", "aliases", "required", "note", "columns"}
+_SHEET_KEYS = {"id", "name", "name_en", "aliases", "required", "note", "frozen_columns", "columns"}
 _COLUMN_KEYS = {
     "id", "header", "header_en", "kind", "aliases", "required", "unique", "list", "unit", "maximum", "jump",
     "ranked", "width", "note", "note_en",
@@ -326,6 +327,12 @@ def _load_sheet(where: str, raw: Mapping, limits: _Limits, faults: _Faults) -> S
                 faults.add(where, f"columns {other} and {column.id} are both read from a header {key!r}")
     if len({c.id for c in columns}) != len(columns):
         faults.add(where, "two columns have the same id")
+    frozen = raw.get("frozen_columns", 1)
+    if isinstance(frozen, bool) or not isinstance(frozen, int) or not 0 <= frozen <= len(columns):
+        faults.add(
+            where, f"frozen_columns must be a whole number from 0 to the number of columns, found {frozen!r}"
+        )
+        frozen = 1
     return Sheet(
         id=sheet_id,
         name=faults.text(where, raw, "name"),
@@ -334,6 +341,7 @@ def _load_sheet(where: str, raw: Mapping, limits: _Limits, faults: _Faults) -> S
         required=faults.flag(where, raw, "required", True),
         aliases=faults.texts(where, raw, "aliases"),
         note=faults.text(where, raw, "note", required=False),
+        frozen_columns=frozen,
     )
 
 

@@ -26,7 +26,9 @@ PLAN_COLUMNS = tuple(c.id for c in PLANS.columns)  # the register's rows as stor
 TASK_LIST_SHEET = "Danh sách nhiệm vụ"
 
 SHEETS: tuple[Sheet, ...] = (INFO, REPORT, PLANS)
-STORED_COLUMNS = REPORT_COLUMNS  # the clean rows as stored (besides the Excel row `_row`), declared by the domain
+STORED_COLUMNS = (
+    REPORT_COLUMNS  # the clean rows as stored (besides the Excel row `_row`), declared by the domain
+)
 # The free-text columns of the stored rows (object dtype, None when blank), from the declarations.
 TEXT_COLUMNS = tuple(c.id for c in REPORT.columns if c.kind == Kind.TEXT and c.id in STORED_COLUMNS)
 
