@@ -1,7 +1,7 @@
 """What the page "Nhiệm vụ" shows, as plain tables: counts by status, overdue tasks with their reason, the
 timeline of deadline tasks, promised against achieved quantities, and the filterable list with the reports.
 
-Pure pandas over `kpi.domain.tasks` (latest status, overdue rule, quantities); texts through `kpi.common.i18n.t` and
+Pure pandas over `kpi.tasks.rules` (latest status, overdue rule, quantities); texts through `kpi.common.i18n.t` and
 numbers and dates through `kpi.common.formatting`, so that the page only lays out what comes back.
 """
 
@@ -17,15 +17,8 @@ import pandas as pd
 from kpi.common.formatting import format_date, format_number, format_percent
 from kpi.common.i18n import t
 from kpi.common.safe_text import fold
-from kpi.domain.tasks import (
-    DONE,
-    Task,
-    TaskList,
-    latest_status,
-    normalize_reports,
-    overdue,
-    quantities_by_year,
-)
+from kpi.domain.tasks import DONE, Task, TaskList
+from kpi.tasks.rules import latest_status, overdue, quantities_by_year, report_rows
 
 NO_REPORT = "none"  # the pseudo-status of a task that has no report yet
 OVERDUE, TOTAL = "overdue", "total"
@@ -42,10 +35,10 @@ class TaskBoard:
     """The tasks judged on one day: clean reports, latest status, overdue flags and quantities per year."""
 
     tasks: TaskList
-    reports: pd.DataFrame  # clean report rows (kpi.domain.tasks.normalize_reports), up to the day's year
-    latest: pd.DataFrame  # kpi.domain.tasks.latest_status
-    flags: pd.DataFrame  # kpi.domain.tasks.overdue
-    quantities: pd.DataFrame  # kpi.domain.tasks.quantities_by_year
+    reports: pd.DataFrame  # clean report rows (kpi.domain.tasks.REPORT_COLUMNS), up to the day's year
+    latest: pd.DataFrame  # kpi.tasks.rules.latest_status
+    flags: pd.DataFrame  # kpi.tasks.rules.overdue
+    quantities: pd.DataFrame  # kpi.tasks.rules.quantities_by_year
     as_of: date
 
     @property
@@ -68,7 +61,7 @@ def as_of_date(today: date, year: int | None) -> date:
 
 def build_board(tasks: TaskList, reports: pd.DataFrame | None, as_of: date) -> TaskBoard:
     """Return the board of `tasks` on `as_of`, using only the reports of years up to as_of's year."""
-    clean = normalize_reports(tasks, reports)
+    clean = report_rows(reports)
     clean = clean[clean["year"] <= as_of.year].reset_index(drop=True)
     return TaskBoard(
         tasks=tasks,

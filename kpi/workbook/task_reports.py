@@ -29,7 +29,7 @@ from kpi.common.formatting import format_number
 from kpi.common.number_text import parse_number_text
 from kpi.common.safe_text import fold, strip_diacritics
 from kpi.common.settings import ReadLimits
-from kpi.domain.tasks import Quantity, TaskList
+from kpi.domain.tasks import ROMAN_QUARTERS, Quantity, TaskList
 from kpi.workbook.contract import NO, YES, Sheet
 from kpi.workbook.reader import ROW, RawWorkbook, read_bytes, read_sheets
 from kpi.workbook.task_contract import (
@@ -47,15 +47,13 @@ from kpi.workbook.task_contract import (
 from kpi.workbook.validate import Validation, above_maximum, beneath_maximum, parse_table
 from kpi.workbook.writer import INSTRUCTIONS_SHEET, Layout, Line, ReferenceSheet, layout_bytes, write_layout
 
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-
 
 @dataclass
 class TaskReportWorkbook:
     """A progress workbook that passed validation: its year, the info values, the clean report rows.
 
     `reports` has the columns of `kpi.workbook.task_contract.STORED_COLUMNS` plus `_row` (status and metric as ids,
-    quarter <NA> for a yearly report), ready for `kpi.domain.tasks.normalize_reports` and the store.
+    quarter <NA> for a yearly report), ready for the rules of `kpi.tasks.rules` and the store.
     """
 
     year: int
@@ -209,8 +207,8 @@ def _quarter_of(value: object) -> tuple[object, bool]:
     if not isinstance(value, str):
         return value, True
     text = re.sub(r"^(?:quy|q)\s*", "", strip_diacritics(value).strip().lower())
-    if text in _ROMAN:
-        return _ROMAN[text], True
+    if text in ROMAN_QUARTERS:
+        return ROMAN_QUARTERS[text], True
     parsed = parse_number_text(text)
     if parsed.problem is None and parsed.value is not None:
         return parsed.value, True
