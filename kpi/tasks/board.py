@@ -7,7 +7,6 @@ numbers and dates through `kpi.common.formatting`, so that the page only lays ou
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +17,7 @@ from kpi.common.formatting import format_date, format_number, format_percent
 from kpi.common.i18n import t
 from kpi.common.safe_text import fold
 from kpi.domain.tasks import DONE, Task, TaskList
-from kpi.tasks.rules import latest_status, overdue, quantities_by_year, report_rows
+from kpi.tasks.rules import latest_status, overdue, period_end, quantities_by_year, report_rows
 
 NO_REPORT = "none"  # the pseudo-status of a task that has no report yet
 OVERDUE, TOTAL = "overdue", "total"
@@ -109,11 +108,6 @@ def period_text(year: object, quarter: object, lang: str = "vi") -> str:
     if quarter is None or pd.isna(quarter):
         return t("tasks.period.year", lang, year=int(year))
     return t("tasks.period.quarter", lang, quarter=int(quarter), year=int(year))
-
-
-def _period_end(year: int, quarter: int | None) -> date:
-    month = 12 if quarter is None else 3 * quarter
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def overdue_reason(flag: dict, lang: str = "vi") -> str:
@@ -256,8 +250,8 @@ def timeline_rows(board: TaskBoard, lang: str = "vi") -> pd.DataFrame:
                 (int(y), None if pd.isna(q) else int(q))
                 for y, q in zip(mine["year"], mine["quarter"], strict=True)
             )
-            firsts = sorted(periods, key=lambda p: _period_end(*p))
-            done_on = _period_end(*firsts[0])
+            firsts = sorted(periods, key=lambda p: period_end(*p))
+            done_on = period_end(*firsts[0])
             done_period = period_text(*firsts[0], lang)
         if done_on is not None:
             state = DONE_LATE if flag["completed_after_deadline"] else DONE_ON_TIME

@@ -42,11 +42,8 @@ def _period_rank(clean: pd.DataFrame) -> pd.Series:
 
 def period_end(year: int, quarter: int | None) -> date:
     """Return the last day of a report's period: 31/12 for a yearly report, else its quarter's last day."""
-    return (
-        date(year, 12, 31)
-        if quarter is None
-        else date(year, 3 * quarter, calendar.monthrange(year, 3 * quarter)[1])
-    )
+    month = 12 if quarter is None else 3 * quarter
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def latest_status(tasks: TaskList, reports: pd.DataFrame | None) -> pd.DataFrame:

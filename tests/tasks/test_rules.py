@@ -10,8 +10,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kpi.domain.tasks import REPORT_COLUMNS, TaskList, load_tasks
+from kpi.domain.tasks import TaskList, load_tasks
 from kpi.tasks.rules import latest_status, overdue, quantities_by_year, tasks_to_records
+from tests.builders import task_reports
 
 
 @pytest.fixture(scope="module")
@@ -21,32 +22,8 @@ def tasks() -> TaskList:
 
 
 def reports(*rows: tuple) -> pd.DataFrame:
-    """Build clean report rows, typed as checking a workbook gives them, from (group, number, year, quarter,
-    status id[, metric id, quantity]) tuples."""
-    records = []
-    for row in rows:
-        group, number, year, quarter, status, *rest = row
-        metric, quantity = (rest + [None, None])[:2]
-        records.append(
-            {
-                "group": group,
-                "number": number,
-                "year": year,
-                "quarter": quarter,
-                "status": status,
-                "metric": metric,
-                "quantity": quantity,
-                "result": "Kết quả",
-                "evidence": "Báo cáo số 1/BC",
-                "note": None,
-                "difficulties": None,
-            }
-        )
-    frame = pd.DataFrame(records, columns=list(REPORT_COLUMNS))
-    for column in ("number", "year", "quarter"):
-        frame[column] = frame[column].astype("Int64")
-    frame["quantity"] = frame["quantity"].astype("float64")
-    return frame
+    """Build clean report rows from (group, number, year, quarter, status id[, metric id, quantity]) tuples."""
+    return task_reports((*row[:5], *(*row[5:], None, None)[:2], "Kết quả", "Báo cáo số 1/BC") for row in rows)
 
 
 def row_of(frame: pd.DataFrame, group: str, number: int) -> pd.Series:
