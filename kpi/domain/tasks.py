@@ -24,7 +24,6 @@ from kpi.common.settings import DATA_DIR
 DEFAULT_TASKS_PATH = DATA_DIR / "tasks" / "kh-485-2020-tasks.yaml"
 DEFAULT_AGENCIES_PATH = DATA_DIR / "agencies.yaml"
 
-RECURRENCES = ("ongoing", "yearly", "periodic", "biennial", "deadline", "period")
 PERIODS = ("monthly", "quarterly", "half_yearly", "yearly")
 QUANTITY_PER = ("year", "total")
 INFERABLE_FIELDS = (

@@ -62,6 +62,7 @@ class Column:
     choices: tuple[str, ...] = ()
     choice_aliases: dict[str, str] = field(default_factory=dict)
     unit: str = ""
+    unit_en: str = ""
     note: str = ""
     note_en: str = ""
     aliases: tuple[str, ...] = ()
@@ -161,7 +162,7 @@ EXTERNAL_LIST = "external"  # a closed list filled in by code (the task file's s
 _TOP_KEYS = {"maxima", "jumps", "lists", "sheets"}
 _SHEET_KEYS = {"id", "name", "name_en", "aliases", "required", "note", "frozen_columns", "columns"}
 _COLUMN_KEYS = {
-    "id", "header", "header_en", "kind", "aliases", "required", "unique", "list", "unit", "maximum", "jump",
+    "id", "header", "header_en", "kind", "aliases", "required", "unique", "list", "unit", "unit_en", "maximum", "jump",
     "ranked", "width", "note", "note_en",
 }  # fmt: skip
 
@@ -390,6 +391,10 @@ def _load_column(where: str, raw: Mapping, limits: _Limits, faults: _Faults) -> 
         faults.add(
             where, f"ranked values {', '.join(sorted(set(ranked) - set(choices)))} are not in its list"
         )
+    unit = faults.text(where, raw, "unit", required=False)
+    unit_en = faults.text(where, raw, "unit_en", required=False)
+    if bool(unit) != bool(unit_en):
+        faults.add(where, "unit and unit_en go together: give both or neither")
     width = raw.get("width", 14)
     if isinstance(width, bool) or not isinstance(width, int) or not 0 < width <= 255:
         faults.add(where, f"width must be a whole number from 1 to 255, found {width!r}")
@@ -403,7 +408,8 @@ def _load_column(where: str, raw: Mapping, limits: _Limits, faults: _Faults) -> 
         unique=faults.flag(where, raw, "unique", False),
         choices=choices,
         choice_aliases=choice_aliases,
-        unit=faults.text(where, raw, "unit", required=False),
+        unit=unit,
+        unit_en=unit_en,
         note=faults.text(where, raw, "note"),
         note_en=faults.text(where, raw, "note_en"),
         aliases=faults.texts(where, raw, "aliases"),
@@ -429,7 +435,6 @@ def _named(where: str, raw: Mapping, key: str, declared: Mapping[str, Any], faul
 
 INFO, COOP, GROUP = load_contract(STATISTICS_PATH).values()
 SHEETS: tuple[Sheet, ...] = (INFO, COOP, GROUP)
-TABLE_SHEETS: tuple[Sheet, ...] = (COOP, GROUP)
 
 STATUSES = COOP.column("status").choices
 STATUS_OPERATING, STATUS_SUSPENDED, STATUS_DISSOLVED = STATUSES

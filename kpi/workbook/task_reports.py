@@ -44,7 +44,7 @@ from kpi.workbook.task_contract import (
     report_sheet,
     task_ids,
 )
-from kpi.workbook.validate import Validation, above_maximum, beneath_maximum, parse_table
+from kpi.workbook.validate import Validation, above_maximum, beneath_maximum, in_every_language, parse_table
 from kpi.workbook.writer import INSTRUCTIONS_SHEET, Layout, Line, ReferenceSheet, layout_bytes, write_layout
 
 
@@ -190,16 +190,17 @@ def _validate_info(
     where = {"sheet": name, "row": row, "column": INFO.column("year").header}
     number, readable = _number(value)
     if not readable or number is None:
-        problems.append(pb.error("not_a_number", value=value, expected=_EXPECTED_YEAR, **where))
+        problems.append(
+            pb.error(
+                "not_a_number", value=value, expected=in_every_language("workbook.expected.year"), **where
+            )
+        )
         return info, None
     if not number.is_integer() or not low <= number <= high:
         problems.append(pb.error("year_outside_plan", value=_as_year(number), low=low, high=high, **where))
         return info, None
     info["year"] = int(number)
     return info, int(number)
-
-
-_EXPECTED_YEAR = {"vi": "một năm, ví dụ 2024", "en": "a year, e.g. 2024"}
 
 
 def _quarter_of(value: object) -> tuple[object, bool]:
@@ -318,7 +319,7 @@ def _validate_reports(
                 problems.append(pb.error("negative", value=quantity, **where("quantity")))
                 quantity = None
             elif not quantity.is_integer():
-                expected = {"vi": "một số nguyên ≥ 0", "en": "a whole number ≥ 0"}
+                expected = in_every_language("workbook.expected.count")
                 problems.append(pb.error("not_whole", value=quantity, expected=expected, **where("quantity")))
                 quantity = None
             elif not beneath_maximum(quantity, sheet.column("quantity")):
@@ -431,8 +432,8 @@ def _file_year(row_years: list[int | None], info_year: int | None) -> int | None
 
 def _period_text(year: int, quarter: int | None) -> dict[str, str]:
     if quarter is None:
-        return {"vi": f"cả năm {year}", "en": f"the whole year {year}"}
-    return {"vi": f"quý {quarter}/{year}", "en": f"Q{quarter} {year}"}
+        return in_every_language("workbook.period.year", year=year)
+    return in_every_language("workbook.period.quarter", quarter=quarter, year=year)
 
 
 def _duplicates(records: list[dict[str, Any]], tasks: TaskList, name: str, column: str) -> list[pb.Problem]:
@@ -448,9 +449,7 @@ def _duplicates(records: list[dict[str, Any]], tasks: TaskList, name: str, colum
         if len(rows) < 2:
             continue
         metric_text = (
-            {"vi": "", "en": ""}
-            if metric is None
-            else {"vi": f", chỉ tiêu '{labels[metric]}'", "en": f", quantity '{labels[metric]}'"}
+            "" if metric is None else in_every_language("workbook.duplicate.metric", label=labels[metric])
         )
         for row in rows:
             others = ", ".join(str(r) for r in rows if r != row)

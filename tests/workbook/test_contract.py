@@ -37,6 +37,7 @@ GOOD = {
                     "maximum": "people",
                     "jump": "yearly",
                     "unit": "người",
+                    "unit_en": "people",
                     "note": "Số nguyên ≥ 0.",
                     "note_en": "A whole number ≥ 0.",
                 },
@@ -81,6 +82,7 @@ def test_a_good_declaration_gives_its_sheets_with_named_limits_resolved(tmp_path
     assert units.ids == ["people", "grade"]
     people, grade = units.columns
     assert (people.kind, people.maximum, people.jump_factor, people.width) == (Kind.COUNT, 1000.0, 10.0, 14)
+    assert (people.unit, people.unit_en) == ("người", "people")
     assert grade.choices == ("Tốt", "Khá", "Chưa xếp loại")
     assert grade.choice_aliases == {"cxl": "Chưa xếp loại"}
     assert (grade.ranked, grade.jump_levels, grade.jump_factor) == (("Tốt", "Khá"), 2, None)
@@ -130,6 +132,7 @@ FAULTS = [
         lambda d: column(d, 0).update(required="yes"),
         "required must be true or false",
     ),
+    ("a unit without English", lambda d: column(d, 0).pop("unit_en"), "unit and unit_en go together"),
     ("a width of zero", lambda d: column(d, 0).update(width=0), "width must be a whole number from 1 to 255"),
     (
         "two columns read from one header",
