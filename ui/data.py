@@ -3,8 +3,7 @@
 Every run asks the store for `{year: current version}` (one small query); that, with the store's URL, is the
 cache key, so a new import or a rollback shows at once and nothing else is recomputed. On first use of a
 store that has never seen a statistics import, the sample workbooks of data/sample/ are imported as sample
-versions, and `is_sample_data()` tells the pages to show the sample notice. Without `kpi.store.versions` (an old
-checkout), the workbooks of data/sample/ are read directly and the key is their names, sizes and times.
+versions, and `is_sample_data()` tells the pages to show the sample notice.
 
 The Dataset and the built charts are kept once per process with `st.cache_resource` (no copy of 180.000 rows,
 no second plotly validation on every run): treat them as read-only. Tables and reports are `st.cache_data`.
@@ -13,7 +12,6 @@ no second plotly validation on every run): treat them as read-only. Tables and r
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
@@ -22,34 +20,29 @@ import streamlit as st
 
 from kpi.common.access import system
 from kpi.common.i18n import t
-from kpi.common.settings import DATA_DIR, load_settings
+from kpi.common.settings import load_settings
 from kpi.domain.plan import MeasureKind, Plan
+from kpi.reports.brief import version_sources
 from kpi.stats import charts
 from kpi.stats import scorecard as overview
 from kpi.stats.indicators import commune_coverage_detail
 from kpi.stats.report import Report, build_report, compute_values, default_engine, default_plan
-from kpi.workbook.dataset import Dataset, dataset_from_workbooks
+from kpi.stats.sample import sample_files, write_sample
+from kpi.store import versions as store_versions
+from kpi.store.versions import Store
+from kpi.workbook.dataset import Dataset
 
-SAMPLE_DIR = DATA_DIR / "sample"
 _seed_lock = threading.Lock()
 
 
 class DataVersion(NamedTuple):
     """What identifies the data shown (a plain tuple, so st.cache_data hashes it cheaply)."""
 
-    source: str  # the store's URL, or "files"
-    versions: tuple[tuple[Any, Any], ...]  # (year, version) pairs; for files (name, (size, mtime))
+    source: str  # the store's URL
+    versions: tuple[tuple[Any, Any], ...]  # (year, version) pairs
 
 
 # --- the store ------------------------------------------------------------------------------------------
-
-
-def _store_module():
-    try:
-        from kpi.store import versions as store
-    except ImportError:  # the store is not in this checkout yet: read the sample workbooks
-        return None
-    return store
 
 
 def _database_url() -> str:
@@ -57,40 +50,26 @@ def _database_url() -> str:
 
 
 @st.cache_resource(show_spinner=t("notice.loading", "vi"))
-def _open_store(url: str):
+def _open_store(url: str) -> Store:
     """Return the store at `url`, opened (and migrated) once per process, seeded with the sample if new."""
-    store = _store_module().open_store(url)
+    store = store_versions.open_store(url)
     _seed_if_new(store)
     return store
 
 
-def get_store():
-    """Return the store the dashboard reads and writes (None when kpi.store.versions is not available)."""
-    if _store_module() is None:
-        return None
+def get_store() -> Store:
+    """Return the store the dashboard reads and writes."""
     return _open_store(_database_url())
 
 
-def sample_files() -> list[Path]:
-    """Return the sample workbooks, one per year (written first if the folder has none)."""
-    try:
-        from kpi.stats import sample
-    except ImportError:
-        return sorted(SAMPLE_DIR.glob("*.xlsx"))
-    files = sample.sample_files()
-    if not files:
-        files = sample.write_sample()
-    return files
-
-
-def _seed_if_new(store) -> None:
+def _seed_if_new(store: Store) -> None:
     """Import the sample years into a store that has never seen a statistics import (so not after the sample
     was removed, nor over real data)."""
     with _seed_lock:
         if not store.history().empty:
             return
         by = t("notice.sample_importer", "vi")
-        for path in sample_files():
+        for path in sample_files() or write_sample():  # written first if the folder has none
             outcome = store.import_workbook(
                 path.read_bytes(), path.name, None, by, note=None, is_sample=True, identity=system(by)
             )
@@ -102,26 +81,14 @@ def _seed_if_new(store) -> None:
 
 
 def data_version() -> DataVersion:
-    """Return the key of the data shown now (one cheap query, or one stat per sample file)."""
+    """Return the key of the data shown now (one cheap query)."""
     store = get_store()
-    if store is not None:
-        return DataVersion(store.url, tuple(sorted(store.current_versions().items())))
-    stamps = tuple((p.name, (p.stat().st_size, p.stat().st_mtime_ns)) for p in sample_files())
-    return DataVersion("files", stamps)
+    return DataVersion(store.url, tuple(sorted(store.current_versions().items())))
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _dataset(version: DataVersion) -> Dataset:
-    if version.source != "files":
-        return get_store().load_dataset(dict(version.versions))
-    from kpi.workbook.validate import check_bytes
-
-    clean = []
-    for path in sample_files():
-        result = check_bytes(path.read_bytes())
-        if result.ok:
-            clean.append(result.clean)
-    return dataset_from_workbooks(clean)
+    return get_store().load_dataset(dict(version.versions))
 
 
 def get_dataset() -> Dataset:
@@ -131,8 +98,6 @@ def get_dataset() -> Dataset:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _is_sample(version: DataVersion) -> bool:
-    if version.source == "files":
-        return bool(version.versions)
     return get_store().has_sample()
 
 
@@ -143,10 +108,7 @@ def is_sample_data() -> bool:
 
 def get_years() -> list[int]:
     """Return the reporting years present, ascending."""
-    version = data_version()
-    if version.source == "files":
-        return get_dataset().years
-    return sorted(int(year) for year, _ in version.versions)
+    return sorted(int(year) for year, _ in data_version().versions)
 
 
 def get_plan() -> Plan:
@@ -188,11 +150,6 @@ def _rating_counts(version: DataVersion, by: str, year: int | None, district: st
     return overview.rating_counts(_dataset(version), by=by, year=year, districts=districts)
 
 
-def get_rating_counts(by: str = "year", year: int | None = None, district: str | None = None) -> pd.DataFrame:
-    """Return the operating cooperatives per rating class, by "year", "district" or "sector"."""
-    return _rating_counts(data_version(), by, year, district)
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
 def _population_counts(version: DataVersion, year: int, district: str | None) -> dict[str, int]:
     return overview.population_counts(default_engine(), _dataset(version), year, district)
@@ -232,38 +189,7 @@ def get_model_cooperatives(year: int) -> pd.DataFrame | None:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _sources(version: DataVersion) -> pd.DataFrame:
-    columns = ["year", "version", "file_name", "imported_at", "imported_by", "is_sample"]
-    if version.source == "files":
-        rows = []
-        for path in sample_files():
-            stat = path.stat()
-            rows.append(
-                {
-                    "year": None,
-                    "version": None,
-                    "file_name": path.name,
-                    "imported_at": pd.Timestamp(stat.st_mtime, unit="s", tz="UTC"),
-                    "imported_by": None,
-                    "is_sample": True,
-                }
-            )
-        return pd.DataFrame(rows, columns=columns)
-    store = get_store()
-    rows = []
-    for year, number in version.versions:
-        info = next((v for v in store.versions(year) if v.version == number), None)
-        if info is not None:
-            rows.append(
-                {
-                    "year": year,
-                    "version": number,
-                    "file_name": info.file_name,
-                    "imported_at": pd.Timestamp(info.imported_at),
-                    "imported_by": info.imported_by,
-                    "is_sample": info.is_sample,
-                }
-            )
-    return pd.DataFrame(rows, columns=columns)
+    return version_sources(get_store(), "stats")
 
 
 def get_sources() -> pd.DataFrame:

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
+from kpi.common.data_files import DataFileError, read_yaml
 from kpi.common.safe_text import fold, strip_diacritics
 from kpi.common.settings import DATA_DIR
 
@@ -58,17 +57,11 @@ _SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 # --------------------------------------------------------------------------------------------- errors
 
 
-class TaskDataError(ValueError):
+class TaskDataError(DataFileError):
     """The task or agency data files are wrong; `problems` lists every problem found."""
 
-    def __init__(self, problems: Iterable[str]) -> None:
-        self.problems = list(problems)
-        super().__init__(
-            f"{len(self.problems)} problem(s) in the task data:\n- " + "\n- ".join(self.problems)
-        )
 
-
-class TimeFrameError(ValueError):
+class TimeFrameError(DataFileError):
     """A time frame ("Thời gian thực hiện/hoàn thành") that cannot be read."""
 
 
@@ -326,17 +319,6 @@ def _period(start: date, end: date, text: str) -> Schedule:
 # -------------------------------------------------------------------------------------------- loading
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except (OSError, yaml.YAMLError) as exc:
-        raise TaskDataError([f"{path}: cannot read the file ({exc})"]) from exc
-    if not isinstance(data, dict):
-        raise TaskDataError([f"{path}: expected a mapping at the top level"])
-    return data
-
-
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -345,7 +327,7 @@ def load_agencies(path: str | Path | None = None) -> dict[str, Agency]:
     """Return the agencies of data/agencies.yaml keyed by id; TaskDataError lists every problem."""
     path = Path(path) if path is not None else DEFAULT_AGENCIES_PATH
     problems: list[str] = []
-    data = _read_yaml(path)
+    data = read_yaml(path)
     rows = data.get("agencies")
     if not isinstance(rows, list) or not rows:
         raise TaskDataError([f"{path}: no 'agencies' list"])
@@ -407,7 +389,7 @@ def load_tasks(path: str | Path | None = None, agencies_path: str | Path | None 
     path = Path(path) if path is not None else DEFAULT_TASKS_PATH
     agencies = load_agencies(agencies_path)
     problems: list[str] = []
-    data = _read_yaml(path)
+    data = read_yaml(path)
 
     plan = data.get("plan") if isinstance(data.get("plan"), dict) else {}
     if not plan:

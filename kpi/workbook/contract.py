@@ -16,8 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from kpi.common.data_files import DataFileError, read_yaml
 from kpi.common.safe_text import fold
 from kpi.common.settings import DATA_DIR
 
@@ -148,15 +147,10 @@ def find_sheets(names: list[str], sheets: tuple[Sheet, ...]) -> dict[str, str]:
 # --- the declaration files ----------------------------------------------------------------------------------
 
 
-class ContractError(ValueError):
+class ContractError(DataFileError):
     """A workbook declaration file that cannot be used; `problems` lists every fault found."""
 
-    def __init__(self, path: Path, problems: list[str]) -> None:
-        self.problems = list(problems)
-        super().__init__(f"{path}: {len(self.problems)} fault(s)\n- " + "\n- ".join(self.problems))
 
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 EXTERNAL_LIST = "external"  # a closed list filled in by code (the task file's statuses and quantities)
 _TOP_KEYS = {"maxima", "jumps", "lists", "sheets"}
@@ -228,15 +222,11 @@ class _Limits:
 
 
 def load_contract(path: str | Path) -> dict[str, Sheet]:
-    """Return {sheet id: Sheet} of a declaration file, in file order; ContractError lists every fault."""
+    """Return {sheet id: Sheet} of a declaration file, in file order; ContractError lists every fault (a
+    file that is no YAML mapping at all raises the DataFileError of `read_yaml`)."""
     path = Path(path)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            raw = yaml.load(handle, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
-    except (OSError, yaml.YAMLError) as exc:
-        raise ContractError(path, [f"cannot read the file ({exc})"]) from exc
+    raw = read_yaml(path)
     faults = _Faults()
-    raw = faults.mapping("top level", raw)
     faults.unknown_keys("top level", raw, _TOP_KEYS)
     limits = _load_limits(raw, faults)
     sheets: dict[str, Sheet] = {}
@@ -252,7 +242,7 @@ def load_contract(path: str | Path) -> dict[str, Sheet]:
             faults.add(f"sheet {sheet.id}", "declared twice")
         sheets[sheet.id] = sheet
     if faults.items:
-        raise ContractError(path, faults.items)
+        raise ContractError(faults.items, path)
     return sheets
 
 

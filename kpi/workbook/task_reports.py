@@ -26,6 +26,7 @@ import pandas as pd
 
 from kpi.common import problems as pb
 from kpi.common.formatting import format_number
+from kpi.common.i18n import texts
 from kpi.common.number_text import parse_number_text
 from kpi.common.safe_text import fold, strip_diacritics
 from kpi.common.settings import ReadLimits
@@ -44,7 +45,7 @@ from kpi.workbook.task_contract import (
     report_sheet,
     task_ids,
 )
-from kpi.workbook.validate import Validation, above_maximum, beneath_maximum, in_every_language, parse_table
+from kpi.workbook.validate import Validation, above_maximum, beneath_maximum, parse_table
 from kpi.workbook.writer import INSTRUCTIONS_SHEET, Layout, Line, ReferenceSheet, layout_bytes, write_layout
 
 
@@ -191,9 +192,7 @@ def _validate_info(
     number, readable = _number(value)
     if not readable or number is None:
         problems.append(
-            pb.error(
-                "not_a_number", value=value, expected=in_every_language("workbook.expected.year"), **where
-            )
+            pb.error("not_a_number", value=value, expected=texts("workbook.expected.year"), **where)
         )
         return info, None
     if not number.is_integer() or not low <= number <= high:
@@ -319,7 +318,7 @@ def _validate_reports(
                 problems.append(pb.error("negative", value=quantity, **where("quantity")))
                 quantity = None
             elif not quantity.is_integer():
-                expected = in_every_language("workbook.expected.count")
+                expected = texts("workbook.expected.count")
                 problems.append(pb.error("not_whole", value=quantity, expected=expected, **where("quantity")))
                 quantity = None
             elif not beneath_maximum(quantity, sheet.column("quantity")):
@@ -432,8 +431,8 @@ def _file_year(row_years: list[int | None], info_year: int | None) -> int | None
 
 def _period_text(year: int, quarter: int | None) -> dict[str, str]:
     if quarter is None:
-        return in_every_language("workbook.period.year", year=year)
-    return in_every_language("workbook.period.quarter", quarter=quarter, year=year)
+        return texts("workbook.period.year", year=year)
+    return texts("workbook.period.quarter", quarter=quarter, year=year)
 
 
 def _duplicates(records: list[dict[str, Any]], tasks: TaskList, name: str, column: str) -> list[pb.Problem]:
@@ -448,9 +447,7 @@ def _duplicates(records: list[dict[str, Any]], tasks: TaskList, name: str, colum
     for (group, number, year, quarter, metric), rows in rows_of.items():
         if len(rows) < 2:
             continue
-        metric_text = (
-            "" if metric is None else in_every_language("workbook.duplicate.metric", label=labels[metric])
-        )
+        metric_text = "" if metric is None else texts("workbook.duplicate.metric", label=labels[metric])
         for row in rows:
             others = ", ".join(str(r) for r in rows if r != row)
             problems.append(

@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from kpi.common import problems as pb
-from kpi.common.i18n import LANGS, t
+from kpi.common.i18n import LANGS, t, texts
 from kpi.common.number_text import parse_number_text
 from kpi.common.safe_text import fold
 from kpi.domain.places import Reference, load_reference
@@ -272,14 +272,6 @@ def _fmt_vi_example(x: float | None) -> str:
     return f"'{_fmt(x)}'"
 
 
-def in_every_language(key: str, **params: object) -> dict[str, str]:
-    """Return the catalog text `key` in every language ({vi, en}), each param given alike or per language."""
-    return {
-        lang: t(key, lang, **{k: v[lang] if isinstance(v, dict) else v for k, v in params.items()})
-        for lang in LANGS
-    }
-
-
 def beneath_maximum(number: float, col: Column) -> bool:
     """Return True when `number` is within the column's sane maximum (always, for a column without one)."""
     return col.maximum is None or abs(number) <= col.maximum
@@ -287,7 +279,7 @@ def beneath_maximum(number: float, col: Column) -> bool:
 
 def above_maximum(value: object, col: Column, where: dict[str, object]) -> pb.Problem:
     """Return the error of a value beyond the column's sane maximum, with the maximum and its unit."""
-    unit = in_every_language("workbook.unit", unit={"vi": col.unit, "en": col.unit_en}) if col.unit else ""
+    unit = texts("workbook.unit", unit={"vi": col.unit, "en": col.unit_en}) if col.unit else ""
     return pb.error("above_maximum", value=value, maximum=float(col.maximum or 0), unit=unit, **where)
 
 
@@ -299,7 +291,7 @@ def _expected_number(col: Column) -> dict[str, str]:
         Kind.MONEY_NONNEG: "workbook.expected.money_nonneg",
         Kind.YEAR: "workbook.expected.year",
     }[col.kind]
-    return in_every_language(key, unit={"vi": col.unit, "en": col.unit_en})
+    return texts(key, unit={"vi": col.unit, "en": col.unit_en})
 
 
 # --- parsing a table sheet ----------------------------------------------------------------------------------
@@ -437,8 +429,8 @@ def _also_rows(rows: list[int]) -> dict[str, str] | str:
     shown = ", ".join(str(r) for r in rows[:MAX_LISTED_ROWS])
     more = len(rows) - MAX_LISTED_ROWS
     if more > 0:
-        return in_every_language("workbook.also_rows_more", rows=shown, more=more)
-    return in_every_language("workbook.also_rows", rows=shown)
+        return texts("workbook.also_rows_more", rows=shown, more=more)
+    return texts("workbook.also_rows", rows=shown)
 
 
 def suggestion(units: list) -> dict[str, str] | str:
@@ -448,7 +440,7 @@ def suggestion(units: list) -> dict[str, str] | str:
     names = [f"'{u.name}'" for u in units]
     parts = [", ".join(names[:-1]), names[-1]] if len(names) > 1 else names
     joined = {lang: t("workbook.or", lang).join(parts) for lang in LANGS}
-    return in_every_language("workbook.suggestion", names=joined)
+    return texts("workbook.suggestion", names=joined)
 
 
 def _code_text(v: object) -> str:

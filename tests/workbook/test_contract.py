@@ -7,6 +7,7 @@ import copy
 import pytest
 import yaml
 
+from kpi.common.data_files import DataFileError
 from kpi.workbook.contract import (
     COOP,
     STATISTICS_PATH,
@@ -184,15 +185,15 @@ def test_every_fault_of_a_file_is_listed_at_once(tmp_path) -> None:
     with pytest.raises(ContractError) as caught:
         load_contract(write(tmp_path, changed(edit)))
     assert len(caught.value.problems) == 3
-    assert "3 fault(s)" in str(caught.value)
+    assert "3 problem(s)" in str(caught.value) and str(caught.value).startswith(str(tmp_path))
 
 
 def test_a_file_that_is_not_yaml_is_refused_with_its_path(tmp_path) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("sheets: [\n", encoding="utf-8")
-    with pytest.raises(ContractError) as caught:
+    with pytest.raises(DataFileError) as caught:
         load_contract(path)
-    assert str(path) in str(caught.value) and "cannot read the file" in caught.value.problems[0]
+    assert caught.value.path == path and "not valid YAML" in caught.value.problems[0]
 
 
 @pytest.mark.parametrize(
