@@ -2,7 +2,7 @@
 
     python -m kpi tasks [--db URL] [--format table|json] [--today YYYY-MM-DD]
 
-`tasks --format json` prints a list with one object per task (kpi.domain.tasks.tasks_to_records): group, number,
+`tasks --format json` prints a list with one object per task (kpi.tasks.rules.tasks_to_records): group, number,
 lead_agency, deadline (ISO date or null), recurrence, status (id or null), overdue, inferred (field names),
 text, output, time_frame. The progress-report workbooks have the verbs of every kind of workbook
 (kpi/cli/store_commands.py: `tasks-template`, `tasks-check`, `tasks-import`, `tasks-export`, `tasks-history`,
@@ -44,8 +44,8 @@ def register_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 def _tasks(args: argparse.Namespace, store) -> int:
     """Print every task with its latest status and whether it is overdue (table or JSON)."""
-    from kpi.domain.tasks import latest_status, overdue, tasks_to_records
     from kpi.store.versions import TASKS
+    from kpi.tasks.rules import latest_status, overdue, tasks_to_records
     from kpi.workbook.task_contract import REPORT, default_tasks
 
     tasks = default_tasks()

@@ -17,7 +17,7 @@ from kpi.common.settings import ReadLimits, read_limits
 from kpi.workbook.kind import WorkbookKind
 from kpi.workbook.reader import RawWorkbook, WorkbookUnreadable, read_within_limits, size_problem
 from kpi.workbook.stats_kind import STATS_KIND
-from kpi.workbook.validate import CleanWorkbook, Validation
+from kpi.workbook.validate import CleanWorkbook, ProblemsBySeverity, Validation
 
 SAMPLE_MARK = "dữ liệu mẫu"  # the words that mark a workbook as sample data
 
@@ -31,7 +31,7 @@ CHECK_STEPS = ("read", "validate")  # what `check_upload` reports to `on_step`, 
 
 
 @dataclass
-class UploadCheck:
+class UploadCheck(ProblemsBySeverity):
     """The outcome of checking an uploaded file: its problems and, when it can be imported, the validation."""
 
     problems: list[pb.Problem]
@@ -45,11 +45,6 @@ class UploadCheck:
     def ok(self) -> bool:
         """Return True when the workbook can be imported (warnings allowed)."""
         return self.validation is not None and self.validation.ok and not self.errors
-
-    # The problems by severity, as a validation sorts them (they read `problems` only).
-    errors = Validation.errors
-    warnings = Validation.warnings
-    notes = Validation.notes
 
     @property
     def clean(self) -> CleanWorkbook | None:

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from kpi.common.access import command_line
-from kpi.domain.tasks import latest_status, overdue
 from kpi.store.versions import TASKS, Action, Status, Store, StoreError, open_store
+from kpi.tasks.rules import latest_status, overdue
 from kpi.workbook.reader import WorkbookUnreadable
 from kpi.workbook.task_contract import REPORT, default_tasks
 from kpi.workbook.task_reports import task_workbook_bytes
