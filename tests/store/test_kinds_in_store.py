@@ -15,6 +15,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from kpi.common import problems as pb
 from kpi.store import versions as store_module
@@ -267,3 +268,17 @@ def test_the_sample_versions_of_every_kind_are_listed_and_real_data_of_either_ki
     assert real.ok and store.has_real()  # a real progress report beside the sample: real data is there
     store.rollback(2024, None, "Lan", kind=TASKS, identity=OPERATOR)
     assert not store.has_real()  # stored, but no longer in force
+
+
+@pytest.mark.parametrize("kind_id", [STATS, TASKS])
+def test_the_tables_generated_from_a_kind_agree_with_the_migrated_database(
+    store: Store, kind_id: str
+) -> None:
+    inspector = sa.inspect(store.engine)
+    for table in store_module.row_tables(kind_id).values():
+        migrated = {c["name"]: c for c in inspector.get_columns(table.name)}
+        assert list(migrated) == [c.name for c in table.columns], table.name
+        for column in table.columns:
+            assert migrated[column.name]["nullable"] == column.nullable, (table.name, column.name)
+        key = inspector.get_pk_constraint(table.name)["constrained_columns"]
+        assert key == [c.name for c in table.primary_key.columns], table.name
