@@ -40,7 +40,7 @@ from ui.data_admin import (
     confirm_form,
     confirm_import,
     history_and_rollback,
-    local_time,
+    in_force,
     replaces_note,
     restore_sample,
     sample_to_remove,
@@ -208,24 +208,7 @@ elif ready:
 # --- 4. data in force, history, rollback, sample data ------------------------------------------------------
 
 st.subheader(t("imports.step4", lang))
-sources = data.get_sources()
-if len(sources):
-    st.markdown(f"**{t('imports.sources', lang)}**")
-    in_force = pd.DataFrame(
-        {
-            t("imports.sources.year", lang): sources["year"].astype("Int64").astype("str"),
-            t("imports.sources.version", lang): sources["version"],
-            t("imports.sources.kind", lang): sources["is_sample"].map(
-                {True: t("imports.sources.sample", lang), False: t("imports.sources.real", lang)}
-            ),
-            t("imports.sources.file", lang): sources["file_name"],
-            t("imports.sources.by", lang): sources["imported_by"],
-            t("imports.sources.at", lang): sources["imported_at"].map(
-                lambda v: local_time(v.to_pydatetime())
-            ),
-        }
-    ).iloc[::-1]
-    st.dataframe(in_force, hide_index=True, key=K + "sources")
+in_force(K, data.get_sources(), lang)
 
 history, done = history_and_rollback(K, store, STATS, lang, counted=COOP.id)
 if done:

@@ -474,6 +474,31 @@ def rollback_form(
     return None
 
 
+def in_force(prefix: str, sources: pd.DataFrame, lang: str, rows_header: str | None = None) -> None:
+    """Show the version in force of each year of a kind, newest year first: `sources` has the columns of
+    `kpi.reports.brief.version_sources` and, when `rows_header` names it, `rows` (the rows counted)."""
+    if not len(sources):
+        return
+    st.markdown(f"**{t('imports.sources', lang)}**")
+    shown = sources.sort_values("year", ascending=False, kind="stable")
+    kinds = {True: t("imports.sources.sample", lang), False: t("imports.sources.real", lang)}
+    columns = {
+        t("imports.sources.year", lang): shown["year"].astype("Int64").astype("str"),
+        t("imports.sources.version", lang): shown["version"],
+        t("imports.sources.kind", lang): shown["is_sample"].map(kinds),
+    }
+    if rows_header is not None:
+        columns[t(rows_header, lang)] = shown["rows"]
+    columns |= {
+        t("imports.sources.file", lang): shown["file_name"],
+        t("imports.sources.by", lang): shown["imported_by"],
+        t("imports.sources.at", lang): shown["imported_at"].map(
+            lambda v: local_time(pd.Timestamp(v).to_pydatetime())
+        ),
+    }
+    st.dataframe(pd.DataFrame(columns), hide_index=True, key=prefix + "sources")
+
+
 def history_and_rollback(
     prefix: str,
     store,

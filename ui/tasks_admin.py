@@ -134,26 +134,17 @@ def _preview_and_confirm(preview, tasks, upload_key: str, lang: str) -> None:
 
 
 def _in_force(store: Store, lang: str) -> None:
-    """Show the version in force of each year of the progress reports, newest year first."""
-    rows = [
-        v
-        for year in sorted(store.current_versions(TASKS), reverse=True)
-        for v in store.versions(year, kind=TASKS)
-        if v.current
-    ]
-    if not rows:
-        return
-    st.markdown(f"**{t('imports.sources', lang)}**")
-    kinds = {True: t("imports.sources.sample", lang), False: t("imports.sources.real", lang)}
-    table = pd.DataFrame(
+    """Show the version in force of each year of the progress reports, with its report rows."""
+    current = [v for year in store.years(TASKS) for v in store.versions(year, kind=TASKS) if v.current]
+    sources = pd.DataFrame(
         {
-            t("imports.sources.year", lang): [str(v.year) for v in rows],
-            t("imports.sources.version", lang): [v.version for v in rows],
-            t("imports.sources.kind", lang): [kinds[v.is_sample] for v in rows],
-            t("imports.tasks.history_rows", lang): [v.row_counts.get(REPORT.id, 0) for v in rows],
-            t("imports.sources.file", lang): [v.file_name for v in rows],
-            t("imports.sources.by", lang): [v.imported_by for v in rows],
-            t("imports.sources.at", lang): [data_admin.local_time(v.imported_at) for v in rows],
+            "year": [v.year for v in current],
+            "version": [v.version for v in current],
+            "file_name": [v.file_name for v in current],
+            "imported_at": [v.imported_at for v in current],
+            "imported_by": [v.imported_by for v in current],
+            "is_sample": [v.is_sample for v in current],
+            "rows": [v.row_counts.get(REPORT.id, 0) for v in current],
         }
     )
-    st.dataframe(table, hide_index=True, key=K + "sources")
+    data_admin.in_force(K, sources, lang, rows_header="imports.tasks.history_rows")
