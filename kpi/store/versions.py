@@ -23,7 +23,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+import logging
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -53,6 +54,7 @@ DEFAULT_LOCK_TIMEOUT = 15.0  # seconds an import waits for another one to finish
 INSERT_CHUNK = 5_000  # rows per executemany batch
 _PG_LOCK_KEY = 4_850_001  # advisory lock key of the store's writers (any constant shared by all processes)
 _MB = 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 class Action(StrEnum):
@@ -467,6 +469,10 @@ class Store:
         self.lock_timeout = lock_timeout
         self.is_postgres = engine.dialect.name == "postgresql"
         self._reference: Reference | None = None
+        # Called as fn(store, kind, year, version, clean or None) after a committed import or rollback made a
+        # version current: how the statistics keep each version's results (kpi.stats.results.keep_results)
+        # without the store importing them. A failure is logged; the results are then computed when read.
+        self.after_change: list[Callable[..., None]] = []
 
     @property
     def reference(self) -> Reference:
@@ -660,6 +666,7 @@ class Store:
                 )
         except StoreBusy as exc:
             return ImportOutcome(Status.BUSY, year=clean.year, problems=[exc.problem], validation=validation)
+        self._changed(STATS, clean.year, number, clean)
         return ImportOutcome(
             Status.STORED,
             year=clean.year,
@@ -782,7 +789,16 @@ class Store:
                 detail=detail,
                 identity=identity,
             )
+        self._changed(kind, year, version, None)
         return RollbackOutcome(year, version, previous if previous is not None else version, changed=True)
+
+    def _changed(self, kind: str, year: int, version: int, clean: CleanWorkbook | None) -> None:
+        """Run the `after_change` callbacks of a version made current (committed already)."""
+        for callback in self.after_change:
+            try:
+                callback(self, kind, year, version, clean)
+            except Exception:  # the version is stored; what it failed to keep is computed when read
+                log.exception("after_change %s of %s %s version %s failed", callback, kind, year, version)
 
     def has_sample(self) -> bool:
         """Return True when any sample version is stored."""
