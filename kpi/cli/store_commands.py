@@ -117,11 +117,12 @@ class _Unreachable(Exception):
 
 
 def _open(args: argparse.Namespace):
+    from kpi.stats.results import keep_results
     from kpi.store.versions import open_store
 
     url = args.db or load_settings().database_url
     try:
-        return open_store(url)
+        return keep_results(open_store(url))  # an import or a rollback keeps its version's results
     except (sa.exc.SQLAlchemyError, OSError) as exc:
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         raise _Unreachable(

@@ -16,15 +16,18 @@ way and cells may be lists (the communes of a district, say).
 from __future__ import annotations
 
 import json
+import logging
 import math
-from datetime import UTC, datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pandas as pd
 import sqlalchemy as sa
 
 from kpi.store import versions as st
+
+log = logging.getLogger(__name__)
 
 # The table (migration 0005 creates it; the store's test checks both agree).
 version_results_table = sa.Table(
@@ -150,7 +153,9 @@ def load_results(
         good = sorted({r.version_id for r in stamps} - bad)
         if not good:
             return {}
-        query = sa.select(table.c.version_id, table.c.name, table.c.payload).where(table.c.version_id.in_(good))
+        query = sa.select(table.c.version_id, table.c.name, table.c.payload).where(
+            table.c.version_id.in_(good)
+        )
         if wanted is not None:
             query = query.where(table.c.name.in_(sorted(wanted)))
         rows = conn.execute(query).all()
@@ -186,7 +191,10 @@ def results_for(
     if missing:
         computed = compute(missing)
         for year, frames in computed.items():
-            store_results(store, ids[year], frames, stamp)
+            try:
+                store_results(store, ids[year], frames, stamp)
+            except (st.StoreError, sa.exc.SQLAlchemyError):  # a busy or read-only store: serve them anyway
+                log.warning("results of version id %s computed but not stored", ids[year], exc_info=True)
             keep = frames if names is None else {n: f for n, f in frames.items() if n in set(names)}
             by_year[year] = dict(keep)
     return by_year

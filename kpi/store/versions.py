@@ -24,7 +24,7 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -1240,10 +1240,13 @@ def _read_rows(conn: sa.Connection, table: sa.Table, ids: Mapping[int, int]) -> 
     return pd.DataFrame(rows, columns=names)
 
 
-def _typed(rows: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
-    """Return the rows of a sheet with the dtypes validation gives (float64, boolean, str) and `_row`."""
+def _typed(rows: pd.DataFrame, sheet: Sheet, columns: Collection[str] | None = None) -> pd.DataFrame:
+    """Return the rows of a sheet (only `columns` when given) with the dtypes validation gives (float64,
+    boolean, str) and `_row`."""
     out = pd.DataFrame(index=range(len(rows)))
     for col in sheet.columns:
+        if columns is not None and col.id not in columns:
+            continue
         values = rows[col.id].reset_index(drop=True)
         if col.kind in NUMERIC_KINDS:
             out[col.id] = pd.to_numeric(values, errors="coerce").astype("float64")
@@ -1255,9 +1258,11 @@ def _typed(rows: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
     return out
 
 
-def _with_year(rows: pd.DataFrame, sheet: Sheet, year_of: Mapping[int, int]) -> pd.DataFrame:
+def _with_year(
+    rows: pd.DataFrame, sheet: Sheet, year_of: Mapping[int, int], columns: Collection[str] | None = None
+) -> pd.DataFrame:
     years = rows["version_id"].map(year_of).reset_index(drop=True)
-    typed = _typed(rows, sheet)
+    typed = _typed(rows, sheet, columns)
     typed[YEAR] = years.astype("int64")
     return typed.sort_values([YEAR, ROW], kind="stable").reset_index(drop=True)
 
