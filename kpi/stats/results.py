@@ -179,6 +179,8 @@ def _ordered_values(tables: list[pd.DataFrame], engine: Engine) -> pd.DataFrame:
     )
     order = keys.sort_values(["i", "d", "y", "p"], kind="stable").index
     values = values.loc[order, columns].reset_index(drop=True)
+    district = values[DISTRICT].astype(object)
+    values[DISTRICT] = district.where(district.notna(), None)  # the province: None, as computed or read
     values[VALUE] = pd.to_numeric(values[VALUE], errors="coerce").astype("float64")
     return values
 
