@@ -143,14 +143,28 @@ def reset_rss_peak() -> bool:
         return False
 
 
+def proc_field(path: Path, *names: str) -> str | None:
+    """Return the value after the colon of the first line of `path` (a /proc file) that starts with one of
+    `names` (case ignored), or None when there is no such line or file."""
+    prefixes = tuple(name.lower() for name in names)
+    try:
+        lines = path.read_text().splitlines()
+    except OSError:
+        return None
+    return next((line.split(":", 1)[1].strip() for line in lines if line.lower().startswith(prefixes)), None)
+
+
+def proc_kib(path: Path, name: str) -> int | None:
+    """Return the size in bytes of the field `name` of a /proc file given in kB ("VmHWM:  1024 kB"), or None."""
+    value = proc_field(path, name + ":")
+    return int(value.split()[0]) * 1024 if value else None
+
+
 def rss_peak() -> int | None:
     """Return the RSS high-water mark in bytes: VmHWM (since the last reset), else getrusage's maxrss."""
-    try:
-        for line in PROC_STATUS.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
+    peak = proc_kib(PROC_STATUS, "VmHWM")
+    if peak is not None:
+        return peak
     try:
         import resource
 

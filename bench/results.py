@@ -9,7 +9,7 @@ from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
-from bench.harness import Report, Row
+from bench.harness import Report, Row, proc_field, proc_kib
 from kpi.common.formatting import format_number
 
 PACKAGES = (
@@ -42,24 +42,17 @@ HEADERS = (
 
 def cpu_model(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
     """Return the CPU model name (from /proc/cpuinfo), else what the platform module knows."""
-    try:
-        for line in cpuinfo.read_text().splitlines():
-            if line.lower().startswith(("model name", "hardware", "cpu model")):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "?"
+    return (
+        proc_field(cpuinfo, "model name", "hardware", "cpu model")
+        or platform.processor()
+        or platform.machine()
+        or "?"
+    )
 
 
 def memory_total(meminfo: Path = Path("/proc/meminfo")) -> int | None:
     """Return the machine's RAM in bytes (MemTotal), or None when unknown."""
-    try:
-        for line in meminfo.read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
+    return proc_kib(meminfo, "MemTotal")
 
 
 def os_name() -> str:

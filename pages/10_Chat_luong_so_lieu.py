@@ -9,17 +9,14 @@ import streamlit as st
 
 from kpi.common.formatting import format_number
 from kpi.common.i18n import t
-from ui import components, data, safeguards, state
+from ui import components, safeguards, state
 from ui.data_admin import show_table
 
 K = "quality_"  # widget keys of this page
 
 # dashboard.py draws the sidebar, the page style and the sample-data notice around every page.
 lang = state.lang()
-years = data.get_years()
-year = state.year(years)
-if year is None:
-    components.no_data(lang)
+year = components.chosen_year(lang)
 
 quality = safeguards.get_quality(year)
 quality_table, warnings_table = safeguards.get_quality_tables(year, lang)

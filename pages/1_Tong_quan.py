@@ -19,9 +19,7 @@ from ui import brief_data, components, data, slides, state
 # --- read the reader's choices -----------------------------------------------------------------------------
 lang = state.lang()
 years = data.get_years()
-year = state.year(years)
-if year is None:
-    components.no_data(lang)
+year = components.chosen_year(lang)
 
 # --- ask the core --------------------------------------------------------------------------------------------
 report = data.get_report(year)

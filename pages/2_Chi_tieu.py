@@ -11,10 +11,7 @@ from ui import components, data, state
 
 # --- read the reader's choices -----------------------------------------------------------------------------
 lang = state.lang()
-years = data.get_years()
-year = state.year(years)
-if year is None:
-    components.no_data(lang)
+year = components.chosen_year(lang)
 plan = data.get_plan()
 st.title(t("page.indicator_title", lang, year=year))
 options = [

@@ -12,10 +12,7 @@ from ui import components, data, state
 
 # --- read the reader's choices -----------------------------------------------------------------------------
 lang = state.lang()
-years = data.get_years()
-year = state.year(years)
-if year is None:
-    components.no_data(lang)
+year = components.chosen_year(lang)
 plan = data.get_plan()
 districts = default_engine().districts
 st.title(t("page.districts_title", lang, year=year))

@@ -11,10 +11,7 @@ from ui import components, data, state
 
 # --- read the reader's choices -----------------------------------------------------------------------------
 lang = state.lang()
-years = data.get_years()
-year = state.year(years)
-if year is None:
-    components.no_data(lang)
+year = components.chosen_year(lang)
 district = state.district_filter(default_engine().districts)
 
 # --- ask the core (charts built by kpi.stats.charts, cached per data version) ------------------------------------
@@ -28,24 +25,12 @@ st.caption(t("page.ratings_caption", lang))
 where = district or t("sidebar.all_districts", lang)
 counts = data.get_population_counts(year, district)
 components.note(f"{where}: {population_sentence(counts, data.get_plan(), year, lang)}")
-components.chart(
-    by_year,
-    t("page.ratings_file_years", lang, where=where),
-    None,
-    lang,
-    key="ratings-years",
-)
-components.chart(
-    by_district,
-    t("page.ratings_file_districts", lang),
-    year,
-    lang,
-    key="ratings-districts",
-)
-components.chart(
-    by_sector,
-    t("page.ratings_file_sectors", lang, where=where),
-    year,
-    lang,
-    key="ratings-sectors",
-)
+# The file of each chart: its name, and the year it is stamped with (None: the chart spans the years).
+for figure, name, stamp in (
+    (by_year, "years", None),
+    (by_district, "districts", year),
+    (by_sector, "sectors", year),
+):
+    components.chart(
+        figure, t(f"page.ratings_file_{name}", lang, where=where), stamp, lang, key=f"ratings-{name}"
+    )

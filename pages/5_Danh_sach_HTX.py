@@ -32,9 +32,7 @@ MAX_HISTORY_CHOICES = 2_000  # cooperatives offered in the history picker
 lang = state.lang()
 
 years = data.get_years()
-year = state.year(years)
-if year is None:
-    components.no_data(lang)
+year = components.chosen_year(lang)
 
 st.title(t("coops.title", lang))
 st.caption(t("coops.caption", lang, year=year))
@@ -58,6 +56,18 @@ def _clear_filters() -> None:
 
 def _label(value: str) -> str:
     return t("coops.filter.blank", lang) if value == BLANK else value
+
+
+def _any_of(column, name: str, choices: list[str], key: str) -> list[str]:
+    """Return the values chosen in the filter `name` (none chosen: all), a multiselect in `column`."""
+    return column.multiselect(
+        t(f"coops.filter.{name}", lang),
+        choices,
+        format_func=_label,
+        placeholder=t("coops.filter.all", lang),
+        select_all=False,  # nothing chosen already means all; Streamlit's "Select all" is English only
+        key=f"{K}f_{key}",
+    )
 
 
 def _yes_no(name: str, yes_key: str = "coops.yes", no_key: str = "coops.no") -> bool | None:
@@ -86,47 +96,12 @@ filters_label = t("coops.filters_active", lang, count=active) if active else t("
 # Closed at first so that the table shows above the fold on a laptop; the label says when filters apply.
 with st.expander(filters_label, expanded=bool(active), icon=":material/filter_alt:"):
     c1, c2, c3, c4 = st.columns(4)
-    districts = c1.multiselect(
-        t("coops.filter.district", lang),
-        options["district"],
-        format_func=_label,
-        placeholder=t("coops.filter.all", lang),
-        select_all=False,  # nothing chosen already means all; Streamlit's "Select all" is English only
-        key=f"{K}f_districts",
-    )
-    communes = c2.multiselect(
-        t("coops.filter.commune", lang),
-        coops_data.commune_options(year_list, districts),
-        format_func=_label,
-        placeholder=t("coops.filter.all", lang),
-        select_all=False,  # nothing chosen already means all; Streamlit's "Select all" is English only
-        key=f"{K}f_communes",
-    )
-    sectors = c3.multiselect(
-        t("coops.filter.sector", lang),
-        options["sector"],
-        format_func=_label,
-        placeholder=t("coops.filter.all", lang),
-        select_all=False,  # nothing chosen already means all; Streamlit's "Select all" is English only
-        key=f"{K}f_sectors",
-    )
-    statuses = c4.multiselect(
-        t("coops.filter.status", lang),
-        options["status"],
-        format_func=_label,
-        placeholder=t("coops.filter.all", lang),
-        select_all=False,  # nothing chosen already means all; Streamlit's "Select all" is English only
-        key=f"{K}f_statuses",
-    )
+    districts = _any_of(c1, "district", options["district"], "districts")
+    communes = _any_of(c2, "commune", coops_data.commune_options(year_list, districts), "communes")
+    sectors = _any_of(c3, "sector", options["sector"], "sectors")
+    statuses = _any_of(c4, "status", options["status"], "statuses")
     c1, c2, c3, c4 = st.columns(4)
-    ratings = c1.multiselect(
-        t("coops.filter.rating", lang),
-        options["rating"],
-        format_func=_label,
-        placeholder=t("coops.filter.all", lang),
-        select_all=False,  # nothing chosen already means all; Streamlit's "Select all" is English only
-        key=f"{K}f_ratings",
-    )
+    ratings = _any_of(c1, "rating", options["rating"], "ratings")
     with c2:
         ocop = _yes_no("ocop", "coops.filter.ocop_yes", "coops.filter.ocop_no")
     with c3:

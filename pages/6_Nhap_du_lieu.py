@@ -30,6 +30,7 @@ from kpi.stats.preview import (
     readable_kpis,
     store_mix,
 )
+from kpi.store.versions import StoreError
 from kpi.store.versions import text as store_text
 from kpi.workbook.upload import check_upload
 from kpi.workbook.validate import EARLIEST_YEAR
@@ -42,6 +43,7 @@ from ui.data_admin import (
     confirm_form,
     confirm_import,
     local_time,
+    restore_sample,
     rollback_form,
     show_table,
     template_and_upload,
@@ -262,7 +264,7 @@ else:
     table = history_table(history, lang)
     st.dataframe(table, hide_index=True, key=K + "history", height=min(38 + 35 * len(table), 420))
 
-years = store.years()
+years = store.stored_years()  # a year rolled back to "no data" can have a version made current again
 if years and not state.present():
     done = rollback_form(K, years, store.versions, store.rollback, lang)
     if done:
@@ -270,19 +272,56 @@ if years and not state.present():
         _flash("rollback", done)
         st.rerun()
 
+
+def _confirmed(form: str, ok_key: str, confirm: str, button: str, icon: str) -> bool:
+    """Lay out a form with a confirmation box and a button; return True when the button was pressed with the
+    box ticked (pressed without it: say so and return False)."""
+    with st.form(K + form):
+        ok = st.checkbox(confirm, key=K + ok_key)
+        go = st.form_submit_button(button, icon=icon)
+    if go and not ok:
+        st.error(t("imports.need_confirm", lang))
+    return go and ok
+
+
 mix = store_mix(store)
 if mix.sample and not state.present() and auth.allowed(Permission.SAMPLE):
     with st.expander(t("imports.sample_section", lang), icon=":material/science:"):
         st.markdown(t("imports.sample_section_text", lang, years=", ".join(str(y) for y in mix.sample_years)))
-        with st.form(K + "sample"):
-            sd_ok = st.checkbox(t("imports.sample_delete_confirm", lang), key=K + "sd_ok")
-            sd_go = st.form_submit_button(t("imports.sample_delete", lang), icon=":material/delete:")
-        if sd_go:
-            if not sd_ok:
-                st.error(t("imports.need_confirm", lang))
+        delete = t("imports.sample_delete", lang)
+        if _confirmed(
+            "sample", "sd_ok", t("imports.sample_delete_confirm", lang), delete, ":material/delete:"
+        ):
+            who = auth.identity()
+            removed = store.delete_sample(who.name, identity=who)
+            after_write()
+            _flash("sample", store_text("sample_removed", lang, count=len(removed)))
+            st.rerun()
+elif not mix.sample and not history.empty and not state.present() and auth.allowed(Permission.SAMPLE):
+    # After the sample was removed (by the first real import or by hand): a way to put it back, never over
+    # real data (the store refuses it too).
+    with st.expander(t("imports.sample_restore_section", lang), icon=":material/science:"):
+        st.markdown(t("imports.sample_restore_text", lang))
+        real_years = sorted(set(store.years()) | set(store.years(TASKS)))
+        restore = t("imports.sample_restore", lang)
+        if real_years:
+            st.info(
+                t("imports.sample_restore_blocked", lang, years=", ".join(map(str, real_years))),
+                icon=":material/info:",
+            )
+        elif _confirmed(
+            "sample_restore",
+            "sr_ok",
+            t("imports.sample_restore_confirm", lang),
+            restore,
+            ":material/restore:",
+        ):
+            who = auth.identity()
+            try:
+                restored = restore_sample(store, who.name, who)
+            except StoreError as exc:
+                st.error(escape_markdown(exc.problem.message(lang)), icon=":material/block:")
             else:
-                who = auth.identity()
-                removed = store.delete_sample(who.name, identity=who)
                 after_write()
-                _flash("sample", store_text("sample_removed", lang, count=len(removed)))
+                _flash("sample", store_text("sample_restored", lang, count=len(restored)))
                 st.rerun()

@@ -34,6 +34,23 @@ year = state.year(years)
 today = dt.date.today()
 as_of = as_of_date(today, year if years and year != years[-1] else None)
 
+
+def _task_table(frame, key: str, row_height: int, widths: dict[str, int], **options):
+    """Show `frame`, one task a row, its task column pinned and the columns named in `widths` (ids under
+    `tasks.col.`) that wide; return what st.dataframe returns (the selection, with `on_select`)."""
+    config = {t("tasks.col.task", lang): st.column_config.TextColumn(pinned=True, width=60)}
+    config |= {t(f"tasks.col.{c}", lang): st.column_config.TextColumn(width=w) for c, w in widths.items()}
+    return st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        row_height=row_height,
+        column_config=config,
+        key=key,
+        **options,
+    )
+
+
 # --- ask the core (through ui.tasks_data, which builds the tables and figures once per version) --------------
 overview = tasks_data.get_overview(as_of, lang)
 board = overview.board
@@ -77,52 +94,22 @@ late = overview.overdue
 if late.empty:
     st.success(t("tasks.overdue.none", lang), icon=":material/check_circle:")
 else:
-    st.dataframe(
-        late,
-        hide_index=True,
-        width="stretch",
-        row_height=78,
-        column_config={
-            t("tasks.col.task", lang): st.column_config.TextColumn(pinned=True, width=60),
-            t("tasks.col.reason", lang): st.column_config.TextColumn(width=220),
-            t("tasks.col.text", lang): st.column_config.TextColumn(width=420),
-        },
-        key="tasks-overdue",
-    )
+    _task_table(late, "tasks-overdue", 78, {"reason": 220, "text": 420})
 
 st.subheader(t("tasks.by.title", lang), divider="gray")
-by_group, by_agency = st.tabs([t("tasks.by.group", lang), t("tasks.by.agency", lang)])
-with by_group:
-    components.chart(
-        overview.status_figures["group"],
-        t("tasks.file.by_group", lang),
-        as_of.year,
-        lang,
-        "tasks-group",
-    )
-    if not present:
-        st.dataframe(
-            overview.status_tables["group"],
-            hide_index=True,
-            width="stretch",
-            key="tasks-group-table",
+for by, tab in zip(
+    ("group", "agency"), st.tabs([t("tasks.by.group", lang), t("tasks.by.agency", lang)]), strict=True
+):
+    with tab:
+        if by == "agency":
+            st.caption(t("tasks.by.agency_note", lang))
+        components.chart(
+            overview.status_figures[by], t(f"tasks.file.by_{by}", lang), as_of.year, lang, f"tasks-{by}"
         )
-with by_agency:
-    st.caption(t("tasks.by.agency_note", lang))
-    components.chart(
-        overview.status_figures["agency"],
-        t("tasks.file.by_agency", lang),
-        as_of.year,
-        lang,
-        "tasks-agency",
-    )
-    if not present:
-        st.dataframe(
-            overview.status_tables["agency"],
-            hide_index=True,
-            width="stretch",
-            key="tasks-agency-table",
-        )
+        if not present:
+            st.dataframe(
+                overview.status_tables[by], hide_index=True, width="stretch", key=f"tasks-{by}-table"
+            )
 
 st.subheader(t("brief.reporting.section", lang, year=tasks_data.reporting_year(board, as_of)), divider="gray")
 st.caption(t("brief.reporting_rule", lang, days=load_cadence().due_days))
@@ -191,21 +178,14 @@ st.caption(
     t("tasks.list.count", lang, shown=len(keys), total=len(tasks)) + " · " + t("tasks.list.pick", lang)
 )
 listed = listing.table
-picked = st.dataframe(
+picked = _task_table(
     listed,
-    hide_index=True,
-    width="stretch",
-    row_height=96,
+    "tasks-list",
+    96,
+    {"text": 420, "output": 220, "result": 260},
     height=min(640, 40 + 97 * max(len(listed), 1)),
     on_select="rerun",
     selection_mode="single-row",
-    column_config={
-        t("tasks.col.task", lang): st.column_config.TextColumn(pinned=True, width=60),
-        t("tasks.col.text", lang): st.column_config.TextColumn(width=420),
-        t("tasks.col.output", lang): st.column_config.TextColumn(width=220),
-        t("tasks.col.result", lang): st.column_config.TextColumn(width=260),
-    },
-    key="tasks-list",
 )
 rows = picked.selection.rows if picked is not None else []
 chosen = [keys[rows[0]]] if rows and rows[0] < len(keys) else []
@@ -235,15 +215,4 @@ st.markdown(f"**{title}**")
 if reports.empty:
     st.info(t("tasks.list.no_reports", lang))
 else:
-    st.dataframe(
-        reports,
-        hide_index=True,
-        width="stretch",
-        row_height=60,
-        column_config={
-            t("tasks.col.task", lang): st.column_config.TextColumn(pinned=True, width=60),
-            t("tasks.col.result", lang): st.column_config.TextColumn(width=320),
-            t("tasks.col.evidence", lang): st.column_config.TextColumn(width=240),
-        },
-        key="tasks-reports",
-    )
+    _task_table(reports, "tasks-reports", 60, {"result": 320, "evidence": 240})

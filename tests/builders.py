@@ -16,6 +16,8 @@ Each helper:
 - `workbook(...)`: a whole workbook's bytes from rows: `None` for a sheet leaves it out.
 - `xls_bytes({sheet name: grid})`: the same grid as a legacy .xls file (xlwt).
 - `xlsm_bytes(xlsx)`: an .xlsx turned into a macro-enabled .xlsm (its main part declared as such).
+- `task_reports(rows)` / `task_workbook(rows, year)`: progress-report rows (tuples in REPORT_COLUMNS order) as the
+  frame the task side reads, or as a whole progress-report workbook.
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ import io
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 
+import pandas as pd
 from openpyxl import Workbook
 
 from kpi.workbook.contract import COOP, GROUP, INFO, INFO_KEY_HEADER, INFO_VALUE_HEADER, Sheet
+from kpi.workbook.task_contract import default_tasks
+from kpi.workbook.task_reports import task_workbook_bytes
 
 Grid = list[list[object]]
 
@@ -189,3 +194,20 @@ def xlsm_bytes(xlsx: bytes) -> bytes:
                 content = content.replace(_XLSX_MAIN, _XLSM_MAIN)
             target.writestr(item, content)
     return out.getvalue()
+
+
+# --- progress reports on the plan's tasks ---------------------------------------------------------------------
+
+# The fields of one progress-report row, in the order the tests write them as tuples.
+REPORT_COLUMNS = ["group", "number", "year", "quarter", "status", "metric", "quantity", "result", "evidence"]
+
+
+def task_reports(rows: Iterable[tuple]) -> pd.DataFrame:
+    """Return progress-report rows (tuples in REPORT_COLUMNS order) as a frame of those columns."""
+    return pd.DataFrame(list(rows), columns=REPORT_COLUMNS)
+
+
+def task_workbook(rows: Iterable[tuple], year: int = 2020, **info: object) -> bytes:
+    """Return the .xlsx bytes of a progress report for `year` on the plan's tasks holding `rows` (tuples in
+    REPORT_COLUMNS order), with any other field of its information sheet from `info`."""
+    return task_workbook_bytes(reports=task_reports(rows), info={"year": year, **info}, tasks=default_tasks())

@@ -385,6 +385,14 @@ def no_data(lang: str, year: int | None = None) -> None:
     st.stop()
 
 
+def chosen_year(lang: str) -> int:
+    """Return the reporting year chosen (the latest by default); with no data at all, say so and stop the page."""
+    year = state.year(data.get_years())
+    if year is None:
+        no_data(lang)
+    return year
+
+
 def literal_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Return `frame` with every text cell and header escaped for st.table, which renders cells as Markdown."""
     shown = frame.map(lambda v: escape_markdown(v) if isinstance(v, str) else v)

@@ -22,14 +22,17 @@ import pandas as pd
 import streamlit as st
 
 from kpi.common import problems as pb
-from kpi.common.access import Permission
+from kpi.common.access import Identity, Permission, refusal
 from kpi.common.formatting import DISPLAY_TZ, format_date, format_number
 from kpi.common.i18n import t
 from kpi.common.safe_text import csv_bytes, escape_markdown, fold, strip_diacritics
+from kpi.stats import sample as stats_sample
 from kpi.stats.coops import with_search_keys
 from kpi.stats.preview import problems_table, table_workbook_bytes
 from kpi.stats.report import default_reference
-from kpi.store.versions import Status
+from kpi.store.task_versions import task_sample_version
+from kpi.store.versions import Status, StoreError
+from kpi.tasks import sample as tasks_sample
 from kpi.workbook.dataset import YEAR
 from kpi.workbook.upload import UploadCheck
 from ui import auth, components, data
@@ -85,6 +88,7 @@ def years_per_code() -> pd.Series:
 
 # --- layout shared by the two kinds of upload of page 6 (statistics, task progress reports) ---------------
 
+NO_DATA = "no_data"  # the rollback form's choice of no version in force for the year
 MAX_WRAPPED_ROWS = 60  # tables up to this many rows wrap their text (every word readable); longer ones scroll
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -343,21 +347,25 @@ def rollback_form(
     option_key: str = "imports.rollback_option",
     counted: str = "coops",
 ) -> str | None:
-    """Show the expander that makes an earlier version of a year current again (a ticked confirmation
-    required; only to whoever may roll back); return the store's message once a rollback is done, else None.
+    """Show the expander that makes an earlier version of a year current again, or none ("no data": the
+    year then has no version in force), a ticked confirmation required, only to whoever may roll back; return
+    the store's message once a rollback is done, else None.
 
-    `rollback(year, version, by, note, identity=...)` writes as the logged-in identity. `option_key` words
-    each version (with `rows`: its row count of sheet `counted`)."""
+    `years` are the years with any stored version (a year rolled back to "no data" included).
+    `rollback(year, version, by, note, identity=...)` (version None: no data) writes as the logged-in
+    identity, named in the form. `option_key` words each version (with `rows`: its row count of sheet
+    `counted`)."""
     if not auth.allowed(Permission.ROLLBACK):
         return None
     with st.expander(t("imports.rollback", lang), icon=":material/history:"):
         st.caption(t("imports.rollback_text", lang))
         year = st.selectbox(t("imports.rollback_year", lang), list(reversed(years)), key=prefix + "rb_year")
-        others = [v for v in versions_of(year) if not v.current]
-        if not others:
-            st.caption(t("imports.rollback_only_one", lang, year=year))
-            return None
-        labels = {
+        stored = versions_of(year)
+        others = [v for v in stored if not v.current]
+        in_force = len(others) < len(stored)
+        if not in_force:
+            st.caption(t("imports.rollback_none_now", lang, year=year))
+        labels: dict[int | str, str] = {
             v.version: t(
                 option_key,
                 lang,
@@ -369,6 +377,12 @@ def rollback_form(
             )
             for v in reversed(others)
         }
+        if in_force:
+            labels[NO_DATA] = t("imports.rollback_none_option", lang, year=year)
+        if not labels:
+            st.caption(t("imports.rollback_only_one", lang, year=year))
+            return None
+        who = auth.identity()
         with st.form(prefix + "rollback"):
             version = st.selectbox(
                 t("imports.rollback_version", lang),
@@ -376,7 +390,10 @@ def rollback_form(
                 format_func=labels.get,
                 key=prefix + "rb_version",
             )
+            if in_force:
+                st.caption(t("imports.rollback_none_text", lang))
             note = st.text_input(t("imports.note", lang), key=prefix + "rb_note")
+            st.caption(t("imports.rollback_by", lang, name=escape_markdown(who.name)))
             ok = st.checkbox(t("imports.rollback_confirm", lang, year=year), key=prefix + "rb_ok")
             go = st.form_submit_button(t("imports.rollback_button", lang), icon=":material/restore:")
         if not go:
@@ -387,8 +404,21 @@ def rollback_form(
             from kpi.store.versions import StoreError
 
             try:
-                who = auth.identity()
-                return rollback(int(year), int(version), who.name, note or None, identity=who).message(lang)
+                number = None if version == NO_DATA else int(version)
+                return rollback(int(year), number, who.name, note or None, identity=who).message(lang)
             except StoreError as exc:
                 st.error(escape_markdown(exc.problem.message(lang)))
     return None
+
+
+def restore_sample(store, by: str, identity: Identity | None) -> list[tuple[str, int, int]]:
+    """Put the sample data of both kinds (statistics, task progress reports) back into the store as sample
+    versions, in one transaction, each an event (`kpi.store.versions.Store.restore_sample`: refused while real data
+    is in force); return the (kind, year, version)s written. Raise StoreError when `identity` may not
+    restore the sample data (asked before any sample file is read) or a sample file is not usable."""
+    denied = refusal(identity, Permission.SAMPLE)
+    if denied is not None:
+        raise StoreError(denied)
+    samples = [store.sample_version(data, name) for name, data in stats_sample.sample_workbooks()]
+    samples += [task_sample_version(store, data, name) for name, data in tasks_sample.sample_workbooks()]
+    return store.restore_sample(by, samples, identity=identity)

@@ -136,7 +136,7 @@ def tasks_import_section(store: Store, settings: Settings, lang: str) -> None:
     else:
         table = history_table(history, lang, counted=REPORT.id, counted_header="imports.tasks.history_rows")
         st.dataframe(table, hide_index=True, key=K + "history", height=min(38 + 35 * len(table), 420))
-    years = [y for y, _ in version.versions]
+    years = store.stored_years(TASKS)  # a year rolled back to "no data" included
     if years and not state.present():
         done = rollback_form(
             K,

@@ -2,7 +2,7 @@
 
     python -m kpi import FILE.xlsx [--year Y] [--by NAME] [--note TEXT] [--replace-sample] [--db URL]
     python -m kpi history [--year Y] [--db URL]
-    python -m kpi rollback --year Y --version N [--by NAME] [--note TEXT] [--db URL]
+    python -m kpi rollback --year Y (--version N | --to-none) [--by NAME] [--note TEXT] [--db URL]
     python -m kpi export --year Y OUT.xlsx [--version N] [--db URL]
 
 Exit codes as for the other commands: 0 done, 1 rejected or refused (the same problem lines as `check`, or
@@ -49,6 +49,11 @@ TEXTS = {
         "en": "Rollback (before: version {previous})",
     },
     "delete_sample": {"vi": "Xoá số liệu mẫu", "en": "Remove sample data"},
+    "rollback_none": {
+        "vi": "Đưa về không có số liệu (trước đó: phiên bản {previous})",
+        "en": "Rollback to no data (before: version {previous})",
+    },
+    "restore_sample": {"vi": "Khôi phục số liệu mẫu", "en": "Restore sample data"},
     "help_import": {
         "vi": "kiểm tra một tệp rồi lưu thành phiên bản mới của năm báo cáo",
         "en": "validate a workbook and store it as a new version of its year",
@@ -78,9 +83,8 @@ def register_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--year", type=int)
     _add_db(p)
 
-    p = add("rollback", cmd_rollback, "make an earlier version of a year current again")
-    p.add_argument("--year", type=int, required=True)
-    p.add_argument("--version", type=int, required=True)
+    p = add("rollback", cmd_rollback, "make an earlier version of a year current again, or none (--to-none)")
+    add_rollback_target(p)
     p.add_argument("--by", help="who rolls back (default: the login name)")
     p.add_argument("--note", help="why")
     _add_db(p)
@@ -90,6 +94,19 @@ def register_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--version", type=int, help="another stored version than the current one")
     p.add_argument("out", help="output .xlsx file")
     _add_db(p)
+
+
+def add_rollback_target(p: argparse.ArgumentParser) -> None:
+    """Add `--year` and the target of a rollback: `--version N`, or `--to-none` (the year then has no current
+    version: "no data"; every version stays stored)."""
+    p.add_argument("--year", type=int, required=True)
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--version", type=int, help="the stored version to make current")
+    target.add_argument(
+        "--to-none",
+        action="store_true",
+        help="leave the year with no current version (no data); a later rollback can make one current again",
+    )
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
@@ -258,9 +275,13 @@ def render_history(history, lang: str = "vi", *, texts: dict | None = None, coun
         if e.action == "import":
             action = label("import_sample" if e.is_sample else "import")
         elif e.action == "rollback":
-            action = label("rollback", previous=cell_text(e.previous_version))
+            key = "rollback" if cell_text(e.version) else "rollback_none"
+            action = (texts if key in texts else TEXTS)[key][lang].format(
+                previous=cell_text(e.previous_version)
+            )
         else:
-            action = label(e.action) if e.action in texts else str(e.action)
+            words = texts.get(e.action) or TEXTS.get(e.action)
+            action = words[lang] if words else str(e.action)
         count_text = counts(e.row_counts, lang) if isinstance(e.row_counts, dict) else ""
         rows.append(
             (
@@ -301,7 +322,7 @@ def _rollback(args: argparse.Namespace, store) -> int:
     """Make a stored version current again; print what changed."""
     outcome = store.rollback(
         args.year,
-        args.version,
+        None if args.to_none else args.version,
         _login_name() if args.by is None else args.by,
         args.note,
         identity=cli_identity(),

@@ -5,7 +5,7 @@
     python -m kpi tasks-check FILE.xlsx [--today YYYY-MM-DD]
     python -m kpi tasks-import FILE.xlsx [--by NAME] [--note TEXT] [--replace-sample] [--db URL]
     python -m kpi tasks-history [--year Y] [--db URL]
-    python -m kpi tasks-rollback --year Y --version N [--by NAME] [--note TEXT] [--db URL]
+    python -m kpi tasks-rollback --year Y (--version N | --to-none) [--by NAME] [--note TEXT] [--db URL]
 
 `tasks --format json` prints a list with one object per task (kpi.domain.tasks.tasks_to_records): group, number,
 lead_agency, deadline (ISO date or null), recurrence, status (id or null), overdue, inferred (field names),
@@ -27,7 +27,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from kpi.cli.main import EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, print_rejected, t
-from kpi.cli.store_commands import cell_text, cli_identity, render_history
+from kpi.cli.store_commands import add_rollback_target, cell_text, cli_identity, render_history
 from kpi.common import problems as pb
 from kpi.common.formatting import format_date, format_number
 from kpi.common.settings import load_settings
@@ -119,10 +119,9 @@ def register_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
     p = add(
         "tasks-rollback",
         cmd_tasks_rollback,
-        "make an earlier progress-report version of a year current again",
+        "make an earlier progress-report version of a year current again, or none (--to-none)",
     )
-    p.add_argument("--year", type=int, required=True)
-    p.add_argument("--version", type=int, required=True)
+    add_rollback_target(p)
     p.add_argument("--by", help="who rolls back (default: the login name)")
     p.add_argument("--note", help="why")
     _add_db(p)
@@ -371,7 +370,8 @@ def _rollback(args: argparse.Namespace, store) -> int:
     from kpi.store.task_versions import rollback_tasks
 
     by = _login_name() if args.by is None else args.by
-    outcome = rollback_tasks(store, args.year, args.version, by, args.note, identity=cli_identity())
+    version = None if args.to_none else args.version
+    outcome = rollback_tasks(store, args.year, version, by, args.note, identity=cli_identity())
     print(outcome.message(args.lang))
     return EXIT_OK
 

@@ -228,6 +228,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Hãy ghi tên người nhập dữ liệu.",
         "en": "Give the name of the person importing the data.",
     },
+    "actor_required": {
+        "vi": "Hãy ghi tên người thực hiện.",
+        "en": "Give the name of the person acting.",
+    },
+    "sample_over_real_data": {
+        "vi": "Chưa khôi phục số liệu mẫu: các năm {years} đang dùng số liệu thật, số liệu thật không bao giờ "
+        "bị thay thế hay dùng lẫn với số liệu mẫu. Muốn dùng lại số liệu mẫu, trước hết đưa các năm đó về "
+        '"không có số liệu" (quay lại phiên bản); chưa có gì thay đổi.',
+        "en": "The sample data was not restored: years {years} use real data, which is never replaced by "
+        'nor mixed with sample data. To use the sample again, first roll those years back to "no data"; '
+        "nothing was changed.",
+    },
     "login_required": {
         "vi": "Cần đăng nhập bằng một tài khoản được phép để {action}; chưa có gì thay đổi.",
         "en": "Log in with an account allowed to {action}; nothing was changed.",

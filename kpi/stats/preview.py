@@ -569,6 +569,10 @@ def history_table(
         previous = r.get("previous_version")
         if r["action"] == "rollback" and _given(previous):
             action = t("imports.action.rollback_from", lang, previous=int(previous))
+        if r["action"] == "rollback" and not _given(r["version"]):
+            action = t(
+                "imports.action.rollback_none", lang, previous=int(previous) if _given(previous) else "–"
+            )
         if r["action"] == "import" and r.get("is_sample"):
             action = t("imports.action.import_sample", lang)
         counts = r.get("row_counts") if isinstance(r.get("row_counts"), dict) else {}

@@ -219,8 +219,8 @@ def stored_results(
 
 
 def keep_results(store: Store) -> Store:
-    """Have `store` compute and keep the results of every statistics version it makes current (an import or a
-    rollback), right after the write; return the store. Idempotent."""
+    """Have `store` compute and keep the results of every statistics version it makes current (an import, a
+    rollback, a restored sample), right after the write; return the store. Idempotent."""
     if _after_change not in store.after_change:
         store.after_change.append(_after_change)
     return store
@@ -231,7 +231,7 @@ def _after_change(store: Store, kind: str, year: int, version: int, clean: Clean
         return
     stamp = default_stamp()
     ids = kept.version_ids(store, {year: version})
-    if clean is None:  # a rollback: the version's results are usually kept already
+    if clean is None:  # a rollback or a restored sample: the version's results may be kept already
         if kept.load_results(store, ids.values(), stamp, names=()):
             return
         data = store.load_dataset({year: version})

@@ -663,6 +663,19 @@ def _fixed_timestamps(data: bytes, year: int) -> bytes:
     return target.getvalue()
 
 
+def sample_workbooks(directory: Path | None = None) -> list[tuple[str, bytes]]:
+    """Return (file name, bytes) of every yearly sample workbook: the files of `directory` (default
+    data/sample/), or generated in memory when there are none (same bytes as `write_sample` writes)."""
+    paths = sample_files(directory)
+    if paths:
+        return [(p.name, p.read_bytes()) for p in paths]
+    params = load_params()
+    pattern = params["files"]["pattern"]
+    return [
+        (pattern.format(year=y), workbook_bytes(s)) for y, s in generate(None, "province", params).items()
+    ]
+
+
 def write_sample(out_dir: Path | None = None, seed: int | None = None) -> list[Path]:
     """Write one workbook per year into `out_dir` (default data/sample/); return their paths by year."""
     params = load_params()

@@ -178,14 +178,7 @@ def import_task_workbook(
             validation=validation,
         )
 
-    frames = {
-        INFO.id: pd.DataFrame([{"reporting_unit": clean.info.get("reporting_unit")}]),
-        REPORT.id: clean.reports,
-    }
-    row_counts = {REPORT.id: len(clean.reports)}
-    if clean.plans is not None:
-        frames[PLANS.id] = clean.plans
-        row_counts[PLANS.id] = len(clean.plans)
+    frames, row_counts = _task_frames(clean)
     digest = st.sha256_of(data)
     removed: list[tuple[str, int, int]] = []
     try:
@@ -243,6 +236,38 @@ def import_task_workbook(
     )
 
 
+def _task_frames(clean: TaskReportWorkbook) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
+    """Return the frames of the row tables of a progress-report version and their row counts."""
+    frames = {
+        INFO.id: pd.DataFrame([{"reporting_unit": clean.info.get("reporting_unit")}]),
+        REPORT.id: clean.reports,
+    }
+    row_counts = {REPORT.id: len(clean.reports)}
+    if clean.plans is not None:
+        frames[PLANS.id] = clean.plans
+        row_counts[PLANS.id] = len(clean.plans)
+    return frames, row_counts
+
+
+def task_sample_version(
+    store: st.Store, data: bytes, file_name: str, tasks: TaskList | None = None, today: date | None = None
+) -> st.SampleVersion:
+    """Return a sample progress workbook checked and ready for `Store.restore_sample`; raise StoreError with
+    its first error when it is not usable."""
+    tasks = tasks or default_tasks()
+    raw = read_within_limits(
+        data, lambda content, limits: read_task_workbook(content, tasks, limits), store.limits
+    )
+    if isinstance(raw, list):
+        raise st.StoreError(raw[0])
+    validation = validate_task_workbook(raw, tasks, today)
+    errors = [p for p in validation.problems if p.severity == pb.Severity.ERROR]
+    if errors or validation.clean is None:
+        raise st.StoreError(errors[0])  # a workbook without a clean result has errors
+    frames, row_counts = _task_frames(validation.clean)
+    return st.SampleVersion(TASKS, validation.clean.year, file_name, st.sha256_of(data), frames, row_counts)
+
+
 def _current_number(conn: sa.Connection, year: int) -> int | None:
     c, v = st.current_table, st.versions_table
     query = (
@@ -267,14 +292,14 @@ def task_history(store: st.Store, year: int | None = None) -> pd.DataFrame:
 def rollback_tasks(
     store: st.Store,
     year: int,
-    version: int,
+    version: int | None,
     by: str,
     note: str | None = None,
     *,
     identity: Identity | None = None,
 ) -> st.RollbackOutcome:
-    """Make a stored progress-report version of `year` current again; raise StoreError when it does not exist
-    or `identity` may not roll back."""
+    """Make a stored progress-report version of `year` current again (None: no current version, "no data");
+    raise StoreError when it does not exist or `identity` may not roll back."""
     return store.rollback(year, version, by, note, kind=TASKS, identity=identity)
 
 
@@ -431,6 +456,7 @@ __all__ = [
     "load_task_reports",
     "load_task_version",
     "rollback_tasks",
+    "task_sample_version",
     "task_history",
     "task_versions",
 ]

@@ -2,8 +2,9 @@
 
 Every import of a workbook creates a new version of one reporting year (kind 'stats'); versions of a year are
 numbered 1, 2, 3... and never renumbered. The newest version of each year is the current one until a
-rollback makes an earlier one current again. Every import, rollback and removal of sample data is an event
-of the history.
+rollback makes an earlier one current again, or leaves the year with no current version ("no data": the pages
+show the year as without data; a later rollback can make any stored version current again). Every import,
+rollback, removal and restoration of sample data is an event of the history.
 
 Writes are all or nothing: the workbook is validated completely first, then everything is written in one
 transaction that holds the store's write lock (SQLite: `BEGIN IMMEDIATE` with a busy timeout; PostgreSQL: a
@@ -63,6 +64,7 @@ class Action(StrEnum):
     IMPORT = "import"
     ROLLBACK = "rollback"
     DELETE_SAMPLE = "delete_sample"
+    RESTORE_SAMPLE = "restore_sample"  # a sample version stored again after its removal (`restore_sample`)
 
 
 class Status(StrEnum):
@@ -211,6 +213,24 @@ TEXTS = {
         "vi": "Năm {year}: phiên bản {version} đã là phiên bản đang dùng; không có gì thay đổi.",
         "en": "Year {year}: version {version} is already current; nothing changed.",
     },
+    "rolled_back_from_none": {
+        "vi": "Năm {year}: phiên bản {version} là phiên bản đang dùng (trước đó: không có số liệu).",
+        "en": "Year {year}: version {version} is now current (before: no data).",
+    },
+    "rolled_back_to_none": {
+        "vi": "Năm {year}: không còn phiên bản nào đang dùng, các trang coi năm này là chưa có số liệu "
+        "(trước đó: phiên bản {previous}). Các phiên bản vẫn được giữ và có thể dùng lại.",
+        "en": "Year {year}: no version is current any more; the pages show the year as without data "
+        "(before: version {previous}). The versions are kept and can be used again.",
+    },
+    "already_none": {
+        "vi": "Năm {year} đã không có phiên bản nào đang dùng; không có gì thay đổi.",
+        "en": "Year {year} already has no current version; nothing changed.",
+    },
+    "sample_restored": {
+        "vi": "Đã khôi phục số liệu mẫu ({count} phiên bản).",
+        "en": "Restored the sample data ({count} versions).",
+    },
     "sample_notice": {
         "vi": "SỐ LIỆU MẪU: tệp này xuất từ số liệu mẫu, không phải số liệu thật.",
         "en": "SAMPLE DATA: this file was exported from sample data, not real figures.",
@@ -300,18 +320,37 @@ class VersionInfo:
 
 @dataclass(frozen=True)
 class RollbackOutcome:
-    """The result of a rollback: the version now current and the one current before."""
+    """The result of a rollback: the version now current and the one current before (None: no data)."""
 
     year: int
-    version: int
-    previous: int
+    version: int | None
+    previous: int | None
     changed: bool
 
     def message(self, lang: str = "vi") -> str:
         """Return the one-line summary to show after the rollback."""
         if not self.changed:
+            if self.version is None:
+                return text("already_none", lang, year=self.year)
             return text("already_current", lang, year=self.year, version=self.version)
+        if self.version is None:
+            return text("rolled_back_to_none", lang, year=self.year, previous=self.previous)
+        if self.previous is None:
+            return text("rolled_back_from_none", lang, year=self.year, version=self.version)
         return text("rolled_back", lang, year=self.year, version=self.version, previous=self.previous)
+
+
+@dataclass(frozen=True)
+class SampleVersion:
+    """One sample workbook ready to be stored again (`Store.restore_sample`): its kind, year, file, SHA-256,
+    the frames of its row tables (keyed as `KIND_TABLES[kind]`) and their row counts."""
+
+    kind: str
+    year: int
+    file_name: str
+    sha256: str
+    frames: Mapping[str, pd.DataFrame]
+    row_counts: Mapping[str, int]
 
 
 class StoreError(Exception):
@@ -469,8 +508,8 @@ class Store:
         self.lock_timeout = lock_timeout
         self.is_postgres = engine.dialect.name == "postgresql"
         self._reference: Reference | None = None
-        # Called as fn(store, kind, year, version, clean or None) after a committed import or rollback made a
-        # version current: how the statistics keep each version's results (kpi.stats.results.keep_results)
+        # Called as fn(store, kind, year, version, clean or None) after a committed import, rollback or restored
+        # sample made a version current: how the statistics keep each version's results (kpi.stats.results.keep_results)
         # without the store importing them. A failure is logged; the results are then computed when read.
         self.after_change: list[Callable[..., None]] = []
 
@@ -615,12 +654,7 @@ class Store:
             )
 
         clean = validation.clean
-        frames = {
-            INFO.id: pd.DataFrame([{c.id: clean.info.get(c.id) for c in INFO_STORED}]),
-            COOP.id: clean.coops,
-            GROUP.id: clean.groups,
-        }
-        row_counts = {COOP.id: len(clean.coops), GROUP.id: len(clean.groups)}
+        frames, row_counts = _stats_frames(clean)
         digest = sha256_of(data)
         try:
             with self.write_transaction() as conn:
@@ -692,11 +726,12 @@ class Store:
         is_sample: bool,
         row_counts: Mapping[str, int],
         identity: Identity | None = None,
+        action: Action = Action.IMPORT,
     ) -> int:
         """Write a new version of (kind, year) and make it current; return its number.
 
         Call inside `write_transaction()`. `frames` maps the sheet ids of `KIND_TABLES[kind]` to frames whose
-        columns include the tables' columns (`version_id` excepted).
+        columns include the tables' columns (`version_id` excepted). `action` names the event recorded.
         """
         number = _next_number(conn, kind, year)
         at = _now()
@@ -726,7 +761,7 @@ class Store:
         }
         _record(
             conn,
-            Action.IMPORT,
+            action,
             by,
             kind=kind,
             year=year,
@@ -744,14 +779,15 @@ class Store:
     def rollback(
         self,
         year: int,
-        version: int,
+        version: int | None,
         by: str,
         note: str | None = None,
         kind: str = STATS,
         *,
         identity: Identity | None = None,
     ) -> RollbackOutcome:
-        """Make an earlier (or any stored) version of a year current again, recorded as an event.
+        """Make an earlier (or any stored) version of a year current again, recorded as an event; `version`
+        None leaves the year with no current version ("no data"; every version stays stored).
 
         Return what changed; raise StoreError when `identity` may not roll back or the year or version does
         not exist, StoreBusy when the write lock cannot be had.
@@ -761,21 +797,24 @@ class Store:
             raise StoreError(denied)
         by = (by or "").strip()
         if not by:
-            raise StoreError(pb.error("importer_required"))
+            raise StoreError(pb.error("actor_required"))
         with self.write_transaction() as conn:
-            target = conn.execute(
-                sa.select(versions_table.c.id).where(
-                    versions_table.c.kind == kind,
-                    versions_table.c.year == year,
-                    versions_table.c.version == version,
-                )
-            ).scalar_one_or_none()
+            v = versions_table
+            wanted = [v.c.kind == kind, v.c.year == year]
+            if version is not None:
+                wanted.append(v.c.version == version)
+            target = conn.execute(sa.select(v.c.id).where(*wanted).limit(1)).scalar_one_or_none()
             if target is None:
                 raise StoreError(self._missing(conn, kind, year, version))
             previous = _current_number(conn, kind, year)
             if previous == version:
                 return RollbackOutcome(year, version, previous, changed=False)
-            _set_current(conn, kind, year, target)
+            if version is None:
+                target = None
+                c = current_table
+                conn.execute(c.delete().where(c.c.kind == kind, c.c.year == year))
+            else:
+                _set_current(conn, kind, year, target)
             detail = {"previous_version": previous}
             _record(
                 conn,
@@ -789,8 +828,9 @@ class Store:
                 detail=detail,
                 identity=identity,
             )
-        self._changed(kind, year, version, None)
-        return RollbackOutcome(year, version, previous if previous is not None else version, changed=True)
+        if version is not None:  # a version made current (not a rollback to no data): keep its results
+            self._changed(kind, year, version, None)
+        return RollbackOutcome(year, version, previous, changed=True)
 
     def _changed(self, kind: str, year: int, version: int, clean: CleanWorkbook | None) -> None:
         """Run the `after_change` callbacks of a version made current (committed already)."""
@@ -860,6 +900,74 @@ class Store:
                     _set_current(conn, kind, year, newest)
         return [(r.kind, r.year, r.version) for r in rows]
 
+    def sample_version(self, data: bytes, file_name: str) -> SampleVersion:
+        """Return a statistics sample workbook checked and ready for `restore_sample`; raise StoreError with
+        its first error when it is not usable."""
+        raw = read_within_limits(data, read_workbook, self.limits)
+        problems = raw if isinstance(raw, list) else None
+        validation = None if problems else validate_workbook(raw, self.reference)
+        if validation is not None and validation.clean is not None and validation.ok:
+            frames, row_counts = _stats_frames(validation.clean)
+            return SampleVersion(STATS, validation.clean.year, file_name, sha256_of(data), frames, row_counts)
+        problems = problems or [p for p in validation.problems if p.severity == pb.Severity.ERROR]
+        raise StoreError(problems[0])
+
+    def restore_sample(
+        self, by: str, samples: list[SampleVersion], *, identity: Identity | None = None
+    ) -> list[tuple[str, int, int]]:
+        """Store the sample workbooks `samples` again as sample versions, in one transaction, each an event
+        `restore_sample`; return the (kind, year, version)s written.
+
+        Real data is never replaced and never stands beside sample data: refused (StoreError, nothing
+        written) while a real version of a kind restored is current in any year; roll those years back to
+        "no data" first. A year whose versions are all real but none current gets the sample as current (its
+        real versions stay stored). A sample file already stored for its year is not stored again. Raise
+        StoreError when `identity` may not restore the sample data, StoreBusy when the lock cannot be had.
+        """
+        denied = refusal(identity, Permission.SAMPLE)
+        if denied is not None:
+            raise StoreError(denied)
+        by = (by or "").strip()
+        if not by:
+            raise StoreError(pb.error("actor_required"))
+        written: list[tuple[str, int, int]] = []
+        v, c = versions_table, current_table
+        with self.write_transaction() as conn:
+            kinds = sorted({s.kind for s in samples})
+            real = conn.execute(
+                sa.select(c.c.kind, c.c.year)
+                .join(v, v.c.id == c.c.version_id)
+                .where(c.c.kind.in_(kinds), v.c.is_sample.is_(False))
+                .order_by(c.c.kind, c.c.year)
+            ).all()
+            if real:
+                years = ", ".join(str(y) for y in sorted({r.year for r in real}))
+                raise StoreError(pb.error("sample_over_real_data", years=years))
+            for s in samples:
+                stored = conn.execute(
+                    sa.select(v.c.id).where(v.c.kind == s.kind, v.c.year == s.year, v.c.sha256 == s.sha256)
+                ).first()
+                if stored is not None:
+                    continue
+                number = self.write_version(
+                    conn,
+                    s.kind,
+                    s.year,
+                    s.frames,
+                    file_name=s.file_name,
+                    sha256=s.sha256,
+                    by=by,
+                    note=None,
+                    is_sample=True,
+                    row_counts=s.row_counts,
+                    identity=identity,
+                    action=Action.RESTORE_SAMPLE,
+                )
+                written.append((s.kind, s.year, number))
+        for kind, year, number in written:  # read back from the store by the callbacks: few and small
+            self._changed(kind, year, number, None)
+        return written
+
     def _missing(self, conn: sa.Connection, kind: str, year: int, version: int | None) -> pb.Problem:
         numbers = conn.execute(
             sa.select(versions_table.c.version)
@@ -882,6 +990,14 @@ class Store:
     def years(self, kind: str = STATS) -> list[int]:
         """Return the years that have a current version, ascending."""
         return sorted(self.current_versions(kind))
+
+    def stored_years(self, kind: str = STATS) -> list[int]:
+        """Return the years that have any stored version (current or not, such as a year rolled back to
+        "no data"), ascending."""
+        v = versions_table
+        with self.engine.connect() as conn:
+            query = sa.select(v.c.year).where(v.c.kind == kind).distinct().order_by(v.c.year)
+            return [int(y) for y in conn.execute(query).scalars()]
 
     def versions(self, year: int, kind: str = STATS) -> list[VersionInfo]:
         """Return every stored version of a year, oldest first."""
@@ -1080,6 +1196,16 @@ class Store:
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
+
+
+def _stats_frames(clean: CleanWorkbook) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
+    """Return the frames of the row tables of a statistics version and their row counts."""
+    frames = {
+        INFO.id: pd.DataFrame([{c.id: clean.info.get(c.id) for c in INFO_STORED}]),
+        COOP.id: clean.coops,
+        GROUP.id: clean.groups,
+    }
+    return frames, {COOP.id: len(clean.coops), GROUP.id: len(clean.groups)}
 
 
 def _raw_year(raw) -> int | None:
@@ -1284,6 +1410,7 @@ __all__ = [
     "Action",
     "ImportOutcome",
     "RollbackOutcome",
+    "SampleVersion",
     "Status",
     "Store",
     "StoreBusy",

@@ -288,6 +288,16 @@ def write_sample(out_dir: Path | None = None, seed: int | None = None) -> list[P
     return paths
 
 
+def sample_workbooks(directory: Path | None = None) -> list[tuple[str, bytes]]:
+    """Return (file name, bytes) of every sample progress workbook: the files of `directory` (default
+    data/sample/tasks/), or generated in memory when there are none."""
+    paths = sample_files(directory)
+    if paths:
+        return [(p.name, p.read_bytes()) for p in paths]
+    pattern = load_params()["files"]["pattern"]
+    return [(pattern.format(year=y), workbook_bytes(y, rows)) for y, rows in generate().items()]
+
+
 def load_task_samples(store, by: str = SAMPLE_BY, directory: Path | None = None) -> list:
     """Store every sample workbook as a sample version of its year (kind 'tasks'); return the outcomes.
 
@@ -297,11 +307,6 @@ def load_task_samples(store, by: str = SAMPLE_BY, directory: Path | None = None)
     from kpi.common.access import system
     from kpi.store.task_versions import import_task_workbook
 
-    paths = sample_files(directory)
-    if paths:
-        files = [(p.name, p.read_bytes()) for p in paths]
-    else:
-        pattern = load_params()["files"]["pattern"]
-        files = [(pattern.format(year=y), workbook_bytes(y, rows)) for y, rows in generate().items()]
+    files = sample_workbooks(directory)
     who = system(by)  # the dashboard loads its own sample data, whoever looks at it
     return [import_task_workbook(store, data, name, by, is_sample=True, identity=who) for name, data in files]

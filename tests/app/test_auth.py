@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpi.common.access import command_line
+from kpi.store.versions import open_store
 from tests.app.apptest_helpers import ENTRY, PASSWORD, add_account, log_in, shown
 from tests.builders import coop, group, workbook
 
@@ -25,19 +26,15 @@ FAILED = "Tên tài khoản hoặc mật khẩu không đúng."
 
 
 @pytest.fixture
-def store_url(tmp_path, monkeypatch) -> str:
-    from kpi.store.versions import open_store
-
-    url = f"sqlite:///{tmp_path / 's.sqlite'}"
-    monkeypatch.setenv("KPI_DATABASE_URL", url)
-    with open_store(url) as store:
+def store_url(fresh_store) -> str:
+    with open_store(fresh_store) as store:
         for year, sample in ((2022, True), (2023, False), (2023, False)):
             data = workbook(year=year, coops=[coop("A1", members=20 + sample)], groups=[group()])
             name = f"{year}-{'mau' if sample else 'that'}-{len(store.history())}.xlsx"
             if year == 2023 and len(store.history()) == 2:
                 data = workbook(year=2023, coops=[coop("A1", members=25)], groups=[group()])
             store.import_workbook(data, name, year, "Kiểm thử", is_sample=sample, identity=command_line("kt"))
-    return url
+    return fresh_store
 
 
 @pytest.fixture
@@ -123,8 +120,6 @@ def test_an_analyst_import_is_recorded_under_the_account_without_typing_a_name(a
     at.button(key=f"FormSubmitter:imports_confirm-{label}").click().run()
     assert not at.exception
     assert shown(at.success[0].value).startswith("Đã lưu số liệu năm 2024, phiên bản 1")
-    from kpi.store.versions import open_store
-
     with open_store(accounts) as store:
         last = store.history().iloc[-1]
         event = max(store.dump()["events"], key=lambda e: e["id"])
@@ -142,8 +137,6 @@ def test_a_session_idle_longer_than_the_setting_ends(accounts, monkeypatch) -> N
     at.run()
     assert _write_controls(at) == NONE
     assert "hết hạn sau 5 phút không dùng" in " ".join(i.value for i in at.info)
-    from kpi.store.versions import open_store
-
     with open_store(accounts) as store:
         last = max(store.dump()["events"], key=lambda e: e["id"])
     assert (last["action"], last["account"], last["detail"]) == ("logout", "lan", {"expired": True})
@@ -151,7 +144,6 @@ def test_a_session_idle_longer_than_the_setting_ends(accounts, monkeypatch) -> N
 
 def test_a_disabled_account_loses_its_session_at_once(accounts) -> None:
     from kpi.store import accounts as ac
-    from kpi.store.versions import open_store
 
     at = log_in(_page(), "lan")
     with open_store(accounts) as store:
@@ -188,8 +180,6 @@ def test_the_sidebar_names_who_is_logged_in_and_logs_out(accounts) -> None:
     assert not at.sidebar.text_input
     at.sidebar.button(key="auth_logout").click().run()
     assert "_auth" not in at.session_state
-    from kpi.store.versions import open_store
-
     with open_store(accounts) as store:
         actions = [e["action"] for e in sorted(store.dump()["events"], key=lambda e: e["id"])][-2:]
     assert actions == ["login", "logout"]
@@ -230,8 +220,6 @@ def test_only_admins_see_the_audit_page(accounts, name, sees) -> None:
 def test_a_confirmation_sent_after_the_session_expired_is_refused_by_the_store(accounts, monkeypatch) -> None:
     """The write is checked where it happens, not by hiding the button: a confirm pressed by a session that
     is anonymous by then (expired) reaches the store as anonymous and changes nothing."""
-    from kpi.store.versions import open_store
-
     monkeypatch.setenv("KPI_SESSION_IDLE_MINUTES", "5")
     at = log_in(_page(), "lan")
     data = workbook(year=2024, coops=[coop("B1", members=10)], groups=[group()])

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-
 import ui.data
 from kpi.common.access import command_line
 from kpi.store.versions import open_store
 from tests.app.apptest_helpers import open_page, sample_dataset
 
 OPERATOR = command_line("kiem-thu")  # the tests write as the command line does
-
-
-@pytest.fixture
-def fresh_store(tmp_path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A store of its own for this test, empty."""
-    url = f"sqlite:///{tmp_path / 'first.sqlite'}"
-    monkeypatch.setenv("KPI_DATABASE_URL", url)
-    return url
 
 
 def test_an_empty_store_is_filled_with_the_sample_years_marked_as_sample(fresh_store):

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpi.common.access import command_line
+from kpi.store.versions import open_store
 from tests.builders import coop, group, workbook
 
 OPERATOR = command_line("kiem-thu")  # the tests write as the command line does
@@ -38,13 +39,9 @@ YEAR_2024 = [
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch) -> AppTest:
+def app(fresh_store) -> AppTest:
     """The page over a store holding 2023 and 2024 as real data (so no sample data is loaded)."""
-    from kpi.store.versions import open_store
-
-    url = f"sqlite:///{tmp_path / 's.sqlite'}"
-    monkeypatch.setenv("KPI_DATABASE_URL", url)
-    with open_store(url) as store:
+    with open_store(fresh_store) as store:
         for year, rows in ((2023, YEAR_2023), (2024, YEAR_2024)):
             data = workbook(year=year, coops=rows, groups=[group()])
             assert store.import_workbook(data, f"{year}.xlsx", year, by="Kiểm thử", identity=OPERATOR).ok

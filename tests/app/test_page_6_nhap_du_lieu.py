@@ -436,3 +436,92 @@ def test_the_template_prefilled_with_a_stored_year_is_offered_for_each_year(stor
     assert labels == ["Tải mẫu Excel", "Tải mẫu có số liệu năm 2024"]
     at.selectbox(key="imports_prefilled_year").select(2023).run()
     assert [b.proto.label for b in at.get("download_button")][1] == "Tải mẫu có số liệu năm 2023"
+
+
+# --- undo: rollback to "no data", restoring the sample (issue 15) --------------------------------------------
+
+ROLLBACK_BUTTON = "FormSubmitter:imports_rollback-Quay lại phiên bản đã chọn"
+RESTORE_BUTTON = "FormSubmitter:imports_sample_restore-Khôi phục số liệu mẫu"
+
+
+def _after_first_real_import(store_url: str) -> None:
+    """Sample 2023 in the store, then the first real import (2024) removed it: 2024 version 1 in force."""
+    _fill(store_url, YEAR_2023, sample=True)
+    with _store(store_url) as store:
+        outcome = store.import_workbook(
+            workbook(**GOOD_2024), "2024.xlsx", 2024, "Kiểm thử", replace_sample=True, identity=OPERATOR
+        )
+        assert outcome.ok and not store.has_sample()
+
+
+def test_after_the_first_real_import_the_year_can_be_rolled_back_to_no_data(store_url) -> None:
+    _after_first_real_import(store_url)
+    app = _as_analyst(store_url)
+    # 2024 has a single version, in force: the only choice is "no data"
+    assert app.selectbox(key="imports_rb_version").options == [
+        "Không có số liệu: năm 2024 không dùng phiên bản nào (các trang coi như chưa có số liệu)"
+    ]
+    assert "Người thực hiện: Nguyễn Văn Lan" in [shown(c.value) for c in app.caption]
+    app.button(key=ROLLBACK_BUTTON).click().run()
+    assert shown(app.error[0].value) == "Hãy đánh dấu ô xác nhận trước."
+    with _store(store_url) as store:
+        assert store.current_versions() == {2024: 1}  # nothing done without the confirmation
+    app.checkbox(key="imports_rb_ok").check()
+    app.button(key=ROLLBACK_BUTTON).click().run()
+    assert shown(app.success[0].value).startswith(
+        "Năm 2024: không còn phiên bản nào đang dùng, các trang coi năm này là chưa có số liệu (trước đó: phiên bản 1)."
+    )
+    with _store(store_url) as store:
+        assert store.current_versions() == {}
+        last = store.history().iloc[-1]
+        assert (last["action"], last["by"]) == ("rollback", "Nguyễn Văn Lan")
+    assert app.dataframe[0].value["Thao tác"].iloc[0] == "Đưa về không có số liệu (trước đó: phiên bản 1)"
+    # the year stays in the form, so that a version can be made current again
+    assert app.selectbox(key="imports_rb_version").options[0].startswith("Phiên bản 1 · ")
+
+
+def test_the_sample_cannot_be_restored_while_a_year_uses_real_data(store_url) -> None:
+    _after_first_real_import(store_url)
+    app = _as_analyst(store_url)
+    assert any(
+        shown(i.value).startswith("Các năm 2024 đang dùng số liệu thật. Muốn khôi phục số liệu mẫu")
+        for i in app.info
+    )
+    assert not [b for b in app.button if b.key == RESTORE_BUTTON]
+
+
+def test_after_a_rollback_to_no_data_the_sample_is_restored_once_confirmed(store_url) -> None:
+    _after_first_real_import(store_url)
+    with _store(store_url) as store:
+        store.rollback(2024, None, "Kiểm thử", identity=OPERATOR)
+    app = _as_analyst(store_url)
+    app.button(key=RESTORE_BUTTON).click().run()
+    assert shown(app.error[0].value) == "Hãy đánh dấu ô xác nhận trước."
+    with _store(store_url) as store:
+        assert not store.has_sample()
+    app.checkbox(key="imports_sr_ok").check()
+    app.button(key=RESTORE_BUTTON).click().run()
+    assert not app.exception
+    # data/sample/: six statistics workbooks (2020-2025) and six progress reports (2020-2025)
+    assert shown(app.success[0].value) == "Đã khôi phục số liệu mẫu (12 phiên bản)."
+    with _store(store_url) as store:
+        assert store.years() == [2020, 2021, 2022, 2023, 2024, 2025]
+        assert store.years("tasks") == [2020, 2021, 2022, 2023, 2024, 2025]
+        # 2024: the real version 1 is kept, not in force; the sample is version 2, in force
+        assert [(v.version, v.is_sample, v.current) for v in store.versions(2024)] == [
+            (1, False, False),
+            (2, True, True),
+        ]
+        restored = store.history().query("action == 'restore_sample'")
+        assert set(restored["by"]) == {"Nguyễn Văn Lan"} and len(restored) == 6
+    assert app.dataframe[1].value["Thao tác"].iloc[0] == "Khôi phục số liệu mẫu"
+
+
+def test_a_viewer_gets_neither_the_rollback_nor_the_restore_control(store_url) -> None:
+    _after_first_real_import(store_url)
+    with _store(store_url) as store:
+        store.rollback(2024, None, "Kiểm thử", identity=OPERATOR)
+    add_account(store_url, "xem", "viewer", "Người Xem")
+    app = log_in(AppTest.from_file(PAGE, default_timeout=TIMEOUT).run(), "xem")
+    keys = [getattr(w, "key", None) or "" for w in (*app.selectbox, *app.checkbox, *app.button)]
+    assert not [k for k in keys if k.startswith(("imports_rb_", "imports_sr_")) or "sample_restore" in k]

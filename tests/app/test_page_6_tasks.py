@@ -213,3 +213,20 @@ def test_of_two_sessions_previewing_the_same_report_year_the_second_confirmation
         "–, bây giờ: 1)"
     )
     assert _task_versions(store_url) == {2020: 1}
+
+
+def test_the_reports_of_a_year_can_be_rolled_back_to_no_data(store_url) -> None:
+    from kpi.store.task_versions import import_task_workbook
+    from kpi.store.versions import open_store
+
+    with open_store(store_url) as store:
+        assert import_task_workbook(store, _report(BEGUN_2020), "v1.xlsx", "Kiểm thử", identity=OPERATOR).ok
+    at = _open_tasks(store_url)
+    none = "Không có số liệu: năm 2020 không dùng phiên bản nào (các trang coi như chưa có số liệu)"
+    at.selectbox(key=K + "rb_version").set_value("no_data")
+    assert at.selectbox(key=K + "rb_version").options == [none]
+    at.checkbox(key=K + "rb_ok").check()
+    at.button(key=f"FormSubmitter:{K}rollback-Quay lại phiên bản đã chọn").click().run()
+    assert not at.exception
+    assert shown(at.success[0].value).startswith("Năm 2020: không còn phiên bản nào đang dùng")
+    assert _task_versions(store_url) == {}

@@ -17,8 +17,9 @@ from streamlit.testing.v1 import AppTest
 
 from kpi.common.access import command_line
 from kpi.store.task_versions import import_task_workbook
+from kpi.store.versions import open_store
 from kpi.workbook.task_contract import default_tasks
-from kpi.workbook.task_reports import task_workbook_bytes
+from tests.builders import task_workbook, workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "8_Nhiem_vu.py")
@@ -26,7 +27,6 @@ TIMEOUT = 120
 
 pytestmark = pytest.mark.skipif(date.today().year < 2026, reason="the expectations assume the plan has ended")
 
-COLUMNS = ["group", "number", "year", "quarter", "status", "metric", "quantity", "result", "evidence"]
 # 2020: V.3 begun in Q4 (its deadline), V.5 not started in Q4 (deadline Q3/2020 already passed).
 REPORT_2020 = [
     ("V", 3, 2020, 4, "in_progress", None, None, "Dự thảo hướng dẫn", "BC 1/BC-TTr"),
@@ -60,19 +60,18 @@ OVERDUE = {"V.3", "V.5", "IV.6", "IV.7", "IV.17"} | {
 OPERATOR = command_line("kiem-thu")  # the tests write as the command line does
 
 
-@pytest.fixture
-def app(tmp_path, monkeypatch) -> AppTest:
-    """The page over a store holding the two hand-made progress reports as real data (no sample loaded)."""
-    from kpi.store.versions import open_store
+def _import_reports(store) -> None:
+    """Write the two hand-made progress reports (2020 and 2021) into `store`."""
+    for year, rows in ((2020, REPORT_2020), (2021, REPORT_2021)):
+        data = task_workbook(rows, year)
+        assert import_task_workbook(store, data, f"tien-do-{year}.xlsx", "Kiểm thử", identity=OPERATOR).ok
 
-    url = f"sqlite:///{tmp_path / 's.sqlite'}"
-    monkeypatch.setenv("KPI_DATABASE_URL", url)
-    with open_store(url) as store:
-        for year, rows in ((2020, REPORT_2020), (2021, REPORT_2021)):
-            data = task_workbook_bytes(
-                reports=pd.DataFrame(rows, columns=COLUMNS), info={"year": year}, tasks=default_tasks()
-            )
-            assert import_task_workbook(store, data, f"tien-do-{year}.xlsx", "Kiểm thử", identity=OPERATOR).ok
+
+@pytest.fixture
+def app(fresh_store) -> AppTest:
+    """The page over a store holding the two hand-made progress reports as real data (no sample loaded)."""
+    with open_store(fresh_store) as store:
+        _import_reports(store)
     return AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
 
 
@@ -173,7 +172,7 @@ def test_the_overdue_switch_and_the_search_narrow_the_list(app):
     assert table(app, "Sản phẩm")["Mã"].tolist() == ["IV.17"]
 
 
-def test_the_page_reads_in_english(tmp_path, monkeypatch, app):
+def test_the_page_reads_in_english(app):
     app.session_state["lang"] = "en"
     app.run()
     assert app.title[0].value == "Tasks of Plan 485/KH-UBND"
@@ -182,9 +181,8 @@ def test_the_page_reads_in_english(tmp_path, monkeypatch, app):
     )
 
 
-def test_a_new_store_shows_the_sample_progress_reports_marked_as_sample(tmp_path, monkeypatch):
+def test_a_new_store_shows_the_sample_progress_reports_marked_as_sample(fresh_store):
     """First run: the dashboard seeds the sample statistics, this page the sample progress reports."""
-    monkeypatch.setenv("KPI_DATABASE_URL", f"sqlite:///{tmp_path / 'new.sqlite'}")
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
     assert not at.exception
     assert at.warning[0].value.startswith("**Báo cáo tiến độ mẫu**")
@@ -197,23 +195,14 @@ def test_a_new_store_shows_the_sample_progress_reports_marked_as_sample(tmp_path
     }
 
 
-def test_choosing_an_earlier_year_judges_the_tasks_at_its_end(tmp_path, monkeypatch):
+def test_choosing_an_earlier_year_judges_the_tasks_at_its_end(fresh_store):
     """With statistics for 2021 and 2022, choosing 2021 in the sidebar looks back at 31/12/2021."""
-    from kpi.store.versions import open_store
-    from tests.builders import workbook
-
-    url = f"sqlite:///{tmp_path / 's.sqlite'}"
-    monkeypatch.setenv("KPI_DATABASE_URL", url)
-    with open_store(url) as store:
+    with open_store(fresh_store) as store:
         for year in (2021, 2022):
             assert store.import_workbook(
                 workbook(year=year), f"htx-{year}.xlsx", year, by="Kiểm thử", identity=OPERATOR
             ).ok
-        for year, rows in ((2020, REPORT_2020), (2021, REPORT_2021)):
-            data = task_workbook_bytes(
-                reports=pd.DataFrame(rows, columns=COLUMNS), info={"year": year}, tasks=default_tasks()
-            )
-            assert import_task_workbook(store, data, f"tien-do-{year}.xlsx", "Kiểm thử", identity=OPERATOR).ok
+        _import_reports(store)
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
     at.session_state["year"] = 2021
     at.run()

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.app.apptest_helpers import latest_year, open_page
 
-PAGE = "pages/9_Bao_cao.py"
-
-
-@pytest.fixture(scope="module")
-def page():
-    """The report page as a reader first opens it: Vietnamese, the latest year (the plan's last)."""
-    return open_page(PAGE)
+PAGE = "pages/9_Bao_cao.py"  # opens on the latest year, the plan's last
 
 
 def test_the_page_runs_and_names_the_plans_report(page):

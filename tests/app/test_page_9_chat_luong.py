@@ -9,6 +9,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from kpi.store.versions import open_store
 from tests.app.apptest_helpers import shown_table
 from tests.builders import coop, group, workbook
 from tests.store.test_versions import OPERATOR
@@ -17,11 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "10_Chat_luong_so_lieu.py")
 
 
-def _page(tmp_path, monkeypatch, *years: dict) -> AppTest:
-    from kpi.store.versions import open_store
-
-    url = f"sqlite:///{tmp_path / 's.sqlite'}"
-    monkeypatch.setenv("KPI_DATABASE_URL", url)
+def _page(url: str, *years: dict) -> AppTest:
+    """Return the page run over the store at `url` after importing a workbook for each of `years` (its
+    builder's arguments)."""
     with open_store(url) as store:
         for kw in years:
             assert store.import_workbook(workbook(**kw), "x.xlsx", None, "Kiểm thử", identity=OPERATOR).ok
@@ -33,9 +32,9 @@ Y2024 = dict(year=2024, coops=[coop("A1", revenue=100000, members=None)], groups
 
 
 def test_the_page_shows_per_district_reports_blanks_and_the_warnings_of_the_year_in_force(
-    tmp_path, monkeypatch
+    fresh_store,
 ) -> None:
-    at = _page(tmp_path, monkeypatch, Y2023, Y2024)
+    at = _page(fresh_store, Y2023, Y2024)
     assert not at.exception
     assert at.title[0].value == "Chất lượng số liệu năm 2024"
     table = shown_table(at.table[0].value).set_index("Cột").T  # one column per district: read by district
@@ -55,7 +54,7 @@ def test_the_page_shows_per_district_reports_blanks_and_the_warnings_of_the_year
     assert warnings["Nội dung"].iloc[0].startswith("Mã HTX 'A1': năm 2023 là 1.000, năm 2024 là 100.000")
 
 
-def test_without_the_year_before_the_page_says_there_is_nothing_to_compare(tmp_path, monkeypatch) -> None:
-    at = _page(tmp_path, monkeypatch, Y2023)
+def test_without_the_year_before_the_page_says_there_is_nothing_to_compare(fresh_store) -> None:
+    at = _page(fresh_store, Y2023)
     assert not at.exception
     assert "Kho chưa có số liệu năm 2022" in at.caption[1].value

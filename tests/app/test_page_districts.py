@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from kpi.common.formatting import format_number, format_percent
 from kpi.stats.indicators import commune_coverage_detail
 from kpi.stats.report import default_engine, default_plan
@@ -11,18 +9,11 @@ from tests.app.apptest_helpers import (
     chart_titles,
     core_report,
     latest_year,
-    open_page,
     sample_dataset,
     shown_table,
 )
 
-PAGE = "pages/3_Dia_ban.py"
-
-
-@pytest.fixture(scope="module")
-def page():
-    """The districts page on the first indicator computed by district (Số HTX)."""
-    return open_page(PAGE)
+PAGE = "pages/3_Dia_ban.py"  # opens on the first indicator computed by district (Số HTX)
 
 
 def test_the_page_runs_and_draws_the_sorted_district_chart(page):

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-
 from kpi.common.formatting import format_number, format_percent
 from kpi.stats.report import default_engine, default_plan
 from tests.app.apptest_helpers import chart_titles, core_report, latest_year, open_page, shown_table
 
-PAGE = "pages/2_Chi_tieu.py"
+PAGE = "pages/2_Chi_tieu.py"  # opens on the first indicator of the plan (Số HTX)
 PLAN = default_plan()
-
-
-@pytest.fixture(scope="module")
-def page():
-    """The page as first opened: the first indicator of the plan (Số HTX)."""
-    return open_page(PAGE)
 
 
 def _table(at, index: int):

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-
 from kpi.stats.report import default_plan
 from kpi.stats.sample import sample_files
-from tests.app.apptest_helpers import html_bodies, open_page, shown_table
+from tests.app.apptest_helpers import html_bodies, shown_table
 
 PAGE = "pages/7_Phuong_phap.py"
 PLAN = default_plan()
-
-
-@pytest.fixture(scope="module")
-def page():
-    """The method page."""
-    return open_page(PAGE)
 
 
 def test_the_page_runs_and_names_the_plan_and_its_date(page):

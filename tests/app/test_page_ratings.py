@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
-
 from kpi.common.formatting import format_number
 from tests.app.apptest_helpers import (
     chart_titles,
     core_report,
     html_bodies,
     latest_year,
-    open_page,
     sample_dataset,
 )
 
-PAGE = "pages/4_Xep_loai.py"
-
-
-@pytest.fixture(scope="module")
-def page():
-    """The ratings page for the whole province."""
-    return open_page(PAGE)
+PAGE = "pages/4_Xep_loai.py"  # opens on the whole province
 
 
 def test_the_page_runs_and_draws_the_three_rating_charts(page):

@@ -335,17 +335,10 @@ def navigation(streamlit_server: Server) -> dict[str, str]:
     """
     from streamlit.testing.v1 import AppTest
 
-    variables = {"KPI_DATABASE_URL": streamlit_server.database_url, "KPI_IMAGE_WARM_UP": "0"}
-    before = {name: os.environ.get(name) for name in variables}
-    os.environ.update(variables)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KPI_DATABASE_URL", streamlit_server.database_url)
+        patch.setenv("KPI_IMAGE_WARM_UP", "0")
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=RUN_TIMEOUT_MS / 1000).run()
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
     pages = {}
     for info in at._registered_pages.values():  # AppTest has no public list of st.navigation's pages
         script = info.get("script_path")

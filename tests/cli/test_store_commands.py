@@ -208,3 +208,32 @@ def test_an_unreachable_database_exits_2_without_showing_its_password(capsys) ->
     assert (code, out) == (EXIT_UNREADABLE, "")
     assert err.startswith("Lỗi: Không mở được kho dữ liệu (postgresql+psycopg://kpi:***@127.0.0.1:1/kpi): ")
     assert "secret" not in err
+
+
+def test_rollback_to_none_leaves_the_year_without_data_and_the_history_says_so(
+    capsys, store_url: str, files
+) -> None:
+    run(capsys, "import", files["2023"], "--by", "An", "--db", store_url)
+    run(capsys, "import", files["2024"], "--by", "Lan", "--db", store_url)
+    code, out, _ = run(capsys, "rollback", "--year", 2024, "--to-none", "--by", "Minh", "--db", store_url)
+    assert (code, out) == (
+        EXIT_OK,
+        "Năm 2024: không còn phiên bản nào đang dùng, các trang coi năm này là chưa có số liệu "
+        "(trước đó: phiên bản 1). Các phiên bản vẫn được giữ và có thể dùng lại.\n",
+    )
+    code, out, _ = run(capsys, "history", "--db", store_url)
+    lines = out.splitlines()
+    assert lines[0] == "Phiên bản đang dùng: năm 2023: phiên bản 1."
+    assert " ".join(lines[-1].split()[2:]) == "Đưa về không có số liệu (trước đó: phiên bản 1) 2024 Minh"
+    code, _, err = run(capsys, "report", "--db", store_url, "--year", 2024, "--format", "json")
+    assert code == EXIT_REJECTED and "2024" in err
+    assert run(capsys, "rollback", "--year", 2024, "--version", 1, "--by", "Minh", "--db", store_url)[1] == (
+        "Năm 2024: phiên bản 1 là phiên bản đang dùng (trước đó: không có số liệu).\n"
+    )
+
+
+@pytest.mark.parametrize("target", [(), ("--version", "1", "--to-none")], ids=["neither", "both"])
+def test_rollback_needs_exactly_one_of_version_and_to_none(capsys, store_url: str, target) -> None:
+    code, out, err = run(capsys, "rollback", "--year", "2024", *target, "--db", store_url)
+    assert (code, out) == (2, "")  # wrong usage, as for any other command
+    assert "(--version VERSION | --to-none)" in err

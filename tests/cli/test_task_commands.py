@@ -203,3 +203,13 @@ def test_the_sample_command_writes_six_workbooks(capsys, tmp_path):
         f"bao-cao-nhiem-vu-{y}.xlsx" for y in range(2020, 2026)
     ]
     assert "DỮ LIỆU MẪU" in out
+
+
+def test_a_progress_report_year_can_be_rolled_back_to_no_data(capsys, db, tmp_path):
+    path = write_report(tmp_path / "v1.xlsx", [("II", 2, 1, "in_progress")])
+    assert run(capsys, "tasks-import", str(path), "--by", "Lan", "--db", db)[0] == EXIT_OK
+    code, out, _ = run(capsys, "tasks-rollback", "--year", "2021", "--to-none", "--by", "Minh", "--db", db)
+    assert code == EXIT_OK and "Năm 2021: không còn phiên bản nào đang dùng" in out
+    assert by_label(tasks_json(capsys, db, "2021-06-01"))["II.2"]["status"] is None
+    lines = run(capsys, "tasks-history", "--db", db)[1].splitlines()
+    assert "Đưa về không có số liệu (trước đó: phiên bản 1)" in lines[-1]

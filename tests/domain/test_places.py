@@ -15,12 +15,20 @@ import pytest
 import yaml
 
 from kpi.domain.places import Commune, District, Reference, ReferenceDataError, load_reference
+from tests.plan_facts import DISTRICT_NAMES
 
 
 @pytest.fixture(scope="module")
 def ref() -> Reference:
     """The bundled reference file, loaded once for the module."""
     return load_reference()
+
+
+def matched(ref: Reference, district: str, text: str) -> Commune:
+    """Return the commune `text` names in `district`, failing the test when none matches."""
+    commune = ref.match_commune(district, text)
+    assert commune is not None, (district, text)
+    return commune
 
 
 # -- the bundled file -------------------------------------------------------------------------------------------
@@ -32,16 +40,7 @@ def test_the_bundled_file_loads_from_the_default_path(ref: Reference) -> None:
 
 
 def test_the_province_has_8_districts_in_display_order(ref: Reference) -> None:
-    assert ref.district_names() == [
-        "Gia Nghĩa",
-        "Cư Jút",
-        "Đắk Glong",
-        "Đắk Mil",
-        "Đắk R'lấp",
-        "Đắk Song",
-        "Krông Nô",
-        "Tuy Đức",
-    ]
+    assert ref.district_names() == list(DISTRICT_NAMES)
     assert [district.id for district in ref.districts] == [
         "gia_nghia",
         "cu_jut",
@@ -156,8 +155,7 @@ def test_each_district_keeps_the_mark_of_its_row_in_the_notes(
 def test_each_commune_keeps_its_confirmation_mark(
     ref: Reference, district_id: str, commune_name: str, expected_status: str
 ) -> None:
-    commune = ref.match_commune(district_id, commune_name)
-    assert commune is not None
+    commune = matched(ref, district_id, commune_name)
     assert commune.status == expected_status
 
 
@@ -184,8 +182,7 @@ def test_status_totals_are_56_confirmed_9_partly_6_inferred(ref: Reference) -> N
 def test_a_commune_label_puts_its_type_in_front(
     ref: Reference, district_id: str, commune_name: str, expected_label: str
 ) -> None:
-    commune = ref.match_commune(district_id, commune_name)
-    assert commune is not None
+    commune = matched(ref, district_id, commune_name)
     assert commune.label == expected_label
 
 
@@ -269,8 +266,7 @@ def test_an_unknown_district_name_gives_none(ref: Reference, text: str | None) -
 def test_a_commune_is_matched_with_or_without_its_type_prefix(
     ref: Reference, district: str, text: str, expected_label: str
 ) -> None:
-    commune = ref.match_commune(district, text)
-    assert commune is not None
+    commune = matched(ref, district, text)
     assert commune.label == expected_label
     assert commune.district_id == district
 
@@ -279,8 +275,7 @@ def test_a_commune_is_matched_with_or_without_its_type_prefix(
 def test_the_district_of_a_commune_lookup_can_be_an_id_or_any_spelling_of_its_name(
     ref: Reference, district: str
 ) -> None:
-    commune = ref.match_commune(district, "Nhân Cơ")
-    assert commune is not None
+    commune = matched(ref, district, "Nhân Cơ")
     assert (commune.district_id, commune.name) == ("dak_rlap", "Nhân Cơ")
 
 

@@ -11,6 +11,7 @@ import yaml
 
 from kpi.domain.plan import PLANS_DIR, Direction, PlanError, Text, list_plans, load_plan
 from kpi.workbook import contract as schema
+from tests.plan_facts import STATUSES
 
 PLAN_FILE = PLANS_DIR / "kh-485-2020.yaml"
 # The public text of the plan, kept in the repository: every quote of the plan file is checked against it.
@@ -18,44 +19,25 @@ SOURCE_TEXT = PLANS_DIR / "kh-485-2020.source.txt"
 ROOT = PLANS_DIR.parents[1]
 
 # Written by hand from the plan's text (sections II.1, II.2 and appendix row IV.7):
-# id: (group, target, target year, baseline value and year or None, direction, by district)
+# id: (group, target, target year, baseline value and year or None, direction, by district, unit)
 EXPECTED = {
-    "cooperatives": ("scale", 264, 2025, None, "higher_is_better", True),
-    "members": ("scale", 27379, 2025, None, "higher_is_better", True),
-    "avg_revenue": ("efficiency", 12079, 2025, None, "higher_is_better", True),
-    "avg_profit": ("efficiency", 370, 2025, None, "higher_is_better", True),
-    "avg_income": ("efficiency", 97, 2025, None, "higher_is_better", True),
-    "managers": ("workforce", 504, 2025, None, "higher_is_better", True),
-    "managers_vocational": ("workforce", 129, 2025, None, "higher_is_better", True),
-    "managers_higher": ("workforce", 145, 2025, None, "higher_is_better", True),
-    "good_fair_share": ("ratings", 45, 2025, (35, 2020), "higher_is_better", True),
-    "average_share": ("ratings", 40, 2025, (47, 2020), "lower_is_better", True),
-    "weak_share": ("ratings", 15, 2025, (18, 2020), "lower_is_better", True),
-    "ocop_cooperatives": ("ocop_chain_model", 40, 2025, None, "higher_is_better", True),
-    "fund_capital": ("support", 20000, 2030, None, "higher_is_better", False),
-    "tht_certified_share": ("support", 80, 2025, None, "higher_is_better", True),
-    "districts_with_model": ("ocop_chain_model", 8, 2025, None, "higher_is_better", False),
-    "communes_with_effective_coop": ("ocop_chain_model", 100, 2025, None, "higher_is_better", True),
-    "value_chain_cooperatives": ("ocop_chain_model", 16, 2025, None, "higher_is_better", True),
-}
-UNITS = {
-    "cooperatives": "HTX",
-    "members": "người",
-    "avg_revenue": "triệu đồng/năm",
-    "avg_profit": "triệu đồng/năm",
-    "avg_income": "triệu đồng/người/năm",
-    "managers": "người",
-    "managers_vocational": "người",
-    "managers_higher": "người",
-    "good_fair_share": "%",
-    "average_share": "%",
-    "weak_share": "%",
-    "ocop_cooperatives": "HTX",
-    "fund_capital": "triệu đồng",
-    "tht_certified_share": "%",
-    "districts_with_model": "đơn vị",
-    "communes_with_effective_coop": "%",
-    "value_chain_cooperatives": "HTX",
+    "cooperatives": ("scale", 264, 2025, None, "higher_is_better", True, "HTX"),
+    "members": ("scale", 27379, 2025, None, "higher_is_better", True, "người"),
+    "avg_revenue": ("efficiency", 12079, 2025, None, "higher_is_better", True, "triệu đồng/năm"),
+    "avg_profit": ("efficiency", 370, 2025, None, "higher_is_better", True, "triệu đồng/năm"),
+    "avg_income": ("efficiency", 97, 2025, None, "higher_is_better", True, "triệu đồng/người/năm"),
+    "managers": ("workforce", 504, 2025, None, "higher_is_better", True, "người"),
+    "managers_vocational": ("workforce", 129, 2025, None, "higher_is_better", True, "người"),
+    "managers_higher": ("workforce", 145, 2025, None, "higher_is_better", True, "người"),
+    "good_fair_share": ("ratings", 45, 2025, (35, 2020), "higher_is_better", True, "%"),
+    "average_share": ("ratings", 40, 2025, (47, 2020), "lower_is_better", True, "%"),
+    "weak_share": ("ratings", 15, 2025, (18, 2020), "lower_is_better", True, "%"),
+    "ocop_cooperatives": ("ocop_chain_model", 40, 2025, None, "higher_is_better", True, "HTX"),
+    "fund_capital": ("support", 20000, 2030, None, "higher_is_better", False, "triệu đồng"),
+    "tht_certified_share": ("support", 80, 2025, None, "higher_is_better", True, "%"),
+    "districts_with_model": ("ocop_chain_model", 8, 2025, None, "higher_is_better", False, "đơn vị"),
+    "communes_with_effective_coop": ("ocop_chain_model", 100, 2025, None, "higher_is_better", True, "%"),
+    "value_chain_cooperatives": ("ocop_chain_model", 16, 2025, None, "higher_is_better", True, "HTX"),
 }
 
 
@@ -100,7 +82,7 @@ def test_the_groups_come_in_display_order(plan):
 
 @pytest.mark.parametrize("indicator_id", list(EXPECTED))
 def test_each_target_year_and_baseline_matches_the_plan(plan, indicator_id):
-    group, target, year, baseline, direction, by_district = EXPECTED[indicator_id]
+    group, target, year, baseline, direction, by_district, unit = EXPECTED[indicator_id]
     indicator = plan.indicator(indicator_id)
     assert indicator.group == group
     assert (indicator.target.value, indicator.target.year) == (target, year)
@@ -110,7 +92,7 @@ def test_each_target_year_and_baseline_matches_the_plan(plan, indicator_id):
     assert indicator.direction == Direction(direction)
     assert indicator.higher_is_better == (direction == "higher_is_better")
     assert indicator.by_district is by_district
-    assert indicator.unit.vi == UNITS[indicator_id]
+    assert indicator.unit.vi == unit
 
 
 def test_the_weak_share_target_and_baseline_are_marked_derived_with_a_note(plan):
@@ -181,16 +163,7 @@ def test_the_title_is_the_plan_title_as_in_the_text(plan):
 
 def test_every_status_has_labels_and_thresholds_descend(plan):
     rules = plan.assessment
-    assert [s.id for s in rules.statuses] == [
-        "achieved",
-        "not_achieved",
-        "on_track",
-        "acceleration_needed",
-        "limited_progress",
-        "deterioration",
-        "insufficient_data",
-        "unable_to_assess",
-    ]
+    assert [s.id for s in rules.statuses] == list(STATUSES)
     assert rules.label("on_track", "vi") == "Đúng tiến độ"
     assert rules.label("deterioration", "en") == "Deterioration"
     assert (rules.label("not_achieved", "vi"), rules.label("not_achieved", "en")) == (

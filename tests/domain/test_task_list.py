@@ -30,6 +30,7 @@ from kpi.domain.tasks import (
     quantities_by_year,
     tasks_to_records,
 )
+from tests.builders import task_reports
 
 # The public text of the plan, kept in the repository (data/plans/kh-485-2020.source.txt) and named by the plan.
 PLAN_TEXT = PLANS_DIR.parents[1] / load_plan().source.file
@@ -43,27 +44,7 @@ def tasks() -> TaskList:
 
 def reports(*rows: tuple) -> pd.DataFrame:
     """Build a report table from (group, number, year, quarter, status[, metric, quantity]) tuples."""
-    records = []
-    for row in rows:
-        group, number, year, quarter, status, *rest = row
-        metric, quantity = (rest + [None, None])[:2]
-        records.append(
-            {
-                "group": group,
-                "number": number,
-                "year": year,
-                "quarter": quarter,
-                "status": status,
-                "metric": metric,
-                "quantity": quantity,
-                "result": "Kết quả",
-                "evidence": "Báo cáo số 1/BC",
-            }
-        )
-    return pd.DataFrame(
-        records,
-        columns=["group", "number", "year", "quarter", "status", "metric", "quantity", "result", "evidence"],
-    )
+    return task_reports((*row[:5], *(*row[5:], None, None)[:2], "Kết quả", "Báo cáo số 1/BC") for row in rows)
 
 
 def row_of(frame: pd.DataFrame, group: str, number: int) -> pd.Series:

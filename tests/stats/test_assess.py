@@ -18,17 +18,8 @@ from kpi.domain.plan import (
     Text,
 )
 from kpi.stats.assess import assess, required_yearly_change
+from tests.plan_facts import STATUSES
 
-STATUSES = (
-    "achieved",
-    "not_achieved",
-    "on_track",
-    "acceleration_needed",
-    "limited_progress",
-    "deterioration",
-    "insufficient_data",
-    "unable_to_assess",
-)
 RULES = AssessmentRules(
     method=Text("phương pháp", "method"),
     zero_replacement=0.001,

@@ -42,12 +42,13 @@ def _clean(**kw) -> CleanWorkbook:
     return validation.clean
 
 
+A1 = coop("A1", members=20, revenue=1000, rating="Khá")  # the same in both workbooks of 2022
 # Version in force for 2022: three cooperatives (A1, A2 operating; A3 dissolved), fund 1.000, THT of Cư Jút.
 OLD_2022 = dict(
     year=2022,
     fund=1000,
     coops=[
-        coop("A1", members=20, revenue=1000, rating="Khá"),
+        A1,
         coop("A2", members=30, revenue=3000, rating="Yếu"),
         coop("A3", status="Giải thể", members=None, rating=None),
     ],
@@ -56,10 +57,10 @@ OLD_2022 = dict(
 # The workbook being imported for 2022: A1 unchanged, A2 with more members and a new rating, A3 gone, A4 new;
 # the fund rises to 1.500 and Cư Jút certifies two more groups.
 NEW_2022 = dict(
-    year=2022,
+    OLD_2022,
     fund=1500,
     coops=[
-        coop("A1", members=20, revenue=1000, rating="Khá"),
+        A1,
         coop("A2", members=45, revenue=3000, rating="Tốt"),
         coop("A4", name="HTX Mới", members=10, revenue=500, rating="Chưa xếp loại"),
     ],

@@ -22,6 +22,7 @@ from kpi.store.task_versions import (
     load_task_version,
     rollback_tasks,
     task_history,
+    task_sample_version,
     task_versions,
 )
 from kpi.store.versions import Action, Status, Store, StoreError, open_store
@@ -370,3 +371,25 @@ def test_the_register_is_stored_with_its_year_and_exported_again(tmp_path):
     again = check_task_bytes(out.read_bytes(), default_tasks())
     assert again.ok
     assert again.clean.plans["plan_number"].tolist() == ["=12/KH-SCT"]  # a formula-like text stays text
+
+
+def test_a_rollback_to_no_data_leaves_the_year_without_reports_and_the_statistics_alone(store: Store) -> None:
+    imported(store, progress_bytes())
+    test_store.stored(store, make_workbook(2024))
+    outcome = rollback_tasks(store, 2024, None, "Lan", identity=OPERATOR)
+    assert (outcome.version, outcome.previous, outcome.changed) == (None, 1, True)
+    assert task_versions(store) == {}
+    assert load_task_reports(store).empty
+    assert store.current_versions() == {2024: 1}  # the statistics of 2024 are another kind
+    assert task_history(store)["action"].tolist() == [Action.IMPORT, Action.ROLLBACK]
+    assert store.stored_years(TASKS) == [2024]
+
+
+def test_a_sample_progress_report_is_restored_as_a_current_sample_version(store: Store) -> None:
+    imported(store, progress_bytes(), is_sample=True)
+    store.delete_sample("Lan", identity=OPERATOR)
+    sample = task_sample_version(store, progress_bytes(), "mau-2024.xlsx", today=TODAY)
+    assert store.restore_sample("Lan", [sample], identity=OPERATOR) == [("tasks", 2024, 2)]
+    assert task_versions(store) == {2024: 2} and store.has_sample()
+    assert load_task_reports(store)["quantity"].tolist()[0] == 18.0
+    assert task_history(store)["action"].tolist()[-1] == Action.RESTORE_SAMPLE

@@ -814,3 +814,132 @@ def test_a_rollback_after_the_preview_also_makes_the_confirmation_stale(store: S
 def test_an_import_without_a_preview_is_not_checked(store: Store) -> None:
     stored(store, make_workbook())
     assert stored(store, make_workbook(coops=with_members(99))).version == 2
+
+
+# --- undo: rollback to "no data", restoring the sample (issue 15) --------------------------------------------
+
+
+def test_a_rollback_to_no_data_leaves_the_year_without_a_current_version_and_is_an_event(
+    store: Store,
+) -> None:
+    stored(store, make_workbook(2023), name="2023.xlsx")
+    stored(store, make_workbook(2024), name="2024.xlsx", by="Lan")
+    outcome = store.rollback(2024, None, "Trần Văn Minh", note="nhập nhầm", identity=OPERATOR)
+    assert (outcome.version, outcome.previous, outcome.changed) == (None, 1, True)
+    assert outcome.message() == (
+        "Năm 2024: không còn phiên bản nào đang dùng, các trang coi năm này là chưa có số liệu "
+        "(trước đó: phiên bản 1). Các phiên bản vẫn được giữ và có thể dùng lại."
+    )
+    assert store.current_versions() == {2023: 1}
+    assert (store.years(), store.stored_years()) == ([2023], [2023, 2024])
+    assert set(store.load_dataset().coops["year"]) == {2023}
+    last = store.history().iloc[-1]
+    assert (last["action"], last["year"], last["by"], last["note"], last["previous_version"]) == (
+        "rollback",
+        2024,
+        "Trần Văn Minh",
+        "nhập nhầm",
+        1,
+    )
+    assert pd.isna(last["version"]) and not last["current"]
+    assert [v.current for v in store.versions(2024)] == [False]  # kept, not in force
+
+
+def test_a_later_rollback_makes_a_version_current_again_after_no_data(store: Store) -> None:
+    stored(store, make_workbook(2024))
+    store.rollback(2024, None, "Lan", identity=OPERATOR)
+    outcome = store.rollback(2024, 1, "Lan", identity=OPERATOR)
+    assert (outcome.version, outcome.previous, outcome.changed) == (1, None, True)
+    assert outcome.message() == "Năm 2024: phiên bản 1 là phiên bản đang dùng (trước đó: không có số liệu)."
+    assert store.current_versions() == {2024: 1}
+    assert store.history()["action"].tolist() == ["import", "rollback", "rollback"]
+
+
+def test_a_rollback_to_no_data_twice_changes_nothing_the_second_time(store: Store) -> None:
+    stored(store, make_workbook(2024))
+    store.rollback(2024, None, "Lan", identity=OPERATOR)
+    before = store.dump()
+    outcome = store.rollback(2024, None, "Lan", identity=OPERATOR)
+    assert (outcome.changed, outcome.message()) == (
+        False,
+        "Năm 2024 đã không có phiên bản nào đang dùng; không có gì thay đổi.",
+    )
+    assert store.dump() == before
+
+
+def test_a_rollback_to_no_data_of_a_year_never_imported_is_refused(store: Store) -> None:
+    stored(store, make_workbook(2024))
+    before = store.dump()
+    with pytest.raises(StoreError) as caught:
+        store.rollback(2019, None, "Lan", identity=OPERATOR)
+    assert caught.value.problem.message() == "Kho dữ liệu chưa có số liệu năm 2019; các năm có: 2024."
+    assert store.dump() == before
+
+
+def test_an_import_after_no_data_gets_the_next_number_and_becomes_current(store: Store) -> None:
+    stored(store, make_workbook(2024))
+    store.rollback(2024, None, "Lan", identity=OPERATOR)
+    assert stored(store, make_workbook(2024, coops=with_members(40))).version == 2
+    assert store.current_versions() == {2024: 2}
+
+
+def test_a_rollback_without_a_name_asks_for_the_person_acting_not_the_importer(store: Store) -> None:
+    stored(store, make_workbook(2024))
+    with pytest.raises(StoreError) as caught:
+        store.rollback(2024, None, "  ", identity=OPERATOR)
+    assert caught.value.problem.message() == "Hãy ghi tên người thực hiện."
+
+
+def _sample_then_first_real_import(store: Store) -> list[store_module.SampleVersion]:
+    """Store sample 2023 and 2024 (version 1 each), then a real 2024 that removes them (version 2); return the
+    two sample workbooks ready to be restored."""
+    samples = {2023: make_workbook(2023), 2024: make_workbook(2024, coops=with_members(9))}
+    for year, data in samples.items():
+        stored(store, data, name=f"mau-{year}.xlsx", by="Hệ thống", is_sample=True)
+    stored(
+        store, make_workbook(2024, coops=with_members(31)), name="that.xlsx", by="Lan", replace_sample=True
+    )
+    return [store.sample_version(data, f"mau-{year}.xlsx") for year, data in samples.items()]
+
+
+def test_restoring_the_sample_is_refused_while_real_data_is_in_force(store: Store) -> None:
+    samples = _sample_then_first_real_import(store)
+    before = store.dump()
+    with pytest.raises(StoreError) as caught:
+        store.restore_sample("Lan", samples, identity=OPERATOR)
+    assert caught.value.problem.code == "sample_over_real_data"
+    assert "các năm 2024 đang dùng số liệu thật" in caught.value.problem.message()
+    assert store.dump() == before
+
+
+def test_after_a_rollback_to_no_data_the_sample_comes_back_current_and_the_real_version_stays(
+    store: Store,
+) -> None:
+    samples = _sample_then_first_real_import(store)
+    store.rollback(2024, None, "Lan", identity=OPERATOR)
+    written = store.restore_sample("Lan", samples, identity=OPERATOR)
+    # 2023: version 1 was the removed sample, so 2; 2024: versions 1 (sample) and 2 (real) were used, so 3
+    assert written == [("stats", 2023, 2), ("stats", 2024, 3)]
+    assert store.current_versions() == {2023: 2, 2024: 3}
+    assert [(v.version, v.is_sample, v.current) for v in store.versions(2024)] == [
+        (2, False, False),
+        (3, True, True),
+    ]
+    assert store.has_sample()
+    assert store.load_dataset().coops.query("year == 2024")["members"].iloc[0] == 9.0
+    restored = store.history().query("action == 'restore_sample'")
+    assert restored[["year", "version", "by", "file_name", "is_sample"]].values.tolist() == [
+        [2023, 2, "Lan", "mau-2023.xlsx", True],
+        [2024, 3, "Lan", "mau-2024.xlsx", True],
+    ]
+    before = store.dump()
+    assert store.restore_sample("Lan", samples, identity=OPERATOR) == []  # already there: nothing written
+    assert store.dump() == before
+
+
+def test_a_sample_workbook_with_errors_cannot_be_prepared_for_restoring(store: Store) -> None:
+    negative = list(BASE_COOPS[0])
+    negative[COOP.ids.index("members")] = -3
+    with pytest.raises(StoreError) as caught:
+        store.sample_version(make_workbook(2024, coops=[tuple(negative), *BASE_COOPS[1:]]), "mau.xlsx")
+    assert caught.value.problem.severity == "error"

@@ -2,7 +2,7 @@
 
 Statistics (kpi/store/versions.py) and task reports (kpi/store/task_versions.py) both ask `kpi.common.access.refusal`; an anonymous
 identity (what a web session without a login acts as) and a viewer are refused with nothing changed, for
-imports, rollbacks and the removal of the sample data. Stores come from tests/store/test_versions.py.
+imports, rollbacks (to a version or to "no data") and the removal and restoration of the sample data. Stores come from tests/store/test_versions.py.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from kpi.store.versions import Status, Store, StoreError
 from tests.store import test_versions as test_store
 from tests.store.test_task_versions import progress_bytes, rows_2024
 from tests.store.test_versions import make_workbook, with_members
+from ui.data_admin import restore_sample
 
 store_url = test_store.store_url
 store = test_store.store
@@ -48,6 +49,7 @@ def test_whoever_may_not_write_is_refused_on_every_write_path_and_the_store_is_u
     store: Store, who
 ) -> None:
     _two_versions_of_each_kind_and_a_sample(store)
+    sample = store.sample_version(make_workbook(2022), "mau-2022.xlsx")
     before = store.dump()
     code = REFUSED[who]
 
@@ -62,6 +64,10 @@ def test_whoever_may_not_write_is_refused_on_every_write_path_and_the_store_is_u
         lambda: store.rollback(2024, 1, "Khách", identity=who),
         lambda: rollback_tasks(store, 2024, 1, "Khách", identity=who),
         lambda: store.delete_sample("Khách", identity=who),
+        lambda: store.rollback(2024, None, "Khách", identity=who),
+        lambda: rollback_tasks(store, 2024, None, "Khách", identity=who),
+        lambda: store.restore_sample("Khách", [sample], identity=who),
+        lambda: restore_sample(store, "Khách", who),
     ):
         with pytest.raises(StoreError) as refused:
             write()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
 import pytest
 
 from kpi.tasks.board import (
@@ -27,9 +26,9 @@ from kpi.tasks.charts import (
     build_timeline_figure,
 )
 from kpi.workbook.task_contract import default_tasks
+from tests.builders import task_reports
 
-COLUMNS = ["group", "number", "year", "quarter", "status", "metric", "quantity", "result", "evidence"]
-REPORTS = pd.DataFrame(
+REPORTS = task_reports(
     [
         ("II", 2, 2021, 1, "done", None, None, "Đề án", "QĐ 1"),
         ("V", 3, 2021, 2, "done", None, None, "Hướng dẫn", "HD 2"),  # deadline Q4/2020: done late
@@ -38,8 +37,7 @@ REPORTS = pd.DataFrame(
         ("IV", 6, 2021, 4, "in_progress", "farmer_trainees", 400.0, "Tập huấn", "BC 4"),
         ("I", 4, 2022, None, "in_progress", "conferences", 21.0, "Hội nghị", "BC 5"),
         ("I", 1, 2023, None, "late", None, None, "Chậm", "BC 6"),
-    ],
-    columns=COLUMNS,
+    ]
 )
 
 

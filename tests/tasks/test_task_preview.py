@@ -3,18 +3,15 @@ periods, whether anything changes, and the sample data it removes or must not jo
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from kpi.common.access import command_line
 from kpi.store.task_versions import import_task_workbook
 from kpi.store.versions import open_store
 from kpi.tasks.preview import check_task_upload, periods_text, preview_task_import, task_status_table
-from kpi.workbook.task_contract import default_tasks
-from kpi.workbook.task_reports import check_task_bytes, task_workbook_bytes
-from tests.builders import coop, group, workbook
+from kpi.workbook.task_reports import check_task_bytes
+from tests.builders import coop, group, task_workbook, workbook
 
-COLUMNS = ["group", "number", "year", "quarter", "status", "metric", "quantity", "result", "evidence"]
 SAMPLE_UNIT = "Đơn vị minh họa (dữ liệu mẫu, không phải số liệu chính thức)"
 ROWS_2021 = [
     ("II", 2, 2021, 1, "done", None, None, "Đề án được phê duyệt", "QĐ 45/QĐ-UBND"),
@@ -27,8 +24,7 @@ OPERATOR = command_line("kiem-thu")  # the tests write as the command line does
 
 
 def _bytes(rows: list[tuple], unit: str | None = None) -> bytes:
-    info = {"year": 2021, **({"reporting_unit": unit} if unit else {})}
-    return task_workbook_bytes(reports=pd.DataFrame(rows, columns=COLUMNS), info=info, tasks=default_tasks())
+    return task_workbook(rows, 2021, **({"reporting_unit": unit} if unit else {}))
 
 
 def _clean(rows: list[tuple], unit: str | None = None):
