@@ -239,3 +239,25 @@ def test_kpi_report_from_the_store_reads_the_kept_results_and_prints_the_report_
     assert engine_calls == []
     printed = json.loads(capsys.readouterr().out)
     assert printed == build_report(store.load_dataset(), 2024, True).to_json("vi", by_district=True)
+
+
+def test_a_restored_sample_keeps_its_versions_results_as_an_import_does(
+    store: Store, engine_calls: list[int]
+) -> None:
+    path = sample_files()[-1]
+    store.restore_sample("kiểm thử", [store.sample_version(path.read_bytes(), path.name)], identity=OPERATOR)
+    assert engine_calls == [1]
+    results = R.stored_results(store)
+    assert engine_calls == [1]
+    assert_same_as_from_scratch(results, store)
+
+
+def test_a_rollback_to_no_data_leaves_the_year_out_of_the_results_without_computing(
+    store: Store, engine_calls: list[int]
+) -> None:
+    stored(store, make_workbook(2023))
+    stored(store, make_workbook(2024))
+    store.rollback(2024, None, "kiểm thử", identity=OPERATOR)
+    results = R.stored_results(store)
+    assert (results.years, engine_calls) == ([2023], [1, 1])
+    assert_same_as_from_scratch(results, store)
