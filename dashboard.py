@@ -1,7 +1,6 @@
 """Entry point: `streamlit run dashboard.py`. Page configuration, navigation and the sidebar shared by all pages.
 
-The pages are the files of pages/, listed here in sections; a file another engineer has not written yet is
-simply left out of the menu, so the app runs in any state of the checkout.
+The pages are the files of pages/, listed here in sections (the admin pages for admins only).
 """
 
 from __future__ import annotations
@@ -47,14 +46,13 @@ ADMIN_PAGES = {"pages/11_Nhat_ky.py"}  # in the menu of admins only (the page ch
 
 
 def build_pages(lang: str, admin: bool = False) -> dict[str, list]:
-    """Return the menu: section title -> st.Page entries of the page files that exist (admin pages for
-    admins only)."""
+    """Return the menu: section title -> st.Page entries (admin pages for admins only)."""
     menu: dict[str, list] = {}
     for section, entries in NAVIGATION:
         pages = [
             st.Page(ROOT / path, title=t(title, lang), icon=icon, default=default)
             for path, title, icon, default in entries
-            if (ROOT / path).is_file() and (admin or path not in ADMIN_PAGES)
+            if admin or path not in ADMIN_PAGES
         ]
         if pages:
             menu[t(section, lang)] = pages

@@ -19,7 +19,7 @@ lang = state.lang()
 store = data.get_store()
 
 st.title(t("audit.title", lang))
-if store is None or not auth.allowed(Permission.MANAGE_ACCOUNTS):
+if not auth.allowed(Permission.MANAGE_ACCOUNTS):
     st.warning(t("audit.admins_only", lang), icon=":material/lock:")
     st.stop()
 st.caption(t("audit.caption", lang))

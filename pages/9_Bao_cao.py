@@ -36,9 +36,9 @@ with st.container(horizontal=True, gap="medium"):
     )
     report_lang = st.radio(
         t("brief.page.language", lang),
-        options=["vi", "en"],
-        format_func={"vi": "Tiếng Việt", "en": "English"}.get,
-        index=0 if lang == "vi" else 1,
+        options=list(state.LANGUAGES),
+        format_func=state.LANGUAGES.get,
+        index=list(state.LANGUAGES).index(lang),
         horizontal=True,
         key="brief-lang",
     )

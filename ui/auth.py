@@ -70,8 +70,6 @@ def identity() -> Identity:
     when nobody is logged in (or the login expired, or the account was disabled since)."""
     store = data.get_store()
     here = (session_id(), client_address())
-    if store is None:
-        return ANONYMOUS.at(*here)
     claims = _sso_claims()
     if claims is not None:
         return ac.sso_identity(store, claims).at(*here)
@@ -104,8 +102,6 @@ def _submit(prefix: str) -> None:
     name = st.session_state.get(prefix + "name", "")
     password = st.session_state.get(prefix + "password", "")
     st.session_state[prefix + "password"] = ""  # never kept in the session
-    if store is None:
-        return
     result = ac.login(
         store, name, password, load_settings(), session_id=session_id(), client_address=client_address()
     )
@@ -143,7 +139,7 @@ def logout() -> None:
     """End the session (the "Đăng xuất" button's callback), recorded as an event."""
     kept = st.session_state.pop(SESSION, None)
     store = data.get_store()
-    if kept and store is not None:
+    if kept:
         ac.record_logout(store, kept["identity"].at(session_id(), client_address()))
 
 
@@ -181,8 +177,7 @@ def gate(lang: str) -> bool:
     if not load_settings().require_login or not identity().anonymous:
         return True
     st.title(t("app_title", lang))
-    store = data.get_store()
-    if store is not None and not ac.has_accounts(store):
+    if not ac.has_accounts(data.get_store()):
         st.info(t("auth.no_account", lang), icon=":material/person_add:")
         return False
     st.info(t("auth.required", lang))
@@ -193,8 +188,7 @@ def gate(lang: str) -> bool:
 def read_only_notice(lang: str) -> None:
     """Say, where an upload would be, why there is none: how to make the first admin when the store has no
     account; otherwise that only analysts and admins write (with the login form for anonymous visitors)."""
-    store = data.get_store()
-    if store is not None and not ac.has_accounts(store):
+    if not ac.has_accounts(data.get_store()):
         st.info(t("auth.no_account", lang), icon=":material/person_add:")
         return
     st.info(t("auth.read_only", lang), icon=":material/lock:")

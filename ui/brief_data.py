@@ -8,13 +8,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from kpi.cli.brief_commands import brief_bytes
 from kpi.common.i18n import t
-from kpi.reports.brief import SOURCE_COLUMNS, BriefData, build_brief, version_sources
+from kpi.reports.brief import BriefData, build_brief, version_sources
+from kpi.store.task_versions import load_task_plans, load_task_reports
 from ui import data, tasks_data
 
 REPORT_PAGE = "pages/9_Bao_cao.py"  # as dashboard.py declares it
@@ -26,13 +26,9 @@ MIME = {
 
 def _brief_data(version: data.DataVersion, task_version: tasks_data.TaskDataVersion) -> BriefData:
     store = data.get_store()
-    reports, plans, task_sources = None, None, pd.DataFrame(columns=SOURCE_COLUMNS)
-    if store is not None and task_version.source != "none":
-        from kpi.store.task_versions import load_task_plans, load_task_reports
-
-        reports = load_task_reports(store, dict(task_version.versions))
-        plans = load_task_plans(store, dict(task_version.versions))
-        task_sources = version_sources(store, "tasks")
+    reports = load_task_reports(store, dict(task_version.versions))
+    plans = load_task_plans(store, dict(task_version.versions))
+    task_sources = version_sources(store, "tasks")
     return BriefData(data.get_dataset(), reports, data.get_sources(), task_sources, plans)
 
 

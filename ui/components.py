@@ -181,11 +181,6 @@ def plan_badge_html(status: str, plan: Plan, lang: str) -> str:
     return status_badge_html(status, rules.label(status, lang), rules.help(status, lang))
 
 
-def status_badge(status: str, plan: Plan, lang: str) -> None:
-    """Show the badge of a status."""
-    st.html(plan_badge_html(status, plan, lang))
-
-
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 

@@ -3,8 +3,7 @@
 Every run asks the store for `{year: current version}` (one small query); that, with the store's URL, is the
 cache key, so a new import or a rollback shows at once and nothing else is recomputed. On first use of a
 store that has never seen a statistics import, the sample workbooks of data/sample/ are imported as sample
-versions, and `is_sample_data()` tells the pages to show the sample notice. Without `kpi.store.versions` (an old
-checkout), the workbooks of data/sample/ are read directly and the key is their names, sizes and times.
+versions, and `is_sample_data()` tells the pages to show the sample notice.
 
 What the pages show comes from the results kept with each version (`kpi.stats.results`: indicator values,
 rating counts, population counts, communes covered, model cooperatives), computed once at import and read back
@@ -18,7 +17,6 @@ validation on every run): treat them as read-only. Tables and reports are `st.ca
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
@@ -27,37 +25,32 @@ import streamlit as st
 
 from kpi.common.access import system
 from kpi.common.i18n import t
-from kpi.common.settings import DATA_DIR, load_settings
+from kpi.common.settings import load_settings
 from kpi.domain.plan import Plan
+from kpi.reports.brief import version_sources
 from kpi.stats import charts
 from kpi.stats import scorecard as overview
 from kpi.stats.coops import code_matches
 from kpi.stats.report import Report, default_engine, default_plan
-from kpi.stats.results import Results, keep_results, results_of_dataset, stored_results
+from kpi.stats.results import Results, keep_results, stored_results
+from kpi.stats.sample import sample_files, write_sample
+from kpi.store import versions as store_versions
 from kpi.store.coop_rows import coop_rows
-from kpi.workbook.dataset import YEAR, Dataset, dataset_from_workbooks
+from kpi.store.versions import Store
+from kpi.workbook.dataset import YEAR, Dataset
 from kpi.workbook.reader import ROW
 
-SAMPLE_DIR = DATA_DIR / "sample"
 _seed_lock = threading.Lock()
 
 
 class DataVersion(NamedTuple):
     """What identifies the data shown (a plain tuple, so st.cache_data hashes it cheaply)."""
 
-    source: str  # the store's URL, or "files"
-    versions: tuple[tuple[Any, Any], ...]  # (year, version) pairs; for files (name, (size, mtime))
+    source: str  # the store's URL
+    versions: tuple[tuple[Any, Any], ...]  # (year, version) pairs
 
 
 # --- the store ------------------------------------------------------------------------------------------
-
-
-def _store_module():
-    try:
-        from kpi.store import versions as store
-    except ImportError:  # the store is not in this checkout yet: read the sample workbooks
-        return None
-    return store
 
 
 def _database_url() -> str:
@@ -65,40 +58,26 @@ def _database_url() -> str:
 
 
 @st.cache_resource(show_spinner=t("notice.loading", "vi"))
-def _open_store(url: str):
+def _open_store(url: str) -> Store:
     """Return the store at `url`, opened (and migrated) once per process, seeded with the sample if new."""
-    store = keep_results(_store_module().open_store(url))  # each import keeps its version's results
+    store = keep_results(store_versions.open_store(url))  # each import keeps its version's results
     _seed_if_new(store)
     return store
 
 
-def get_store():
-    """Return the store the dashboard reads and writes (None when kpi.store.versions is not available)."""
-    if _store_module() is None:
-        return None
+def get_store() -> Store:
+    """Return the store the dashboard reads and writes."""
     return _open_store(_database_url())
 
 
-def sample_files() -> list[Path]:
-    """Return the sample workbooks, one per year (written first if the folder has none)."""
-    try:
-        from kpi.stats import sample
-    except ImportError:
-        return sorted(SAMPLE_DIR.glob("*.xlsx"))
-    files = sample.sample_files()
-    if not files:
-        files = sample.write_sample()
-    return files
-
-
-def _seed_if_new(store) -> None:
+def _seed_if_new(store: Store) -> None:
     """Import the sample years into a store that has never seen a statistics import (so not after the sample
     was removed, nor over real data)."""
     with _seed_lock:
         if not store.history().empty:
             return
         by = t("notice.sample_importer", "vi")
-        for path in sample_files():
+        for path in sample_files() or write_sample():  # written first if the folder has none
             outcome = store.import_workbook(
                 path.read_bytes(), path.name, None, by, note=None, is_sample=True, identity=system(by)
             )
@@ -110,26 +89,14 @@ def _seed_if_new(store) -> None:
 
 
 def data_version() -> DataVersion:
-    """Return the key of the data shown now (one cheap query, or one stat per sample file)."""
+    """Return the key of the data shown now (one cheap query)."""
     store = get_store()
-    if store is not None:
-        return DataVersion(store.url, tuple(sorted(store.current_versions().items())))
-    stamps = tuple((p.name, (p.stat().st_size, p.stat().st_mtime_ns)) for p in sample_files())
-    return DataVersion("files", stamps)
+    return DataVersion(store.url, tuple(sorted(store.current_versions().items())))
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _dataset(version: DataVersion) -> Dataset:
-    if version.source != "files":
-        return get_store().load_dataset(dict(version.versions))
-    from kpi.workbook.validate import check_bytes
-
-    clean = []
-    for path in sample_files():
-        result = check_bytes(path.read_bytes())
-        if result.ok:
-            clean.append(result.clean)
-    return dataset_from_workbooks(clean)
+    return get_store().load_dataset(dict(version.versions))
 
 
 def get_dataset() -> Dataset:
@@ -137,31 +104,24 @@ def get_dataset() -> Dataset:
     return _dataset(data_version())
 
 
-# --- the rows of cooperatives, only where a page shows them (page 5) ----------------------------------------
+# --- the rows of cooperatives, only where a page shows them (page 5, the quality page) -----------------------
 
 
 def year_rows(version: DataVersion, year: int) -> pd.DataFrame:
     """Return the cooperatives of one year of `version` (all columns: the list's download holds them all),
     read alone from the store. Not cached here: its callers cache what they build from it."""
-    if version.source == "files":
-        coops = _dataset(version).coops
-        return coops[coops[YEAR] == year].reset_index(drop=True)
     return coop_rows(get_store(), {year: dict(version.versions)[year]})
 
 
 def years_dataset(version: DataVersion, years: tuple[int, ...]) -> Dataset:
     """Return the Dataset of only those years of `version` that it holds (the quality of a year needs that
     year and the one before, not all six). Not cached here: its callers cache what they build from it."""
-    if version.source == "files":
-        return _dataset(version)
     wanted = {year: number for year, number in version.versions if year in years}
     return get_store().load_dataset(wanted)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _codes(version: DataVersion) -> pd.DataFrame:
-    if version.source == "files":
-        return _dataset(version).coops[[ROW, "code", YEAR]]
     return coop_rows(get_store(), dict(version.versions), columns=["code"])
 
 
@@ -173,8 +133,6 @@ def get_codes() -> pd.DataFrame:
 def coop_dataset(version: DataVersion, code: str) -> Dataset:
     """Return a Dataset holding only the rows of the cooperative `code` (kpi.stats.coops.code_matches), every
     year of `version`: what `kpi.stats.coops.coop_history` needs, without reading the other rows."""
-    if version.source == "files":
-        return _dataset(version)
     codes = _codes(version)
     found = codes[code_matches(codes["code"], code)]
     rows = {int(y): part[ROW].tolist() for y, part in found.groupby(YEAR)}
@@ -184,8 +142,6 @@ def coop_dataset(version: DataVersion, code: str) -> Dataset:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _is_sample(version: DataVersion) -> bool:
-    if version.source == "files":
-        return bool(version.versions)
     return get_store().has_sample()
 
 
@@ -196,10 +152,7 @@ def is_sample_data() -> bool:
 
 def get_years() -> list[int]:
     """Return the reporting years present, ascending."""
-    version = data_version()
-    if version.source == "files":
-        return get_dataset().years
-    return sorted(int(year) for year, _ in version.versions)
+    return sorted(int(year) for year, _ in data_version().versions)
 
 
 def get_plan() -> Plan:
@@ -213,8 +166,6 @@ def get_plan() -> Plan:
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _results(version: DataVersion) -> Results:
     """The results kept with the versions shown (kpi.stats.results): a few small tables, not the rows."""
-    if version.source == "files":
-        return results_of_dataset(_dataset(version))
     return stored_results(get_store(), dict(version.versions))
 
 
@@ -254,11 +205,6 @@ def _rating_counts(version: DataVersion, by: str, year: int | None, district: st
     return _results(version).rating_counts(by, year, districts)
 
 
-def get_rating_counts(by: str = "year", year: int | None = None, district: str | None = None) -> pd.DataFrame:
-    """Return the operating cooperatives per rating class, by "year", "district" or "sector"."""
-    return _rating_counts(data_version(), by, year, district)
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
 def _population_counts(version: DataVersion, year: int, district: str | None) -> dict[str, int]:
     return _results(version).population_counts(year, district)
@@ -292,38 +238,7 @@ def get_model_cooperatives(year: int) -> pd.DataFrame | None:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _sources(version: DataVersion) -> pd.DataFrame:
-    columns = ["year", "version", "file_name", "imported_at", "imported_by", "is_sample"]
-    if version.source == "files":
-        rows = []
-        for path in sample_files():
-            stat = path.stat()
-            rows.append(
-                {
-                    "year": None,
-                    "version": None,
-                    "file_name": path.name,
-                    "imported_at": pd.Timestamp(stat.st_mtime, unit="s", tz="UTC"),
-                    "imported_by": None,
-                    "is_sample": True,
-                }
-            )
-        return pd.DataFrame(rows, columns=columns)
-    store = get_store()
-    rows = []
-    for year, number in version.versions:
-        info = next((v for v in store.versions(year) if v.version == number), None)
-        if info is not None:
-            rows.append(
-                {
-                    "year": year,
-                    "version": number,
-                    "file_name": info.file_name,
-                    "imported_at": pd.Timestamp(info.imported_at),
-                    "imported_by": info.imported_by,
-                    "is_sample": info.is_sample,
-                }
-            )
-    return pd.DataFrame(rows, columns=columns)
+    return version_sources(get_store(), "stats")
 
 
 def get_sources() -> pd.DataFrame:

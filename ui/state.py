@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.common.i18n import DEFAULT_LANG, t
+from kpi.common.i18n import DEFAULT_LANG, LANGS, t
 
 LANG, YEAR, DISTRICT, PRESENT = "lang", "year", "district", "present"
-LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
+LANGUAGES = {code: t("language.name", code) for code in LANGS}  # each language named in itself
 _TRUE = {"1", "true", "yes", "on", "co", "có"}
 _DISTRICT_WIDGET = "_district_widget"
 _WHOLE_PROVINCE = ""  # the filter's option for "no district" (a None option would read as "nothing chosen")

@@ -23,6 +23,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from kpi.store.task_versions import load_task_reports, task_history, task_versions
+from kpi.store.versions import Store
 from kpi.tasks.board import (
     TaskBoard,
     build_board,
@@ -34,7 +36,9 @@ from kpi.tasks.board import (
     summary_counts,
     task_table,
 )
+from kpi.tasks.cadence import reporting_grid
 from kpi.tasks.charts import build_quantities_figure, build_status_figure, build_timeline_figure
+from kpi.tasks.sample import load_task_samples
 from kpi.workbook.task_contract import default_tasks
 from ui import data
 
@@ -44,26 +48,22 @@ _seed_lock = threading.Lock()
 class TaskDataVersion(NamedTuple):
     """What identifies the reports shown (hashable, cheap to compare)."""
 
-    source: str
+    source: str  # the store's URL
     versions: tuple[tuple[int, int], ...]
 
 
-def _store():
+def _store() -> Store:
     store = data.get_store()
-    if store is not None:
-        _seed_if_sample(store.url)
+    _seed_if_sample(store.url)
     return store
 
 
 @st.cache_resource(show_spinner=False)
 def _seed_if_sample(url: str) -> bool:
     """Load the sample progress reports into a sample store that has none (once per process and store)."""
-    from kpi.store.task_versions import task_history
-    from kpi.tasks.sample import load_task_samples
-
     store = data.get_store()
     with _seed_lock:
-        if store is None or not task_history(store).empty or not store.has_sample():
+        if not task_history(store).empty or not store.has_sample():
             return False
         load_task_samples(store)
     return True
@@ -71,32 +71,19 @@ def _seed_if_sample(url: str) -> bool:
 
 def task_data_version() -> TaskDataVersion:
     """Return the key of the progress reports shown now."""
-    from kpi.store.task_versions import task_versions
-
     store = _store()
-    if store is None:
-        return TaskDataVersion("none", ())
     return TaskDataVersion(store.url, tuple(sorted(task_versions(store).items())))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _board(version: TaskDataVersion, as_of: date) -> TaskBoard:
-    from kpi.store.task_versions import load_task_reports
-
-    reports = None
-    if version.source != "none":
-        reports = load_task_reports(data.get_store(), dict(version.versions))
+    reports = load_task_reports(data.get_store(), dict(version.versions))
     return build_board(default_tasks(), reports, as_of)
-
-
-def get_board(as_of: date) -> TaskBoard:
-    """Return the tasks judged on `as_of` with the current progress reports. Shared: do not modify it."""
-    return _board(task_data_version(), as_of)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _is_sample(version: TaskDataVersion) -> bool:
-    if version.source == "none" or not version.versions:
+    if not version.versions:
         return False
     store = data.get_store()
     return any(
@@ -208,8 +195,6 @@ def get_reports(overview: TaskOverview, keys: Iterable[tuple[str, int]]) -> pd.D
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _reporting_grid(version: TaskDataVersion, as_of: date, lang: str) -> pd.DataFrame:
-    from kpi.tasks.cadence import reporting_grid
-
     board = _board(version, as_of)
     return reporting_grid(board, reporting_year(board, as_of), lang)
 

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from kpi.common import problems as pb
+from kpi.common.i18n import texts
 
 
 class Role(StrEnum):
@@ -106,29 +107,12 @@ def refusal(identity: Identity | None, permission: Permission) -> pb.Problem | N
 
     The one check of every write path (statistics and task reports, web and service functions)."""
     if identity is None or identity.anonymous:
-        return pb.error("login_required", action=ACTION_WORDS[permission])
+        return pb.error("login_required", action=texts(f"access.action.{permission}"))
     if may(identity.role, permission):
         return None
-    return pb.error("forbidden", action=ACTION_WORDS[permission], role=ROLE_WORDS[identity.role])
-
-
-ROLE_WORDS = {
-    Role.VIEWER: {"vi": "người xem", "en": "viewer"},
-    Role.ANALYST: {"vi": "cán bộ nhập liệu", "en": "analyst"},
-    Role.ADMIN: {"vi": "quản trị", "en": "administrator"},
-}
-ACTION_WORDS = {
-    Permission.READ: {"vi": "xem số liệu", "en": "read the data"},
-    Permission.IMPORT: {"vi": "nhập dữ liệu", "en": "import data"},
-    Permission.ROLLBACK: {"vi": "khôi phục phiên bản", "en": "roll back a version"},
-    Permission.SAMPLE: {"vi": "xoá hoặc khôi phục số liệu mẫu", "en": "remove or restore the sample data"},
-    Permission.MANAGE_ACCOUNTS: {"vi": "quản lý tài khoản", "en": "manage accounts"},
-}
-
-
-def role_of(text: str) -> Role:
-    """Return the role named `text` (viewer, analyst, admin); raise ValueError otherwise."""
-    return Role(text.strip().lower())
+    return pb.error(
+        "forbidden", action=texts(f"access.action.{permission}"), role=texts(f"auth.role.{identity.role}")
+    )
 
 
 def highest(roles: list[Role]) -> Role | None:

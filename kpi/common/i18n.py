@@ -9,8 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from kpi.common.data_files import DataFileError, read_yaml
 from kpi.common.settings import DATA_DIR
 
 I18N_DIR = DATA_DIR / "i18n"
@@ -18,22 +17,15 @@ LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
 
 
-class CatalogError(ValueError):
-    """The text catalogs cannot be used; `problems` lists every fault."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
 def load_catalog(directory: Path | None = None) -> dict[str, dict[str, str]]:
-    """Return every text of the catalogs in `directory`, checked (each key once, in every language)."""
+    """Return every text of the catalogs in `directory`, checked (each key once, in every language); raise
+    DataFileError listing every fault."""
     texts: dict[str, dict[str, str]] = {}
     origin: dict[str, str] = {}
     problems: list[str] = []
-    for path in sorted((directory or I18N_DIR).glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for key, value in raw.items():
+    directory = directory or I18N_DIR
+    for path in sorted(directory.glob("*.yaml")):
+        for key, value in read_yaml(path).items():
             if key in texts:
                 problems.append(f"{path.name}: key '{key}' already defined in {origin[key]}")
                 continue
@@ -42,7 +34,7 @@ def load_catalog(directory: Path | None = None) -> dict[str, dict[str, str]]:
                 continue
             texts[key], origin[key] = value, path.name
     if problems:
-        raise CatalogError(problems)
+        raise DataFileError(problems, directory)
     return texts
 
 
@@ -56,3 +48,13 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     entry = _catalog()[key]
     text = entry.get(lang) or entry[DEFAULT_LANG]
     return text.format(**params) if params else text
+
+
+def texts(key: str, **params: object) -> dict[str, str]:
+    """Return the text of `key` in every language ({"vi": ..., "en": ...}), e.g. for a problem's parameter.
+
+    A parameter given as such a dict is filled in each language from its own entry."""
+    return {
+        lang: t(key, lang, **{k: v[lang] if isinstance(v, dict) else v for k, v in params.items()})
+        for lang in LANGS
+    }

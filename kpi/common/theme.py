@@ -135,6 +135,17 @@ def build_template() -> go.layout.Template:
 TEMPLATE = build_template()
 
 
+def wrap_label(text: str, width: int = 34) -> str:
+    """Return `text` broken into lines of at most about `width` characters, joined with <br> (plotly's break)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def apply_theme(fig: go.Figure) -> go.Figure:
     """Return `fig` with the dashboard template applied (in place; the same figure is returned)."""
     fig.update_layout(template=TEMPLATE, separators=VN_SEPARATORS)

@@ -14,8 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from kpi.common.data_files import DataFileError, read_yaml
 from kpi.common.safe_text import fold
 from kpi.common.settings import DATA_DIR
 
@@ -44,15 +43,6 @@ _DISTRICT_KEYS = {
 _COMMUNE_KEYS = {"name", "type", "code", "valid_from", "valid_to", "variants", "status", "sources"}
 
 
-class ReferenceDataError(ValueError):
-    """Raised when the reference file has problems; `problems` lists every one of them."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = list(problems)
-        lines = "\n".join(f"- {problem}" for problem in self.problems)
-        super().__init__(f"{len(self.problems)} problem(s) in the administrative reference data:\n{lines}")
-
-
 @dataclass(frozen=True)
 class UnitType:
     """A kind of unit (huyện, xã, ...) with its names and the prefixes users write in front of a name."""
@@ -64,13 +54,28 @@ class UnitType:
     prefixes: tuple[str, ...] = ()
 
 
-def _exists_in(valid_from: date, valid_to: date | None, year: int) -> bool:
-    """Return True when the interval [valid_from, valid_to] overlaps calendar year `year`."""
-    return valid_from <= date(year, 12, 31) and (valid_to is None or valid_to >= date(year, 1, 1))
+class _Unit:
+    """What districts and communes share: a name with its Vietnamese type, and the dates it is valid."""
+
+    name: str
+    type_vi: str
+    valid_from: date
+    valid_to: date | None
+
+    @property
+    def label(self) -> str:
+        """Return the name with its Vietnamese type in front ("Xã Đắk Nia", "Huyện Cư Jút")."""
+        return f"{self.type_vi} {self.name}" if self.type_vi else self.name
+
+    def exists_in(self, year: int) -> bool:
+        """Return True when the unit existed at any time during `year`."""
+        return self.valid_from <= date(year, 12, 31) and (
+            self.valid_to is None or self.valid_to >= date(year, 1, 1)
+        )
 
 
 @dataclass(frozen=True)
-class Commune:
+class Commune(_Unit):
     """A commune-level unit (phường, thị trấn or xã) of one district."""
 
     name: str
@@ -84,18 +89,9 @@ class Commune:
     sources: tuple[str, ...] = ()
     type_vi: str = field(default="", compare=False)
 
-    @property
-    def label(self) -> str:
-        """Return the name with its Vietnamese type in front ("Xã Đắk Nia", "Thị trấn Ea T'ling")."""
-        return f"{self.type_vi} {self.name}" if self.type_vi else self.name
-
-    def exists_in(self, year: int) -> bool:
-        """Return True when the unit existed at any time during `year`."""
-        return _exists_in(self.valid_from, self.valid_to, year)
-
 
 @dataclass(frozen=True)
-class District:
+class District(_Unit):
     """A district-level unit (thành phố or huyện) with its communes in file order."""
 
     id: str
@@ -109,15 +105,6 @@ class District:
     communes: tuple[Commune, ...]
     sources: tuple[str, ...] = ()
     type_vi: str = field(default="", compare=False)
-
-    @property
-    def label(self) -> str:
-        """Return the name with its Vietnamese type in front ("Huyện Cư Jút", "Thành phố Gia Nghĩa")."""
-        return f"{self.type_vi} {self.name}" if self.type_vi else self.name
-
-    def exists_in(self, year: int) -> bool:
-        """Return True when the unit existed at any time during `year`."""
-        return _exists_in(self.valid_from, self.valid_to, year)
 
 
 # Suggestions for a name that matches nothing: the closest folded spellings by difflib's ratio (2 × matching
@@ -239,18 +226,15 @@ class Reference:
 
 
 def load_reference(path: Path | None = None) -> Reference:
-    """Return the reference read from `path` (default: the bundled file); raise ReferenceDataError on problems."""
+    """Return the reference read from `path` (default: the bundled file); raise DataFileError on problems."""
     path = DEFAULT_PATH if path is None else Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ReferenceDataError([f"{path}: cannot read the file: {exc}"]) from exc
-    return build_reference(data)
+    return build_reference(read_yaml(path), path)
 
 
-def build_reference(data: object) -> Reference:
-    """Return the reference described by the parsed YAML `data`; raise ReferenceDataError listing every problem."""
-    return _Builder().build(data)
+def build_reference(data: object, path: Path | None = None) -> Reference:
+    """Return the reference described by the parsed YAML `data` (read from `path`); raise DataFileError listing
+    every problem."""
+    return _Builder().build(data, path)
 
 
 class _Builder:
@@ -259,15 +243,15 @@ class _Builder:
     def __init__(self) -> None:
         self.problems: list[str] = []
 
-    def build(self, data: object) -> Reference:
+    def build(self, data: object, path: Path | None) -> Reference:
         if not isinstance(data, Mapping):
-            raise ReferenceDataError(["the file must hold a mapping with keys meta, types and districts"])
+            raise DataFileError("the file must hold a mapping with keys meta, types and districts", path)
         meta = self._meta(data.get("meta"))
         types = self._types(data.get("types"))
         districts = self._districts(data.get("districts"), types)
         self._check_collisions(districts, types)
         if self.problems:
-            raise ReferenceDataError(self.problems)
+            raise DataFileError(self.problems, path)
         return Reference(districts, types, meta)
 
     # -- sections ---------------------------------------------------------------------------------------------

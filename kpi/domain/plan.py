@@ -3,7 +3,7 @@
 A plan file holds the plan's identity, the named populations of cooperatives, the card groups, the
 indicators with their targets and measures, and the rules of the progress assessment. Nothing of it is
 written in Python: a province adds a plan by adding a file. `load_plan` reports every problem of a file
-at once (`PlanError.problems`), so whoever edits the YAML fixes it in one pass.
+at once (`DataFileError.problems`), so whoever edits the YAML fixes it in one pass.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from kpi.common.data_files import DataFileError, read_yaml
 from kpi.common.settings import DATA_DIR
 
 PLANS_DIR = DATA_DIR / "plans"
@@ -78,16 +77,6 @@ _NUMBER_OPERATORS = ("gt", "ge", "lt", "le")
 RULE_STATUSES = ("achieved", "not_achieved", "insufficient_data", "unable_to_assess")
 
 MAX_HEADLINE = 4  # large tiles that fit one row of the overview's first screen at 1366x768
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader when it is built in
-
-
-class PlanError(ValueError):
-    """A plan file that cannot be used; `problems` lists every fault found."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -209,19 +198,21 @@ class AssessmentRules:
     below_all: str
     statuses: tuple[StatusLabel, ...]
 
-    def label(self, status: str, lang: str = "vi") -> str:
-        """Return the label of a status id in `lang`."""
+    def status(self, status: str) -> StatusLabel:
+        """Return the status of id `status`; raise KeyError when the plan has none such."""
         for item in self.statuses:
             if item.id == status:
-                return item.get(lang)
+                return item
         raise KeyError(status)
+
+    def label(self, status: str, lang: str = "vi") -> str:
+        """Return the label of a status id in `lang`."""
+        return self.status(status).get(lang)
 
     def help(self, status: str, lang: str = "vi") -> str:
         """Return the plain-words explanation of a status id in `lang` ("" when the plan gives none)."""
-        for item in self.statuses:
-            if item.id == status:
-                return item.help.get(lang) if item.help is not None else ""
-        raise KeyError(status)
+        item = self.status(status)
+        return item.help.get(lang) if item.help is not None else ""
 
 
 @dataclass(frozen=True)
@@ -318,18 +309,12 @@ def list_plans(directory: Path | None = None) -> list[Path]:
 
 
 def load_plan(path: Path | None = None) -> Plan:
-    """Return the plan read from `path` (default: the Plan 485 file); raise PlanError listing every fault."""
+    """Return the plan read from `path` (default: the Plan 485 file); raise DataFileError listing every fault."""
     path = Path(path) if path is not None else PLANS_DIR / f"{DEFAULT_PLAN_ID}.yaml"
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except OSError as exc:
-        raise PlanError([f"{path}: cannot be read ({exc.strerror or exc})"]) from exc
-    except yaml.YAMLError as exc:
-        raise PlanError([f"{path}: not valid YAML ({exc})"]) from exc
     reader = _Reader()
-    plan = reader.plan(raw, expected_id=path.stem)
+    plan = reader.plan(read_yaml(path), expected_id=path.stem)
     if reader.problems:
-        raise PlanError([f"{path.name}: {p}" for p in reader.problems])
+        raise DataFileError(reader.problems, path)
     assert plan is not None
     return plan
 

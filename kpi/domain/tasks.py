@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,8 +17,8 @@ from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
-import yaml
 
+from kpi.common.data_files import DataFileError, read_yaml
 from kpi.common.number_text import parse_number_text
 from kpi.common.safe_text import fold, strip_diacritics
 from kpi.common.settings import DATA_DIR
@@ -61,27 +61,15 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 # --------------------------------------------------------------------------------------------- errors
 
 
-class TaskDataError(ValueError):
+class TaskDataError(DataFileError):
     """The task or agency data files are wrong; `problems` lists every problem found."""
 
-    def __init__(self, problems: Iterable[str]) -> None:
-        self.problems = list(problems)
-        super().__init__(
-            f"{len(self.problems)} problem(s) in the task data:\n- " + "\n- ".join(self.problems)
-        )
 
-
-class ReportDataError(ValueError):
+class ReportDataError(DataFileError):
     """A table of progress reports is wrong; `problems` lists every problem found (in Vietnamese)."""
 
-    def __init__(self, problems: Iterable[str]) -> None:
-        self.problems = list(problems)
-        super().__init__(
-            f"Bảng báo cáo tiến độ có {len(self.problems)} lỗi:\n- " + "\n- ".join(self.problems)
-        )
 
-
-class TimeFrameError(ValueError):
+class TimeFrameError(DataFileError):
     """A time frame ("Thời gian thực hiện/hoàn thành") that cannot be read."""
 
 
@@ -339,17 +327,6 @@ def _period(start: date, end: date, text: str) -> Schedule:
 # -------------------------------------------------------------------------------------------- loading
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except (OSError, yaml.YAMLError) as exc:
-        raise TaskDataError([f"{path}: cannot read the file ({exc})"]) from exc
-    if not isinstance(data, dict):
-        raise TaskDataError([f"{path}: expected a mapping at the top level"])
-    return data
-
-
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -358,7 +335,7 @@ def load_agencies(path: str | Path | None = None) -> dict[str, Agency]:
     """Return the agencies of data/agencies.yaml keyed by id; TaskDataError lists every problem."""
     path = Path(path) if path is not None else DEFAULT_AGENCIES_PATH
     problems: list[str] = []
-    data = _read_yaml(path)
+    data = read_yaml(path)
     rows = data.get("agencies")
     if not isinstance(rows, list) or not rows:
         raise TaskDataError([f"{path}: no 'agencies' list"])
@@ -420,7 +397,7 @@ def load_tasks(path: str | Path | None = None, agencies_path: str | Path | None 
     path = Path(path) if path is not None else DEFAULT_TASKS_PATH
     agencies = load_agencies(agencies_path)
     problems: list[str] = []
-    data = _read_yaml(path)
+    data = read_yaml(path)
 
     plan = data.get("plan") if isinstance(data.get("plan"), dict) else {}
     if not plan:
@@ -795,10 +772,6 @@ def _period_rank(clean: pd.DataFrame) -> pd.Series:
 
 def _period_end(year: int, quarter: int | None) -> date:
     return date(year, 12, 31) if quarter is None else _month_end(year, 3 * quarter)
-
-
-def _task_frame(tasks: TaskList) -> pd.DataFrame:
-    return pd.DataFrame({"group": [t.group for t in tasks], "number": [t.number for t in tasks]})
 
 
 def latest_status(tasks: TaskList, reports: pd.DataFrame | None) -> pd.DataFrame:

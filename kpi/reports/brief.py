@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
+from kpi.common.data_files import read_yaml
 from kpi.common.formatting import MISSING, format_date, format_number, format_percent, format_signed
 from kpi.common.i18n import t
 from kpi.common.safe_text import fold
@@ -30,9 +30,11 @@ from kpi.domain.tasks import (
     TaskList,
     _period_end,  # the rule the overdue check uses, kept in one place
 )
+from kpi.stats import charts
 from kpi.stats.assess import ACHIEVED
 from kpi.stats.report import Report, build_report, default_engine
 from kpi.stats.scorecard import overall_sentence, rating_counts, rating_targets
+from kpi.store.task_versions import load_task_plans, load_task_reports
 from kpi.tasks.board import (
     NO_REPORT,
     OVERDUE,
@@ -48,6 +50,7 @@ from kpi.tasks.board import (
 )
 from kpi.tasks.cadence import LATE, load_cadence, reporting_grid, reporting_status
 from kpi.workbook.dataset import Dataset
+from kpi.workbook.task_contract import default_tasks
 
 LETTERHEAD_FILE = DATA_DIR / "reports" / "brief.yaml"
 QUARTERS = (1, 2, 3, 4)
@@ -197,8 +200,6 @@ def version_sources(store: Any, kind: str = "stats") -> pd.DataFrame:
 
 def load_brief_data(store: Any) -> BriefData:
     """Return the statistics, task reports and version records of the store's current versions."""
-    from kpi.store.task_versions import load_task_plans, load_task_reports
-
     return BriefData(
         dataset=store.load_dataset(),
         task_reports=load_task_reports(store),
@@ -210,7 +211,7 @@ def load_brief_data(store: Any) -> BriefData:
 
 @cache
 def _letterhead_raw(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["letterhead"]
+    return read_yaml(path)["letterhead"]
 
 
 def load_letterhead(lang: str = "vi", plan: Plan | None = None, path: Path | None = None) -> Letterhead:
@@ -266,8 +267,6 @@ def build_brief(
         raise ValueError(f"no statistics for {year}")
     if quarter is not None and quarter not in QUARTERS:
         raise ValueError(f"quarter must be one of {QUARTERS}, not {quarter!r}")
-    from kpi.workbook.task_contract import default_tasks
-
     engine = default_engine()
     plan = engine.plan
     report = build_report(data.dataset, year, by_district=True, engine=engine)
@@ -417,8 +416,6 @@ _INDICATOR_COLUMNS = (
 def _pictures(data: BriefData, report: Report, lang: str, sample: bool, today: dt.date) -> list[Picture]:
     """Return the progress chart, the district chart of the first headline indicator counted by district,
     and the ratings chart over the years, as briefing pictures (footer with source, sample mark)."""
-    from kpi.stats import charts
-
     plan = report.plan
     note = charts.data_note(data.sources, report.year, lang)
     spec = charts.ImageSpec(footer=charts.image_footer(plan, note, today, lang, sample), sample=sample)

@@ -14,37 +14,6 @@ from kpi.common.i18n import t
 from kpi.common.safe_text import formula_like
 from kpi.reports.brief import Brief, Num, Picture, Table
 
-SHEET_NAMES = {
-    "vi": {
-        "summary": "Báo cáo",
-        "indicators": "Chỉ tiêu",
-        "districts": "Theo huyện",
-        "task_status": "Nhiệm vụ theo cơ quan",
-        "register": "Kế hoạch triển khai",
-        "overdue": "Nhiệm vụ quá hạn",
-        "reporting": "Tình hình báo cáo",
-        "reports": "Kết quả báo cáo",
-        "final_targets": "Tổng kết mục tiêu",
-        "path": "Diễn biến qua các năm",
-        "final_tasks": "Tổng kết nhiệm vụ",
-        "versions": "Phiên bản số liệu",
-    },
-    "en": {
-        "summary": "Report",
-        "indicators": "Indicators",
-        "districts": "By district",
-        "task_status": "Tasks by agency",
-        "register": "Implementation plans",
-        "overdue": "Overdue tasks",
-        "reporting": "Reporting status",
-        "reports": "Agency reports",
-        "final_targets": "Final targets",
-        "path": "Year by year",
-        "final_tasks": "Final tasks",
-        "versions": "Data versions",
-    },
-}
-
 
 def _number_format(num: Num) -> str:
     digits = "0" * num.decimals
@@ -73,8 +42,7 @@ def brief_xlsx_bytes(brief: Brief) -> bytes:
     def text(ws, r: int, c: int, value: str, **props) -> None:
         ws.write_string(r, c, value, fmt(**props, quote_prefix=formula_like(value)))
 
-    names = SHEET_NAMES[brief.lang]
-    summary = wb.add_worksheet(names["summary"])
+    summary = wb.add_worksheet(t("brief.sheet.summary", brief.lang))
     summary.set_column(0, 0, 120)
     row = 0
     if brief.sample:
@@ -97,7 +65,7 @@ def brief_xlsx_bytes(brief: Brief) -> bytes:
         row += 1
 
     for table in brief.tables():
-        ws = wb.add_worksheet(names.get(table.id, table.id)[:31])
+        ws = wb.add_worksheet(t(f"brief.sheet.{table.id}", brief.lang)[:31])
         header_row = 2
         if brief.sample:
             text(ws, 0, 0, t("image.sample_mark", brief.lang), bold=True, font_color="#C00000")

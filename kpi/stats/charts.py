@@ -35,6 +35,7 @@ from kpi.common.theme import (
     apply_theme,
     rating_colour,
     status_style,
+    wrap_label,
 )
 from kpi.domain.plan import Indicator, MeasureKind, Plan, load_plan
 from kpi.stats.assess import ACHIEVED
@@ -74,14 +75,14 @@ _TOP_PAD, _TITLE_LINE, _SUBTITLE_LINE, _TOP_LEGEND = 30, 28, 21, 40
 def _title(text: str, subtitle: str | None = None) -> dict:
     # Anchored to the top of the figure (not the middle of the margin), so that _top_margin can hold it.
     title: dict = {
-        "text": "<br>".join(f"<b>{line}</b>" for line in _wrap(text, TITLE_WIDTH).split("<br>")),
+        "text": "<br>".join(f"<b>{line}</b>" for line in wrap_label(text, TITLE_WIDTH).split("<br>")),
         "yref": "container",
         "y": 1,
         "yanchor": "top",
         "pad": {"t": 22, "l": 12},
     }
     if subtitle:
-        title["subtitle"] = {"text": _wrap(subtitle, SUBTITLE_WIDTH), "font": {"color": MUTED_TEXT}}
+        title["subtitle"] = {"text": wrap_label(subtitle, SUBTITLE_WIDTH), "font": {"color": MUTED_TEXT}}
     return title
 
 
@@ -90,17 +91,6 @@ def _top_margin(title: dict, legend_on_top: bool = False) -> int:
     lines = title["text"].count("<br>") + 1
     sub = title["subtitle"]["text"].count("<br>") + 1 if "subtitle" in title else 0
     return _TOP_PAD + _TITLE_LINE * lines + _SUBTITLE_LINE * sub + (_TOP_LEGEND if legend_on_top else 0)
-
-
-def _wrap(text: str, width: int = 34) -> str:
-    """Return `text` broken into lines of at most about `width` characters, joined with <br>."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
 
 
 def _tickformat(decimals: int) -> str:
@@ -144,7 +134,7 @@ def indicator_label(indicator: Indicator, lang: str = "vi", width: int = 40) -> 
     name = indicator.name.get(lang)
     if indicator.target.derived:
         name += f" ({t('overview.derived_mark', lang)})"
-    return _wrap(name, width)
+    return wrap_label(name, width)
 
 
 def bullet_rows(report: Report, lang: str = "vi") -> pd.DataFrame:
@@ -195,7 +185,7 @@ def bullet_rows(report: Report, lang: str = "vi") -> pd.DataFrame:
                 if progress is not None and a.baseline_year is not None
                 else "",
                 t("chart.hover_status", lang, status=label),
-                _wrap(rules.help(a.status, lang), 60),
+                wrap_label(rules.help(a.status, lang), 60),
             ]
         )
         rows.append(

@@ -15,6 +15,7 @@ import pandas as pd
 
 from kpi.common.i18n import t
 from kpi.common.safe_text import fold
+from kpi.stats.preview import display, table_workbook_bytes
 from kpi.workbook.contract import COOP, NO, NUMERIC_KINDS, YES, Kind
 from kpi.workbook.dataset import YEAR, Dataset
 
@@ -246,8 +247,6 @@ def screen_table(clean_coops: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
 def list_workbook_bytes(clean_coops: pd.DataFrame, title_lines: list[str], lang: str = "vi") -> bytes:
     """Return the list as an Excel file to read and share: title lines, then one row per cooperative under
     the workbook's headers. It has no sheet "Thông tin", so it cannot be imported by mistake as a year."""
-    from kpi.stats.preview import table_workbook_bytes
-
     table = readable_table(clean_coops, lang)
     headers = column_headers(lang)
     plain = [headers["code"], headers["founded_year"]]
@@ -320,8 +319,6 @@ def history_table(history: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """Return a cooperative's history as users read it: one row per item (headers of the workbook), one
     column per year, values in Vietnamese format ("–" when blank). Identity rows (name, place, sector, year
     founded) appear only when they differ between years."""
-    from kpi.stats.preview import display
-
     headers = column_headers(lang)
     item = t("coops.history.field", lang)
     changing = [c for c in IDENTITY_ROWS if history[c].astype("str").nunique(dropna=False) > 1]

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from kpi.common.data_files import DataFileError, read_yaml
 from kpi.common.settings import DATA_DIR
 from kpi.domain.places import Reference, load_reference
 from kpi.workbook.contract import (
@@ -33,6 +33,7 @@ from kpi.workbook.contract import (
     STATUS_OPERATING,
     STATUS_SUSPENDED,
 )
+from kpi.workbook.writer import write_workbook
 
 SAMPLE_DIR = DATA_DIR / "sample"
 PARAMS_PATH = SAMPLE_DIR / "generator.yaml"
@@ -45,31 +46,21 @@ _MAX_SLOTS = 16  # manager slots kept per cooperative; far above any count the p
 _BISECTION_STEPS = 60
 
 
-class SampleParamsError(ValueError):
-    """The generator's parameter file cannot be used; `problems` lists every fault."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
 # --- parameters -----------------------------------------------------------------------------------------------
 
 
 @cache
 def _cached_params(path: Path) -> dict[str, Any]:
-    return _checked(yaml.safe_load(path.read_text(encoding="utf-8")), load_reference())
+    return _checked(read_yaml(path), load_reference(), path)
 
 
 def load_params(path: Path | None = None) -> dict[str, Any]:
-    """Return the generator's parameters (checked; raise SampleParamsError listing every problem)."""
+    """Return the generator's parameters (checked; raise DataFileError listing every problem)."""
     return _cached_params(Path(path) if path else PARAMS_PATH)
 
 
-def _checked(raw: Any, reference: Reference) -> dict[str, Any]:
+def _checked(raw: dict[str, Any], reference: Reference, path: Path) -> dict[str, Any]:
     problems: list[str] = []
-    if not isinstance(raw, dict):
-        raise SampleParamsError(["the parameter file is not a mapping"])
     years = raw.get("years") or []
     yearly = [
         "existing",
@@ -115,7 +106,7 @@ def _checked(raw: Any, reference: Reference) -> dict[str, Any]:
     if abs(sum(float(d.get("weight", 0)) for d in districts.values()) - 1) > 1e-9:
         problems.append("districts.*.weight: must add up to 1")
     if problems:
-        raise SampleParamsError(problems)
+        raise DataFileError(problems, path)
     return raw
 
 
@@ -640,8 +631,6 @@ def generate(
 
 def workbook_bytes(sample: SampleYear) -> bytes:
     """Return the workbook of one sample year: the template's format, marked as sample data, stable bytes."""
-    from kpi.workbook.writer import write_workbook
-
     buffer = io.BytesIO()
     write_workbook(buffer, info=sample.info, coops=sample.coops, groups=sample.groups, notice=SAMPLE_NOTICE)
     return _fixed_timestamps(buffer.getvalue(), sample.year)

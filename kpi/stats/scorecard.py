@@ -28,7 +28,6 @@ NOT_RATED = RATINGS[-1]  # "Chưa xếp loại"
 RATED_CLASSES = RATINGS[:-1]
 # Measures that count whole things (cooperatives, people, districts): a yearly need is rounded up.
 _WHOLE_KINDS = frozenset({MeasureKind.COUNT, MeasureKind.SUM, MeasureKind.DISTRICT_COUNT})
-_PER_YEAR_SUFFIX = {"vi": "/năm", "en": " a year"}
 
 
 # --- status counts and sentences ----------------------------------------------------------------------
@@ -143,7 +142,7 @@ def amount_text(indicator: Indicator, amount: float | None, lang: str = "vi", pe
     if is_percent(indicator, lang):
         return f"{format_number(amount, indicator.decimals, lang)} {t('overview.points', lang)}"
     unit = indicator.unit.get(lang).strip()
-    suffix = _PER_YEAR_SUFFIX[lang]
+    suffix = t("overview.per_year_suffix", lang)
     if per_year and unit.endswith(suffix):
         unit = unit[: -len(suffix)].strip()
     return f"{format_number(amount, indicator.decimals, lang)} {unit}".strip()

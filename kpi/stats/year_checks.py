@@ -17,10 +17,11 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from kpi.common import problems as pb
+from kpi.common.data_files import read_yaml
 from kpi.common.formatting import format_number, format_percent
+from kpi.common.i18n import LANGS, texts
 from kpi.common.settings import DATA_DIR
 from kpi.workbook.contract import COOP, NUMERIC_KINDS, STATUS_DISSOLVED, STATUS_OPERATING, Column
 from kpi.workbook.dataset import YEAR, Dataset
@@ -52,7 +53,7 @@ class Rules:
 
 def load_rules(path: Path | None = None) -> Rules:
     """Return the rules read from `path` (default: the shipped data/checks/year-on-year.yaml)."""
-    data = yaml.safe_load((path or RULES_PATH).read_text(encoding="utf-8"))
+    data = read_yaml(path or RULES_PATH)
     totals = tuple(
         Total(
             id=t["id"],
@@ -158,11 +159,9 @@ def _jumps(both: pd.DataFrame, col: Column) -> pd.DataFrame:
 def _jump_problem(rec: dict, col: Column, sheet: str, years: dict) -> pb.Problem:
     before, after = float(rec[f"{col.id}__old"]), float(rec[col.id])
     if after >= before:
-        times = _ratio_text(after / before)
-        change = {"vi": f"gấp {times['vi']} lần", "en": f"{times['en']} times as much"}
+        change = texts("problem.yoy_jump.up", times=_ratio_text(after / before))
     else:
-        times = _ratio_text(before / after)
-        change = {"vi": f"chỉ bằng 1/{times['vi']}", "en": f"down to 1/{times['en']}"}
+        change = texts("problem.yoy_jump.down", times=_ratio_text(before / after))
     return pb.warning(
         "yoy_jump",
         sheet=sheet,
@@ -178,7 +177,7 @@ def _jump_problem(rec: dict, col: Column, sheet: str, years: dict) -> pb.Problem
 
 def _ratio_text(x: float) -> dict[str, str]:
     decimals = 0 if x >= 100 or float(x).is_integer() else 1
-    return {lang: format_number(x, decimals, lang) for lang in ("vi", "en")}
+    return {lang: format_number(x, decimals, lang) for lang in LANGS}
 
 
 def _vanished(old: pd.DataFrame, new: pd.DataFrame, sheet: str, years: dict) -> list[pb.Problem]:

@@ -13,8 +13,8 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from kpi.common.data_files import read_yaml
 from kpi.common.i18n import t
 from kpi.common.settings import DATA_DIR
 from kpi.domain.tasks import DONE, Task, TaskList
@@ -37,7 +37,7 @@ class Cadence:
 
 @cache
 def _cadence(path: Path) -> Cadence:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))["cadence"]
+    raw = read_yaml(path)["cadence"]
     return Cadence(frozenset(raw["quarterly"]["periods"]), int(raw["due_days"]))
 
 

@@ -27,6 +27,7 @@ from kpi.common.theme import (
     SKY,
     VERMILLION,
     apply_theme,
+    wrap_label,
 )
 from kpi.tasks.board import (
     DONE_LATE,
@@ -68,16 +69,6 @@ def _title(text: str, subtitle: str | None = None) -> dict:
     return title
 
 
-def _wrap(text: str, width: int) -> str:
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
-
-
 # --- status by group or agency --------------------------------------------------------------------------
 
 
@@ -85,7 +76,7 @@ def build_status_figure(board: TaskBoard, by: str, lang: str = "vi") -> go.Figur
     """Return horizontal stacked bars: tasks by latest status, per group ("group") or lead agency ("agency"),
     with the number of overdue tasks written at the end of each bar."""
     counts = status_counts(board, by, lang)
-    labels = [_wrap(label, 46 if by == "group" else 28) for label in counts.index]
+    labels = [wrap_label(label, 46 if by == "group" else 28) for label in counts.index]
     fig = go.Figure()
     # Done first, on the left.
     ids = status_ids(board.tasks)
@@ -260,7 +251,7 @@ def build_quantities_figure(board: TaskBoard, lang: str = "vi") -> go.Figure:
         first = q[(q["group"] == group) & (q["number"] == number) & (q["metric"] == metric)].iloc[0]
         label = first["label_en"] if lang == "en" else first["label_vi"]
         suffix = f" ({t('tasks.quantities.cumulative', lang)})" if first["per"] == "total" else ""
-        titles.append(_wrap(f"{group}.{number} · {label}{suffix}", 44))
+        titles.append(wrap_label(f"{group}.{number} · {label}{suffix}", 44))
     fig = make_subplots(
         rows=rows,
         cols=columns,

@@ -18,39 +18,31 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from kpi.common.access import system
+from kpi.common.data_files import DataFileError, read_yaml
 from kpi.common.settings import DATA_DIR
 from kpi.domain.tasks import Task, TaskList
-from kpi.workbook.task_contract import STORED_COLUMNS, default_tasks
+from kpi.store.task_versions import import_task_workbook
+from kpi.workbook.task_contract import PLAN_COLUMNS, STORED_COLUMNS, default_tasks
+from kpi.workbook.task_reports import write_task_workbook
 
 SAMPLE_DIR = DATA_DIR / "sample" / "tasks"
 PARAMS_PATH = SAMPLE_DIR / "generator.yaml"
 SAMPLE_BY = "Dữ liệu mẫu"  # the importer's name of the sample versions
 
 
-class TaskSampleParamsError(ValueError):
-    """The sample parameter file cannot be used; `problems` lists every fault."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
 @cache
 def _cached_params(path: Path) -> dict[str, Any]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return _checked(raw, default_tasks())
+    return _checked(read_yaml(path), default_tasks(), path)
 
 
 def load_params(path: Path | None = None) -> dict[str, Any]:
-    """Return the sample's parameters, checked against the task file (TaskSampleParamsError lists every fault)."""
+    """Return the sample's parameters, checked against the task file (DataFileError lists every fault)."""
     return _cached_params(Path(path) if path else PARAMS_PATH)
 
 
-def _checked(raw: Any, tasks: TaskList) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise TaskSampleParamsError(["the parameter file is not a mapping"])
+def _checked(raw: dict[str, Any], tasks: TaskList, path: Path) -> dict[str, Any]:
     problems: list[str] = []
     labels = {t.label for t in tasks}
     statuses = {s.id for s in tasks.statuses}
@@ -88,7 +80,7 @@ def _checked(raw: Any, tasks: TaskList) -> dict[str, Any]:
             f"document_codes: needs exactly the agencies of data/agencies.yaml (differs on {sorted(unknown)})"
         )
     if problems:
-        raise TaskSampleParamsError(problems)
+        raise DataFileError(problems, path)
     return raw
 
 
@@ -244,8 +236,6 @@ def _sort_key(column: pd.Series) -> pd.Series:
 
 def workbook_bytes(year: int, rows: pd.DataFrame) -> bytes:
     """Return the progress workbook of one sample year, marked as sample data, with stable bytes."""
-    from kpi.workbook.task_reports import write_task_workbook
-
     params = load_params()
     buffer = io.BytesIO()
     write_task_workbook(
@@ -261,8 +251,6 @@ def workbook_bytes(year: int, rows: pd.DataFrame) -> bytes:
 
 def sample_register(year: int, params: dict[str, Any] | None = None) -> pd.DataFrame | None:
     """Return the sample's V.1 register rows of `year` (generator.yaml `register`), or None."""
-    from kpi.workbook.task_contract import PLAN_COLUMNS
-
     rows = ((params or load_params()).get("register") or {}).get(year)
     return pd.DataFrame(rows, columns=list(PLAN_COLUMNS)) if rows else None
 
@@ -304,9 +292,6 @@ def load_task_samples(store, by: str = SAMPLE_BY, directory: Path | None = None)
     Idempotent: a workbook already stored is recognised by its SHA-256 and not stored again. When the files
     are missing (a fresh checkout without them) they are generated in memory, so the page always has data.
     """
-    from kpi.common.access import system
-    from kpi.store.task_versions import import_task_workbook
-
     files = sample_workbooks(directory)
     who = system(by)  # the dashboard loads its own sample data, whoever looks at it
     return [import_task_workbook(store, data, name, by, is_sample=True, identity=who) for name, data in files]

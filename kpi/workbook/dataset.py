@@ -27,14 +27,6 @@ class Dataset:
         """Return the reporting years present, ascending."""
         return sorted(int(y) for y in self.info[YEAR].dropna().unique())
 
-    def year_slice(self, year: int) -> Dataset:
-        """Return the data of one year only."""
-        return Dataset(
-            self.coops[self.coops[YEAR] == year],
-            self.groups[self.groups[YEAR] == year],
-            self.info[self.info[YEAR] == year],
-        )
-
 
 def dataset_from_workbooks(workbooks: Iterable[CleanWorkbook]) -> Dataset:
     """Return a Dataset built from clean workbooks (one per year; a later one of the same year wins)."""

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import pytest
 
 from kpi.common import theme
+from kpi.common.theme import wrap_label
 from kpi.stats.report import default_plan
 from kpi.workbook.contract import RATINGS
 
@@ -92,3 +93,15 @@ def test_enlarge_scales_every_text_margin_and_height_for_a_projector():
     assert fig.data[0].textfont.size == 22.5
     assert fig.layout.annotations[0].font.size == 21
     assert (fig.layout.margin.r, fig.layout.height) == (300, 750)
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "expected"),
+    [
+        ("Số hợp tác xã đang hoạt động", 12, "Số hợp tác<br>xã đang hoạt<br>động"),
+        ("ngắn", 34, "ngắn"),
+        ("một-từ-rất-dài-không-ngắt-được ở đây", 10, "một-từ-rất-dài-không-ngắt-được<br>ở đây"),
+    ],
+)
+def test_a_chart_label_breaks_between_words_within_the_width(text: str, width: int, expected: str) -> None:
+    assert wrap_label(text, width) == expected

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from kpi.domain.places import Commune, District, Reference, ReferenceDataError, load_reference
+from kpi.common.data_files import DataFileError
+from kpi.domain.places import Commune, District, Reference, load_reference
 from tests.plan_facts import DISTRICT_NAMES
 
 
@@ -393,7 +394,7 @@ def _write(tmp_path: Path, data: dict[str, Any]) -> Path:
 
 
 def _problems(tmp_path: Path, data: dict[str, Any]) -> list[str]:
-    with pytest.raises(ReferenceDataError) as caught:
+    with pytest.raises(DataFileError) as caught:
         load_reference(_write(tmp_path, data))
     return caught.value.problems
 
@@ -423,7 +424,7 @@ districts:
 """
     path = tmp_path / "broken.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ReferenceDataError) as caught:
+    with pytest.raises(DataFileError) as caught:
         load_reference(path)
     problems = caught.value.problems
     assert len(problems) == 2
@@ -526,7 +527,7 @@ def test_a_missing_file_is_reported_as_a_problem(tmp_path: Path) -> None:
 
 
 def _problems_of_path(path: Path) -> list[str]:
-    with pytest.raises(ReferenceDataError) as caught:
+    with pytest.raises(DataFileError) as caught:
         load_reference(path)
     return caught.value.problems
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kpi.domain.plan import PLANS_DIR, Direction, PlanError, Text, list_plans, load_plan
+from kpi.common.data_files import DataFileError
+from kpi.domain.plan import PLANS_DIR, Direction, Text, list_plans, load_plan
 from kpi.workbook import contract as schema
 from tests.plan_facts import STATUSES
 
@@ -312,7 +313,7 @@ def _write(tmp_path: Path, raw: dict) -> Path:
 def test_each_fault_is_reported(tmp_path, break_it, message):
     raw = _raw()
     break_it(raw)
-    with pytest.raises(PlanError) as caught:
+    with pytest.raises(DataFileError) as caught:
         load_plan(_write(tmp_path, raw))
     assert any(message in p for p in caught.value.problems), caught.value.problems
 
@@ -321,12 +322,13 @@ def test_a_file_with_several_faults_reports_all_of_them_at_once(tmp_path):
     raw = _raw()
     for break_it, _ in FAULTS:
         break_it(raw)
-    with pytest.raises(PlanError) as caught:
+    with pytest.raises(DataFileError) as caught:
         load_plan(_write(tmp_path, raw))
     problems = caught.value.problems
     missing = [message for _, message in FAULTS if not any(message in p for p in problems)]
     assert missing == [], problems
-    assert all(p.startswith("kh-485-2020.yaml: ") for p in problems)
+    assert caught.value.path.name == "kh-485-2020.yaml"  # the file is named once, above its faults
+    assert str(caught.value).startswith(f"{caught.value.path}: {len(problems)} problem(s):")
 
 
 def test_an_unchanged_copy_loads_without_problems(tmp_path):
@@ -336,24 +338,24 @@ def test_an_unchanged_copy_loads_without_problems(tmp_path):
 def test_a_plan_id_that_differs_from_the_file_name_is_reported(tmp_path):
     path = tmp_path / "kh-999-2026.yaml"
     path.write_text(PLAN_FILE.read_text(encoding="utf-8"), encoding="utf-8")
-    with pytest.raises(PlanError, match="differs from the file name"):
+    with pytest.raises(DataFileError, match="differs from the file name"):
         load_plan(path)
 
 
 def test_a_derived_figure_without_a_note_is_reported(tmp_path):
     raw = _raw()
     del _indicator(raw, "weak_share")["target"]["note"]
-    with pytest.raises(PlanError, match=r"weak_share\]\.target\.note: a derived target needs a note"):
+    with pytest.raises(DataFileError, match=r"weak_share\]\.target\.note: a derived target needs a note"):
         load_plan(_write(tmp_path, raw))
 
 
 def test_a_file_that_is_not_yaml_is_reported(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("plan: {id: [unclosed\n", encoding="utf-8")
-    with pytest.raises(PlanError, match="not valid YAML"):
+    with pytest.raises(DataFileError, match="not valid YAML"):
         load_plan(path)
 
 
 def test_a_missing_file_is_reported(tmp_path):
-    with pytest.raises(PlanError, match="cannot be read"):
+    with pytest.raises(DataFileError, match="cannot read the file"):
         load_plan(tmp_path / "nothing.yaml")

@@ -16,11 +16,11 @@ import pytest
 import yaml
 
 from kpi.cli import main as cli
+from kpi.common.data_files import DataFileError
 from kpi.stats.report import build_report, default_plan
 from kpi.stats.sample import (
     PARAMS_PATH,
     SAMPLE_NOTICE,
-    SampleParamsError,
     generate,
     load_params,
     sample_files,
@@ -303,7 +303,7 @@ def test_a_faulty_parameter_file_reports_every_fault_at_once(tmp_path: Path) -> 
     params["districts"]["Huyện Ma"] = params["districts"].pop("Tuy Đức")
     path = tmp_path / "generator.yaml"
     path.write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    with pytest.raises(SampleParamsError) as caught:
+    with pytest.raises(DataFileError) as caught:
         load_params(path)
     problems = "\n".join(caught.value.problems)
     assert "ratings.2020: shares add up to 102" in problems
