@@ -185,10 +185,15 @@ def _ordered_values(tables: list[pd.DataFrame], engine: Engine) -> pd.DataFrame:
     return values
 
 
+def one_year(data: Dataset, year: int) -> Dataset:
+    """Return the data of one year of `data`."""
+    return Dataset(*(frame[frame[YEAR] == year] for frame in (data.coops, data.groups, data.info)))
+
+
 def results_of_dataset(data: Dataset, engine: Engine | None = None) -> Results:
     """Return the results of every year of a Dataset, computed now (workbooks read directly)."""
     engine = engine or default_engine()
-    return Results(engine, {year: year_results(data.year_slice(year), engine) for year in data.years})
+    return Results(engine, {year: year_results(one_year(data, year), engine) for year in data.years})
 
 
 def stored_results(
@@ -210,7 +215,7 @@ def stored_results(
     def compute(missing: Mapping[int, int]) -> dict[int, dict[str, pd.DataFrame]]:
         log.info("computing the results of %s", dict(missing))
         data = store.load_dataset(missing)
-        return {year: year_results(data.year_slice(year), engine) for year in data.years}
+        return {year: year_results(one_year(data, year), engine) for year in data.years}
 
     return Results(engine, kept.results_for(store, dict(versions), stamp, compute))
 
