@@ -1,5 +1,5 @@
 """Nhiệm vụ: the 34 tasks of the plan's appendix — which are late and whose, how far each has got, what
-was promised against what was achieved. Rules and tables are `kpi.domain.tasks` / `kpi.tasks.board`, figures
+was promised against what was achieved. Rules and tables are `kpi.tasks.rules` / `kpi.tasks.board`, figures
 `kpi.tasks.charts`; this page reads the reader's choices and lays out what comes back.
 """
 

@@ -7,7 +7,7 @@
     python -m kpi tasks-history [--year Y] [--db URL]
     python -m kpi tasks-rollback --year Y (--version N | --to-none) [--by NAME] [--note TEXT] [--db URL]
 
-`tasks --format json` prints a list with one object per task (kpi.domain.tasks.tasks_to_records): group, number,
+`tasks --format json` prints a list with one object per task (kpi.tasks.rules.tasks_to_records): group, number,
 lead_agency, deadline (ISO date or null), recurrence, status (id or null), overdue, inferred (field names),
 text, output, time_frame. Exit codes as for the other commands: 0 done, 1 rejected or refused, 2 the file
 or the store cannot be read at all.
@@ -191,8 +191,8 @@ def _print_problems(problems: list[pb.Problem], lang: str) -> None:
 
 def _tasks(args: argparse.Namespace, store) -> int:
     """Print every task with its latest status and whether it is overdue (table or JSON)."""
-    from kpi.domain.tasks import latest_status, overdue, tasks_to_records
     from kpi.store.task_versions import load_task_reports
+    from kpi.tasks.rules import latest_status, overdue, tasks_to_records
     from kpi.workbook.task_contract import default_tasks
 
     tasks = default_tasks()

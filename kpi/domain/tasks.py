@@ -1,8 +1,8 @@
-"""The appendix tasks of Plan 485: loading and checking them, reading their time frames, and judging
-progress reports (latest status, overdue tasks, promised versus achieved quantities).
+"""The appendix tasks of Plan 485, loaded and checked: groups, tasks, agencies, statuses, promised quantities
+and their time frames, read into schedules; and the columns of a clean progress report (REPORT_COLUMNS).
 
-Everything here is pure: the functions take plain pandas DataFrames of reports and return DataFrames or
-plain records, so that the page, the command line and the store can share them.
+The rules that judge reports (latest status, overdue, quantities) are in `kpi.tasks.rules`; the reports are
+checked where they are read (`kpi.workbook.task_reports`).
 """
 
 from __future__ import annotations
@@ -16,17 +16,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import pandas as pd
-
 from kpi.common.data_files import DataFileError, read_yaml
-from kpi.common.number_text import parse_number_text
 from kpi.common.safe_text import fold, strip_diacritics
 from kpi.common.settings import DATA_DIR
 
 DEFAULT_TASKS_PATH = DATA_DIR / "tasks" / "kh-485-2020-tasks.yaml"
 DEFAULT_AGENCIES_PATH = DATA_DIR / "agencies.yaml"
 
-RECURRENCES = ("ongoing", "yearly", "periodic", "biennial", "deadline", "period")
 PERIODS = ("monthly", "quarterly", "half_yearly", "yearly")
 QUANTITY_PER = ("year", "total")
 INFERABLE_FIELDS = (
@@ -49,13 +45,13 @@ REPORT_COLUMNS = (
     "quantity",
     "result",
     "evidence",
+    "note",
     "difficulties",
-)
-REQUIRED_REPORT_COLUMNS = ("group", "number", "year", "status")
+)  # a clean progress report as read, stored and judged (besides the Excel row `_row`)
 DONE = "done"
+ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}  # "Quý II" in time frames and report cells
 
 _SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
 # --------------------------------------------------------------------------------------------- errors
@@ -63,10 +59,6 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 class TaskDataError(DataFileError):
     """The task or agency data files are wrong; `problems` lists every problem found."""
-
-
-class ReportDataError(DataFileError):
-    """A table of progress reports is wrong; `problems` lists every problem found (in Vietnamese)."""
 
 
 class TimeFrameError(DataFileError):
@@ -291,7 +283,7 @@ def _schedule_of(s: str, text: str) -> Schedule:
     if m := forms["periodic"].fullmatch(s):
         return Schedule("periodic", periods=_parse_periods(m["body"], text))
     if m := forms["quarter"].fullmatch(s):
-        q = _ROMAN.get(m["q"]) or int(m["q"])
+        q = ROMAN_QUARTERS.get(m["q"]) or int(m["q"])
         year = int(m["y"])
         return Schedule("deadline", start=date(year, 3 * q - 2, 1), deadline=_month_end(year, 3 * q))
     if m := forms["month"].fullmatch(s):
@@ -645,329 +637,3 @@ def _load_quantities(raw: Any, where: str, problems: list[str]) -> tuple[Quantit
             )
         )
     return tuple(quantities)
-
-
-# ------------------------------------------------------------------------------------------- reports
-
-
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _as_int(value: Any) -> int | None:
-    """Return `value` as an int when it is a whole number (1, 1.0, "1"), else None."""
-    if _blank(value) or isinstance(value, bool):
-        return None
-    try:
-        number = float(str(value).strip().replace(",", "."))
-    except ValueError:
-        return None
-    return int(number) if number.is_integer() else None
-
-
-def _as_quarter(value: Any) -> tuple[int | None, bool]:
-    """Return (quarter or None, ok): blank is a yearly report; 1-4, "Q1", "Quý I" are quarters."""
-    if _blank(value):
-        return None, True
-    text = re.sub(r"^(?:quy|q)\s*", "", strip_diacritics(str(value)).strip().lower())
-    quarter = _ROMAN.get(text) or _as_int(text)
-    return (quarter, True) if quarter in (1, 2, 3, 4) else (None, False)
-
-
-_NUMBER_PROBLEMS = {
-    "not_a_number": "không phải là số",
-    "foreign_number": "viết theo kiểu tiếng Anh, hãy viết kiểu Việt Nam (1.234,5)",
-    "ambiguous_number": "có thể hiểu theo hai cách, hãy viết rõ (1.234 hoặc 1,5)",
-}
-
-
-def _as_float(value: Any) -> tuple[float | None, str | None]:
-    """Return (number or None, problem text or None); text cells are read the Vietnamese way."""
-    if _blank(value):
-        return None, None
-    if _is_number(value):
-        return float(value), None
-    parsed = parse_number_text(str(value))
-    if parsed.problem is not None:
-        return None, _NUMBER_PROBLEMS.get(parsed.problem, "không đọc được")
-    return parsed.value, None
-
-
-def normalize_reports(tasks: TaskList, reports: pd.DataFrame | None) -> pd.DataFrame:
-    """Return a clean copy of a report table (columns REPORT_COLUMNS, status as ids, quarter None for a
-    yearly report); ReportDataError lists every problem, in Vietnamese, with 1-based row numbers."""
-    if reports is None:
-        reports = pd.DataFrame(columns=list(REPORT_COLUMNS))
-    missing = [c for c in REQUIRED_REPORT_COLUMNS if c not in reports.columns]
-    if missing:
-        raise ReportDataError([f"thiếu cột: {', '.join(missing)}"])
-    status_ids = {fold(label): s.id for s in tasks.statuses for label in (s.id, s.vi, s.en)}
-    metrics = {t.key: {q.metric for q in t.quantities} for t in tasks}
-    problems: list[str] = []
-    rows: list[dict[str, Any]] = []
-    for position, raw in enumerate(reports.to_dict("records"), start=1):
-        where = f"dòng {position}"
-        group = _text(str(raw.get("group"))).upper() if not _blank(raw.get("group")) else ""
-        number = _as_int(raw.get("number"))
-        key = (group, number)
-        if key not in metrics:
-            problems.append(
-                f"{where}: không có nhiệm vụ {group or '?'}.{number if number is not None else '?'}"
-            )
-        year = _as_int(raw.get("year"))
-        if year is None:
-            problems.append(f"{where}: năm không hợp lệ ({raw.get('year')!r})")
-        quarter, quarter_ok = _as_quarter(raw.get("quarter"))
-        if not quarter_ok:
-            problems.append(f"{where}: quý phải là 1, 2, 3, 4 hoặc để trống ({raw.get('quarter')!r})")
-        status = status_ids.get(fold(raw.get("status")))
-        if status is None:
-            labels = ", ".join(s.vi for s in tasks.statuses)
-            problems.append(f"{where}: trạng thái {raw.get('status')!r} không thuộc: {labels}")
-        metric = None if _blank(raw.get("metric")) else str(raw.get("metric")).strip()
-        quantity, number_problem = _as_float(raw.get("quantity"))
-        if number_problem is not None:
-            problems.append(f"{where}: số lượng {raw.get('quantity')!r} {number_problem}")
-        if metric is not None and key in metrics and metric not in metrics[key]:
-            problems.append(f"{where}: chỉ tiêu {metric!r} không có trong nhiệm vụ {group}.{number}")
-        if quantity is not None and metric is None:
-            problems.append(f"{where}: có số lượng nhưng thiếu chỉ tiêu (metric)")
-        rows.append(
-            {
-                "group": group,
-                "number": number,
-                "year": year,
-                "quarter": quarter,
-                "status": status,
-                "metric": metric,
-                "quantity": quantity,
-                "result": None if _blank(raw.get("result")) else str(raw.get("result")).strip(),
-                "evidence": None if _blank(raw.get("evidence")) else str(raw.get("evidence")).strip(),
-                "difficulties": None
-                if _blank(raw.get("difficulties"))
-                else str(raw.get("difficulties")).strip(),
-            }
-        )
-    if problems:
-        raise ReportDataError(problems)
-    clean = pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
-    clean["number"] = clean["number"].astype("Int64")
-    clean["year"] = clean["year"].astype("Int64")
-    clean["quarter"] = clean["quarter"].astype("Int64")
-    clean["quantity"] = clean["quantity"].astype("float64")
-    return clean
-
-
-def _period_rank(clean: pd.DataFrame) -> pd.Series:
-    """Return year*10 + quarter, a yearly report (no quarter) ranking after the fourth quarter."""
-    return clean["year"].astype("int64") * 10 + clean["quarter"].fillna(5).astype("int64")
-
-
-def _period_end(year: int, quarter: int | None) -> date:
-    return date(year, 12, 31) if quarter is None else _month_end(year, 3 * quarter)
-
-
-def latest_status(tasks: TaskList, reports: pd.DataFrame | None) -> pd.DataFrame:
-    """Return one row per task (plan order) with its latest report: group, number, year, quarter, status,
-    result, evidence. The latest is the highest (year, quarter), a yearly report counting as the end of its
-    year; between reports of the same period the last row wins. Tasks never reported get empty values."""
-    clean = normalize_reports(tasks, reports)
-    columns = ["group", "number", "year", "quarter", "status", "result", "evidence"]
-    latest_rows: dict[tuple[str, int], dict[str, Any]] = {}
-    if not clean.empty:
-        ranked = clean.assign(_rank=_period_rank(clean), _pos=range(len(clean)))
-        ranked = ranked.sort_values(["_rank", "_pos"], kind="stable")
-        latest = ranked.groupby(["group", "number"], sort=False).tail(1)
-        latest_rows = {(r["group"], int(r["number"])): r for r in latest.to_dict("records")}
-    records = []
-    for task in tasks:
-        row = latest_rows.get(task.key, {})
-        records.append(
-            {
-                "group": task.group,
-                "number": task.number,
-                "year": row.get("year"),
-                "quarter": None if _blank(row.get("quarter")) else row.get("quarter"),
-                "status": row.get("status"),
-                "result": row.get("result"),
-                "evidence": row.get("evidence"),
-            }
-        )
-    frame = pd.DataFrame(records, columns=columns)
-    frame["year"] = frame["year"].astype("Int64")
-    frame["quarter"] = frame["quarter"].astype("Int64")
-    for column in ("status", "result", "evidence"):
-        frame[column] = _objects_or_none(frame[column])
-    return frame
-
-
-def _objects_or_none(column: pd.Series) -> pd.Series:
-    """Return `column` as dtype object with None (not NaN) for missing values."""
-    return column.astype(object).where(column.notna(), None)
-
-
-def _due_windows(task: Task, rules: ScheduleRules, last_past_year: int) -> list[tuple[int, int]]:
-    """Return the (first, last) year windows a repeating task owes a report for, up to last_past_year."""
-    first, end = rules.first_yearly_report_year, rules.plan_end_year
-    step = 2 if task.schedule.recurrence == "biennial" else 1
-    windows = [(y, min(y + step - 1, end)) for y in range(first, end + 1, step)]
-    return [w for w in windows if w[1] <= last_past_year]
-
-
-def overdue(tasks: TaskList, reports: pd.DataFrame | None, today: date) -> pd.DataFrame:
-    """Return one row per task (plan order): group, number, recurrence, deadline, overdue, reason,
-    missing_years, completed_after_deadline.
-
-    Rules:
-    - deadline and period tasks are overdue when their deadline is before `today` and no report of the task
-      says "Hoàn thành". A "Hoàn thành" report of any period clears the flag, even one after the deadline;
-      `completed_after_deadline` then tells that the first such report's period ends after the deadline.
-    - yearly, periodic (monthly/quarterly, so at least yearly) and biennial tasks are overdue when a past
-      year of the plan (schedule_rules.first_yearly_report_year .. min(today.year - 1, plan_end_year)) has
-      no report at all (any status); a biennial task owes one report per two-year window from the first
-      year, the last window clipped at the plan's end year. `missing_years` lists the uncovered years.
-    - ongoing tasks ("Thường xuyên") are never overdue by rule.
-    """
-    clean = normalize_reports(tasks, reports)
-    rules = tasks.rules
-    last_past_year = min(today.year - 1, rules.plan_end_year)
-    records = []
-    for task in tasks:
-        mine = clean[(clean["group"] == task.group) & (clean["number"] == task.number)]
-        schedule = task.schedule
-        is_overdue, reason, missing, after = False, None, [], False
-        if schedule.recurrence in ("deadline", "period") and schedule.deadline is not None:
-            done = mine[mine["status"] == DONE]
-            if done.empty:
-                if schedule.deadline < today:
-                    is_overdue, reason = True, "deadline_passed"
-            else:
-                first_done = min(
-                    _period_end(int(y), None if _blank(q) else int(q))
-                    for y, q in zip(done["year"], done["quarter"], strict=True)
-                )
-                after = first_done > schedule.deadline
-        elif schedule.recurrence in ("yearly", "periodic", "biennial"):
-            reported = {int(y) for y in mine["year"]}
-            for first, last in _due_windows(task, rules, last_past_year):
-                window = range(first, last + 1)
-                if not reported.intersection(window):
-                    missing.extend(window)
-            if missing:
-                is_overdue, reason = True, "missing_reports"
-        records.append(
-            {
-                "group": task.group,
-                "number": task.number,
-                "recurrence": schedule.recurrence,
-                "deadline": schedule.deadline,
-                "overdue": is_overdue,
-                "reason": reason,
-                "missing_years": missing,
-                "completed_after_deadline": after,
-            }
-        )
-    frame = pd.DataFrame(records)
-    frame["overdue"] = frame["overdue"].astype(bool)
-    frame["reason"] = _objects_or_none(frame["reason"])
-    return frame
-
-
-def _quantity_years(task: Task, quantity: Quantity, rules: ScheduleRules) -> list[int]:
-    if quantity.year is not None:
-        return [quantity.year]
-    schedule = task.schedule
-    if schedule.start is not None and schedule.deadline is not None:
-        return list(range(schedule.start.year, schedule.deadline.year + 1))
-    return list(range(rules.first_yearly_report_year, rules.plan_end_year + 1))
-
-
-def quantities_by_year(tasks: TaskList, reports: pd.DataFrame | None) -> pd.DataFrame:
-    """Return promised versus achieved quantities per task, metric and year.
-
-    Columns: group, number, metric, label_vi, label_en, unit, per, at_least, year, promised, promised_max,
-    achieved, achieved_cumulative. Years: the quantity's own year, else the task's date range, else
-    first_yearly_report_year .. plan_end_year. Report quantities are amounts of their own period: a year's
-    achieved value is the sum of its yearly reports (no quarter) when there are any, else the sum of its
-    quarterly reports; NaN when nothing was reported. For per="total" compare achieved_cumulative with
-    promised (the total due by the last year).
-    """
-    clean = normalize_reports(tasks, reports)
-    clean = clean[clean["metric"].notna() & clean["quantity"].notna()]
-    columns = [
-        "group", "number", "metric", "label_vi", "label_en", "unit", "per", "at_least",
-        "year", "promised", "promised_max", "achieved", "achieved_cumulative",
-    ]  # fmt: skip
-    records = []
-    for task in tasks:
-        mine = clean[(clean["group"] == task.group) & (clean["number"] == task.number)]
-        for quantity in task.quantities:
-            rows = mine[mine["metric"] == quantity.metric]
-            cumulative: float | None = None
-            for year in _quantity_years(task, quantity, tasks.rules):
-                in_year = rows[rows["year"] == year]
-                yearly = in_year[in_year["quarter"].isna()]
-                chosen = yearly if not yearly.empty else in_year
-                achieved = float(chosen["quantity"].sum()) if not chosen.empty else None
-                if achieved is not None:
-                    cumulative = (cumulative or 0.0) + achieved
-                records.append(
-                    {
-                        "group": task.group,
-                        "number": task.number,
-                        "metric": quantity.metric,
-                        "label_vi": quantity.label_vi,
-                        "label_en": quantity.label_en,
-                        "unit": quantity.unit,
-                        "per": quantity.per,
-                        "at_least": quantity.at_least,
-                        "year": year,
-                        "promised": float(quantity.value),
-                        "promised_max": None if quantity.value_max is None else float(quantity.value_max),
-                        "achieved": achieved,
-                        "achieved_cumulative": cumulative,
-                    }
-                )
-    frame = pd.DataFrame(records, columns=columns)
-    for column in ("promised", "promised_max", "achieved", "achieved_cumulative"):
-        frame[column] = frame[column].astype("float64")
-    frame["year"] = frame["year"].astype("int64")
-    frame["number"] = frame["number"].astype("int64")
-    return frame
-
-
-def tasks_to_records(tasks: TaskList, latest: pd.DataFrame, overdue: pd.DataFrame) -> list[dict[str, Any]]:
-    """Return one JSON-ready dict per task (plan order): group, number, lead_agency (short name; several
-    joined with "; "), deadline (ISO date or None), recurrence, status (id or None), overdue (bool), inferred
-    (field names), text, output, time_frame. This is the contract of `python -m kpi tasks --format json`."""
-    status_of = {
-        (str(r["group"]), int(r["number"])): None if _blank(r["status"]) else str(r["status"])
-        for r in latest.to_dict("records")
-    }
-    overdue_of = {(str(r["group"]), int(r["number"])): bool(r["overdue"]) for r in overdue.to_dict("records")}
-    records = []
-    for task in tasks:
-        deadline = task.schedule.deadline
-        records.append(
-            {
-                "group": task.group,
-                "number": task.number,
-                "lead_agency": "; ".join(tasks.agencies[a].short_vi for a in task.lead_agencies),
-                "deadline": deadline.isoformat() if deadline else None,
-                "recurrence": task.schedule.recurrence,
-                "status": status_of.get(task.key),
-                "overdue": overdue_of.get(task.key, False),
-                "inferred": list(task.inferred),
-                "text": task.text,
-                "output": task.output,
-                "time_frame": task.time_frame,
-            }
-        )
-    return records

@@ -25,11 +25,7 @@ from kpi.common.i18n import t
 from kpi.common.safe_text import fold
 from kpi.common.settings import DATA_DIR
 from kpi.domain.plan import Plan
-from kpi.domain.tasks import (
-    DONE,
-    TaskList,
-    _period_end,  # the rule the overdue check uses, kept in one place
-)
+from kpi.domain.tasks import DONE, TaskList
 from kpi.stats import charts
 from kpi.stats.assess import ACHIEVED
 from kpi.stats.report import Report, build_report, default_engine
@@ -49,6 +45,7 @@ from kpi.tasks.board import (
     summary_counts,
 )
 from kpi.tasks.cadence import LATE, load_cadence, reporting_grid, reporting_status
+from kpi.tasks.rules import period_end
 from kpi.workbook.dataset import Dataset
 from kpi.workbook.task_contract import default_tasks
 
@@ -236,11 +233,6 @@ def load_letterhead(lang: str = "vi", plan: Plan | None = None, path: Path | Non
 
 
 # --- periods ----------------------------------------------------------------------------------------------
-
-
-def period_end(year: int, quarter: int | None) -> dt.date:
-    """Return the last day of the quarter, or 31/12 of the year."""
-    return _period_end(year, quarter)
 
 
 def is_final(plan: Plan, year: int, final: bool = False) -> bool:

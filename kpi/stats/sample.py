@@ -10,9 +10,7 @@ writes the files; `--scale national` writes one large workbook for benchmarks.
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
+import datetime
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,6 +22,7 @@ import pandas as pd
 from kpi.common.data_files import DataFileError, read_yaml
 from kpi.common.settings import DATA_DIR
 from kpi.domain.places import Reference, load_reference
+from kpi.workbook import writer
 from kpi.workbook.contract import (
     COOP,
     GROUP,
@@ -33,7 +32,6 @@ from kpi.workbook.contract import (
     STATUS_OPERATING,
     STATUS_SUSPENDED,
 )
-from kpi.workbook.writer import write_workbook
 
 SAMPLE_DIR = DATA_DIR / "sample"
 PARAMS_PATH = SAMPLE_DIR / "generator.yaml"
@@ -630,26 +628,15 @@ def generate(
 
 
 def workbook_bytes(sample: SampleYear) -> bytes:
-    """Return the workbook of one sample year: the template's format, marked as sample data, stable bytes."""
-    buffer = io.BytesIO()
-    write_workbook(buffer, info=sample.info, coops=sample.coops, groups=sample.groups, notice=SAMPLE_NOTICE)
-    return _fixed_timestamps(buffer.getvalue(), sample.year)
-
-
-_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-
-
-def _fixed_timestamps(data: bytes, year: int) -> bytes:
-    """Return the workbook with its creation date set to 15/12 of `year`, so that regenerating changes no byte."""
-    stamp = f"{year}-12-15T00:00:00Z".encode()
-    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                content = _CORE_DATES.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
-            out.writestr(item, content)
-    return target.getvalue()
+    """Return the workbook of one sample year: the template's format, marked as sample data, stable bytes
+    (created on 15/12 of its year, so that regenerating changes no byte)."""
+    return writer.workbook_bytes(
+        info=sample.info,
+        coops=sample.coops,
+        groups=sample.groups,
+        notice=SAMPLE_NOTICE,
+        created=datetime.datetime(sample.year, 12, 15),
+    )
 
 
 def sample_workbooks(directory: Path | None = None) -> list[tuple[str, bytes]]:

@@ -367,7 +367,7 @@ def load_task_reports(store: st.Store, versions: Mapping[int, int] | None = None
     """Return the report rows of the current version of every year (or of the {year: version} given).
 
     Columns: group, number, year, quarter, status (id), metric (id), quantity, result, evidence, note,
-    _row; sorted by year then Excel row, ready for `kpi.domain.tasks.latest_status`, `overdue` and
+    _row; sorted by year then Excel row, ready for `kpi.tasks.rules.latest_status`, `overdue` and
     `quantities_by_year`. One snapshot; nothing is cached.
     """
     with store.read_transaction() as conn:

@@ -1,13 +1,12 @@
 """What the page "Nhiệm vụ" shows, as plain tables: counts by status, overdue tasks with their reason, the
 timeline of deadline tasks, promised against achieved quantities, and the filterable list with the reports.
 
-Pure pandas over `kpi.domain.tasks` (latest status, overdue rule, quantities); texts through `kpi.common.i18n.t` and
+Pure pandas over `kpi.tasks.rules` (latest status, overdue rule, quantities); texts through `kpi.common.i18n.t` and
 numbers and dates through `kpi.common.formatting`, so that the page only lays out what comes back.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,15 +16,8 @@ import pandas as pd
 from kpi.common.formatting import format_date, format_number, format_percent
 from kpi.common.i18n import t
 from kpi.common.safe_text import fold
-from kpi.domain.tasks import (
-    DONE,
-    Task,
-    TaskList,
-    latest_status,
-    normalize_reports,
-    overdue,
-    quantities_by_year,
-)
+from kpi.domain.tasks import DONE, Task, TaskList
+from kpi.tasks.rules import latest_status, overdue, period_end, quantities_by_year, report_rows
 
 NO_REPORT = "none"  # the pseudo-status of a task that has no report yet
 OVERDUE, TOTAL = "overdue", "total"
@@ -42,10 +34,10 @@ class TaskBoard:
     """The tasks judged on one day: clean reports, latest status, overdue flags and quantities per year."""
 
     tasks: TaskList
-    reports: pd.DataFrame  # clean report rows (kpi.domain.tasks.normalize_reports), up to the day's year
-    latest: pd.DataFrame  # kpi.domain.tasks.latest_status
-    flags: pd.DataFrame  # kpi.domain.tasks.overdue
-    quantities: pd.DataFrame  # kpi.domain.tasks.quantities_by_year
+    reports: pd.DataFrame  # clean report rows (kpi.domain.tasks.REPORT_COLUMNS), up to the day's year
+    latest: pd.DataFrame  # kpi.tasks.rules.latest_status
+    flags: pd.DataFrame  # kpi.tasks.rules.overdue
+    quantities: pd.DataFrame  # kpi.tasks.rules.quantities_by_year
     as_of: date
 
     @property
@@ -68,7 +60,7 @@ def as_of_date(today: date, year: int | None) -> date:
 
 def build_board(tasks: TaskList, reports: pd.DataFrame | None, as_of: date) -> TaskBoard:
     """Return the board of `tasks` on `as_of`, using only the reports of years up to as_of's year."""
-    clean = normalize_reports(tasks, reports)
+    clean = report_rows(reports)
     clean = clean[clean["year"] <= as_of.year].reset_index(drop=True)
     return TaskBoard(
         tasks=tasks,
@@ -116,11 +108,6 @@ def period_text(year: object, quarter: object, lang: str = "vi") -> str:
     if quarter is None or pd.isna(quarter):
         return t("tasks.period.year", lang, year=int(year))
     return t("tasks.period.quarter", lang, quarter=int(quarter), year=int(year))
-
-
-def _period_end(year: int, quarter: int | None) -> date:
-    month = 12 if quarter is None else 3 * quarter
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def overdue_reason(flag: dict, lang: str = "vi") -> str:
@@ -263,8 +250,8 @@ def timeline_rows(board: TaskBoard, lang: str = "vi") -> pd.DataFrame:
                 (int(y), None if pd.isna(q) else int(q))
                 for y, q in zip(mine["year"], mine["quarter"], strict=True)
             )
-            firsts = sorted(periods, key=lambda p: _period_end(*p))
-            done_on = _period_end(*firsts[0])
+            firsts = sorted(periods, key=lambda p: period_end(*p))
+            done_on = period_end(*firsts[0])
             done_period = period_text(*firsts[0], lang)
         if done_on is not None:
             state = DONE_LATE if flag["completed_after_deadline"] else DONE_ON_TIME

@@ -18,8 +18,8 @@ from kpi.common.data_files import read_yaml
 from kpi.common.i18n import t
 from kpi.common.settings import DATA_DIR
 from kpi.domain.tasks import DONE, Task, TaskList
-from kpi.domain.tasks import _period_end as period_end
 from kpi.tasks.board import TaskBoard
+from kpi.tasks.rules import period_end
 
 CADENCE_FILE = DATA_DIR / "reports" / "brief.yaml"
 QUARTERS = (1, 2, 3, 4)

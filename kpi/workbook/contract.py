@@ -1,16 +1,28 @@
-"""The workbook contract: every sheet and column declared once, with headers, aliases, kinds and rules.
+"""The workbook contracts: every sheet and column of both kinds declared once, as data.
 
-Column ids (``COOP.members`` is ``"members"``) are the names used everywhere in the code; the Vietnamese
-headers are what users see in Excel. Reading, validating, the template, exports and the store all take
-their column lists from here.
+The declarations are YAML files (data/workbooks/statistics.yaml, data/workbooks/task-reports.yaml), loaded and
+checked by one loader, `load_contract`: a faulty file raises ContractError listing every fault. Column ids
+(``COOP.members`` is ``"members"``) are the names used everywhere in the code; the Vietnamese headers are what
+users see in Excel. Reading, validating, the template, exports and the store all take their column lists from
+here (the statistics' sheets below; the task reports' in kpi.workbook.task_contract).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
+from typing import Any
 
+from kpi.common.data_files import DataFileError, read_yaml
 from kpi.common.safe_text import fold
+from kpi.common.settings import DATA_DIR
+
+CONTRACTS_DIR = DATA_DIR / "workbooks"
+STATISTICS_PATH = CONTRACTS_DIR / "statistics.yaml"
+TASK_REPORTS_PATH = CONTRACTS_DIR / "task-reports.yaml"
 
 
 class Kind(StrEnum):
@@ -30,34 +42,10 @@ class Kind(StrEnum):
 
 NUMERIC_KINDS = frozenset({Kind.COUNT, Kind.MONEY, Kind.MONEY_NONNEG, Kind.YEAR})
 
-# Sane maxima per cooperative (or per district for THT), chosen from the figures of the domain notes
-# (/work/shared/docs/domain-notes.md §5) with a wide margin, so that no real figure is ever refused:
-# - people: the whole country counted about 6 million members in 29.000 HTX (2022), a few hundred per HTX;
-#   the largest (people's credit funds, consumer cooperatives) count tens of thousands. A million members,
-#   100.000 workers or 10.000 managers in one HTX is a typo.
-MAX_MEMBERS = 1_000_000.0  # người
-MAX_WORKERS = 100_000.0  # người
-MAX_MANAGERS = 10_000.0  # người
-# - money: all HTX of the country made 88.586 tỷ đồng of net revenue in 2018; one HTX above 100.000 tỷ
-#   (100.000.000 triệu đồng) is a figure typed in đồng instead of triệu đồng (a factor of a million).
-MAX_MILLION_VND = 100_000_000.0  # triệu đồng
-# - income: the national average was 52,8 triệu đồng a person a year (2019); 10 tỷ a person a year is a
-#   monthly or a đồng figure.
-MAX_INCOME = 10_000.0  # triệu đồng/người/năm
-# - OCOP: the whole province held 52-60 products in 2022, the country aims at 10.000 by 2025.
-MAX_OCOP_PRODUCTS = 1_000.0  # sản phẩm
-# - THT: the whole country counted 71.000 cooperative groups in 2022.
-MAX_GROUPS = 100_000.0  # THT
-
-# Year on year, per cooperative: members, workers, managers, revenue and income that grow tenfold or fall to a
-# tenth in one year are a unit slip (đồng, nghìn đồng for triệu đồng: x1.000; a monthly income: /12 ... x12 is
-# beyond it too), a digit typed twice or dropped, or a row half filled; real changes of a running HTX stay well
-# within (the province's average revenue moved from ~420 to 1.650 triệu đồng over five years, domain notes §5).
-# Profit is not compared: it changes sign and swings from near zero. OCOP products start from zero.
-JUMP_FACTOR = 10.0
-# The rating moves one class a year as the self-score crosses 65 or 80 points; two classes (Tốt to Trung bình,
-# Khá to Yếu) in one year is rare enough to be checked.
-RATING_JUMP_LEVELS = 2
+YES, NO = "Có", "Không"  # the two values of a yes_no cell, both kinds
+# The two headers of a sheet read as key | value (`Thông tin` of both kinds).
+INFO_KEY_HEADER = "Chỉ tiêu"
+INFO_VALUE_HEADER = "Giá trị"
 
 
 @dataclass(frozen=True)
@@ -73,12 +61,14 @@ class Column:
     choices: tuple[str, ...] = ()
     choice_aliases: dict[str, str] = field(default_factory=dict)
     unit: str = ""
+    unit_en: str = ""
     note: str = ""
     note_en: str = ""
     aliases: tuple[str, ...] = ()
     width: int = 14
     # The largest absolute value a cell can sanely hold, in `unit`: beyond it the figure is a typo or a unit
     # mix-up (đồng typed as triệu đồng) and is refused. None for columns bounded otherwise (years, lists).
+    # Each maximum's reason is given with it in the declaration file.
     maximum: float | None = None
     # Year on year (kpi/stats/year_checks.py), for one cooperative: a figure this many times last year's or below
     # 1/this of it is a warning (a unit slip, a typo, a half-filled row); None: not compared.
@@ -107,6 +97,7 @@ class Sheet:
     required: bool = True
     aliases: tuple[str, ...] = ()
     note: str = ""
+    frozen_columns: int = 1  # columns kept in view when scrolling right in the template (besides the header)
 
     def column(self, column_id: str) -> Column:
         """Return the column with this id."""
@@ -153,390 +144,289 @@ def find_sheets(names: list[str], sheets: tuple[Sheet, ...]) -> dict[str, str]:
     return found
 
 
-YES, NO = "Có", "Không"
+# --- the declaration files ----------------------------------------------------------------------------------
 
-STATUS_OPERATING = "Đang hoạt động"
-STATUS_SUSPENDED = "Tạm ngừng hoạt động"
-STATUS_DISSOLVED = "Giải thể"
-STATUSES = (STATUS_OPERATING, STATUS_SUSPENDED, STATUS_DISSOLVED)
 
-RATINGS = ("Tốt", "Khá", "Trung bình", "Yếu", "Chưa xếp loại")
-SECTORS = (
-    "Nông nghiệp",
-    "Công nghiệp - Tiểu thủ công nghiệp",
-    "Xây dựng",
-    "Thương mại - Dịch vụ",
-    "Vận tải",
-    "Quỹ tín dụng nhân dân",
-    "Môi trường",
-    "Khác",
-)
+class ContractError(DataFileError):
+    """A workbook declaration file that cannot be used; `problems` lists every fault found."""
 
-INFO = Sheet(
-    id="info",
-    name="Thông tin",
-    name_en="Info",
-    aliases=("Thong tin chung", "Thông tin chung", "Info"),
-    note="Hai cột: Chỉ tiêu | Giá trị.",
-    columns=(
-        Column(
-            "year",
-            "Năm báo cáo",
-            "Reporting year",
-            Kind.YEAR,
-            required=True,
-            note="Năm của số liệu (số liệu cuối năm), ví dụ 2024. Bắt buộc.",
-            note_en="Year of the figures (year-end), e.g. 2024. Required.",
-            aliases=("Năm", "Year"),
-        ),
-        Column(
-            "reporting_unit",
-            "Đơn vị báo cáo",
-            "Reporting unit",
-            Kind.TEXT,
-            note="Cơ quan lập báo cáo, ví dụ Sở Kế hoạch và Đầu tư tỉnh Đắk Nông.",
-            note_en="Body that compiled the report.",
-            aliases=("Đơn vị", "Cơ quan báo cáo"),
-            width=50,
-        ),
-        Column(
-            "fund_capital",
-            "Nguồn vốn cho vay của Quỹ hỗ trợ phát triển HTX (triệu đồng)",
-            "Lending capital of the cooperative development support fund (million VND)",
-            Kind.MONEY_NONNEG,
-            unit="triệu đồng",
-            note="Đơn vị: triệu đồng; số ≥ 0 tại 31/12 của năm báo cáo.",
-            note_en="Unit: million VND; a number ≥ 0 at 31/12 of the reporting year.",
-            aliases=("Nguồn vốn Quỹ hỗ trợ phát triển HTX", "Vốn Quỹ hỗ trợ phát triển HTX"),
-            maximum=MAX_MILLION_VND,
-        ),
-    ),
-)
 
-INFO_KEY_HEADER = "Chỉ tiêu"
-INFO_VALUE_HEADER = "Giá trị"
+_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+EXTERNAL_LIST = "external"  # a closed list filled in by code (the task file's statuses and quantities)
+_TOP_KEYS = {"maxima", "jumps", "lists", "sheets"}
+_SHEET_KEYS = {"id", "name", "name_en", "aliases", "required", "note", "frozen_columns", "columns"}
+_COLUMN_KEYS = {
+    "id", "header", "header_en", "kind", "aliases", "required", "unique", "list", "unit", "unit_en", "maximum", "jump",
+    "ranked", "width", "note", "note_en",
+}  # fmt: skip
 
-_RATING_ALIASES = {
-    "tb": "Trung bình",
-    "trungbinh": "Trung bình",
-    "chuaxeploai": "Chưa xếp loại",
-    "cxl": "Chưa xếp loại",
-}
-_STATUS_ALIASES = {
-    "danghoatdong": STATUS_OPERATING,
-    "hoatdong": STATUS_OPERATING,
-    "tamngung": STATUS_SUSPENDED,
-    "ngunghoatdong": STATUS_SUSPENDED,
-    "tamdunghoatdong": STATUS_SUSPENDED,
-    "dagiaithe": STATUS_DISSOLVED,
-}
-_SECTOR_ALIASES = {
-    "congnghieptieuthucongnghiep": "Công nghiệp - Tiểu thủ công nghiệp",
-    "congnghiep": "Công nghiệp - Tiểu thủ công nghiệp",
-    "cntcn": "Công nghiệp - Tiểu thủ công nghiệp",
-    "thuongmaidichvu": "Thương mại - Dịch vụ",
-    "thuongmai": "Thương mại - Dịch vụ",
-    "dichvu": "Thương mại - Dịch vụ",
-    "quytindung": "Quỹ tín dụng nhân dân",
-    "qtdnd": "Quỹ tín dụng nhân dân",
-    "nonglamnghiep": "Nông nghiệp",
-    "nonglamthuysan": "Nông nghiệp",
-}
 
-COOP = Sheet(
-    id="coops",
-    name="HTX",
-    name_en="Cooperatives",
-    aliases=("Hợp tác xã", "Danh sách HTX", "Cooperatives"),
-    note="Mỗi dòng một hợp tác xã, số liệu cuối năm báo cáo.",
-    columns=(
-        Column(
-            "code",
-            "Mã HTX",
-            "Cooperative code",
-            Kind.CODE,
-            required=True,
-            unique=True,
-            note="Mã số HTX (mã số thuế), duy nhất, giữ nguyên qua các năm. Bắt buộc.",
-            note_en="Cooperative (tax) code, unique, kept across years. Required.",
-            aliases=("Mã số HTX", "Mã số", "Mã số thuế", "Code"),
-        ),
-        Column(
-            "name",
-            "Tên HTX",
-            "Cooperative name",
-            Kind.TEXT,
-            required=True,
-            note="Tên đầy đủ của HTX. Bắt buộc.",
-            note_en="Full name. Required.",
-            aliases=("Tên", "Name"),
-            width=38,
-        ),
-        Column(
-            "district",
-            "Huyện/Thành phố",
-            "District",
-            Kind.DISTRICT,
-            required=True,
-            note="Một trong 8 huyện, thành phố của tỉnh (chọn trong danh sách). Bắt buộc.",
-            note_en="One of the province's 8 districts (pick from the list). Required.",
-            aliases=("Huyện", "Huyện, thành phố", "Địa bàn", "District"),
-            width=16,
-        ),
-        Column(
-            "commune",
-            "Xã/Phường/Thị trấn",
-            "Commune",
-            Kind.COMMUNE,
-            required=True,
-            note="Xã, phường, thị trấn nơi HTX đặt trụ sở, thuộc huyện đã ghi. Bắt buộc.",
-            note_en="Commune of the head office, within the district given. Required.",
-            aliases=("Xã", "Xã, phường, thị trấn", "Commune"),
-            width=20,
-        ),
-        Column(
-            "sector",
-            "Lĩnh vực",
-            "Sector",
-            Kind.CHOICE,
-            choices=SECTORS,
-            choice_aliases=_SECTOR_ALIASES,
-            note="Lĩnh vực hoạt động chính (chọn trong danh sách).",
-            note_en="Main sector (pick from the list).",
-            aliases=("Lĩnh vực hoạt động", "Ngành", "Sector"),
-            width=22,
-        ),
-        Column(
-            "founded_year",
-            "Năm thành lập",
-            "Year founded",
-            Kind.YEAR,
-            note="Năm thành lập, không sau năm báo cáo.",
-            note_en="Year founded, not after the reporting year.",
-            aliases=("Năm thành lập HTX", "Founded"),
-            width=10,
-        ),
-        Column(
-            "status",
-            "Tình trạng",
-            "Status",
-            Kind.CHOICE,
-            required=True,
-            choices=STATUSES,
-            choice_aliases=_STATUS_ALIASES,
-            note="Đang hoạt động; Tạm ngừng hoạt động; Giải thể. Bắt buộc.",
-            note_en="Operating; Suspended; Dissolved. Required.",
-            aliases=("Tình trạng hoạt động", "Trạng thái", "Status"),
-            width=18,
-        ),
-        Column(
-            "members",
-            "Số thành viên",
-            "Members",
-            Kind.COUNT,
-            unit="người",
-            note="Đơn vị: người; số nguyên ≥ 0. Để trống nếu không có số liệu.",
-            note_en="Unit: people; a whole number ≥ 0. Leave blank when unknown.",
-            aliases=("Tổng số thành viên", "Thành viên", "Members"),
-            width=11,
-            maximum=MAX_MEMBERS,
-            jump_factor=JUMP_FACTOR,
-        ),
-        Column(
-            "workers",
-            "Số lao động thường xuyên",
-            "Regular workers",
-            Kind.COUNT,
-            unit="người",
-            note="Đơn vị: người; số nguyên ≥ 0.",
-            note_en="Unit: people; a whole number ≥ 0.",
-            aliases=("Lao động thường xuyên", "Số lao động", "Workers"),
-            width=11,
-            maximum=MAX_WORKERS,
-            jump_factor=JUMP_FACTOR,
-        ),
-        Column(
-            "revenue",
-            "Doanh thu (triệu đồng)",
-            "Revenue (million VND)",
-            Kind.MONEY_NONNEG,
-            unit="triệu đồng",
-            note="Doanh thu trong năm. Đơn vị: triệu đồng; số ≥ 0.",
-            note_en="Revenue of the year. Unit: million VND; ≥ 0.",
-            aliases=("Tổng doanh thu", "Doanh thu", "Revenue"),
-            width=13,
-            maximum=MAX_MILLION_VND,
-            jump_factor=JUMP_FACTOR,
-        ),
-        Column(
-            "profit",
-            "Lợi nhuận (triệu đồng)",
-            "Profit (million VND)",
-            Kind.MONEY,
-            unit="triệu đồng",
-            note="Lợi nhuận trước thuế trong năm. Đơn vị: triệu đồng; có thể âm (lỗ).",
-            note_en="Pre-tax profit of the year. Unit: million VND; may be negative (loss).",
-            aliases=("Lợi nhuận trước thuế", "Lãi/lỗ", "Lợi nhuận", "Profit"),
-            width=13,
-            maximum=MAX_MILLION_VND,
-        ),
-        Column(
-            "avg_income",
-            "Thu nhập bình quân (triệu đồng/người/năm)",
-            "Average income (million VND per person per year)",
-            Kind.MONEY_NONNEG,
-            unit="triệu đồng/người/năm",
-            note="Thu nhập bình quân của thành viên, lao động thường xuyên. Đơn vị: triệu đồng/người/năm; số ≥ 0.",
-            note_en="Average income of members and regular workers. Unit: million VND per person per year; ≥ 0.",
-            aliases=(
-                "Thu nhập bình quân",
-                "Thu nhập bình quân thành viên",
-                "Thu nhập bình quân của thành viên, lao động",
-            ),
-            width=14,
-            maximum=MAX_INCOME,
-            jump_factor=JUMP_FACTOR,
-        ),
-        Column(
-            "rating",
-            "Xếp loại",
-            "Rating",
-            Kind.CHOICE,
-            choices=RATINGS,
-            choice_aliases=_RATING_ALIASES,
-            note="Tốt; Khá; Trung bình; Yếu; Chưa xếp loại (HTX mới, hoạt động dưới 12 tháng).",
-            note_en="Good; Fair; Average; Weak; Not rated (new, under 12 months).",
-            aliases=("Xếp loại HTX", "Kết quả xếp loại", "Kết quả xếp loại HTX", "Phân loại", "Rating"),
-            width=14,
-            ranked=RATINGS[:4],
-            jump_levels=RATING_JUMP_LEVELS,
-        ),
-        Column(
-            "managers",
-            "Số cán bộ quản lý",
-            "Managers",
-            Kind.COUNT,
-            unit="người",
-            note="Đơn vị: người; số nguyên ≥ 0.",
-            note_en="Unit: people; a whole number ≥ 0.",
-            aliases=("Cán bộ quản lý", "Số CBQL", "CBQL", "Managers"),
-            width=11,
-            maximum=MAX_MANAGERS,
-            jump_factor=JUMP_FACTOR,
-        ),
-        Column(
-            "managers_vocational",
-            "CBQL trình độ sơ cấp, trung cấp",
-            "Managers trained to elementary or intermediate level",
-            Kind.COUNT,
-            unit="người",
-            note="Đơn vị: người. Cộng với cột cao đẳng, đại học không vượt số cán bộ quản lý.",
-            note_en="Unit: people. Together with the higher level, not above the managers.",
-            aliases=("CBQL sơ cấp, trung cấp", "CBQL trình độ sơ, trung cấp", "Trình độ sơ cấp, trung cấp"),
-            width=13,
-            maximum=MAX_MANAGERS,
-        ),
-        Column(
-            "managers_higher",
-            "CBQL trình độ cao đẳng, đại học trở lên",
-            "Managers trained to college level or above",
-            Kind.COUNT,
-            unit="người",
-            note="Đơn vị: người. Cộng với cột sơ cấp, trung cấp không vượt số cán bộ quản lý.",
-            note_en="Unit: people. Together with the vocational level, not above the managers.",
-            aliases=(
-                "CBQL cao đẳng, đại học trở lên",
-                "CBQL cao đẳng, đại học",
-                "Trình độ cao đẳng, đại học trở lên",
-            ),
-            width=13,
-            maximum=MAX_MANAGERS,
-        ),
-        Column(
-            "ocop_products",
-            "Số sản phẩm OCOP",
-            "OCOP products",
-            Kind.COUNT,
-            unit="sản phẩm",
-            note="Số sản phẩm OCOP (3 sao trở lên) HTX đang sở hữu; số nguyên ≥ 0.",
-            note_en="OCOP products (3 stars or more) owned; a whole number ≥ 0.",
-            aliases=("Sản phẩm OCOP", "OCOP"),
-            width=10,
-            maximum=MAX_OCOP_PRODUCTS,
-        ),
-        Column(
-            "value_chain",
-            "Tham gia chuỗi giá trị",
-            "In a value chain",
-            Kind.YES_NO,
-            note="Có; Không.",
-            note_en="Yes (Có); No (Không).",
-            aliases=("Chuỗi giá trị", "Liên kết chuỗi giá trị", "Value chain"),
-            width=11,
-        ),
-        Column(
-            "model",
-            "HTX điển hình",
-            "Model cooperative",
-            Kind.YES_NO,
-            note="Có nếu HTX được công nhận là mô hình HTX điển hình, mạnh toàn diện; Không nếu không.",
-            note_en="Yes (Có) if recognised as a model cooperative; No (Không) otherwise.",
-            aliases=("Mô hình HTX điển hình", "Điển hình", "Model"),
-            width=11,
-        ),
-    ),
-)
+class _Faults:
+    """Collects the faults of one file, each prefixed with where it stands."""
 
-GROUP = Sheet(
-    id="groups",
-    name="THT",
-    name_en="Cooperative groups",
-    aliases=("Tổ hợp tác", "Cooperative groups"),
-    note="Mỗi dòng một huyện, thành phố.",
-    required=False,
-    columns=(
-        Column(
-            "district",
-            "Huyện/Thành phố",
-            "District",
-            Kind.DISTRICT,
-            required=True,
-            unique=True,
-            note="Một trong 8 huyện, thành phố; mỗi huyện một dòng. Bắt buộc.",
-            note_en="One of the 8 districts; one row each. Required.",
-            aliases=("Huyện", "Huyện, thành phố", "Địa bàn", "District"),
-            width=16,
-        ),
-        Column(
-            "groups",
-            "Số tổ hợp tác",
-            "Cooperative groups",
-            Kind.COUNT,
-            unit="THT",
-            note="Số THT đang hoạt động; số nguyên ≥ 0.",
-            note_en="Active cooperative groups; a whole number ≥ 0.",
-            aliases=("Số THT", "Tổng số THT", "Groups"),
-            width=12,
-            maximum=MAX_GROUPS,
-        ),
-        Column(
-            "certified",
-            "Số THT có hợp đồng được chứng thực",
-            "Groups with a certified contract",
-            Kind.COUNT,
-            unit="THT",
-            note="Số THT có hợp đồng hợp tác được chứng thực (NĐ 77/2019/NĐ-CP); không vượt số THT.",
-            note_en="Groups whose contract is certified (Decree 77/2019); not above the number of groups.",
-            aliases=(
-                "THT có hợp đồng được chứng thực",
-                "Số THT có hợp đồng hợp tác được chứng thực",
-                "Certified",
-            ),
-            width=16,
-            maximum=MAX_GROUPS,
-        ),
-    ),
-)
+    def __init__(self) -> None:
+        self.items: list[str] = []
 
+    def add(self, where: str, text: str) -> None:
+        self.items.append(f"{where}: {text}")
+
+    def unknown_keys(self, where: str, raw: Mapping, allowed: set[str]) -> None:
+        for key in sorted(set(raw) - allowed, key=str):
+            self.add(where, f"unknown field {key!r} (allowed: {', '.join(sorted(allowed))})")
+
+    def text(self, where: str, raw: Mapping, key: str, *, required: bool = True) -> str:
+        value = raw.get(key)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.add(where, f"{key} must be a non-empty text, found {value!r}")
+            return ""
+        return value
+
+    def texts(self, where: str, raw: Mapping, key: str) -> tuple[str, ...]:
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.add(where, f"{key} must be a list of non-empty texts, found {value!r}")
+            return ()
+        return tuple(value)
+
+    def flag(self, where: str, raw: Mapping, key: str, default: bool) -> bool:
+        value = raw.get(key, default)
+        if not isinstance(value, bool):
+            self.add(where, f"{key} must be true or false, found {value!r}")
+            return default
+        return value
+
+    def number(self, where: str, raw: Mapping, key: str, *, above: float) -> float | None:
+        value = raw.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > above:
+            self.add(where, f"{key} must be a number above {above:g}, found {value!r}")
+            return None
+        return float(value)
+
+    def mapping(self, where: str, value: object) -> Mapping:
+        if not isinstance(value, Mapping):
+            self.add(where, f"expected a mapping, found {type(value).__name__}")
+            return {}
+        return value
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """The named maxima, jumps and closed lists of a file, as columns refer to them."""
+
+    maxima: dict[str, float]
+    factors: dict[str, float]
+    levels: dict[str, int]
+    lists: dict[str, tuple[tuple[str, ...], dict[str, str]]]
+
+
+def load_contract(path: str | Path) -> dict[str, Sheet]:
+    """Return {sheet id: Sheet} of a declaration file, in file order; ContractError lists every fault (a
+    file that is no YAML mapping at all raises the DataFileError of `read_yaml`)."""
+    path = Path(path)
+    raw = read_yaml(path)
+    faults = _Faults()
+    faults.unknown_keys("top level", raw, _TOP_KEYS)
+    limits = _load_limits(raw, faults)
+    sheets: dict[str, Sheet] = {}
+    raw_sheets = raw.get("sheets")
+    if not isinstance(raw_sheets, list) or not raw_sheets:
+        faults.add("top level", "sheets must be a non-empty list")
+        raw_sheets = []
+    for i, raw_sheet in enumerate(raw_sheets, start=1):
+        sheet = _load_sheet(f"sheet {i}", faults.mapping(f"sheet {i}", raw_sheet), limits, faults)
+        if sheet is None:
+            continue
+        if sheet.id in sheets:
+            faults.add(f"sheet {sheet.id}", "declared twice")
+        sheets[sheet.id] = sheet
+    if faults.items:
+        raise ContractError(faults.items, path)
+    return sheets
+
+
+def _load_limits(raw: Mapping, faults: _Faults) -> _Limits:
+    maxima = {}
+    for name, entry in faults.mapping("maxima", raw.get("maxima", {})).items():
+        where = f"maxima {name}"
+        entry = faults.mapping(where, entry)
+        faults.unknown_keys(where, entry, {"value", "reason"})
+        faults.text(where, entry, "reason")
+        value = faults.number(where, entry, "value", above=0)
+        if value is not None:
+            maxima[str(name)] = value
+    factors, levels = {}, {}
+    for name, entry in faults.mapping("jumps", raw.get("jumps", {})).items():
+        where = f"jumps {name}"
+        entry = faults.mapping(where, entry)
+        faults.unknown_keys(where, entry, {"factor", "levels", "reason"})
+        faults.text(where, entry, "reason")
+        if ("factor" in entry) == ("levels" in entry):
+            faults.add(where, "give either factor (a ratio above 1) or levels (ranks), not both or neither")
+        elif "factor" in entry:
+            factor = faults.number(where, entry, "factor", above=1)
+            if factor is not None:
+                factors[str(name)] = factor
+        elif (
+            isinstance(entry["levels"], int) and not isinstance(entry["levels"], bool) and entry["levels"] > 0
+        ):
+            levels[str(name)] = entry["levels"]
+        else:
+            faults.add(where, f"levels must be a whole number above 0, found {entry['levels']!r}")
+    lists = {}
+    for name, entry in faults.mapping("lists", raw.get("lists", {})).items():
+        where = f"lists {name}"
+        entry = faults.mapping(where, entry)
+        faults.unknown_keys(where, entry, {"values", "aliases"})
+        values = faults.texts(where, entry, "values")
+        if not values or len(set(values)) != len(values):
+            faults.add(where, "values must be a non-empty list without repeats")
+        aliases = {str(k): v for k, v in faults.mapping(f"{where} aliases", entry.get("aliases", {})).items()}
+        for alias, value in aliases.items():
+            if alias != fold(alias):
+                faults.add(where, f"alias {alias!r} must be written folded ({fold(alias)!r})")
+            if value not in values:
+                faults.add(where, f"alias {alias!r} points at {value!r}, which is not one of the values")
+        lists[str(name)] = (values, aliases)
+    return _Limits(maxima, factors, levels, lists)
+
+
+def _load_sheet(where: str, raw: Mapping, limits: _Limits, faults: _Faults) -> Sheet | None:
+    faults.unknown_keys(where, raw, _SHEET_KEYS)
+    sheet_id = raw.get("id")
+    if not isinstance(sheet_id, str) or not _ID.match(sheet_id):
+        faults.add(where, f"id must be snake_case, found {sheet_id!r}")
+        return None
+    where = f"sheet {sheet_id}"
+    columns: list[Column] = []
+    raw_columns = raw.get("columns")
+    if not isinstance(raw_columns, list) or not raw_columns:
+        faults.add(where, "columns must be a non-empty list")
+        raw_columns = []
+    for i, raw_column in enumerate(raw_columns, start=1):
+        column = _load_column(
+            f"{where}, column {i}", faults.mapping(f"{where}, column {i}", raw_column), limits, faults
+        )
+        if column is not None:
+            columns.append(column)
+    seen: dict[str, str] = {}
+    for column in columns:
+        for key in sorted(column.match_keys()):
+            other = seen.setdefault(key, column.id)
+            if other != column.id:
+                faults.add(where, f"columns {other} and {column.id} are both read from a header {key!r}")
+    if len({c.id for c in columns}) != len(columns):
+        faults.add(where, "two columns have the same id")
+    frozen = raw.get("frozen_columns", 1)
+    if isinstance(frozen, bool) or not isinstance(frozen, int) or not 0 <= frozen <= len(columns):
+        faults.add(
+            where, f"frozen_columns must be a whole number from 0 to the number of columns, found {frozen!r}"
+        )
+        frozen = 1
+    return Sheet(
+        id=sheet_id,
+        name=faults.text(where, raw, "name"),
+        name_en=faults.text(where, raw, "name_en"),
+        columns=tuple(columns),
+        required=faults.flag(where, raw, "required", True),
+        aliases=faults.texts(where, raw, "aliases"),
+        note=faults.text(where, raw, "note", required=False),
+        frozen_columns=frozen,
+    )
+
+
+def _load_column(where: str, raw: Mapping, limits: _Limits, faults: _Faults) -> Column | None:
+    column_id = raw.get("id")
+    if not isinstance(column_id, str) or not _ID.match(column_id):
+        faults.add(where, f"id must be snake_case, found {column_id!r}")
+        return None
+    where = f"{where.rsplit(', column', 1)[0]}, column {column_id}"
+    faults.unknown_keys(where, raw, _COLUMN_KEYS)
+    try:
+        kind = Kind(raw.get("kind"))
+    except ValueError:
+        faults.add(where, f"kind {raw.get('kind')!r} is not one of {', '.join(k.value for k in Kind)}")
+        return None
+    choices: tuple[str, ...] = ()
+    choice_aliases: dict[str, str] = {}
+    list_name = raw.get("list")
+    if (kind == Kind.CHOICE) != (list_name is not None):
+        faults.add(where, "a column of kind choice, and only such a column, names its closed list")
+    elif list_name is not None and list_name != EXTERNAL_LIST:
+        if list_name not in limits.lists:
+            faults.add(where, f"list {list_name!r} is not declared under lists")
+        else:
+            choices, choice_aliases = limits.lists[list_name]
+    maximum = _named(where, raw, "maximum", limits.maxima, faults)
+    if maximum is not None and kind not in NUMERIC_KINDS:
+        faults.add(where, f"a maximum needs a numeric kind, not {kind}")
+    jump_factor = jump_levels = None
+    ranked = faults.texts(where, raw, "ranked")
+    jump = raw.get("jump")
+    if jump is not None:
+        if jump in limits.factors:
+            jump_factor = limits.factors[jump]
+            if kind not in NUMERIC_KINDS:
+                faults.add(where, f"a jump factor needs a numeric kind, not {kind}")
+        elif jump in limits.levels:
+            jump_levels = limits.levels[jump]
+            if not ranked:
+                faults.add(where, f"jump {jump!r} counts ranks: the column needs ranked values")
+        else:
+            faults.add(where, f"jump {jump!r} is not declared under jumps")
+    if ranked and list_name is None:
+        faults.add(where, "ranked values need a closed list (list)")
+    elif ranked and choices and not set(ranked) <= set(choices):
+        faults.add(
+            where, f"ranked values {', '.join(sorted(set(ranked) - set(choices)))} are not in its list"
+        )
+    unit = faults.text(where, raw, "unit", required=False)
+    unit_en = faults.text(where, raw, "unit_en", required=False)
+    if bool(unit) != bool(unit_en):
+        faults.add(where, "unit and unit_en go together: give both or neither")
+    width = raw.get("width", 14)
+    if isinstance(width, bool) or not isinstance(width, int) or not 0 < width <= 255:
+        faults.add(where, f"width must be a whole number from 1 to 255, found {width!r}")
+        width = 14
+    return Column(
+        id=column_id,
+        header=faults.text(where, raw, "header"),
+        header_en=faults.text(where, raw, "header_en"),
+        kind=kind,
+        required=faults.flag(where, raw, "required", False),
+        unique=faults.flag(where, raw, "unique", False),
+        choices=choices,
+        choice_aliases=choice_aliases,
+        unit=unit,
+        unit_en=unit_en,
+        note=faults.text(where, raw, "note"),
+        note_en=faults.text(where, raw, "note_en"),
+        aliases=faults.texts(where, raw, "aliases"),
+        width=width,
+        maximum=maximum,
+        jump_factor=jump_factor,
+        ranked=ranked,
+        jump_levels=jump_levels,
+    )
+
+
+def _named(where: str, raw: Mapping, key: str, declared: Mapping[str, Any], faults: _Faults) -> Any:
+    name = raw.get(key)
+    if name is None:
+        return None
+    if name not in declared:
+        faults.add(where, f"{key} {name!r} is not declared under {key.replace('maximum', 'maxima')}")
+        return None
+    return declared[name]
+
+
+# --- the statistics workbook --------------------------------------------------------------------------------
+
+INFO, COOP, GROUP = load_contract(STATISTICS_PATH).values()
 SHEETS: tuple[Sheet, ...] = (INFO, COOP, GROUP)
-TABLE_SHEETS: tuple[Sheet, ...] = (COOP, GROUP)
+
+STATUSES = COOP.column("status").choices
+STATUS_OPERATING, STATUS_SUSPENDED, STATUS_DISSOLVED = STATUSES
+RATINGS = COOP.column("rating").choices
+SECTORS = COOP.column("sector").choices

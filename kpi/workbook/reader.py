@@ -20,6 +20,7 @@ from typing import BinaryIO
 import pandas as pd
 
 from kpi.common import problems as pb
+from kpi.common.i18n import texts
 from kpi.common.safe_text import fold
 from kpi.common.settings import ReadLimits, read_limits
 from kpi.workbook import guard
@@ -116,9 +117,9 @@ def open_sheets(
 def _not_excel(data: bytes, detail: str) -> pb.Problem:
     shown: object = detail
     if data.startswith(b"PK") and not zipfile.is_zipfile(io.BytesIO(data)):
-        shown = {"vi": "tệp zip bị hỏng", "en": "the zip container is corrupt"}
+        shown = texts("workbook.not_excel.zip")
     elif "detect file format" in detail:
-        shown = {"vi": "không nhận ra định dạng tệp", "en": "the file format is not recognised"}
+        shown = texts("workbook.not_excel.format")
     return pb.error("not_excel", detail=shown)
 
 

@@ -23,14 +23,15 @@ from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
-import xlsxwriter
 
 from kpi.common import problems as pb
+from kpi.common.formatting import format_number
+from kpi.common.i18n import texts
 from kpi.common.number_text import parse_number_text
-from kpi.common.safe_text import fold, formula_like, strip_diacritics
+from kpi.common.safe_text import fold, strip_diacritics
 from kpi.common.settings import ReadLimits
-from kpi.domain.tasks import TaskList
-from kpi.workbook.contract import INFO_KEY_HEADER, INFO_VALUE_HEADER, NO, YES, Column, Kind, Sheet
+from kpi.domain.tasks import ROMAN_QUARTERS, Quantity, TaskList
+from kpi.workbook.contract import NO, YES, Sheet
 from kpi.workbook.reader import ROW, RawWorkbook, read_bytes, read_sheets
 from kpi.workbook.task_contract import (
     INFO,
@@ -45,13 +46,7 @@ from kpi.workbook.task_contract import (
     task_ids,
 )
 from kpi.workbook.validate import Validation, above_maximum, beneath_maximum, parse_table
-from kpi.workbook.writer import limit_lines, maximum_note
-
-INSTRUCTIONS_SHEET = "Hướng dẫn"
-LIST_SHEET = "Danh mục"
-TEMPLATE_ROWS = 500  # rows of the blank template that carry dropdowns
-
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+from kpi.workbook.writer import INSTRUCTIONS_SHEET, Layout, Line, ReferenceSheet, layout_bytes, write_layout
 
 
 @dataclass
@@ -59,7 +54,7 @@ class TaskReportWorkbook:
     """A progress workbook that passed validation: its year, the info values, the clean report rows.
 
     `reports` has the columns of `kpi.workbook.task_contract.STORED_COLUMNS` plus `_row` (status and metric as ids,
-    quarter <NA> for a yearly report), ready for `kpi.domain.tasks.normalize_reports` and the store.
+    quarter <NA> for a yearly report), ready for the rules of `kpi.tasks.rules` and the store.
     """
 
     year: int
@@ -196,7 +191,9 @@ def _validate_info(
     where = {"sheet": name, "row": row, "column": INFO.column("year").header}
     number, readable = _number(value)
     if not readable or number is None:
-        problems.append(pb.error("not_a_number", value=value, expected=_EXPECTED_YEAR, **where))
+        problems.append(
+            pb.error("not_a_number", value=value, expected=texts("workbook.expected.year"), **where)
+        )
         return info, None
     if not number.is_integer() or not low <= number <= high:
         problems.append(pb.error("year_outside_plan", value=_as_year(number), low=low, high=high, **where))
@@ -205,16 +202,13 @@ def _validate_info(
     return info, int(number)
 
 
-_EXPECTED_YEAR = {"vi": "một năm, ví dụ 2024", "en": "a year, e.g. 2024"}
-
-
 def _quarter_of(value: object) -> tuple[object, bool]:
     """Return (quarter as a number or the cell unchanged, recognised): "Quý II", "II", "Q2" -> 2."""
     if not isinstance(value, str):
         return value, True
     text = re.sub(r"^(?:quy|q)\s*", "", strip_diacritics(value).strip().lower())
-    if text in _ROMAN:
-        return _ROMAN[text], True
+    if text in ROMAN_QUARTERS:
+        return ROMAN_QUARTERS[text], True
     parsed = parse_number_text(text)
     if parsed.problem is None and parsed.value is not None:
         return parsed.value, True
@@ -324,7 +318,7 @@ def _validate_reports(
                 problems.append(pb.error("negative", value=quantity, **where("quantity")))
                 quantity = None
             elif not quantity.is_integer():
-                expected = {"vi": "một số nguyên ≥ 0", "en": "a whole number ≥ 0"}
+                expected = texts("workbook.expected.count")
                 problems.append(pb.error("not_whole", value=quantity, expected=expected, **where("quantity")))
                 quantity = None
             elif not beneath_maximum(quantity, sheet.column("quantity")):
@@ -437,8 +431,8 @@ def _file_year(row_years: list[int | None], info_year: int | None) -> int | None
 
 def _period_text(year: int, quarter: int | None) -> dict[str, str]:
     if quarter is None:
-        return {"vi": f"cả năm {year}", "en": f"the whole year {year}"}
-    return {"vi": f"quý {quarter}/{year}", "en": f"Q{quarter} {year}"}
+        return texts("workbook.period.year", year=year)
+    return texts("workbook.period.quarter", quarter=quarter, year=year)
 
 
 def _duplicates(records: list[dict[str, Any]], tasks: TaskList, name: str, column: str) -> list[pb.Problem]:
@@ -453,11 +447,7 @@ def _duplicates(records: list[dict[str, Any]], tasks: TaskList, name: str, colum
     for (group, number, year, quarter, metric), rows in rows_of.items():
         if len(rows) < 2:
             continue
-        metric_text = (
-            {"vi": "", "en": ""}
-            if metric is None
-            else {"vi": f", chỉ tiêu '{labels[metric]}'", "en": f", quantity '{labels[metric]}'"}
-        )
+        metric_text = "" if metric is None else texts("workbook.duplicate.metric", label=labels[metric])
         for row in rows:
             others = ", ".join(str(r) for r in rows if r != row)
             problems.append(
@@ -491,31 +481,8 @@ def _typed(clean: pd.DataFrame) -> pd.DataFrame:
 # --- writing ------------------------------------------------------------------------------------------------
 
 
-def _formats(wb: xlsxwriter.Workbook) -> dict[str, Any]:
-    return {
-        "title": wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F3864"}),
-        "h": wb.add_format({"bold": True}),
-        "notice": wb.add_format(
-            {"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE", "text_wrap": True}
-        ),
-        "header": wb.add_format(
-            {
-                "bold": True,
-                "text_wrap": True,
-                "valign": "vcenter",
-                "align": "center",
-                "bg_color": "#DDEBF7",
-                "border": 1,
-            }
-        ),
-        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
-        "int": wb.add_format({"num_format": "#,##0"}),
-        "year": wb.add_format({"num_format": "0"}),
-        "quoted": wb.add_format({"quote_prefix": True}),
-    }
-
-
-def _instructions(tasks: TaskList) -> list[tuple[str, str]]:
+def _instructions(tasks: TaskList) -> list[Line]:
+    """Return the task kind's own lines of the instructions (the writer adds the limits and the columns)."""
     low, high = tasks.rules.plan_start_year, tasks.rules.plan_end_year
     plan = tasks.plan.get("number", "")
     statuses = "; ".join(s.vi for s in tasks.statuses)
@@ -586,16 +553,11 @@ def _instructions(tasks: TaskList) -> list[tuple[str, str]]:
             "h",
             "Kiểm tra tệp trước khi nhập: trang 'Nhập dữ liệu' của bảng điều khiển, hoặc lệnh: python -m kpi tasks-check TỆP.xlsx",
         ),
-        ("", ""),
-        ("h", f"Các cột của sheet '{REPORT.name}':"),
     ]
-    lines += [("", f"• {col.header}: {col.note}{maximum_note(col)}") for col in REPORT.columns]
-    return [*lines, *limit_lines()]
+    return lines
 
 
-def _promise_text(q) -> str:
-    from kpi.common.formatting import format_number
-
+def _promise_text(q: Quantity) -> str:
     value = format_number(q.value, 0)
     if q.value_max is not None:
         value = f"{value}–{format_number(q.value_max, 0)}"
@@ -610,8 +572,7 @@ def _promise_text(q) -> str:
     return f"{value} {q.unit} {span}"
 
 
-def write_task_workbook(
-    target: str | Path | io.BytesIO,
+def task_layout(
     *,
     reports: pd.DataFrame | None = None,
     info: dict[str, object] | None = None,
@@ -619,8 +580,8 @@ def write_task_workbook(
     notice: str | None = None,
     created: datetime | None = None,
     plans: pd.DataFrame | None = None,
-) -> None:
-    """Write a progress workbook in the template's format; blank when no rows are given.
+) -> Layout:
+    """Return the layout of a progress workbook; blank when no rows are given.
 
     `reports` holds clean rows (columns of STORED_COLUMNS, status and metric as ids); `notice` adds a
     highlighted line at the top of the instructions (used to mark sample data); `created` fixes the file's
@@ -628,127 +589,39 @@ def write_task_workbook(
     """
     tasks = tasks or default_tasks()
     sheet = report_sheet(tasks)
-    wb = xlsxwriter.Workbook(
-        target, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    shown = None if reports is None else _display_rows(reports.reset_index(drop=True), tasks)
+    return Layout(
+        instructions=_instructions(tasks),
+        info_sheet=INFO,
+        info=info or {},
+        tables=((sheet, shown), (PLANS, plans)),
+        main=sheet,
+        lists={
+            "task": task_ids(tasks),
+            "status": sheet.column("status").choices,
+            "metric": sheet.column("metric").choices,
+            "yes_no": (YES, NO),
+        },
+        bounds={"year": (tasks.rules.plan_start_year, tasks.rules.plan_end_year), "quarter": (1, 4)},
+        references=(_task_list(tasks),),
+        notice=notice,
+        created=created,
     )
-    if created is not None:
-        wb.set_properties({"created": created})
-    fmt = _formats(wb)
-    lists = _write_lists(wb, tasks, sheet, fmt)
-    _write_instructions(wb, tasks, fmt, notice)
-    _write_info(wb, fmt, info or {})
-    _write_reports(wb, tasks, sheet, fmt, lists, reports)
-    _write_plans(wb, fmt, plans)
-    _write_task_list(wb, tasks, fmt)
-    wb.worksheets()[1].activate()  # the first visible sheet after the hidden lists
-    wb.close()
+
+
+def write_task_workbook(target: str | Path | io.BytesIO, **kwargs: Any) -> None:
+    """Write a progress workbook in the template's format (same arguments as task_layout)."""
+    write_layout(target, task_layout(**kwargs))
 
 
 def task_template_bytes(tasks: TaskList | None = None) -> bytes:
     """Return the blank progress template as bytes (for downloads)."""
-    buffer = io.BytesIO()
-    write_task_workbook(buffer, tasks=tasks)
-    return buffer.getvalue()
+    return layout_bytes(task_layout(tasks=tasks))
 
 
 def task_workbook_bytes(**kwargs: Any) -> bytes:
-    """Return a filled progress workbook as bytes (same arguments as write_task_workbook)."""
-    buffer = io.BytesIO()
-    write_task_workbook(buffer, **kwargs)
-    return buffer.getvalue()
-
-
-def _write_lists(wb: xlsxwriter.Workbook, tasks: TaskList, sheet: Sheet, fmt: dict) -> dict[str, str]:
-    ws = wb.add_worksheet(LIST_SHEET)
-    lists = {
-        "task": list(task_ids(tasks)),
-        "status": list(sheet.column("status").choices),
-        "metric": list(sheet.column("metric").choices),
-    }
-    ranges = {}
-    for i, (name, values) in enumerate(lists.items()):
-        ws.write_string(0, i, name, fmt["h"])
-        for r, v in enumerate(values, start=1):
-            ws.write_string(r, i, v)
-        letter = xlsxwriter.utility.xl_col_to_name(i)
-        ranges[name] = f"='{LIST_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
-    ws.hide()
-    return ranges
-
-
-def _write_instructions(wb: xlsxwriter.Workbook, tasks: TaskList, fmt: dict, notice: str | None) -> None:
-    ws = wb.add_worksheet(INSTRUCTIONS_SHEET)
-    ws.set_column(0, 0, 130)
-    row = 0
-    if notice:
-        ws.set_row(row, 48)
-        ws.write_string(row, 0, notice, fmt["notice"])
-        row += 2
-    for style, line in _instructions(tasks):
-        ws.write_string(row, 0, line, fmt[style] if style else None)
-        row += 1
-
-
-def _write_info(wb: xlsxwriter.Workbook, fmt: dict, info: dict[str, object]) -> None:
-    ws = wb.add_worksheet(INFO.name)
-    ws.set_column(0, 0, 30)
-    ws.set_column(1, 1, 60)
-    ws.write_string(0, 0, INFO_KEY_HEADER, fmt["header"])
-    ws.write_string(0, 1, INFO_VALUE_HEADER, fmt["header"])
-    for r, col in enumerate(INFO.columns, start=1):
-        ws.write_string(r, 0, col.header)
-        ws.write_comment(r, 0, col.note, {"x_scale": 2, "y_scale": 1.2})
-        _write_cell(ws, r, 1, info.get(col.id), col, fmt)
-    ws.freeze_panes(1, 0)
-
-
-def _write_cell(ws, r: int, c: int, value: object, col: Column, fmt: dict) -> None:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return
-    if col.kind in (Kind.COUNT, Kind.YEAR):
-        number = float(value)  # type: ignore[arg-type]
-        ws.write_number(
-            r,
-            c,
-            int(number) if number.is_integer() else number,
-            fmt["year" if col.kind == Kind.YEAR else "int"],
-        )
-    else:
-        text = str(value)
-        ws.write_string(r, c, text, fmt["quoted"] if formula_like(text) else fmt["wrap"])
-
-
-def _validation_for(col: Column, lists: dict[str, str], tasks: TaskList) -> dict | None:
-    if col.id in lists:
-        return {
-            "validate": "list",
-            "source": lists[col.id],
-            "error_title": "Giá trị không hợp lệ",
-            "error_message": f"Chọn một giá trị trong danh sách của cột '{col.header}'.",
-        }
-    bounds = {
-        "year": (tasks.rules.plan_start_year, tasks.rules.plan_end_year),
-        "quarter": (1, 4),
-    }
-    if col.id in bounds:
-        low, high = bounds[col.id]
-        return {
-            "validate": "integer",
-            "criteria": "between",
-            "minimum": low,
-            "maximum": high,
-            "error_title": f"Cần số nguyên từ {low} đến {high}",
-            "error_message": col.note,
-        }
-    if col.kind == Kind.COUNT:
-        return {
-            "validate": "integer",
-            "criteria": ">=",
-            "value": 0,
-            "error_title": "Cần số nguyên ≥ 0",
-            "error_message": col.note,
-        }
-    return None
+    """Return a filled progress workbook as bytes (same arguments as task_layout)."""
+    return layout_bytes(task_layout(**kwargs))
 
 
 def _display_rows(reports: pd.DataFrame, tasks: TaskList) -> pd.DataFrame:
@@ -772,55 +645,6 @@ def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
-def _write_reports(
-    wb: xlsxwriter.Workbook,
-    tasks: TaskList,
-    sheet: Sheet,
-    fmt: dict,
-    lists: dict[str, str],
-    reports: pd.DataFrame | None,
-) -> None:
-    ws = _sheet_with_headers(wb, sheet, fmt)
-    n_rows = 0 if reports is None else len(reports)
-    last = max(n_rows, TEMPLATE_ROWS)
-    for c, col in enumerate(sheet.columns):
-        rule = _validation_for(col, lists, tasks)
-        if rule:
-            ws.data_validation(1, c, last, c, rule)
-    if reports is not None and n_rows:
-        shown = _display_rows(reports.reset_index(drop=True), tasks)
-        for r, record in enumerate(shown.to_dict("records"), start=1):
-            for c, col in enumerate(sheet.columns):
-                _write_cell(ws, r, c, record.get(col.id), col, fmt)
-    ws.autofilter(0, 0, max(n_rows, 1), len(sheet.columns) - 1)
-
-
-def _sheet_with_headers(wb: xlsxwriter.Workbook, sheet: Sheet, fmt: dict):
-    """Return a new worksheet for `sheet`: its headers with their notes as comments, widths, frozen header."""
-    ws = wb.add_worksheet(sheet.name)
-    ws.set_row(0, 36)
-    for c, col in enumerate(sheet.columns):
-        ws.write_string(0, c, col.header, fmt["header"])
-        ws.write_comment(0, c, col.note, {"x_scale": 2.2, "y_scale": 1.3})
-        ws.set_column(c, c, col.width)
-    ws.freeze_panes(1, 1)
-    return ws
-
-
-def _write_plans(wb: xlsxwriter.Workbook, fmt: dict, plans: pd.DataFrame | None) -> None:
-    """Write the V.1 register sheet: headers with their notes, a Có/Không list, and the rows given."""
-    ws = _sheet_with_headers(wb, PLANS, fmt)
-    for c, col in enumerate(PLANS.columns):
-        if col.kind == Kind.YES_NO:
-            ws.data_validation(1, c, TEMPLATE_ROWS, c, {"validate": "list", "source": [YES, NO]})
-    for r, record in enumerate(([] if plans is None else plans.to_dict("records")), start=1):
-        for c, col in enumerate(PLANS.columns):
-            value = record.get(col.id)
-            if col.kind == Kind.YES_NO and value is not None and not pd.isna(value):
-                value = YES if bool(value) else NO
-            _write_cell(ws, r, c, value, col, fmt)
-
-
 _TASK_LIST_COLUMNS = (
     ("Mã nhiệm vụ", 11),
     ("Nhóm", 30),
@@ -833,16 +657,12 @@ _TASK_LIST_COLUMNS = (
 )
 
 
-def _write_task_list(wb: xlsxwriter.Workbook, tasks: TaskList, fmt: dict) -> None:
-    ws = wb.add_worksheet(TASK_LIST_SHEET)
-    ws.set_row(0, 30)
-    for c, (header, width) in enumerate(_TASK_LIST_COLUMNS):
-        ws.write_string(0, c, header, fmt["header"])
-        ws.set_column(c, c, width, fmt["wrap"])
+def _task_list(tasks: TaskList) -> ReferenceSheet:
+    """Return the sheet of the appendix's tasks, for looking up ids, lead agencies and deadlines."""
     groups = {g.id: g for g in tasks.groups}
-    for r, task in enumerate(tasks, start=1):
-        names = tasks.agencies
-        values = (
+    names = tasks.agencies
+    rows = [
+        (
             task.label,
             f"{task.group}. {groups[task.group].title_vi}",
             task.text,
@@ -852,11 +672,9 @@ def _write_task_list(wb: xlsxwriter.Workbook, tasks: TaskList, fmt: dict) -> Non
             task.time_frame,
             "\n".join(f"{q.label_vi}: {_promise_text(q)}" for q in task.quantities),
         )
-        for c, value in enumerate(values):
-            if value:
-                ws.write_string(r, c, value, fmt["quoted"] if formula_like(value) else fmt["wrap"])
-    ws.freeze_panes(1, 1)
-    ws.autofilter(0, 0, len(tasks), len(_TASK_LIST_COLUMNS) - 1)
+        for task in tasks
+    ]
+    return ReferenceSheet(TASK_LIST_SHEET, _TASK_LIST_COLUMNS, rows)
 
 
 __all__ = [

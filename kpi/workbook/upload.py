@@ -16,7 +16,7 @@ from kpi.workbook.reader import (
     read_workbook,
     size_problem,
 )
-from kpi.workbook.validate import CleanWorkbook, Validation, validate_workbook
+from kpi.workbook.validate import CleanWorkbook, ProblemsBySeverity, Validation, validate_workbook
 
 SAMPLE_MARK = "dữ liệu mẫu"  # the words that mark a workbook as sample data
 
@@ -30,7 +30,7 @@ CHECK_STEPS = ("read", "validate")  # what `check_upload` reports to `on_step`, 
 
 
 @dataclass
-class UploadCheck:
+class UploadCheck(ProblemsBySeverity):
     """The outcome of checking an uploaded file: its problems and, when it can be imported, the validation."""
 
     problems: list[pb.Problem]
@@ -41,21 +41,6 @@ class UploadCheck:
     def ok(self) -> bool:
         """Return True when the workbook can be imported (warnings allowed)."""
         return self.validation is not None and self.validation.ok and not self.errors
-
-    @property
-    def errors(self) -> list[pb.Problem]:
-        """Return the problems that stop the import."""
-        return [p for p in self.problems if p.severity == pb.Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[pb.Problem]:
-        """Return the problems that are only shown."""
-        return [p for p in self.problems if p.severity == pb.Severity.WARNING]
-
-    @property
-    def notes(self) -> list[pb.Problem]:
-        """Return the information lines (automatic corrections), shown apart."""
-        return [p for p in self.problems if p.severity == pb.Severity.INFO]
 
     @property
     def clean(self) -> CleanWorkbook | None:

@@ -17,6 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from kpi.common import problems as pb
+from kpi.common.i18n import LANGS, t, texts
 from kpi.common.number_text import parse_number_text
 from kpi.common.safe_text import fold
 from kpi.domain.places import Reference, load_reference
@@ -42,12 +43,10 @@ class CleanWorkbook:
     sheet_names: dict[str, str] = field(default_factory=dict)  # sheet id -> name in the file read
 
 
-@dataclass
-class Validation:
-    """The outcome of checking one workbook: its problems and, when it has no error, the clean data."""
+class ProblemsBySeverity:
+    """The errors, warnings and notes of the `problems` of a check's outcome (a validation, an upload)."""
 
-    problems: list[pb.Problem] = field(default_factory=list)
-    clean: CleanWorkbook | None = None
+    problems: list[pb.Problem]
 
     @property
     def errors(self) -> list[pb.Problem]:
@@ -63,6 +62,14 @@ class Validation:
     def notes(self) -> list[pb.Problem]:
         """Return the information lines (automatic corrections), shown apart."""
         return [p for p in self.problems if p.severity == pb.Severity.INFO]
+
+
+@dataclass
+class Validation(ProblemsBySeverity):
+    """The outcome of checking one workbook: its problems and, when it has no error, the clean data."""
+
+    problems: list[pb.Problem] = field(default_factory=list)
+    clean: CleanWorkbook | None = None
 
     @property
     def ok(self) -> bool:
@@ -265,13 +272,6 @@ def _fmt_vi_example(x: float | None) -> str:
     return f"'{_fmt(x)}'"
 
 
-_UNITS_EN = {
-    "người": "people",
-    "triệu đồng": "million VND",
-    "triệu đồng/người/năm": "million VND per person a year",
-}
-
-
 def beneath_maximum(number: float, col: Column) -> bool:
     """Return True when `number` is within the column's sane maximum (always, for a column without one)."""
     return col.maximum is None or abs(number) <= col.maximum
@@ -279,27 +279,19 @@ def beneath_maximum(number: float, col: Column) -> bool:
 
 def above_maximum(value: object, col: Column, where: dict[str, object]) -> pb.Problem:
     """Return the error of a value beyond the column's sane maximum, with the maximum and its unit."""
-    unit_en = _UNITS_EN.get(col.unit, col.unit)
-    unit = {"vi": f" {col.unit}" if col.unit else "", "en": f" {unit_en}" if unit_en else ""}
+    unit = texts("workbook.unit", unit={"vi": col.unit, "en": col.unit_en}) if col.unit else ""
     return pb.error("above_maximum", value=value, maximum=float(col.maximum or 0), unit=unit, **where)
 
 
 def _expected_number(col: Column) -> dict[str, str]:
     """Return what a number cell of `col` should hold, in both languages."""
-    unit_en = _UNITS_EN.get(col.unit, col.unit)
-    vi = {
-        Kind.COUNT: f"một số nguyên ≥ 0 ({col.unit})" if col.unit else "một số nguyên ≥ 0",
-        Kind.MONEY: f"một số ({col.unit})",
-        Kind.MONEY_NONNEG: f"một số ≥ 0 ({col.unit})",
-        Kind.YEAR: "một năm, ví dụ 2024",
+    key = {
+        Kind.COUNT: "workbook.expected.count_unit" if col.unit else "workbook.expected.count",
+        Kind.MONEY: "workbook.expected.money",
+        Kind.MONEY_NONNEG: "workbook.expected.money_nonneg",
+        Kind.YEAR: "workbook.expected.year",
     }[col.kind]
-    en = {
-        Kind.COUNT: f"a whole number ≥ 0 ({unit_en})" if unit_en else "a whole number ≥ 0",
-        Kind.MONEY: f"a number ({unit_en})",
-        Kind.MONEY_NONNEG: f"a number ≥ 0 ({unit_en})",
-        Kind.YEAR: "a year, e.g. 2024",
-    }[col.kind]
-    return {"vi": vi, "en": en}
+    return texts(key, unit={"vi": col.unit, "en": col.unit_en})
 
 
 # --- parsing a table sheet ----------------------------------------------------------------------------------
@@ -437,11 +429,8 @@ def _also_rows(rows: list[int]) -> dict[str, str] | str:
     shown = ", ".join(str(r) for r in rows[:MAX_LISTED_ROWS])
     more = len(rows) - MAX_LISTED_ROWS
     if more > 0:
-        return {
-            "vi": f" (cả ở các dòng {shown} và {more} dòng khác)",
-            "en": f" (also rows {shown} and {more} more)",
-        }
-    return {"vi": f" (cả ở các dòng {shown})", "en": f" (also rows {shown})"}
+        return texts("workbook.also_rows_more", rows=shown, more=more)
+    return texts("workbook.also_rows", rows=shown)
 
 
 def suggestion(units: list) -> dict[str, str] | str:
@@ -449,9 +438,9 @@ def suggestion(units: list) -> dict[str, str] | str:
     if not units:
         return ""
     names = [f"'{u.name}'" for u in units]
-    vi = " hoặc ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-    en = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-    return {"vi": f" Có phải {vi}?", "en": f" Did you mean {en}?"}
+    parts = [", ".join(names[:-1]), names[-1]] if len(names) > 1 else names
+    joined = {lang: t("workbook.or", lang).join(parts) for lang in LANGS}
+    return texts("workbook.suggestion", names=joined)
 
 
 def _code_text(v: object) -> str:

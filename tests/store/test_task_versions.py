@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 
 from kpi.common.access import command_line
-from kpi.domain.tasks import latest_status, overdue
 from kpi.store.task_versions import (
     TASKS,
     export_task_year,
@@ -26,6 +25,7 @@ from kpi.store.task_versions import (
     task_versions,
 )
 from kpi.store.versions import Action, Status, Store, StoreError, open_store
+from kpi.tasks.rules import latest_status, overdue
 from kpi.workbook.reader import WorkbookUnreadable
 from kpi.workbook.task_contract import REPORT, default_tasks
 from kpi.workbook.task_reports import task_workbook_bytes

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from kpi.domain.tasks import latest_status, overdue, quantities_by_year
 from kpi.store.task_versions import TASKS, task_versions
+from kpi.tasks.rules import latest_status, overdue, quantities_by_year
 from kpi.tasks.sample import SAMPLE_BY, generate, load_task_samples, sample_files, workbook_bytes
 from kpi.workbook.task_contract import REPORT, default_tasks
 from kpi.workbook.task_reports import check_task_bytes

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from kpi.common.safe_text import strip_diacritics
 from kpi.domain.tasks import load_tasks
 from kpi.workbook.task_contract import INFO, PLANS, REPORT, TASK_LIST_SHEET
 from kpi.workbook.task_reports import (
@@ -425,3 +427,47 @@ def test_a_workbook_without_the_register_or_with_it_blank_has_none_and_no_warnin
         result = check_task_bytes(data, load_tasks(), TODAY)
         assert result.ok and result.clean.plans is None
         assert not [p for p in result.problems if p.sheet == PLANS.name]
+
+
+# --- English messages ---------------------------------------------------------------------------------------
+
+# A workbook giving each problem the task side has; the rows are those of the cases above.
+ENGLISH_CASES = [
+    ("unknown_task", [report_row(task="VI.1")], None),
+    ("required", [report_row(task=None)], None),
+    ("not_in_list", [report_row(status="Xong")], None),
+    ("bad_quarter", [report_row(quarter="Quý V")], None),
+    ("year_outside_plan", [report_row(year=2019)], None),
+    ("not_a_number", [report_row(year="năm ngoái")], None),
+    ("metric_not_of_task", [report_row(metric="HTX được hỗ trợ")], None),
+    ("quantity_without_metric", [report_row(metric=None)], None),
+    ("task_has_no_quantity", [report_row(task="II.2")], None),
+    ("negative", [report_row(quantity=-2)], None),
+    ("not_whole", [report_row(quantity="1,5")], None),
+    ("foreign_number", [report_row(quantity="1.5")], None),
+    ("above_maximum", [report_row(quantity=2_000_000)], None),
+    ("metric_without_quantity", [report_row(quantity=None)], None),
+    ("duplicate_task_report", [report_row(), report_row()], None),
+    ("mixed_years", [report_row(), report_row(year=2023, task="II.2", metric=None, quantity=None)], None),
+    ("not_a_number", [report_row()], [["Chỉ tiêu", "Giá trị"], ["Năm báo cáo", "abc"]]),
+]
+
+
+def _without_file_values(text: str, tasks) -> str:
+    """Return `text` without what comes from the file or its lists (quoted values, list labels)."""
+    labels = [s.vi for s in tasks.statuses] + [q.label_vi for t in tasks for q in t.quantities]
+    text = re.sub(r"'[^']*'", "", text)
+    for label in sorted(labels, key=len, reverse=True):
+        text = text.replace(label, "")
+    return text
+
+
+@pytest.mark.parametrize(("code", "rows", "info"), ENGLISH_CASES, ids=[c[0] for c in ENGLISH_CASES])
+def test_every_problem_of_the_task_side_reads_in_english_when_english_is_asked(tasks, code, rows, info):
+    result = check_task_bytes(report_bytes(*rows, info=info), tasks, TODAY)
+    problem = next(p for p in result.problems if p.code == code)
+    english, vietnamese = problem.line("en"), problem.line("vi")
+    assert english != vietnamese
+    assert english.startswith(("Error: Sheet", "Warning: Sheet")) and ", row " in english
+    rest = _without_file_values(problem.message("en"), tasks)
+    assert strip_diacritics(rest) == rest, rest  # no Vietnamese word of our own in the English message

@@ -623,3 +623,30 @@ def test_information_lines_come_last_and_count_as_neither_error_nor_warning(
     )
     assert out[2] == "Thông tin: Sheet 'THT', dòng 2, cột 'Huyện/Thành phố', ô A2: 'cu jut' đọc là 'Cư Jút'."
     assert out[3] == "Tệp có 1 lỗi và 0 cảnh báo; hãy sửa rồi kiểm tra lại."
+
+
+@pytest.mark.parametrize(
+    ("groups", "coops", "english", "vietnamese"),
+    [
+        (
+            [group(groups=200_000, certified=1)],
+            [coop("A1")],
+            "Value 200,000 is beyond the sane maximum of 100,000 cooperative groups",
+            "vượt mức tối đa hợp lý 100.000 THT",
+        ),
+        (
+            [group()],
+            [coop("A1", members=2_000_000)],
+            "Value 2,000,000 is beyond the sane maximum of 1,000,000 people",
+            "vượt mức tối đa hợp lý 1.000.000 người",
+        ),
+    ],
+)
+def test_a_figure_beyond_its_maximum_names_the_unit_declared_in_each_language(
+    groups, coops, english, vietnamese
+):
+    (problem,) = [
+        p for p in check_bytes(workbook(coops=coops, groups=groups)).problems if p.code == "above_maximum"
+    ]
+    assert problem.message("en").startswith(english)
+    assert vietnamese in problem.message("vi")
