@@ -25,6 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 NATIONAL = 30_000  # cooperatives of the benchmark workbook: the order of the whole country's count
 QUICK = 1_000  # cooperatives per workbook with --quick
+PROVINCIAL = (
+    300  # cooperatives per workbook of a province's store (the sample's order): the baseline of scale
+)
 
 
 def bench_years(count: int = 6) -> list[int]:

@@ -18,9 +18,10 @@ BY = "bench"
 class StoreFactory:
     """Makes fresh, empty stores of one kind and removes them all at the end (use as a context manager)."""
 
-    def __init__(self, folder: Path, postgres_url: str | None = None):
+    def __init__(self, folder: Path, postgres_url: str | None = None, keep_results: bool = False):
         self.folder = folder
         self.postgres_url = postgres_url
+        self.keep_results = keep_results  # whether its stores keep each version's results at import
         self.stores: list = []
         self.databases: list[str] = []
         self.files: list[Path] = []
@@ -44,6 +45,10 @@ class StoreFactory:
             self.files.append(path)
             url = f"sqlite:///{path}"
         store = open_store(url)
+        if self.keep_results:
+            from kpi.stats.results import keep_results
+
+            keep_results(store)
         self.stores.append(store)
         return store
 
@@ -102,9 +107,9 @@ def import_or_fail(store, content: bytes, file_name: str, year: int) -> None:
         raise RuntimeError(f"import of {file_name} was {outcome.status}: {shown}")
 
 
-def year_workbooks(ctx: Context) -> dict[int, Path]:
-    """Return {year: workbook path} of the benchmark's years at the run's size."""
-    n = data.QUICK if ctx.quick else data.NATIONAL
+def year_workbooks(ctx: Context, n: int | None = None) -> dict[int, Path]:
+    """Return {year: workbook path} of the benchmark's years with `n` cooperatives (default: the run's size)."""
+    n = n or (data.QUICK if ctx.quick else data.NATIONAL)
     paths = {}
     for year in data.bench_years():
         ctx.log(f"workbook {year} ({n} HTX)")
@@ -113,12 +118,14 @@ def year_workbooks(ctx: Context) -> dict[int, Path]:
 
 
 @contextmanager
-def stored_years(ctx: Context, postgres_url: str | None = None) -> Iterator[object]:
-    """Yield a store holding every benchmark year (SQLite under ctx.out, or a new PostgreSQL database)."""
+def stored_years(ctx: Context, postgres_url: str | None = None, n: int | None = None) -> Iterator[object]:
+    """Yield a store holding every benchmark year with `n` cooperatives (default: the run's size), imported as
+    the dashboard and the command line import them, each version's results kept (SQLite under ctx.out, or a
+    new PostgreSQL database)."""
     folder = ctx.out / "stores"
-    with StoreFactory(folder, postgres_url) as factory:
+    with StoreFactory(folder, postgres_url, keep_results=True) as factory:
         store = factory.new()
-        for year, path in year_workbooks(ctx).items():
+        for year, path in year_workbooks(ctx, n).items():
             ctx.log(f"importing {path.name} into {'PostgreSQL' if postgres_url else 'SQLite'}")
             import_or_fail(store, path.read_bytes(), path.name, year)
         yield store

@@ -145,7 +145,7 @@ class CoopHistory:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _history(version: data.DataVersion, code: str, lang: str) -> CoopHistory:
-    history = coop_history(data.get_dataset(), code)
+    history = coop_history(data.coop_dataset(version, code), code)
     return CoopHistory(
         name=str(history["name"].iloc[-1]),
         identity=identity_line(history, lang),

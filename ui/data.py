@@ -5,8 +5,13 @@ cache key, so a new import or a rollback shows at once and nothing else is recom
 store that has never seen a statistics import, the sample workbooks of data/sample/ are imported as sample
 versions, and `is_sample_data()` tells the pages to show the sample notice.
 
-The Dataset and the built charts are kept once per process with `st.cache_resource` (no copy of 180.000 rows,
-no second plotly validation on every run): treat them as read-only. Tables and reports are `st.cache_data`.
+What the pages show comes from the results kept with each version (`kpi.stats.results`: indicator values,
+rating counts, population counts, communes covered, model cooperatives), computed once at import and read back
+as a few small tables; the rows of cooperatives are read only by the pages that show them (one year's list,
+the codes of every year, one cooperative's rows) and the quality of a year reads that year and the one before.
+
+The results and the built charts are kept once per process with `st.cache_resource` (no copy, no second plotly
+validation on every run): treat them as read-only. Tables and reports are `st.cache_data`.
 """
 
 from __future__ import annotations
@@ -21,16 +26,19 @@ import streamlit as st
 from kpi.common.access import system
 from kpi.common.i18n import t
 from kpi.common.settings import load_settings
-from kpi.domain.plan import MeasureKind, Plan
+from kpi.domain.plan import Plan
 from kpi.reports.brief import version_sources
 from kpi.stats import charts
 from kpi.stats import scorecard as overview
-from kpi.stats.indicators import commune_coverage_detail
-from kpi.stats.report import Report, build_report, compute_values, default_engine, default_plan
+from kpi.stats.coops import code_matches
+from kpi.stats.report import Report, default_engine, default_plan
+from kpi.stats.results import Results, keep_results, stored_results
 from kpi.stats.sample import sample_files, write_sample
 from kpi.store import versions as store_versions
+from kpi.store.coop_rows import coop_rows
 from kpi.store.versions import Store
-from kpi.workbook.dataset import Dataset
+from kpi.workbook.dataset import YEAR, Dataset
+from kpi.workbook.reader import ROW
 
 _seed_lock = threading.Lock()
 
@@ -52,7 +60,7 @@ def _database_url() -> str:
 @st.cache_resource(show_spinner=t("notice.loading", "vi"))
 def _open_store(url: str) -> Store:
     """Return the store at `url`, opened (and migrated) once per process, seeded with the sample if new."""
-    store = store_versions.open_store(url)
+    store = keep_results(store_versions.open_store(url))  # each import keeps its version's results
     _seed_if_new(store)
     return store
 
@@ -96,6 +104,42 @@ def get_dataset() -> Dataset:
     return _dataset(data_version())
 
 
+# --- the rows of cooperatives, only where a page shows them (page 5, the quality page) -----------------------
+
+
+def year_rows(version: DataVersion, year: int) -> pd.DataFrame:
+    """Return the cooperatives of one year of `version` (all columns: the list's download holds them all),
+    read alone from the store. Not cached here: its callers cache what they build from it."""
+    return coop_rows(get_store(), {year: dict(version.versions)[year]})
+
+
+def years_dataset(version: DataVersion, years: tuple[int, ...]) -> Dataset:
+    """Return the Dataset of only those years of `version` that it holds (the quality of a year needs that
+    year and the one before, not all six). Not cached here: its callers cache what they build from it."""
+    wanted = {year: number for year, number in version.versions if year in years}
+    return get_store().load_dataset(wanted)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _codes(version: DataVersion) -> pd.DataFrame:
+    return coop_rows(get_store(), dict(version.versions), columns=["code"])
+
+
+def get_codes() -> pd.DataFrame:
+    """Return the code of every cooperative of every year shown, with `_row` and `year`. Read-only."""
+    return _codes(data_version())
+
+
+def coop_dataset(version: DataVersion, code: str) -> Dataset:
+    """Return a Dataset holding only the rows of the cooperative `code` (kpi.stats.coops.code_matches), every
+    year of `version`: what `kpi.stats.coops.coop_history` needs, without reading the other rows."""
+    codes = _codes(version)
+    found = codes[code_matches(codes["code"], code)]
+    rows = {int(y): part[ROW].tolist() for y, part in found.groupby(YEAR)}
+    coops = coop_rows(get_store(), dict(version.versions), rows=rows)
+    return Dataset(coops=coops, groups=pd.DataFrame(columns=[YEAR]), info=pd.DataFrame(columns=[YEAR]))
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def _is_sample(version: DataVersion) -> bool:
     return get_store().has_sample()
@@ -119,9 +163,20 @@ def get_plan() -> Plan:
 # --- derived, cached on the version ---------------------------------------------------------------------
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _results(version: DataVersion) -> Results:
+    """The results kept with the versions shown (kpi.stats.results): a few small tables, not the rows."""
+    return stored_results(get_store(), dict(version.versions))
+
+
+def get_results() -> Results:
+    """Return the results of the data shown (values, rating counts, populations...). Read-only."""
+    return _results(data_version())
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def _values(version: DataVersion, by_district: bool) -> pd.DataFrame:
-    return compute_values(_dataset(version), by_district=by_district)
+    return _results(version).values(by_district)
 
 
 def get_values(by_district: bool = False) -> pd.DataFrame:
@@ -131,7 +186,7 @@ def get_values(by_district: bool = False) -> pd.DataFrame:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _report(version: DataVersion, year: int, by_district: bool) -> Report:
-    return build_report(_dataset(version), year, by_district, values=_values(version, by_district))
+    return _results(version).report(year, by_district)
 
 
 def get_report(year: int, by_district: bool = False) -> Report:
@@ -147,12 +202,12 @@ def _rating_counts(version: DataVersion, by: str, year: int | None, district: st
         districts = default_engine().districts  # reference order, empty districts kept
     else:
         districts = None
-    return overview.rating_counts(_dataset(version), by=by, year=year, districts=districts)
+    return _results(version).rating_counts(by, year, districts)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _population_counts(version: DataVersion, year: int, district: str | None) -> dict[str, int]:
-    return overview.population_counts(default_engine(), _dataset(version), year, district)
+    return _results(version).population_counts(year, district)
 
 
 def get_population_counts(year: int, district: str | None = None) -> dict[str, int]:
@@ -163,10 +218,7 @@ def get_population_counts(year: int, district: str | None = None) -> dict[str, i
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _commune_coverage(version: DataVersion, year: int) -> pd.DataFrame | None:
-    indicator = overview.indicator_of_kind(default_plan(), MeasureKind.COMMUNE_COVERAGE)
-    if indicator is None:
-        return None
-    return commune_coverage_detail(default_engine(), _dataset(version), indicator, year)
+    return _results(version).commune_coverage(year)
 
 
 def get_commune_coverage(year: int) -> pd.DataFrame | None:
@@ -176,10 +228,7 @@ def get_commune_coverage(year: int) -> pd.DataFrame | None:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _model_cooperatives(version: DataVersion, year: int) -> pd.DataFrame | None:
-    indicator = overview.indicator_of_kind(default_plan(), MeasureKind.DISTRICT_COUNT)
-    if indicator is None:
-        return None
-    return overview.model_cooperatives(default_engine(), _dataset(version), indicator, year)
+    return _results(version).model_cooperatives(year)
 
 
 def get_model_cooperatives(year: int) -> pd.DataFrame | None:

@@ -43,8 +43,7 @@ if TYPE_CHECKING:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _year_coops(version: data.DataVersion, year: int) -> pd.DataFrame:
-    coops = data.get_dataset().coops
-    rows = coops[coops[YEAR] == year]
+    rows = data.year_rows(version, year)
     order = {name: i for i, name in enumerate(default_reference().district_names())}
     keys = pd.DataFrame(
         {
@@ -78,7 +77,7 @@ def after_write() -> None:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _years_per_code(version: data.DataVersion) -> pd.Series:
-    coops = data.get_dataset().coops
+    coops = data.get_codes()
     return coops.groupby(coops["code"].astype("str").str.strip())[YEAR].nunique()
 
 

@@ -79,7 +79,7 @@ def prefilled_template(prefix: str, store, lang: str) -> None:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _quality(version: data.DataVersion, year: int) -> Quality:
-    return year_quality(data.get_dataset(), year, default_reference())
+    return year_quality(data.years_dataset(version, (year - 1, year)), year, default_reference())
 
 
 def get_quality(year: int) -> Quality:

@@ -97,24 +97,28 @@ def load_files(files: list[str], lang: str):
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from kpi.stats.report import build_report
+    from kpi.stats.results import results_of_dataset, stored_results
 
     if args.files:
         data, code = load_files(args.files, args.lang)
         if code != EXIT_OK:
             return code
+        results = results_of_dataset(data)
     else:
         from kpi.store.versions import open_store
 
-        data = open_store(args.db).load_dataset()
-    if not data.years:
+        with open_store(args.db) as store:  # the results kept with the versions, not their rows
+            results = stored_results(store)
+    if not results.years:
         print(t("no_data", args.lang), file=sys.stderr)
         return EXIT_REJECTED
-    if args.year is not None and args.year not in data.years:
-        print(t("no_year", args.lang, year=args.year, years=", ".join(map(str, data.years))), file=sys.stderr)
+    if args.year is not None and args.year not in results.years:
+        print(
+            t("no_year", args.lang, year=args.year, years=", ".join(map(str, results.years))), file=sys.stderr
+        )
         return EXIT_REJECTED
     by_district = args.by == "district"
-    report = build_report(data, year=args.year, by_district=by_district)
+    report = results.report(args.year, by_district)
     if args.format == "json":
         json.dump(
             report.to_json(args.lang, by_district=by_district), sys.stdout, ensure_ascii=False, indent=2

@@ -174,11 +174,12 @@ def with_store(command: Callable[[argparse.Namespace, object], int]) -> Callable
     def run(args: argparse.Namespace) -> int:
         import sqlalchemy as sa
 
+        from kpi.stats.results import keep_results
         from kpi.store.versions import StoreError, open_store
 
         url = args.db or load_settings().database_url
         try:
-            store = open_store(url)
+            store = keep_results(open_store(url))  # an import or a rollback keeps its version's results
         except (sa.exc.SQLAlchemyError, OSError) as exc:
             lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
             problem = pb.error(

@@ -148,6 +148,15 @@ def choice_options(
 HISTORY_COLUMNS = [YEAR, *COOP.ids]
 
 
+def code_matches(codes: pd.Series, code: str) -> pd.Series:
+    """Return which of `codes` are the cooperative `code`: equal after trimming, else (when none is) equal
+    without regard to case."""
+    wanted = str(code).strip()
+    trimmed = codes.astype("str").str.strip()
+    exact = trimmed == wanted
+    return exact if exact.any() else trimmed.str.casefold() == wanted.casefold()
+
+
 def coop_history(dataset: Dataset, code: str) -> pd.DataFrame:
     """Return one row per reporting year in which the cooperative `code` appears, oldest first.
 
@@ -155,11 +164,7 @@ def coop_history(dataset: Dataset, code: str) -> pd.DataFrame:
     without regard to case.
     """
     coops = dataset.coops
-    wanted = str(code).strip()
-    codes = coops["code"].astype("str").str.strip()
-    rows = coops[codes == wanted]
-    if rows.empty:
-        rows = coops[codes.str.casefold() == wanted.casefold()]
+    rows = coops[code_matches(coops["code"], code)]
     columns = [c for c in HISTORY_COLUMNS if c in rows.columns]
     out = rows[columns].sort_values(YEAR, kind="stable").reset_index(drop=True)
     out[YEAR] = out[YEAR].astype("int64")

@@ -50,18 +50,29 @@ class Engine:
 
     def compute(self, data: Dataset, by_district: bool = False) -> pd.DataFrame:
         """Return the long table of values: indicator, year, district (None = province), value."""
-        frames = [self.compute_one(ind, data, by_district) for ind in self.plan.indicators]
+        members: dict[str, pd.DataFrame] = {}  # each population's rows, selected once for all indicators
+        frames = [self.compute_one(ind, data, by_district, members) for ind in self.plan.indicators]
         return pd.concat(frames, ignore_index=True)
 
-    def compute_one(self, indicator: Indicator, data: Dataset, by_district: bool = False) -> pd.DataFrame:
-        """Return the values of one indicator for every year (and district when asked and meaningful)."""
+    def compute_one(
+        self,
+        indicator: Indicator,
+        data: Dataset,
+        by_district: bool = False,
+        members: dict[str, pd.DataFrame] | None = None,
+    ) -> pd.DataFrame:
+        """Return the values of one indicator for every year (and district when asked and meaningful).
+
+        `members`, shared by the calls over one dataset, keeps the rows of each population once selected.
+        """
         years = data.years
-        province = self._series(indicator, data, years, per_district=False)
+        members = {} if members is None else members
+        province = self._series(indicator, data, years, False, members)
         rows = [
             {INDICATOR: indicator.id, YEAR: y, DISTRICT: None, VALUE: _num(province.get(y))} for y in years
         ]
         if by_district and indicator.by_district:
-            per = self._series(indicator, data, years, per_district=True)
+            per = self._series(indicator, data, years, True, members)
             rows += [
                 {INDICATOR: indicator.id, YEAR: y, DISTRICT: d, VALUE: _num(per.get((y, d)))}
                 for y in years
@@ -71,7 +82,9 @@ class Engine:
 
     # --- one function per measure kind; each returns a Series indexed by year or (year, district) ---------
 
-    def _series(self, indicator: Indicator, data: Dataset, years: list[int], per_district: bool) -> pd.Series:
+    def _series(
+        self, indicator: Indicator, data: Dataset, years: list[int], per_district: bool, members: dict
+    ) -> pd.Series:
         kind = MeasureKind(indicator.measure.kind)
         p = indicator.measure.params
         keys = [YEAR, DISTRICT] if per_district else [YEAR]
@@ -89,7 +102,9 @@ class Engine:
             return ratio.reindex(full)
         if kind == MeasureKind.COMMUNE_COVERAGE:
             return self._commune_coverage(coops, p, years, per_district)
-        in_pop = coops[self.population(coops, p["population"])]
+        if p["population"] not in members:
+            members[p["population"]] = coops[self.population(coops, p["population"])]
+        in_pop = members[p["population"]]
         grouped = in_pop.groupby(keys)
         if kind == MeasureKind.COUNT:
             return grouped.size().reindex(full, fill_value=0).astype("float64")

@@ -145,12 +145,28 @@ def build_report(
     `values` may pass an already computed long table (from compute_values with the same by_district).
     """
     engine = engine or default_engine()
-    plan = engine.plan
-    years = data.years
-    if year is None:
-        year = years[-1] if years else plan.period.start
     if values is None:
         values = engine.compute(data, by_district=by_district)
+    return report_from_values(values, year, by_district, engine, years=data.years)
+
+
+def report_from_values(
+    values: pd.DataFrame,
+    year: int | None = None,
+    by_district: bool = False,
+    engine: Engine | None = None,
+    years: list[int] | None = None,
+) -> Report:
+    """Return the report of `build_report` from the long table of values alone (kept results, say).
+
+    `years` defaults to the years of the table (those of the data it was computed from).
+    """
+    engine = engine or default_engine()
+    plan = engine.plan
+    if years is None:
+        years = sorted(int(y) for y in values[YEAR].unique())
+    if year is None:
+        year = years[-1] if years else plan.period.start
     province = values[values[DISTRICT].isna()]
     report = Report(year=year, plan=plan, years=years)
     for ind in plan.indicators:

@@ -391,15 +391,37 @@ def rating_counts(
     reference order when the caller passes it), sectors in the order of the workbook's list. A blank
     rating counts as "Chưa xếp loại".
     """
-    coops = data.coops
-    mask = coops["status"] == STATUS_OPERATING
+    return rating_table(rating_cells(data.coops), by, year, districts)
+
+
+RATING_CELL_KEYS = (YEAR, DISTRICT, "sector", "rating")
+
+
+def rating_cells(coops: pd.DataFrame) -> pd.DataFrame:
+    """Return the operating cooperatives counted per year, district, sector and rating class (column `count`),
+    from which `rating_table` gives every rating table; a blank rating counts as "Chưa xếp loại"."""
+    rows = coops.loc[(coops["status"] == STATUS_OPERATING).fillna(False).astype(bool), list(RATING_CELL_KEYS)]
+    rows = rows.assign(rating=rows["rating"].where(rows["rating"].isin(RATINGS), NOT_RATED))
+    counts = rows.groupby(list(RATING_CELL_KEYS), dropna=False, sort=True).size()
+    return counts.rename("count").reset_index().astype({"count": "int64"})
+
+
+def rating_table(
+    cells: pd.DataFrame, by: str = YEAR, year: int | None = None, districts: list[str] | None = None
+) -> pd.DataFrame:
+    """Return the rating table of `rating_counts` from the counts of `rating_cells` (same arguments)."""
+    mask = pd.Series(True, index=cells.index)
     if year is not None:
-        mask &= coops[YEAR] == year
+        mask &= cells[YEAR] == year
     if districts is not None:
-        mask &= coops[DISTRICT].isin(districts)
-    rows = coops.loc[mask.fillna(False).astype(bool), [by, "rating"]]
-    rating = rows["rating"].where(rows["rating"].isin(RATINGS), NOT_RATED)
-    table = pd.crosstab(rows[by], rating).reindex(columns=list(RATINGS), fill_value=0)
+        mask &= cells[DISTRICT].isin(districts)
+    rows = cells[mask & cells[by].notna()]
+    table = (
+        rows.groupby([by, "rating"], sort=True)["count"]
+        .sum()
+        .unstack("rating", fill_value=0)
+        .reindex(columns=list(RATINGS), fill_value=0)
+    )
     if by == "sector":
         order = [s for s in SECTORS if s in table.index] + [s for s in table.index if s not in SECTORS]
         table = table.reindex(order)

@@ -27,7 +27,8 @@ import contextlib
 import functools
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+import logging
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -62,6 +63,7 @@ DEFAULT_LOCK_TIMEOUT = 15.0  # seconds an import waits for another one to finish
 INSERT_CHUNK = 5_000  # rows per executemany batch
 _PG_LOCK_KEY = 4_850_001  # advisory lock key of the store's writers (any constant shared by all processes)
 _MB = 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 class Action(StrEnum):
@@ -423,8 +425,9 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive UTC times, PostgreSQL the session's zone.
+def as_utc(value: datetime) -> datetime:
+    """Return a time read from the store as an aware UTC time (SQLite hands back naive UTC times,
+    PostgreSQL the session's zone)."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
@@ -453,6 +456,10 @@ class Store:
         self.lock_timeout = lock_timeout
         self.is_postgres = engine.dialect.name == "postgresql"
         self._reference: Reference | None = None
+        # Called as fn(store, kind, year, version, clean or None) after a committed import, rollback or restored
+        # sample made a version current: how the statistics keep each version's results (kpi.stats.results.keep_results)
+        # without the store importing them. A failure is logged; the results are then computed when read.
+        self.after_change: list[Callable[..., None]] = []
 
     @property
     def reference(self) -> Reference:
@@ -634,6 +641,7 @@ class Store:
                 )
         except StoreBusy as exc:
             return outcome(Status.BUSY, problems=[exc.problem])
+        self._changed(kind, clean.year, number, clean)
         return outcome(
             Status.STORED,
             version=number,
@@ -759,7 +767,17 @@ class Store:
                 detail=detail,
                 identity=identity,
             )
+        if version is not None:  # a version made current (not a rollback to no data): keep its results
+            self._changed(kind, year, version, None)
         return RollbackOutcome(year, version, previous, changed=True)
+
+    def _changed(self, kind: str, year: int, version: int, clean: object | None) -> None:
+        """Run the `after_change` callbacks of a version made current (committed already)."""
+        for callback in self.after_change:
+            try:
+                callback(self, kind, year, version, clean)
+            except Exception:  # the version is stored; what it failed to keep is computed when read
+                log.exception("after_change %s of %s %s version %s failed", callback, kind, year, version)
 
     def has_sample(self) -> bool:
         """Return True when any sample version is stored."""
@@ -907,6 +925,8 @@ class Store:
                     action=Action.RESTORE_SAMPLE,
                 )
                 written.append((s.kind, s.year, number))
+        for kind, year, number in written:  # read back from the store by the callbacks: few and small
+            self._changed(kind, year, number, None)
         return written
 
     def _missing(self, conn: sa.Connection, kind: str, year: int, version: int | None) -> pb.Problem:
@@ -956,7 +976,7 @@ class Store:
                 kind=r.kind,
                 year=r.year,
                 version=r.version,
-                imported_at=_aware(r.imported_at),
+                imported_at=as_utc(r.imported_at),
                 imported_by=r.imported_by,
                 note=r.note,
                 file_name=r.file_name,
@@ -992,7 +1012,7 @@ class Store:
             records.append(
                 {
                     "event": r.id,
-                    "at": _aware(r.at),
+                    "at": as_utc(r.at),
                     "action": r.action,
                     "kind": r.kind,
                     "year": r.year,
@@ -1039,7 +1059,7 @@ class Store:
         year (or the {year: version} given), typed as validation gives them, each row with its `year`, by year
         then Excel row. One snapshot, one query per sheet; nothing is cached."""
         with self.read_transaction() as conn:
-            ids = self._version_ids(conn, kind, versions)
+            ids = self.version_ids(conn, kind, versions)
             return self._typed_sheets(conn, kind, ids, sheet_ids)
 
     def load_rows(self, kind: str, sheet_id: str, versions: Mapping[int, int] | None = None) -> pd.DataFrame:
@@ -1072,7 +1092,7 @@ class Store:
     def _read_version(self, kind: str, year: int, version: int | None) -> tuple[object, int, bool]:
         with self.read_transaction() as conn:
             wanted = None if version is None else {year: version}
-            ids = self._version_ids(conn, kind, wanted, only_year=year)
+            ids = self.version_ids(conn, kind, wanted, only_year=year)
             if year not in ids:
                 raise StoreError(self._missing(conn, kind, year, version))
             v = versions_table
@@ -1098,13 +1118,16 @@ class Store:
             out[sheet_id] = workbook_kind.typed(sheet_id, rows.reset_index(drop=True))
         return out
 
-    def _version_ids(
+    def version_ids(
         self,
         conn: sa.Connection,
         kind: str,
         versions: Mapping[int, int] | None,
         only_year: int | None = None,
     ) -> dict[int, int]:
+        """Return {year: version id} of the current version of every year of a kind (of `only_year` alone when
+        given), or of the {year: version} given (StoreError naming what is stored when one is not). Call inside
+        a transaction of this store."""
         v = versions_table
         if versions is None:
             query = sa.select(current_table.c.year, current_table.c.version_id).where(
@@ -1290,7 +1313,7 @@ def _read_rows(conn: sa.Connection, table: sa.Table, ids: Mapping[int, int]) -> 
 
 
 def _plain(row: dict[str, object]) -> dict[str, object]:
-    return {k: (_aware(v).isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+    return {k: (as_utc(v).isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
 
 
 __all__ = [

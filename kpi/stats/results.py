@@ -1,0 +1,263 @@
+"""Each version's results, computed once and kept with it in the store (issue 16).
+
+A version holds one reporting year, and every figure the pages and `kpi report` show of a year depends on that
+year's rows only (each measure groups by year; the reference lists give the communes valid that year). So the
+results of a version are computed from its own rows, once, right after its import, and stored beside it
+(`kpi.store.results`): the long table of indicator values by district, the operating cooperatives counted
+per district, sector and rating, the population counts, the communes covered and the model cooperatives.
+The pages and the report then read a few small tables instead of 6 × 30.000 rows.
+
+Never stale: results carry the fingerprint of the plan file and the reference lists they were computed with,
+and `METHOD_VERSION` of this code; a reader that finds another fingerprint or method (or none) computes the
+version's results again from its rows and stores them. Raise METHOD_VERSION whenever a change of code changes
+any of these tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from kpi.domain.places import DEFAULT_PATH as REFERENCE_FILE
+from kpi.domain.plan import DEFAULT_PLAN_ID, PLANS_DIR, MeasureKind
+from kpi.stats import scorecard
+from kpi.stats.indicators import DISTRICT, INDICATOR, VALUE, Engine, commune_coverage_detail
+from kpi.stats.report import Report, default_engine, report_from_values
+from kpi.store import results as kept
+from kpi.store.versions import STATS, Store
+from kpi.workbook.dataset import YEAR, Dataset, dataset_from_workbooks
+from kpi.workbook.validate import CleanWorkbook
+
+METHOD_VERSION = 1  # raise when a change of code changes any table below: stored results are then recomputed
+PLAN_FILE = PLANS_DIR / f"{DEFAULT_PLAN_ID}.yaml"
+
+# The tables kept per version.
+VALUES = "values"  # Engine.compute(by_district=True) of the year
+RATING_CELLS = "rating_cells"  # scorecard.rating_cells: operating cooperatives per district, sector, rating
+POPULATIONS = "populations"  # scorecard.population_counts of the province (district blank) and each district
+COVERAGE = "coverage"  # commune_coverage_detail, when the plan has a commune_coverage indicator
+MODELS = "models"  # scorecard.model_cooperatives, when the plan has a district_count indicator
+
+log = logging.getLogger(__name__)
+
+
+def fingerprint(paths: list[Path]) -> str:
+    """Return the SHA-256 of the files' names and contents, in hex."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def stamp_of(plan_file: Path = PLAN_FILE, reference_file: Path = REFERENCE_FILE) -> kept.Stamp:
+    """Return the stamp of results computed from these files with this code."""
+    return kept.Stamp(fingerprint([plan_file, reference_file]), METHOD_VERSION)
+
+
+@cache
+def default_stamp() -> kept.Stamp:
+    """Return the stamp of the default plan and reference lists (read once per process, as they are)."""
+    return stamp_of()
+
+
+# --- computing one year -------------------------------------------------------------------------------------
+
+
+def year_results(data: Dataset, engine: Engine | None = None) -> dict[str, pd.DataFrame]:
+    """Return the tables kept with a version, computed from the Dataset of its year alone."""
+    engine = engine or default_engine()
+    plan = engine.plan
+    (year,) = data.years
+    coops = data.coops
+    present = [d for d in coops[DISTRICT].dropna().unique().tolist() if d not in engine.districts]
+    populations = [
+        {DISTRICT: district, **scorecard.population_counts(engine, data, year, district)}
+        for district in [None, *engine.districts, *sorted(present)]
+    ]
+    frames = {
+        VALUES: engine.compute(data, by_district=True),
+        RATING_CELLS: scorecard.rating_cells(coops),
+        POPULATIONS: pd.DataFrame(populations).astype({DISTRICT: "object"}),
+    }
+    coverage = scorecard.indicator_of_kind(plan, MeasureKind.COMMUNE_COVERAGE)
+    if coverage is not None:
+        frames[COVERAGE] = commune_coverage_detail(engine, data, coverage, year)
+    models = scorecard.indicator_of_kind(plan, MeasureKind.DISTRICT_COUNT)
+    if models is not None:
+        frames[MODELS] = scorecard.model_cooperatives(engine, data, models, year)
+    return frames
+
+
+# --- several years, as the pages read them -------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    """The results of the versions shown (one per year), with what the pages ask of them."""
+
+    engine: Engine
+    by_year: dict[int, dict[str, pd.DataFrame]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.years = sorted(self.by_year)
+        self._values = _ordered_values([f[VALUES] for _, f in sorted(self.by_year.items())], self.engine)
+        cells = [f[RATING_CELLS] for _, f in sorted(self.by_year.items())]
+        self._cells = pd.concat(cells, ignore_index=True) if cells else scorecard.rating_cells(_no_coops())
+
+    def values(self, by_district: bool = False) -> pd.DataFrame:
+        """Return the long table of `compute_values(data, by_district=...)`: indicator, year, district, value."""
+        if by_district:
+            return self._values.copy()
+        return self._values[self._values[DISTRICT].isna()].reset_index(drop=True)
+
+    def report(self, year: int | None = None, by_district: bool = False) -> Report:
+        """Return the report of `build_report(data, year, by_district)`."""
+        return report_from_values(self.values(by_district), year, by_district, self.engine, years=self.years)
+
+    def rating_counts(
+        self, by: str = YEAR, year: int | None = None, districts: list[str] | None = None
+    ) -> pd.DataFrame:
+        """Return `scorecard.rating_counts(data, by, year, districts)`."""
+        return scorecard.rating_table(self._cells, by, year, districts)
+
+    def population_counts(self, year: int, district: str | None = None) -> dict[str, int]:
+        """Return `scorecard.population_counts(engine, data, year, district)`."""
+        names = ["listed", *self.engine.plan.population_counts]
+        table = self.by_year.get(year, {}).get(POPULATIONS)
+        if table is None:
+            return dict.fromkeys(names, 0)
+        rows = table[table[DISTRICT].isna()] if district is None else table[table[DISTRICT] == district]
+        if rows.empty:
+            return dict.fromkeys(names, 0)
+        return {name: int(rows[name].iloc[0]) for name in names}
+
+    def commune_coverage(self, year: int) -> pd.DataFrame | None:
+        """Return `commune_coverage_detail` of the year (None when the plan has no such indicator)."""
+        return self._year_table(year, COVERAGE, MeasureKind.COMMUNE_COVERAGE)
+
+    def model_cooperatives(self, year: int) -> pd.DataFrame | None:
+        """Return `scorecard.model_cooperatives` of the year (None when the plan has no such indicator)."""
+        return self._year_table(year, MODELS, MeasureKind.DISTRICT_COUNT)
+
+    def _year_table(self, year: int, name: str, kind: MeasureKind) -> pd.DataFrame | None:
+        if scorecard.indicator_of_kind(self.engine.plan, kind) is None:
+            return None
+        table = self.by_year.get(year, {}).get(name)
+        return None if table is None else table.copy()
+
+
+def _no_coops() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in [*scorecard.RATING_CELL_KEYS, "status"]})
+
+
+def _ordered_values(tables: list[pd.DataFrame], engine: Engine) -> pd.DataFrame:
+    """Return the years' value tables as one, in the order `Engine.compute` gives over all years at once:
+    indicators in the plan's order, each with its province rows by year, then its district rows by year
+    and district (reference order)."""
+    columns = [INDICATOR, YEAR, DISTRICT, VALUE]
+    if not tables:
+        return pd.DataFrame(columns=columns)
+    values = pd.concat(tables, ignore_index=True)
+    position = {ind.id: i for i, ind in enumerate(engine.plan.indicators)}
+    place = {d: i for i, d in enumerate(engine.districts)}
+    keys = pd.DataFrame(
+        {
+            "i": values[INDICATOR].map(position),
+            "d": values[DISTRICT].notna(),
+            "y": values[YEAR],
+            "p": values[DISTRICT].map(place).fillna(-1),
+        }
+    )
+    order = keys.sort_values(["i", "d", "y", "p"], kind="stable").index
+    values = values.loc[order, columns].reset_index(drop=True)
+    district = values[DISTRICT].astype(object)
+    values[DISTRICT] = district.where(district.notna(), None)  # the province: None, as computed or read
+    values[VALUE] = pd.to_numeric(values[VALUE], errors="coerce").astype("float64")
+    return values
+
+
+def one_year(data: Dataset, year: int) -> Dataset:
+    """Return the data of one year of `data`."""
+    return Dataset(*(frame[frame[YEAR] == year] for frame in (data.coops, data.groups, data.info)))
+
+
+def results_of_dataset(data: Dataset, engine: Engine | None = None) -> Results:
+    """Return the results of every year of a Dataset, computed now (workbooks read directly)."""
+    engine = engine or default_engine()
+    return Results(engine, {year: year_results(one_year(data, year), engine) for year in data.years})
+
+
+def stored_results(
+    store: Store,
+    versions: Mapping[int, int] | None = None,
+    engine: Engine | None = None,
+    stamp: kept.Stamp | None = None,
+) -> Results:
+    """Return the results of the {year: version} given (default: the current ones), read from the store.
+
+    A version without results, or whose results were computed from another plan or reference file or by
+    another method version, is computed again from its rows and its results are stored.
+    """
+    engine = engine or default_engine()
+    stamp = stamp or default_stamp()
+    if versions is None:
+        versions = store.current_versions()
+
+    def compute(missing: Mapping[int, int]) -> dict[int, dict[str, pd.DataFrame]]:
+        log.info("computing the results of %s", dict(missing))
+        data = store.load_dataset(missing)
+        return {year: year_results(one_year(data, year), engine) for year in data.years}
+
+    return Results(engine, kept.results_for(store, dict(versions), stamp, compute))
+
+
+# --- computed at import ----------------------------------------------------------------------------------------
+
+
+def keep_results(store: Store) -> Store:
+    """Have `store` compute and keep the results of every statistics version it makes current (an import, a
+    rollback, a restored sample), right after the write; return the store. Idempotent."""
+    if _after_change not in store.after_change:
+        store.after_change.append(_after_change)
+    return store
+
+
+def _after_change(store: Store, kind: str, year: int, version: int, clean: CleanWorkbook | None) -> None:
+    if kind != STATS:
+        return
+    stamp = default_stamp()
+    ids = kept.version_ids(store, {year: version})
+    if clean is None:  # a rollback or a restored sample: the version's results may be kept already
+        if kept.load_results(store, ids.values(), stamp, names=()):
+            return
+        data = store.load_dataset({year: version})
+    else:  # an import: the rows are still in memory
+        data = dataset_from_workbooks([clean])
+    kept.store_results(store, ids[year], year_results(data), stamp)
+
+
+__all__ = [
+    "COVERAGE",
+    "METHOD_VERSION",
+    "MODELS",
+    "POPULATIONS",
+    "RATING_CELLS",
+    "VALUES",
+    "Results",
+    "default_stamp",
+    "fingerprint",
+    "keep_results",
+    "results_of_dataset",
+    "stamp_of",
+    "stored_results",
+    "year_results",
+]

@@ -1,0 +1,214 @@
+"""Results kept with each version: named tables computed from a version's rows, stored beside them.
+
+The store does not know what the tables mean (the statistics compute them, `kpi.stats.results`); it keeps,
+per version, a set of named frames with the fingerprint of the inputs they were computed from (the plan
+file, the reference lists) and the method version of the code that computed them. A reader asks for the
+results of some versions with the fingerprint and method it would use now, and gets back only those that
+match: anything else is missing and must be computed again, never served stale.
+
+A version's set is written whole, in one write transaction (delete, then insert), so a reader never sees half
+a set. The rows go with their version (`ON DELETE CASCADE`): removing sample data removes its results.
+
+Frames are stored as JSON text (columns, dtypes, rows), so that both SQLite and PostgreSQL hold them the same
+way and cells may be lists (the communes of a district, say).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pandas as pd
+import sqlalchemy as sa
+
+from kpi.store import versions as st
+
+log = logging.getLogger(__name__)
+
+# The table (migration 0005 creates it; the store's test checks both agree).
+version_results_table = sa.Table(
+    "version_results",
+    st.metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("name", sa.String(60), primary_key=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("method", sa.Integer, nullable=False),
+    sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    extend_existing=True,
+)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What results were computed with: a fingerprint of the input files, and the code's method version."""
+
+    fingerprint: str
+    method: int
+
+
+# --- frames as JSON -----------------------------------------------------------------------------------------
+
+
+def _cell(value: object) -> object:
+    """Return a cell as a JSON value: None for every kind of missing, plain Python numbers, lists as lists."""
+    if isinstance(value, list | tuple):
+        return [_cell(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, str):  # numpy scalars and arrays
+        return _cell(value.tolist())
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def frame_to_text(frame: pd.DataFrame) -> str:
+    """Return a frame as JSON text: its columns, their dtypes, its rows (the index is not kept)."""
+    payload = {
+        "columns": [str(c) for c in frame.columns],
+        "dtypes": [str(d) for d in frame.dtypes],
+        "rows": [[_cell(v) for v in row] for row in frame.itertuples(index=False, name=None)],
+    }
+    return json.dumps(payload, ensure_ascii=False, allow_nan=False)
+
+
+def frame_from_text(text: str) -> pd.DataFrame:
+    """Return the frame written by `frame_to_text`, with the dtypes it had."""
+    payload = json.loads(text)
+    columns = payload["columns"]
+    frame = pd.DataFrame(payload["rows"], columns=columns, dtype=object)
+    for column, dtype in zip(columns, payload["dtypes"], strict=True):
+        if dtype != "object":
+            frame[column] = frame[column].astype(dtype)
+    return frame
+
+
+# --- reading and writing ------------------------------------------------------------------------------------
+
+
+def version_ids(store: st.Store, versions: Mapping[int, int], kind: str = st.STATS) -> dict[int, int]:
+    """Return {year: version id} of the {year: version number} given (the store's own check of each pair)."""
+    with store.read_transaction() as conn:
+        return store.version_ids(conn, kind, versions)
+
+
+def save_results(
+    conn: sa.Connection, version_id: int, frames: Mapping[str, pd.DataFrame], stamp: Stamp
+) -> None:
+    """Replace the results of one version by `frames`. Call inside `Store.write_transaction()`."""
+    table = version_results_table
+    conn.execute(table.delete().where(table.c.version_id == version_id))
+    at = datetime.now(UTC)
+    rows = [
+        {
+            "version_id": version_id,
+            "name": name,
+            "fingerprint": stamp.fingerprint,
+            "method": stamp.method,
+            "computed_at": at,
+            "payload": frame_to_text(frame),
+        }
+        for name, frame in frames.items()
+    ]
+    if rows:
+        conn.execute(table.insert(), rows)
+
+
+def store_results(store: st.Store, version_id: int, frames: Mapping[str, pd.DataFrame], stamp: Stamp) -> None:
+    """Replace the results of one version, in a write transaction of its own."""
+    with store.write_transaction() as conn:
+        # The version may have gone meanwhile (sample data removed): then there is nothing to keep.
+        exists = conn.execute(
+            sa.select(st.versions_table.c.id).where(st.versions_table.c.id == version_id)
+        ).scalar_one_or_none()
+        if exists is not None:
+            save_results(conn, version_id, frames, stamp)
+
+
+def load_results(
+    store: st.Store, ids: Iterable[int], stamp: Stamp, names: Iterable[str] | None = None
+) -> dict[int, dict[str, pd.DataFrame]]:
+    """Return {version id: {name: frame}} of the versions whose results match `stamp`, in one query.
+
+    A version is left out when it has no results, or when any of its results was computed with another
+    fingerprint or method. `names`, when given, reads only those frames (the others are still checked).
+    """
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        return {}
+    table = version_results_table
+    wanted = None if names is None else set(names)
+    with store.read_transaction() as conn:
+        stamps = conn.execute(
+            sa.select(table.c.version_id, table.c.fingerprint, table.c.method).where(
+                table.c.version_id.in_(ids)
+            )
+        ).all()
+        bad = {r.version_id for r in stamps if (r.fingerprint, r.method) != (stamp.fingerprint, stamp.method)}
+        good = sorted({r.version_id for r in stamps} - bad)
+        if not good:
+            return {}
+        query = sa.select(table.c.version_id, table.c.name, table.c.payload).where(
+            table.c.version_id.in_(good)
+        )
+        if wanted is not None:
+            query = query.where(table.c.name.in_(sorted(wanted)))
+        rows = conn.execute(query).all()
+    found: dict[int, dict[str, pd.DataFrame]] = {i: {} for i in good}
+    for r in rows:
+        found[r.version_id][r.name] = frame_from_text(r.payload)
+    return found
+
+
+def delete_results(store: st.Store, ids: Iterable[int] | None = None) -> int:
+    """Remove the results of the versions given (all when None); return how many frames were removed."""
+    table = version_results_table
+    with store.write_transaction() as conn:
+        query = table.delete()
+        if ids is not None:
+            query = query.where(table.c.version_id.in_(sorted({int(i) for i in ids})))
+        return conn.execute(query).rowcount or 0
+
+
+def results_for(
+    store: st.Store,
+    versions: Mapping[int, int],
+    stamp: Stamp,
+    compute: Callable[[Mapping[int, int]], Mapping[int, Mapping[str, pd.DataFrame]]],
+    names: Iterable[str] | None = None,
+) -> dict[int, dict[str, pd.DataFrame]]:
+    """Return {year: {name: frame}} of the {year: version} given: the stored results that match `stamp`, and
+    for the other versions `compute({year: version})` → {year: frames}, which are stored before returning."""
+    ids = version_ids(store, versions)
+    stored = load_results(store, ids.values(), stamp, names)
+    by_year = {year: stored[vid] for year, vid in ids.items() if vid in stored}
+    missing = {year: versions[year] for year in ids if year not in by_year}
+    if missing:
+        computed = compute(missing)
+        for year, frames in computed.items():
+            try:
+                store_results(store, ids[year], frames, stamp)
+            except (st.StoreError, sa.exc.SQLAlchemyError):  # a busy or read-only store: serve them anyway
+                log.warning("results of version id %s computed but not stored", ids[year], exc_info=True)
+            keep = frames if names is None else {n: f for n, f in frames.items() if n in set(names)}
+            by_year[year] = dict(keep)
+    return by_year
+
+
+__all__ = [
+    "Stamp",
+    "delete_results",
+    "frame_from_text",
+    "frame_to_text",
+    "load_results",
+    "results_for",
+    "save_results",
+    "store_results",
+    "version_ids",
+    "version_results_table",
+]
