@@ -9,6 +9,7 @@ drops the few caches keyed on something else.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -30,11 +31,15 @@ from kpi.stats import sample as stats_sample
 from kpi.stats.coops import with_search_keys
 from kpi.stats.preview import history_table, problems_table, table_workbook_bytes
 from kpi.stats.report import default_reference
+from kpi.store.preview import ImportPreview, Section
 from kpi.store.versions import TASKS, Status, StoreError
+from kpi.store.versions import text as store_text
 from kpi.tasks import sample as tasks_sample
 from kpi.workbook.dataset import YEAR
 from kpi.workbook.kind import WorkbookKind
+from kpi.workbook.kinds import all_kinds
 from kpi.workbook.upload import UploadCheck, check_upload
+from kpi.workbook.validate import EARLIEST_YEAR
 from ui import auth, components, data, state
 
 if TYPE_CHECKING:
@@ -290,6 +295,130 @@ def replaces_note(preview, lang: str, texts: str = "imports") -> None:
         st.warning(t(f"{texts}.no_change", lang, year=preview.year))
 
 
+def year_warnings(prefix: str, preview: ImportPreview, lang: str) -> None:
+    """Show the year-on-year warnings of a preview (`ImportPreview.year_warnings`) as its first block."""
+    prev = preview.year - 1
+    found = list(preview.year_warnings)
+    if found:
+        count = format_number(len(found), 0, lang)
+        st.warning(t("imports.year_warnings", lang, prev=prev, count=count), icon=":material/compare_arrows:")
+        show_table(problems_table(found, lang), prefix + "year_warnings")
+    elif preview.year_compared:
+        st.caption(t("imports.year_no_warning", lang, prev=prev))
+    else:
+        st.caption(t("imports.year_not_compared", lang, prev=prev))
+
+
+def show_section(prefix: str, section: Section) -> None:
+    """Lay out one section of a preview: a line of text, or a table or figure under its bold title (with its
+    help) or folded in an expander of that title, narrow when it asks to be."""
+    if section.text:
+        st.markdown(section.text)
+    if section.table is None and section.figure is None:
+        return
+    if not section.folded and section.title:
+        st.markdown(f"**{section.title}**", help=section.help)
+    if section.folded:
+        holder = st.expander(section.title, expanded=section.opened)
+    elif section.narrow:
+        holder = st.columns([3, 2])[0]
+    else:
+        holder = contextlib.nullcontext()
+    with holder:
+        if section.table is not None:
+            show_table(section.table, prefix + section.key)
+        if section.figure is not None:
+            st.plotly_chart(section.figure, key=prefix + section.key + "_figure")
+
+
+def preview_step(
+    prefix: str,
+    kind_id: str,
+    checked: Checked | None,
+    upload_key: str,
+    lang: str,
+    *,
+    on_imported: Callable[[Any], None],
+    texts: str = "imports",
+    asks_year: bool = False,
+) -> None:
+    """Lay out step 3 of page 6 for any kind of workbook from its preview (`kpi.store.preview.ImportPreview`):
+    the year-on-year warnings first (kinds that check them), whether the workbook is sample data, the year of
+    the data (`asks_year`: chosen by the user, the store refuses a workbook of another year), what the import
+    replaces, the headline counts, the kind's sections, then the confirmation, whose callback stores the
+    upload and hands the store's outcome to `on_imported`.
+
+    Texts `{texts}.step3`, `.sample_workbook`, `.sample_over_real`, `.confirm`, `.saving` and those of
+    `replaces_note` and `confirm_form`. Whoever may not import sees no step 3 until a file is checked."""
+    preview = checked.preview if checked is not None and checked.check.ok else None
+    if preview is None:
+        if auth.allowed(Permission.IMPORT):
+            st.subheader(t(f"{texts}.step3", lang))
+            st.caption(t("imports.step3_waiting", lang))
+        return
+    st.subheader(t(f"{texts}.step3", lang))
+    clean = checked.check.clean
+    unit = escape_markdown(clean.info.get("reporting_unit") or "")
+    if preview.mixes_with_real:
+        st.error(t(f"{texts}.sample_over_real", lang, unit=unit), icon=":material/block:")
+        return
+    if preview.year_checked:
+        year_warnings(prefix, preview, lang)  # first: the changes from last year worth a second look
+    if preview.is_sample:
+        st.info(t(f"{texts}.sample_workbook", lang, unit=unit), icon=":material/science:")
+    year = None
+    if asks_year:
+        year = int(
+            st.number_input(
+                t("imports.year", lang),
+                min_value=EARLIEST_YEAR,
+                max_value=dt.date.today().year + 1,
+                value=preview.year,
+                step=1,
+                format="%d",
+                help=t("imports.year_help", lang),
+                key=f"{prefix}year_{checked.key[0][:12]}",
+            )
+        )
+        if year != preview.year:
+            st.warning(
+                t("imports.year_differs", lang, chosen=year, year=preview.year), icon=":material/warning:"
+            )
+    replaces_note(preview, lang, texts=texts)
+    counts = preview.summary(lang)
+    for column, count in zip(st.columns(len(counts)) if counts else [], counts, strict=True):
+        column.metric(count.label, count.value)
+    for section in preview.sections(lang):
+        show_section(prefix, section)
+    confirm_form(
+        prefix,
+        t(f"{texts}.confirm", lang, year=preview.year if year is None else year),
+        _confirmed,
+        (prefix, upload_key, kind_id, year, texts, lang, on_imported),
+        lang,
+        **sample_to_remove(data.get_store(), preview),
+        texts=texts,
+    )
+
+
+def _confirmed(
+    prefix: str,
+    upload_key: str,
+    kind_id: str,
+    year: int | None,
+    texts: str,
+    lang: str,
+    on_imported: Callable[[Any], None],
+) -> None:
+    """Store the checked upload (the confirm form's callback, so that the page drawn next already shows the
+    result) and hand the store's outcome to `on_imported` once the data is stored."""
+    checked = st.session_state.get(prefix + "checked")
+    shown = year if year is not None else checked.preview.year if checked and checked.preview else ""
+    outcome = confirm_import(prefix, upload_key, kind_id, year, t(f"{texts}.saving", lang, year=shown), lang)
+    if outcome is not None:
+        on_imported(outcome)
+
+
 def samples_removed(store, preview) -> list[tuple[str, int, int]]:
     """Return the (kind, year, version)s of the sample versions that importing a previewed workbook removes:
     every kind's for a real workbook (real data never stands beside sample data), none for a sample one."""
@@ -373,8 +502,6 @@ def check_report(prefix: str, checked: Checked, ok_text: str, lang: str) -> None
     if shown:
         st.markdown(f"**{t('imports.report', lang)}**")
         show_table(problems_table(shown, lang), prefix + "report")
-    from ui.safeguards import notes
-
     notes(prefix, check.problems, lang)
     title = [t("imports.report_title", lang, file=checked.file_name, date=format_date(dt.date.today(), lang))]
     stem = slug(checked.file_name)
@@ -397,6 +524,17 @@ def check_report(prefix: str, checked: Checked, ok_text: str, lang: str) -> None
         icon=":material/download:",
         key=prefix + "report_csv",
     )
+
+
+def notes(prefix: str, problems: list[pb.Problem], lang: str) -> None:
+    """Show the information lines (place names read as their standard spelling) apart, in an expander."""
+    found = [p for p in problems if p.severity == pb.Severity.INFO]
+    if not found:
+        return
+    label = t("imports.notes", lang, count=format_number(len(found), 0, lang))
+    with st.expander(label, icon=":material/spellcheck:"):
+        st.caption(t("imports.notes_help", lang))
+        show_table(problems_table(found, lang), prefix + "notes")
 
 
 def rollback_form(
@@ -498,6 +636,23 @@ def in_force(prefix: str, sources: pd.DataFrame, lang: str, rows_header: str | N
     st.dataframe(pd.DataFrame(columns), hide_index=True, key=prefix + "sources")
 
 
+def versions_in_force(store, kind_id: str, counted: str) -> pd.DataFrame:
+    """Return the version in force of each year of a kind as `in_force` shows it (the columns of
+    `kpi.reports.brief.version_sources`), with `rows`, its row count of sheet `counted`."""
+    current = [v for year in store.years(kind_id) for v in store.versions(year, kind=kind_id) if v.current]
+    return pd.DataFrame(
+        {
+            "year": [v.year for v in current],
+            "version": [v.version for v in current],
+            "file_name": [v.file_name for v in current],
+            "imported_at": [v.imported_at for v in current],
+            "imported_by": [v.imported_by for v in current],
+            "is_sample": [v.is_sample for v in current],
+            "rows": [v.row_counts.get(counted, 0) for v in current],
+        }
+    )
+
+
 def history_and_rollback(
     prefix: str,
     store,
@@ -550,3 +705,61 @@ def restore_sample(store, by: str, identity: Identity | None) -> list[tuple[str,
     samples = [store.sample_version(data, name) for name, data in stats_sample.sample_workbooks()]
     samples += [store.sample_version(data, name, TASKS) for name, data in tasks_sample.sample_workbooks()]
     return store.restore_sample(by, samples, identity=identity)
+
+
+def _confirmed_form(
+    prefix: str, form: str, ok_key: str, confirm: str, button: str, icon: str, lang: str
+) -> bool:
+    """Lay out a form with a confirmation box and a button; return True when the button was pressed with the
+    box ticked (pressed without it: say so and return False)."""
+    with st.form(prefix + form):
+        ok = st.checkbox(confirm, key=prefix + ok_key)
+        go = st.form_submit_button(button, icon=icon)
+    if go and not ok:
+        st.error(t("imports.need_confirm", lang))
+    return go and ok
+
+
+def sample_section(prefix: str, store, lang: str) -> str | None:
+    """Lay out the sample data of every kind, for whoever may remove or restore it: while sample versions are
+    stored, their years and the form that removes them all (`Store.delete_sample`); once removed (after
+    something was stored), the form that puts them back (`restore_sample`), or why it cannot while a year
+    uses real data. Return the store's message once something is done, else None."""
+    if state.present() or not auth.allowed(Permission.SAMPLE):
+        return None
+    stored = store.sample_versions()
+    if stored:
+        with st.expander(t("imports.sample_section", lang), icon=":material/science:"):
+            years = ", ".join(str(y) for y in sorted({year for _, year, _ in stored}))
+            st.markdown(t("imports.sample_section_text", lang, years=years))
+            confirm, delete = t("imports.sample_delete_confirm", lang), t("imports.sample_delete", lang)
+            if not _confirmed_form(prefix, "sample", "sd_ok", confirm, delete, ":material/delete:", lang):
+                return None
+            who = auth.identity()
+            removed = store.delete_sample(who.name, identity=who)
+            after_write()
+            return store_text("sample_removed", lang, count=len(removed))
+    if all(store.history(kind=each.id).empty for each in all_kinds()):
+        return None  # nothing ever stored: the dashboard loads the sample into an empty store on its own
+    # After the sample was removed (by the first real import or by hand): a way to put it back, never over
+    # real data (the store refuses it too).
+    with st.expander(t("imports.sample_restore_section", lang), icon=":material/science:"):
+        st.markdown(t("imports.sample_restore_text", lang))
+        real_years = sorted({year for each in all_kinds() for year in store.years(each.id)})
+        if real_years:
+            years = ", ".join(map(str, real_years))
+            st.info(t("imports.sample_restore_blocked", lang, years=years), icon=":material/info:")
+            return None
+        confirm, restore = t("imports.sample_restore_confirm", lang), t("imports.sample_restore", lang)
+        if not _confirmed_form(
+            prefix, "sample_restore", "sr_ok", confirm, restore, ":material/restore:", lang
+        ):
+            return None
+        who = auth.identity()
+        try:
+            restored = restore_sample(store, who.name, who)
+        except StoreError as exc:
+            st.error(escape_markdown(exc.problem.message(lang)), icon=":material/block:")
+            return None
+        after_write()
+        return store_text("sample_restored", lang, count=len(restored))

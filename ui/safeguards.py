@@ -1,7 +1,7 @@
-"""Page-side pieces of the analyst's safeguards: the year-on-year warnings shown first in the preview of page 6,
-the automatic corrections shown apart from the problems, the template prefilled with a stored year, and the
-cached data quality of a year (page "Chất lượng số liệu"). The checks themselves are `kpi.stats.year_checks`,
-`kpi.workbook.validate` and `kpi.stats.quality`; these functions lay out what comes back.
+"""Page-side pieces of the analyst's safeguards: the template prefilled with a stored year, and the cached data
+quality of a year (page "Chất lượng số liệu"). The checks themselves are `kpi.stats.quality`; these functions lay
+out what comes back. (The year-on-year warnings shown first in the preview of page 6 and the automatic
+corrections shown apart from the problems are laid out with the rest of page 6, in `ui.data_admin`.)
 """
 
 from __future__ import annotations
@@ -11,39 +11,12 @@ import io
 import pandas as pd
 import streamlit as st
 
-from kpi.common import problems as pb
-from kpi.common.formatting import format_number
 from kpi.common.i18n import t
 from kpi.stats.preview import problems_table
 from kpi.stats.quality import Quality, readable_quality, year_quality
 from kpi.stats.report import default_reference
 from ui import data
-from ui.data_admin import XLSX, show_table
-
-
-def year_warnings(prefix: str, preview, lang: str) -> None:
-    """Show the year-on-year warnings of a preview (`ImportPreview.year_warnings`) as its first block."""
-    prev = preview.year - 1
-    found = preview.year_warnings
-    if found:
-        count = format_number(len(found), 0, lang)
-        st.warning(t("imports.year_warnings", lang, prev=prev, count=count), icon=":material/compare_arrows:")
-        show_table(problems_table(found, lang), prefix + "year_warnings")
-    elif preview.year_compared:
-        st.caption(t("imports.year_no_warning", lang, prev=prev))
-    else:
-        st.caption(t("imports.year_not_compared", lang, prev=prev))
-
-
-def notes(prefix: str, problems: list[pb.Problem], lang: str) -> None:
-    """Show the information lines (place names read as their standard spelling) apart, in an expander."""
-    found = [p for p in problems if p.severity == pb.Severity.INFO]
-    if not found:
-        return
-    label = t("imports.notes", lang, count=format_number(len(found), 0, lang))
-    with st.expander(label, icon=":material/spellcheck:"):
-        st.caption(t("imports.notes_help", lang))
-        show_table(problems_table(found, lang), prefix + "notes")
+from ui.data_admin import XLSX
 
 
 def prefilled_bytes(store, year: int) -> bytes:

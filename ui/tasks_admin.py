@@ -1,10 +1,11 @@
-"""The task progress reports on page 6 "Nhập dữ liệu": the template, the upload with its check report, a short
-preview, the named confirmation, and the history of versions with rollback: the steps of the statistics
-workbooks, laid out with the same pieces (`ui.data_admin`).
+"""The task progress reports on page 6 "Nhập dữ liệu": the steps of the statistics workbooks, written once in
+`ui.data_admin` and taking the kind, with what only the task reports have: the caption counting the plan's
+tasks, the line of a usable workbook, the task file their check and preview take, the link to page 8 after an
+import, and the report rows counted in the versions.
 
-Checking and previewing are `kpi.tasks.preview`, storing `Store.import_workbook(kind=TASKS)`. Page 8 "Nhiệm vụ" caches its
-data on the current versions of the progress reports (`ui.tasks_data.task_data_version`), so an import or
-a rollback here shows there at once.
+Checking and previewing are `kpi.tasks.preview`, storing `Store.import_workbook(kind=TASKS)`. Page 8 "Nhiệm vụ"
+caches its data on the current versions of the progress reports (`ui.tasks_data.task_data_version`), so an
+import or a rollback here shows there at once.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
@@ -21,12 +21,13 @@ from kpi.common.i18n import t
 from kpi.common.safe_text import escape_markdown
 from kpi.common.settings import Settings
 from kpi.store.versions import TASKS, Store
-from kpi.tasks.preview import periods_text, preview_task_import, task_status_table
+from kpi.tasks.preview import preview_task_import
 from kpi.workbook.task_contract import REPORT, default_tasks
 from kpi.workbook.tasks_kind import TASKS_KIND
-from ui import data, data_admin, tasks_data
+from ui import data_admin, tasks_data
 
 K = "imports_tasks_"  # session keys and widget keys of this section
+TEXTS = "imports.tasks"  # the prefix of this section's texts
 TASKS_PAGE = "pages/8_Nhiem_vu.py"  # as dashboard.py declares it
 
 
@@ -34,21 +35,9 @@ def _flash(text: str, imported: bool = False) -> None:
     st.session_state[K + "flash"] = (text, imported)
 
 
-def _import_confirmed(upload_key: str, lang: str) -> None:
-    """Store the checked upload (a form callback, so that the page drawn next already shows the result)."""
-
-    checked = st.session_state.get(K + "checked")
-    year = checked.preview.year if checked is not None and checked.preview is not None else ""
-    outcome = data_admin.confirm_import(
-        K, upload_key, TASKS, None, t("imports.tasks.saving", lang, year=year), lang
-    )
-    if outcome is not None:
-        _flash(outcome.message(lang), imported=True)
-
-
 def tasks_import_section(store: Store, settings: Settings, lang: str) -> None:
     """Lay out the four steps for the task progress reports (template, upload and check, preview and
-    confirm, versions and history)."""
+    confirm, versions and history) and the sample data."""
     tasks = default_tasks()
     version = tasks_data.task_data_version()  # also loads the sample reports into a sample store, as page 8
     st.caption(t("imports.tasks.caption", lang, count=len(tasks)))
@@ -68,83 +57,46 @@ def tasks_import_section(store: Store, settings: Settings, lang: str) -> None:
         lang,
         state=(version, store.has_sample()),
         preview=lambda clean: preview_task_import(store, clean, tasks),
-        summary=_summary(lang),
-        texts="imports.tasks",
+        summary=lambda checked: _summary(checked, lang),
+        texts=TEXTS,
         preview_step="imports.tasks.step_preview",
         tasks=tasks,
     )
 
     # --- 3. preview and confirm ---
-    st.subheader(t("imports.tasks.step3", lang))
-    preview = checked.preview if checked is not None and checked.check.ok else None
-    if preview is None:
-        st.caption(t("imports.step3_waiting", lang))
-    elif preview.mixes_with_real:
-        st.error(t("imports.tasks.sample_over_real", lang), icon=":material/block:")
-    else:
-        _preview_and_confirm(preview, tasks, upload_key, lang)
+    data_admin.preview_step(
+        K,
+        TASKS,
+        checked,
+        upload_key,
+        lang,
+        on_imported=lambda outcome: _flash(outcome.message(lang), imported=True),
+        texts=TEXTS,
+    )
 
-    # --- 4. versions in force, history, rollback ---
+    # --- 4. versions in force, history, rollback, the sample data ---
     st.subheader(t("imports.tasks.step4", lang))
-    _in_force(store, lang)
+    rows = "imports.tasks.history_rows"
+    data_admin.in_force(K, data_admin.versions_in_force(store, TASKS, REPORT.id), lang, rows_header=rows)
     _, done = data_admin.history_and_rollback(
         K,
         store,
         TASKS,
         lang,
         counted=REPORT.id,
-        counted_header="imports.tasks.history_rows",
+        counted_header=rows,
         option_key="imports.tasks.rollback_option",
     )
+    done = done or data_admin.sample_section(K, store, lang)
     if done:
         _flash(done)
         st.rerun()
 
 
-def _summary(lang: str):
+def _summary(checked: data_admin.Checked, lang: str) -> str:
     """Return the line of a usable progress workbook, from its preview."""
-
-    def summary(checked) -> str:
-        preview = checked.preview
-        if preview is None:
-            return ""
-        rows, tasks = (format_number(n, 0, lang) for n in (preview.rows_after, preview.tasks_after))
-        return t("imports.tasks.summary_ok", lang, year=preview.year, rows=rows, tasks=tasks)
-
-    return summary
-
-
-def _preview_and_confirm(preview, tasks, upload_key: str, lang: str) -> None:
-    if preview.is_sample:
-        st.info(t("imports.tasks.sample_workbook", lang), icon=":material/science:")
-    data_admin.replaces_note(preview, lang, texts="imports.tasks")
-    st.markdown(t("imports.tasks.periods", lang, periods=periods_text(preview, lang)))
-    st.markdown(f"**{t('imports.tasks.statuses', lang, year=preview.year)}**")
-    with st.columns([3, 2])[0]:  # two or three short columns read better narrow
-        data_admin.show_table(task_status_table(preview, tasks, lang), K + "statuses")
-    data_admin.confirm_form(
-        K,
-        t("imports.tasks.confirm", lang, year=preview.year),
-        _import_confirmed,
-        (upload_key, lang),
-        lang,
-        **data_admin.sample_to_remove(data.get_store(), preview),
-        texts="imports.tasks",
-    )
-
-
-def _in_force(store: Store, lang: str) -> None:
-    """Show the version in force of each year of the progress reports, with its report rows."""
-    current = [v for year in store.years(TASKS) for v in store.versions(year, kind=TASKS) if v.current]
-    sources = pd.DataFrame(
-        {
-            "year": [v.year for v in current],
-            "version": [v.version for v in current],
-            "file_name": [v.file_name for v in current],
-            "imported_at": [v.imported_at for v in current],
-            "imported_by": [v.imported_by for v in current],
-            "is_sample": [v.is_sample for v in current],
-            "rows": [v.row_counts.get(REPORT.id, 0) for v in current],
-        }
-    )
-    data_admin.in_force(K, sources, lang, rows_header="imports.tasks.history_rows")
+    preview = checked.preview
+    if preview is None:
+        return ""
+    rows, tasks = (format_number(n, 0, lang) for n in (preview.rows_after, preview.tasks_after))
+    return t("imports.tasks.summary_ok", lang, year=preview.year, rows=rows, tasks=tasks)

@@ -1,7 +1,9 @@
 """What an import would change, before it is confirmed: cooperatives added, removed and changed against the
 version of that year in force, and every indicator of the year before and after.
 
-Pure: the page "Nhập dữ liệu" and the command line show an `ImportPreview`; nothing is written here.
+Pure: the page "Nhập dữ liệu" lays out a `StatsPreview` (the statistics' `kpi.store.preview.ImportPreview`: its
+headline counts, its lists of cooperatives and its indicator table as sections) and the command line shows its
+year-on-year warnings; nothing is written here.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -22,6 +24,8 @@ from kpi.common.i18n import t
 from kpi.common.safe_text import formula_like
 from kpi.stats.report import Report, build_report, default_engine
 from kpi.stats.year_checks import year_on_year
+from kpi.store.preview import Count, ImportPreview, PreviewBasis, Section, preview_basis
+from kpi.store.versions import STATS, Store
 from kpi.workbook.contract import COOP, GROUP, INFO, NUMERIC_KINDS, Column, Kind, Sheet
 from kpi.workbook.dataset import YEAR, Dataset, dataset_from_workbooks
 from kpi.workbook.upload import is_sample_unit
@@ -31,64 +35,9 @@ KEY_COLUMNS = ["code", "name", "district", "commune"]  # what identifies a coope
 _TOLERANCE = 1e-9  # numbers read back from the store as doubles may differ in the last bit
 
 
-class VersionLike(Protocol):
-    """What the preview reads of a stored version (kpi.store.versions.VersionInfo)."""
-
-    version: int
-    is_sample: bool
-    current: bool
-
-
-class DatasetSource(Protocol):
-    """What the preview needs from the store (kpi.store.versions.Store)."""
-
-    def load_dataset(self, versions: dict[int, int] | None = None) -> Dataset: ...
-
-    def current_versions(self) -> dict[int, int]: ...
-
-    def has_sample(self) -> bool: ...
-
-    def versions(self, year: int) -> list[VersionLike]: ...
-
-
-@dataclass(frozen=True)
-class StoreMix:
-    """Which stored versions are sample data, and what stays in force once they are removed."""
-
-    sample: list[tuple[int, int]]  # (year, version) of every stored sample version
-    real: dict[int, int]  # year -> version in force once the sample versions are gone
-
-    @property
-    def sample_years(self) -> list[int]:
-        """Return the years that hold sample versions, ascending."""
-        return sorted({y for y, _ in self.sample})
-
-
-def store_mix(store: DatasetSource) -> StoreMix:
-    """Return the sample versions of the store and the real versions that would then be in force.
-
-    A year whose current version is a sample falls back to its newest real version, as
-    `Store.delete_sample` does.
-    """
-    if not store.has_sample():
-        return StoreMix(sample=[], real=dict(store.current_versions()))
-    sample: list[tuple[int, int]] = []
-    real: dict[int, int] = {}
-    for year in sorted(store.current_versions()):
-        versions = store.versions(year)
-        sample += [(year, v.version) for v in versions if v.is_sample]
-        kept = [v for v in versions if not v.is_sample]
-        current = [v for v in kept if v.current]
-        if current:
-            real[year] = current[0].version
-        elif kept:
-            real[year] = max(v.version for v in kept)
-    return StoreMix(sample=sample, real=real)
-
-
 @dataclass
-class ImportPreview:
-    """The difference an import would make to its year.
+class StatsPreview(ImportPreview):
+    """The difference an import of a statistics workbook would make to its year.
 
     - `added`, `removed`: one row per cooperative (code, name, district, commune);
     - `changed`: one row per cooperative whose figures differ (code, name, district, commune, `fields`: the
@@ -110,69 +59,71 @@ class ImportPreview:
     kpis: pd.DataFrame
     rows_before: int = 0
     rows_after: int = 0
-    sample_to_remove: list[tuple[int, int]] = field(default_factory=list)  # (year, version)
-    is_sample: bool = False  # the workbook is marked as sample data
-    mixes_with_real: bool = False  # ... and the store holds real data, so it must not be imported
-    # The version of the year in force in the store when the preview was made (sample or real; None: none);
-    # the import is refused if it is no longer the one in force (kpi.store.versions: expected_version).
-    store_version: int | None = None
     # The warnings of the workbook against the year before in force (kpi.stats.year_checks), shown first, and
     # whether that year is there to compare with (the real versions alone for a real workbook).
     year_warnings: list[pb.Problem] = field(default_factory=list)
     year_compared: bool = False
+    basis: PreviewBasis = field(default_factory=PreviewBasis)  # the store's side (kpi.store.preview)
+
+    year_checked: ClassVar[bool] = True
 
     @property
-    def is_new_year(self) -> bool:
-        """Return True when the year has no version yet."""
-        return self.current_version is None
-
-    @property
-    def has_changes(self) -> bool:
+    def has_changes(self) -> bool:  # type: ignore[override]
         """Return True when the import changes anything at all."""
         return bool(len(self.added) or len(self.removed) or len(self.changed) or len(self.other_changes))
 
+    def summary(self, lang: str = "vi") -> list[Count]:
+        """Return the cooperatives added, no longer listed, changed and unchanged."""
+        counts = (len(self.added), len(self.removed), len(self.changed), self.unchanged)
+        return [
+            Count(t(f"imports.metric.{name}", lang), format_number(n, 0, lang))
+            for name, n in zip(("added", "removed", "changed", "unchanged"), counts, strict=True)
+        ]
 
-def preview_import(store: DatasetSource, clean: CleanWorkbook) -> ImportPreview:
+    def sections(self, lang: str = "vi") -> list[Section]:
+        """Return the lists of cooperatives added (not for a new year), removed (open) and changed, every
+        changed cell (not for a new year: every cell is new), then the indicators before and after."""
+        found: list[Section] = []
+
+        def listed(key: str, count: int, table: pd.DataFrame, opened: bool = False) -> None:
+            title = t(f"imports.list.{key}", lang, count=format_number(count, 0, lang))
+            found.append(Section(key, title, table, folded=True, opened=opened))
+
+        if len(self.added) and not self.is_new_year:
+            listed("added", len(self.added), keys_table(self.added, lang))
+        if len(self.removed):
+            listed("removed", len(self.removed), keys_table(self.removed, lang), opened=True)
+        if len(self.changed):
+            listed("changed", len(self.changed), changed_table(self, lang))
+        cells = changes_table(self, lang)
+        if len(cells) and not self.is_new_year:
+            listed("cells", len(cells), cells)
+        title = t("imports.kpis", lang, year=self.year)
+        found.append(Section("kpis", title, readable_kpis(self, lang), help=t("imports.kpis_help", lang)))
+        return found
+
+
+def preview_import(store: Store, clean: CleanWorkbook) -> StatsPreview:
     """Return what importing `clean` would change in the store.
 
-    Real data never stands beside sample data. A real workbook removes the sample versions the store holds,
-    so it is compared with the real versions alone and `sample_to_remove` lists the sample versions that
-    go. A workbook marked as sample data (`is_sample_workbook`) is compared with what the store holds and
+    Real data never stands beside sample data (`kpi.store.preview.preview_basis`): a real workbook is compared
+    with the real versions alone and `sample_to_remove` lists the sample versions (of every kind) that go; a
+    workbook marked as sample data (`is_sample_workbook`) is compared with what the store holds and
     `mixes_with_real` says whether real data is there (then it must not be imported).
     """
-    preview = _preview_import(store, clean)
-    preview.store_version = store.current_versions().get(clean.year)
-    return preview
-
-
-def _preview_import(store: DatasetSource, clean: CleanWorkbook) -> ImportPreview:
-    mix = store_mix(store)
-    if is_sample_workbook(clean):
-        data = store.load_dataset()
-        version = store.current_versions().get(clean.year)
-        preview = compare(data, clean, version if clean.year in data.years else None)
-        preview.is_sample = True
-        preview.mixes_with_real = bool(mix.real)
-        return preview
-    if mix.sample:
-        data = store.load_dataset(mix.real)
-        version = mix.real.get(clean.year)
-    else:
-        data = store.load_dataset()
-        version = store.current_versions().get(clean.year)
+    basis = preview_basis(store, STATS, clean.year, is_sample_workbook(clean))
+    data = store.load_dataset(basis.compared)
+    version = basis.compared.get(clean.year)
     preview = compare(data, clean, version if clean.year in data.years else None)
-    preview.sample_to_remove = list(mix.sample)
+    preview.basis = basis
     return preview
 
 
-def against_store(store: DatasetSource, clean: CleanWorkbook) -> tuple[list[pb.Problem], bool]:
+def against_store(store: Store, clean: CleanWorkbook) -> tuple[list[pb.Problem], bool]:
     """Return (the year-on-year warnings of `clean` against the year before in `store`, whether that year is
     stored), compared as the preview compares: a real workbook with the real versions alone."""
-    mix = store_mix(store)
-    if mix.sample and not is_sample_workbook(clean):
-        before = store.load_dataset(mix.real)
-    else:
-        before = store.load_dataset()
+    basis = preview_basis(store, STATS, clean.year, is_sample_workbook(clean))
+    before = store.load_dataset(basis.compared)
     return year_on_year(before, clean), clean.year - 1 in before.years
 
 
@@ -181,7 +132,7 @@ def is_sample_workbook(clean: CleanWorkbook) -> bool:
     return is_sample_unit(clean.info.get("reporting_unit"))
 
 
-def compare(before: Dataset, clean: CleanWorkbook, current_version: int | None = None) -> ImportPreview:
+def compare(before: Dataset, clean: CleanWorkbook, current_version: int | None = None) -> StatsPreview:
     """Return the difference between `before` (every year in force) and the same with `clean` in its year."""
     year = clean.year
     old = before.coops[before.coops[YEAR] == year] if len(before.coops) else before.coops
@@ -191,7 +142,7 @@ def compare(before: Dataset, clean: CleanWorkbook, current_version: int | None =
     removed = old[old_codes.isin(set(new_codes)).eq(False)]
     changed, changes, unchanged = _changed_coops(old, new)
     after = with_year(before, clean)
-    return ImportPreview(
+    return StatsPreview(
         year=year,
         current_version=current_version,
         added=_keys(added),
@@ -354,7 +305,7 @@ KPI_COLUMNS = [
 
 
 def kpi_table(before: Dataset, after: Dataset, year: int, lang: str = "vi") -> pd.DataFrame:
-    """Return every indicator of `year` computed on `before` and on `after` (see ImportPreview.kpis)."""
+    """Return every indicator of `year` computed on `before` and on `after` (see StatsPreview.kpis)."""
     engine = default_engine()
     old = build_report(before, year, engine=engine)
     new = build_report(after, year, engine=engine)
@@ -383,7 +334,7 @@ def _kpi_rows(old: Report, new: Report, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=KPI_COLUMNS)
 
 
-def readable_kpis(preview: ImportPreview, lang: str = "vi") -> pd.DataFrame:
+def readable_kpis(preview: StatsPreview, lang: str = "vi") -> pd.DataFrame:
     """Return the indicator table as users read it: names, values with units in Vietnamese format, signed
     changes and status labels, under translated headers."""
     labels = default_engine().plan.assessment.label
@@ -508,7 +459,7 @@ def _header(sheet: Sheet, column_id: str, lang: str) -> str:
     return col.header if lang == "vi" else col.header_en
 
 
-def changed_table(preview: ImportPreview, lang: str = "vi") -> pd.DataFrame:
+def changed_table(preview: StatsPreview, lang: str = "vi") -> pd.DataFrame:
     """Return one row per changed cooperative: code, name, district and the changed columns in words."""
     rows = [
         {
@@ -523,7 +474,7 @@ def changed_table(preview: ImportPreview, lang: str = "vi") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def changes_table(preview: ImportPreview, lang: str = "vi") -> pd.DataFrame:
+def changes_table(preview: StatsPreview, lang: str = "vi") -> pd.DataFrame:
     """Return one row per changed cell of every sheet: where (sheet, cooperative or district), which column,
     the value before and after, in Vietnamese format."""
     rows = []

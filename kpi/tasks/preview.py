@@ -2,7 +2,8 @@
 it replaces, the report rows per status before and after, and the sample data it would remove.
 
 Pure, like `kpi.stats.preview` for the statistics workbooks: the page "Nhập dữ liệu" checks an upload with
-`check_task_upload` and shows a `TaskImportPreview`; nothing is written here.
+`check_task_upload` and lays out a `TaskImportPreview` (the task reports' `kpi.store.preview.ImportPreview`: the
+periods and the rows per status as its sections); nothing is written here.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 from kpi.common.formatting import MISSING, format_number
 from kpi.common.i18n import t
 from kpi.domain.tasks import TaskList
+from kpi.store.preview import Count, ImportPreview, PreviewBasis, Section, preview_basis
 from kpi.store.versions import TASKS, Store
 from kpi.tasks.board import period_text, status_label
 from kpi.workbook.task_contract import REPORT, STORED_COLUMNS, default_tasks
@@ -47,11 +49,11 @@ def check_task_upload(
 
 
 @dataclass
-class TaskImportPreview:
+class TaskImportPreview(ImportPreview):
     """What an import of one progress workbook does to its year.
 
     `statuses` has one row per status id of the task file (index), columns `before` (report rows of the
-    version compared with) and `after` (rows of the workbook).
+    version compared with) and `after` (rows of the workbook); `tasks` words the statuses in its sections.
     """
 
     year: int
@@ -61,22 +63,29 @@ class TaskImportPreview:
     tasks_after: int
     periods: list[tuple[int, int | None]]  # (year, quarter or None for the whole year), in order
     has_changes: bool
-    sample_to_remove: list[tuple[str, int, int]] = field(default_factory=list)  # (kind, year, version)
-    is_sample: bool = False  # the workbook's reporting unit marks it as sample data
-    mixes_with_real: bool = False  # ... and the store holds real data, so it must not be imported
-    store_version: int | None = (
-        None  # in force at the preview (sample or real): kpi.store.versions's expected_version
-    )
-
-    @property
-    def is_new_year(self) -> bool:
-        """Return True when the year has no version to compare with."""
-        return self.current_version is None
+    basis: PreviewBasis = field(default_factory=PreviewBasis)  # the store's side (kpi.store.preview)
+    tasks: TaskList | None = None  # the task file (None: the bundled one)
 
     @property
     def rows_after(self) -> int:
         """Return the number of report rows of the workbook."""
         return int(self.statuses["after"].sum())
+
+    def summary(self, lang: str = "vi") -> list[Count]:
+        """Return no headline counts: the periods and the table per status say it all."""
+        return []
+
+    def sections(self, lang: str = "vi") -> list[Section]:
+        """Return the periods the workbook reports, then its report rows per status, before and after."""
+        return [
+            Section("periods", text=t("imports.tasks.periods", lang, periods=periods_text(self, lang))),
+            Section(
+                "statuses",
+                t("imports.tasks.statuses", lang, year=self.year),
+                task_status_table(self, self.tasks, lang),
+                narrow=True,  # two or three short columns read better narrow
+            ),
+        ]
 
 
 def preview_task_import(
@@ -84,22 +93,15 @@ def preview_task_import(
 ) -> TaskImportPreview:
     """Return what importing `clean` would change in the store.
 
-    As for the statistics, real data never stands beside sample data: a real workbook is compared with the
-    real version of its year and `sample_to_remove` lists every sample version (of either kind) that the
-    import removes; a workbook marked as sample is compared with what is in force and `mixes_with_real`
-    says whether real data (of either kind) is there.
+    As for the statistics (`kpi.store.preview.preview_basis`), real data never stands beside sample data: a
+    real workbook is compared with the real version of its year and `sample_to_remove` lists every sample
+    version (of either kind) that the import removes; a workbook marked as sample is compared with what is in
+    force and `mixes_with_real` says whether real data (of either kind) is there.
     """
     tasks = tasks or default_tasks()
     year = clean.year
-    is_sample = is_sample_unit(clean.info.get("reporting_unit"))
-    versions = store.versions(year, kind=TASKS)
-    sample = store.sample_versions()
-    if is_sample:
-        compared = next((v.version for v in versions if v.current), None)
-    else:
-        real = [v for v in versions if not v.is_sample]
-        current = [v.version for v in real if v.current]
-        compared = current[0] if current else max((v.version for v in real), default=None)
+    basis = preview_basis(store, TASKS, year, is_sample_unit(clean.info.get("reporting_unit")))
+    compared = basis.compared.get(year)
     before = store.load_rows(TASKS, REPORT.id, {year: compared}) if compared is not None else None
     after = clean.reports
     ids = [s.id for s in tasks.statuses]
@@ -114,10 +116,8 @@ def preview_task_import(
         tasks_after=_task_count(after),
         periods=_periods(after),
         has_changes=_canonical(before) != _canonical(after),
-        sample_to_remove=[] if is_sample else sample,
-        is_sample=is_sample,
-        mixes_with_real=is_sample and store.has_real(),
-        store_version=next((v.version for v in versions if v.current), None),
+        basis=basis,
+        tasks=tasks,
     )
 
 

@@ -12,8 +12,7 @@ from kpi.common import problems as pb
 from kpi.common.access import command_line
 from kpi.common.safe_text import csv_bytes
 from kpi.stats.preview import (
-    ImportPreview,
-    StoreMix,
+    StatsPreview,
     changed_table,
     changes_table,
     compare,
@@ -23,7 +22,6 @@ from kpi.stats.preview import (
     preview_import,
     problems_table,
     readable_kpis,
-    store_mix,
     table_workbook_bytes,
     with_year,
 )
@@ -79,21 +77,25 @@ class FakeStore:
         self.numbers = versions
 
     def load_dataset(self, versions: dict[int, int] | None = None) -> Dataset:
-        assert versions is None, "a store without sample data is read as it is"
+        assert versions == self.numbers, "a store without sample data is read as it is"
         return self.data
 
-    def current_versions(self) -> dict[int, int]:
+    def current_versions(self, kind: str = "stats") -> dict[int, int]:
+        assert kind == "stats"
         return self.numbers
 
     def has_sample(self) -> bool:
         return False
 
-    def versions(self, year: int) -> list:
+    def sample_versions(self) -> list:
+        return []
+
+    def versions(self, year: int, kind: str = "stats") -> list:
         raise AssertionError("not needed without sample data")
 
 
 @pytest.fixture(scope="module")
-def preview() -> ImportPreview:
+def preview() -> StatsPreview:
     """The preview of NEW_2022 against a store holding OLD_2021 (version 1) and OLD_2022 (version 3)."""
     store = FakeStore([_clean(**OLD_2021), _clean(**OLD_2022)], {2021: 1, 2022: 3})
     return preview_import(store, _clean(**NEW_2022))
@@ -265,28 +267,11 @@ def _put(store, is_sample: bool = False, **kw) -> None:
     assert outcome.ok, outcome.message()
 
 
-def test_a_store_without_sample_data_is_all_real(store) -> None:
-    _put(store, **OLD_2021)
-    _put(store, **OLD_2022)
-    _put(store, **NEW_2022)
-    assert store_mix(store) == StoreMix(sample=[], real={2021: 1, 2022: 2})
-
-
-def test_the_sample_versions_and_the_real_versions_that_stay(store) -> None:
-    _put(store, is_sample=True, **OLD_2021)  # 2021: sample only
-    _put(store, **OLD_2022)  # 2022 v1 real
-    _put(store, is_sample=True, **NEW_2022)  # 2022 v2 sample, current
-    mix = store_mix(store)
-    assert mix.sample == [(2021, 1), (2022, 2)]
-    assert mix.real == {2022: 1}  # 2021 disappears; 2022 falls back to its real version 1
-    assert mix.sample_years == [2021, 2022]
-
-
 def test_the_preview_ignores_sample_data_and_lists_what_goes(store) -> None:
     _put(store, is_sample=True, **OLD_2021)
     _put(store, is_sample=True, **OLD_2022)
     preview = preview_import(store, _clean(**NEW_2022))
-    assert preview.sample_to_remove == [(2021, 1), (2022, 1)]
+    assert preview.sample_to_remove == [("stats", 2021, 1), ("stats", 2022, 1)]  # every kind's
     # Compared with the real data alone, which is none: everything is new, nothing was there before.
     assert preview.is_new_year
     assert list(preview.added["code"]) == ["A1", "A2", "A4"]
