@@ -230,3 +230,25 @@ def test_the_reports_of_a_year_can_be_rolled_back_to_no_data(store_url) -> None:
     assert not at.exception
     assert shown(at.success[0].value).startswith("Năm 2020: không còn phiên bản nào đang dùng")
     assert _task_versions(store_url) == {}
+
+
+def test_the_sample_data_of_every_kind_is_removed_from_the_tasks_kind_too(tmp_path, monkeypatch) -> None:
+    from kpi.store.versions import TASKS, open_store
+
+    url = f"sqlite:///{tmp_path / 'mau.sqlite'}"
+    monkeypatch.setenv("KPI_DATABASE_URL", url)
+    with open_store(url) as store:
+        stats = workbook(year=2023, coops=[coop("A1")], groups=[group()])
+        assert store.import_workbook(stats, "mau.xlsx", 2023, "Mẫu", is_sample=True, identity=OPERATOR).ok
+    add_account(url, "lan", "analyst", "Nguyễn Văn Lan")
+    # Opening the tasks kind loads the six sample progress reports (2020-2025) into a sample store.
+    at = _open_tasks(url)
+    page_text = " ".join(m.value for m in at.markdown)
+    assert "Các năm 2020, 2021, 2022, 2023, 2024, 2025 đang là **số liệu mẫu**" in page_text
+    at.checkbox(key=K + "sd_ok").check()
+    at.button(key=f"FormSubmitter:{K}sample-Xoá số liệu mẫu").click().run()
+    assert not at.exception
+    # one statistics year and six progress reports
+    assert shown(at.success[0].value) == "Đã xoá số liệu mẫu (7 phiên bản)."
+    with open_store(url) as store:
+        assert not store.has_sample() and store.years() == [] and store.years(TASKS) == []
