@@ -21,20 +21,7 @@ sources = data.get_sources()
 st.title(t("page.method_title", lang))
 
 st.subheader(t("page.method_plan", lang), divider="gray")
-st.markdown(
-    t(
-        "page.method_identity",
-        lang,
-        number=plan.number,
-        date=format_date(plan.date, lang),
-        issuer=plan.issuer.get(lang),
-        title=plan.title.get(lang),
-        signer=plan.signed_by.name,
-        role=plan.signed_by.role.get(lang),
-        start=plan.period.start,
-        end=plan.period.end,
-    )
-)
+st.markdown(t("page.method_identity", lang, **plan.details(lang)))
 st.markdown(t("page.method_implements", lang))
 st.markdown(
     "\n".join(

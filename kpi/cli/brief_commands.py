@@ -18,6 +18,9 @@ from pathlib import Path
 
 from kpi.cli.main import EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, t
 from kpi.cli.store_commands import add_db, iso_date, with_store
+from kpi.reports.brief import build_brief, load_brief_data
+from kpi.reports.docx_writer import brief_docx_bytes
+from kpi.reports.xlsx_writer import brief_xlsx_bytes
 
 FORMATS = ("docx", "xlsx")
 
@@ -38,11 +41,7 @@ def register_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
 def brief_bytes(brief, fmt: str) -> bytes:
     """Return the report written in `fmt` ("docx" or "xlsx")."""
     if fmt == "xlsx":
-        from kpi.reports.xlsx_writer import brief_xlsx_bytes
-
         return brief_xlsx_bytes(brief)
-    from kpi.reports.docx_writer import brief_docx_bytes
-
     return brief_docx_bytes(brief)
 
 
@@ -55,8 +54,6 @@ def _format_of(args: argparse.Namespace) -> str | None:
 
 def _brief(args: argparse.Namespace, store) -> int:
     """Write the report of args.year (args.quarter) from the store into args.out."""
-    from kpi.reports.brief import build_brief, load_brief_data
-
     fmt = _format_of(args)
     if fmt is None:
         print(t("brief_format", args.lang, file=args.out), file=sys.stderr)

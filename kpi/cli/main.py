@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import sys
-from pathlib import Path
 
 from kpi.common import problems as pb
-from kpi.common.formatting import format_percent, format_value
 from kpi.common.i18n import t as catalog_text
 from kpi.common.settings import load_settings
 
@@ -25,7 +22,7 @@ _STORE, _TASKS = "kpi.cli.store_commands", "kpi.cli.task_commands"
 COMMANDS: dict[str, tuple[str, str]] = {
     "template": (_STORE, "write the blank workbook template (--kind tasks: the progress report's)"),
     "check": (_STORE, "validate a workbook without storing anything"),
-    "report": ("kpi.cli.main", "compute every indicator for a year"),
+    "report": ("kpi.cli.report_commands", "compute every indicator for a year"),
     "import": (_STORE, "validate a workbook and store it as a new version of its reporting year"),
     "history": (_STORE, "list the imports, rollbacks and removals of sample data"),
     "rollback": (_STORE, "make an earlier version of a year current again"),
@@ -75,95 +72,6 @@ def print_rejected(problems: list[pb.Problem], lang: str) -> int:
     return EXIT_REJECTED
 
 
-def load_files(files: list[str], lang: str):
-    """Return (Dataset, exit code) from workbooks read directly; problems are printed."""
-    from kpi.workbook.dataset import dataset_from_workbooks
-    from kpi.workbook.upload import check_upload
-
-    clean, worst = [], EXIT_OK
-    for name in files:
-        checked = check_upload(Path(name))
-        if checked.refused is not None:
-            print(f"{name}: {checked.refused.problem.line(lang)}", file=sys.stderr)
-            worst = EXIT_UNREADABLE
-            continue
-        if not checked.ok:
-            for line in pb.summarise(checked.errors, load_settings().max_listed_problems, lang):
-                print(f"{name}: {line}", file=sys.stderr)
-            worst = max(worst, EXIT_REJECTED)
-            continue
-        clean.append(checked.clean)
-    return dataset_from_workbooks(clean), worst
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    from kpi.stats.results import results_of_dataset, stored_results
-
-    if args.files:
-        data, code = load_files(args.files, args.lang)
-        if code != EXIT_OK:
-            return code
-        results = results_of_dataset(data)
-    else:
-        from kpi.store.versions import open_store
-
-        with open_store(args.db) as store:  # the results kept with the versions, not their rows
-            results = stored_results(store)
-    if not results.years:
-        print(t("no_data", args.lang), file=sys.stderr)
-        return EXIT_REJECTED
-    if args.year is not None and args.year not in results.years:
-        print(
-            t("no_year", args.lang, year=args.year, years=", ".join(map(str, results.years))), file=sys.stderr
-        )
-        return EXIT_REJECTED
-    by_district = args.by == "district"
-    report = results.report(args.year, by_district)
-    if args.format == "json":
-        json.dump(
-            report.to_json(args.lang, by_district=by_district), sys.stdout, ensure_ascii=False, indent=2
-        )
-        print()
-    else:
-        print(render_table(report, args.lang, by_district))
-    return EXIT_OK
-
-
-def render_table(report, lang: str, by_district: bool = False) -> str:
-    """Return the report as a plain-text table with Vietnamese number formats."""
-    plan = report.plan
-    rows: list[tuple] = [tuple(t("report_header", lang).split("|"))]
-    for r in report.results:
-        ind, a = r.indicator, r.assessment
-        unit = ind.unit.get(lang)
-        target = format_value(ind.target.value, unit, ind.decimals, lang)
-        share = r.target_share  # None when lower is better: the target reads as a ceiling
-        rows.append(
-            (
-                ind.name.get(lang),
-                format_value(a.value, unit, ind.decimals, lang),
-                f"{'' if ind.higher_is_better else '≤ '}{target} ({ind.target.year})"
-                + (f" ({catalog_text('overview.derived_mark', lang)})" if ind.target.derived else ""),
-                format_percent(share, 1, lang) if share is not None else "–",
-                plan.assessment.label(a.status, lang),
-            )
-        )
-        if by_district and r.districts:
-            for d, v in r.districts.items():
-                rows.append((f"    {d}", format_value(v, unit, ind.decimals, lang), "", "", ""))
-    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-    lines = [t("report_title", lang, plan=plan.number, year=report.year), ""]
-    for n, row in enumerate(rows):
-        cells = [
-            str(c).ljust(w) if i == 0 else str(c).rjust(w) if i < 4 else str(c)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        lines.append("  ".join(cells).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """Return the argument parser: every command named with its help, and the arguments of the command that
     `argv` runs (of every command when argv is None)."""
@@ -191,16 +99,6 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     for module in sorted(modules):
         importlib.import_module(module).register_commands(add)
     return parser
-
-
-def register_commands(add) -> None:
-    """Add `report` to the parser of `python -m kpi`."""
-    p = add("report", cmd_report)
-    p.add_argument("files", nargs="*", help="one workbook per year (or use --db)")
-    p.add_argument("--year", type=int)
-    p.add_argument("--by", choices=("district",))
-    p.add_argument("--format", choices=("table", "json"), default="table")
-    p.add_argument("--db", help="database URL (default: KPI_DATABASE_URL or the embedded SQLite file)")
 
 
 def _command_of(argv: list[str] | None) -> str | None:

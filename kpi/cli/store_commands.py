@@ -12,8 +12,8 @@
 `check --db` also compares a statistics workbook with the year before in the store (warnings only).
 
 Exit codes as for the other commands: 0 done, 1 rejected or refused (the problem lines, or the reason), 2 the
-file or the store cannot be read at all. Nothing heavy (pandas, SQLAlchemy) is imported before a verb runs,
-so that `python -m kpi --help` stays fast.
+file or the store cannot be read at all. kpi/cli/main.py imports this module only when one of its verbs (or a
+command module that uses its helpers) runs, so `python -m kpi --help` stays fast with the imports at the top.
 """
 
 from __future__ import annotations
@@ -25,16 +25,22 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+import sqlalchemy as sa
+from xlsxwriter.exceptions import FileCreateError
+
 from kpi.cli.main import EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, print_problems, print_rejected, t
 from kpi.common import problems as pb
+from kpi.common.access import command_line
 from kpi.common.formatting import format_number
 from kpi.common.i18n import t as catalog_text
 from kpi.common.settings import load_settings
+from kpi.stats.preview import against_store
+from kpi.stats.results import keep_results
+from kpi.store.versions import Status, StoreError, open_store, rows_text
+from kpi.workbook.kinds import STATS, TASKS, kind
+from kpi.workbook.upload import check_upload
 
-STATS, TASKS = (
-    "stats",
-    "tasks",
-)  # the kinds registered in kpi.workbook.kinds (not imported here: it loads pandas)
 TASKS_PREFIX = "tasks-"  # the first names of the verbs of the task progress reports
 
 VERBS: dict[str, str] = {
@@ -156,8 +162,6 @@ def login_name() -> str:
 
 def cli_identity():
     """Return who acts from the command line: the operating-system user (recorded beside `--by`)."""
-    from kpi.common.access import command_line
-
     return command_line(login_name())
 
 
@@ -172,11 +176,6 @@ def with_store(command: Callable[[argparse.Namespace, object], int]) -> Callable
     (exit 1), and a store that cannot be reached into its message (exit 2)."""
 
     def run(args: argparse.Namespace) -> int:
-        import sqlalchemy as sa
-
-        from kpi.stats.results import keep_results
-        from kpi.store.versions import StoreError, open_store
-
         url = args.db or load_settings().database_url
         try:
             store = keep_results(open_store(url))  # an import or a rollback keeps its version's results
@@ -201,8 +200,6 @@ def with_store(command: Callable[[argparse.Namespace, object], int]) -> Callable
 
 
 def _safe_url(url: str) -> str:
-    import sqlalchemy as sa
-
     try:
         return sa.make_url(url).render_as_string(hide_password=True)
     except sa.exc.ArgumentError:
@@ -218,10 +215,6 @@ def _kind_text(args: argparse.Namespace, key: str, **kw: object) -> str:
 
 def cmd_template(args: argparse.Namespace) -> int:
     """Write the blank template of a kind, or one prefilled with a stored year (`--from-year`)."""
-    from xlsxwriter.exceptions import FileCreateError
-
-    from kpi.workbook.kinds import kind
-
     try:
         if args.from_year is not None:  # prefilled with the version in force of that year in the store
             args.year, args.version = args.from_year, None
@@ -239,9 +232,6 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate a workbook and print every problem (the statistics: first the year-on-year warnings against
     the store of `--db`); store nothing."""
-    from kpi.workbook.kinds import kind
-    from kpi.workbook.upload import check_upload
-
     workbook_kind = kind(args.kind)
     checked = check_upload(Path(args.file), workbook_kind, **_options(args))
     if checked.refused is not None:
@@ -274,8 +264,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 def compare_with_store(args: argparse.Namespace, clean) -> tuple[int, tuple[list[pb.Problem], bool] | None]:
     """Return (exit code, (the year-on-year warnings of `clean` against the store of `args.db`, whether the
     year before is stored)); the second is None, its message printed, when the store could not be used."""
-    from kpi.stats.preview import against_store
-
     found = []
 
     def compare(_args: argparse.Namespace, store) -> int:
@@ -292,8 +280,6 @@ def compare_with_store(args: argparse.Namespace, clean) -> tuple[int, tuple[list
 def _import(args: argparse.Namespace, store) -> int:
     """Store a workbook as a new version of its year; print its problems (the statistics: year-on-year
     warnings first), then the outcome."""
-    from kpi.store.versions import Status
-
     path = Path(args.file)
     lang = args.lang
     outcome = store.import_workbook(
@@ -317,8 +303,6 @@ def _import(args: argparse.Namespace, store) -> int:
     year_warnings: list[pb.Problem] = []
     clean = outcome.validation.clean if outcome.validation else None
     if args.kind == STATS and clean is not None:
-        from kpi.stats.preview import against_store
-
         year_warnings = against_store(store, clean)[0]  # warnings only, first
     print_problems(year_warnings + outcome.problems, lang)
     print(outcome.message(lang))
@@ -348,9 +332,6 @@ def _history(args: argparse.Namespace, store) -> int:
 
 def render_history(history, lang: str = "vi", kind_id: str = STATS) -> str:
     """Return a history table (kpi.store.versions.Store.history of one kind) as plain text."""
-    import pandas as pd
-
-    from kpi.store.versions import rows_text
 
     def label(key: str, **kw: object) -> str:
         return catalog_text(f"kinds.{kind_id}.cli.{key}", lang, **kw)

@@ -23,6 +23,9 @@ from kpi.cli.main import EXIT_OK
 from kpi.cli.store_commands import add_db, iso_date, text_table, with_store
 from kpi.common.formatting import format_date, format_number
 from kpi.common.i18n import t as catalog_text
+from kpi.store.versions import TASKS
+from kpi.tasks.rules import latest_status, overdue, tasks_to_records
+from kpi.workbook.task_contract import REPORT, default_tasks
 
 
 def _t(key: str, lang: str, **kw: object) -> str:
@@ -44,10 +47,6 @@ def register_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 def _tasks(args: argparse.Namespace, store) -> int:
     """Print every task with its latest status and whether it is overdue (table or JSON)."""
-    from kpi.store.versions import TASKS
-    from kpi.tasks.rules import latest_status, overdue, tasks_to_records
-    from kpi.workbook.task_contract import REPORT, default_tasks
-
     tasks = default_tasks()
     today = args.today or date.today()
     reports = store.load_rows(TASKS, REPORT.id)

@@ -20,9 +20,11 @@ import sys
 from collections.abc import Callable
 
 from kpi.cli.main import EXIT_OK, EXIT_REJECTED
-from kpi.cli.store_commands import add_db, cli_identity, with_store
+from kpi.cli.store_commands import add_db, cli_identity, text_table, with_store
 from kpi.common.access import Role
 from kpi.common.i18n import t
+from kpi.store import accounts as ac
+from kpi.store.accounts import AccountError
 
 ROLES = [r.value for r in Role]
 
@@ -70,8 +72,6 @@ def register_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 def _password() -> str:
     """Return the one line of standard input (without its line end)."""
-    from kpi.store.accounts import AccountError
-
     line = sys.stdin.readline()
     if not line:
         raise AccountError("no_password")
@@ -80,7 +80,6 @@ def _password() -> str:
 
 def _refusing(command: Callable[[argparse.Namespace, object], int]) -> Callable[[argparse.Namespace], int]:
     """Return a store command whose AccountError becomes its message on stderr and exit code 1."""
-    from kpi.store.accounts import AccountError
 
     def run(args: argparse.Namespace, store) -> int:
         try:
@@ -94,8 +93,6 @@ def _refusing(command: Callable[[argparse.Namespace, object], int]) -> Callable[
 
 
 def _add(args: argparse.Namespace, store) -> int:
-    from kpi.store import accounts as ac
-
     account = ac.add_account(
         store,
         args.name,
@@ -109,9 +106,6 @@ def _add(args: argparse.Namespace, store) -> int:
 
 
 def _list(args: argparse.Namespace, store) -> int:
-    from kpi.cli.store_commands import text_table
-    from kpi.store import accounts as ac
-
     lang = args.lang
     accounts, mappings = ac.list_accounts(store), ac.list_mappings(store)
     if not accounts:
@@ -131,16 +125,12 @@ def _list(args: argparse.Namespace, store) -> int:
 
 
 def _set_role(args: argparse.Namespace, store) -> int:
-    from kpi.store import accounts as ac
-
     ac.set_role(store, args.name, Role(args.role), identity=cli_identity())
     print(t("accounts.cli.role_set", args.lang, name=ac.normalise_name(args.name), role=args.role))
     return EXIT_OK
 
 
 def _disable(args: argparse.Namespace, store) -> int:
-    from kpi.store import accounts as ac
-
     ac.set_disabled(store, args.name, not args.enable, identity=cli_identity())
     key = "accounts.cli.enabled" if args.enable else "accounts.cli.disabled"
     print(t(key, args.lang, name=ac.normalise_name(args.name)))
@@ -148,22 +138,16 @@ def _disable(args: argparse.Namespace, store) -> int:
 
 
 def _reset_password(args: argparse.Namespace, store) -> int:
-    from kpi.store import accounts as ac
-
     ac.reset_password(store, args.name, _password(), identity=cli_identity())
     print(t("accounts.cli.password_reset", args.lang, name=ac.normalise_name(args.name)))
     return EXIT_OK
 
 
 def _mapping(args: argparse.Namespace) -> tuple[str, str]:
-    from kpi.store import accounts as ac
-
     return (ac.EMAIL, args.email) if args.email is not None else (ac.GROUP, args.group)
 
 
 def _map(args: argparse.Namespace, store) -> int:
-    from kpi.store import accounts as ac
-
     kind, value = _mapping(args)
     ac.map_identity(store, kind, value, Role(args.role), identity=cli_identity())
     print(t("accounts.cli.mapped", args.lang, kind=kind, value=value.strip(), role=args.role))
@@ -171,8 +155,6 @@ def _map(args: argparse.Namespace, store) -> int:
 
 
 def _unmap(args: argparse.Namespace, store) -> int:
-    from kpi.store import accounts as ac
-
     kind, value = _mapping(args)
     ac.unmap_identity(store, kind, value, identity=cli_identity())
     print(t("accounts.cli.unmapped", args.lang, kind=kind, value=value.strip()))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi.common.data_files import DataFileError, read_yaml
+from kpi.common.formatting import format_date
 from kpi.common.settings import DATA_DIR
 
 PLANS_DIR = DATA_DIR / "plans"
@@ -269,6 +270,20 @@ class Plan:
     assessment: AssessmentRules
     headline: tuple[str, ...] = ()  # ids of the indicators shown first and large on the overview
     population_counts: tuple[str, ...] = ()  # ids of the populations whose sizes the pages name
+
+    def details(self, lang: str = "vi") -> dict[str, object]:
+        """Return the plan's identity as text parameters in `lang`: number, date (Vietnamese format), issuer,
+        title, signer, role and the first and last years of its period (start, end)."""
+        return {
+            "number": self.number,
+            "date": format_date(self.date, lang),
+            "issuer": self.issuer.get(lang),
+            "title": self.title.get(lang),
+            "signer": self.signed_by.name,
+            "role": self.signed_by.role.get(lang),
+            "start": self.period.start,
+            "end": self.period.end,
+        }
 
     def indicator(self, indicator_id: str) -> Indicator:
         """Return the indicator with this id (KeyError if there is none)."""

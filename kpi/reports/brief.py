@@ -300,15 +300,7 @@ def build_brief(
         letterhead=load_letterhead(lang, plan),
         kind=t("brief.kind", lang),
         title=title,
-        intro=t(
-            "brief.intro",
-            lang,
-            plan=plan.number,
-            date=format_date(plan.date, lang),
-            issuer=plan.issuer.get(lang),
-            title=plan.title.get(lang),
-            period=period,
-        ),
+        intro=t("brief.intro", lang, **plan.details(lang), period=period),
         sections=sections,
         sample=sample,
     )

@@ -731,12 +731,7 @@ class Store:
         Return what changed; raise StoreError when `identity` may not roll back or the year or version does
         not exist, StoreBusy when the write lock cannot be had.
         """
-        denied = refusal(identity, Permission.ROLLBACK)
-        if denied is not None:
-            raise StoreError(denied)
-        by = (by or "").strip()
-        if not by:
-            raise StoreError(pb.error("actor_required"))
+        by = _allowed_actor(identity, Permission.ROLLBACK, by)
         with self.write_transaction() as conn:
             v = versions_table
             wanted = [v.c.kind == kind, v.c.year == year]
@@ -885,12 +880,7 @@ class Store:
         real versions stay stored). A sample file already stored for its year is not stored again. Raise
         StoreError when `identity` may not restore the sample data, StoreBusy when the lock cannot be had.
         """
-        denied = refusal(identity, Permission.SAMPLE)
-        if denied is not None:
-            raise StoreError(denied)
-        by = (by or "").strip()
-        if not by:
-            raise StoreError(pb.error("actor_required"))
+        by = _allowed_actor(identity, Permission.SAMPLE, by)
         written: list[tuple[str, int, int]] = []
         v, c = versions_table, current_table
         with self.write_transaction() as conn:
@@ -1161,6 +1151,18 @@ class Store:
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
+
+
+def _allowed_actor(identity: Identity | None, permission: Permission, by: str | None) -> str:
+    """Return the name recorded for a change (`by`, stripped); raise StoreError when `identity` lacks
+    `permission` or no name is given."""
+    denied = refusal(identity, permission)
+    if denied is not None:
+        raise StoreError(denied)
+    by = (by or "").strip()
+    if not by:
+        raise StoreError(pb.error("actor_required"))
+    return by
 
 
 def _current_numbers(conn: sa.Connection, kind: str) -> dict[int, int]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi.common.data_files import DataFileError, read_yaml
+from kpi.common.i18n import LANGS
 from kpi.common.safe_text import fold
 from kpi.common.settings import DATA_DIR
 
@@ -77,6 +78,11 @@ class Column:
     # from last year that is a warning. Values outside `ranked` (not rated) are not compared.
     ranked: tuple[str, ...] = ()
     jump_levels: int | None = None
+
+    @property
+    def units(self) -> dict[str, str]:
+        """Return the unit in each language of the catalogs, as declared in the contract file (a text parameter)."""
+        return dict(zip(LANGS, (self.unit, self.unit_en), strict=True))
 
     def match_keys(self) -> set[str]:
         """Return the folded header spellings that identify this column."""

@@ -26,7 +26,7 @@ import pandas as pd
 
 from kpi.common import problems as pb
 from kpi.common.formatting import format_number
-from kpi.common.i18n import texts
+from kpi.common.i18n import t, texts
 from kpi.common.number_text import parse_number_text
 from kpi.common.safe_text import fold, strip_diacritics
 from kpi.common.settings import ReadLimits
@@ -46,7 +46,15 @@ from kpi.workbook.task_contract import (
     task_ids,
 )
 from kpi.workbook.validate import Validation, above_maximum, beneath_maximum, parse_table
-from kpi.workbook.writer import INSTRUCTIONS_SHEET, Layout, Line, ReferenceSheet, layout_bytes, write_layout
+from kpi.workbook.writer import (
+    INSTRUCTIONS_SHEET,
+    Layout,
+    Line,
+    ReferenceSheet,
+    catalog_lines,
+    layout_bytes,
+    write_layout,
+)
 
 
 @dataclass
@@ -481,80 +489,56 @@ def _typed(clean: pd.DataFrame) -> pd.DataFrame:
 # --- writing ------------------------------------------------------------------------------------------------
 
 
+# (style, key of data/i18n/templates.yaml) of the task kind's own lines, before and after its quantities.
+_INSTRUCTIONS: tuple[tuple[str, str], ...] = (
+    ("title", "template.tasks.title"),
+    ("", ""),
+    ("h", "template.sheets"),
+    ("", "template.tasks.reports"),
+    ("", "template.tasks.info"),
+    ("", "template.tasks.plans"),
+    ("", "template.tasks.task_list"),
+    ("", ""),
+    ("h", "template.tasks.one_year"),
+    ("", "template.tasks.same_year"),
+    ("", "template.tasks.new_version"),
+    ("", "template.tasks.keep_rows"),
+    ("", ""),
+    ("h", "template.rules"),
+    ("", "template.tasks.code"),
+    ("", "template.tasks.quarter"),
+    ("", "template.tasks.statuses"),
+    ("", "template.tasks.deadline"),
+    ("", "template.tasks.yearly"),
+    ("", "template.tasks.quantity"),
+    ("", "template.tasks.evidence"),
+    ("", ""),
+    ("h", "template.tasks.quantities"),
+)
+_CLOSING: tuple[tuple[str, str], ...] = (("", ""), ("h", "template.tasks.check"))
+
+
 def _instructions(tasks: TaskList) -> list[Line]:
     """Return the task kind's own lines of the instructions (the writer adds the limits and the columns)."""
-    low, high = tasks.rules.plan_start_year, tasks.rules.plan_end_year
-    plan = tasks.plan.get("number", "")
-    statuses = "; ".join(s.vi for s in tasks.statuses)
-    lines: list[tuple[str, str]] = [
-        ("title", f"HƯỚNG DẪN BÁO CÁO TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ CỦA KẾ HOẠCH {plan}"),
-        ("", ""),
-        ("h", "Tệp gồm các sheet:"),
-        (
-            "",
-            f"• '{REPORT.name}': mỗi dòng một nhiệm vụ trong một kỳ báo cáo (một quý, hoặc cả năm) — sheet bắt buộc.",
-        ),
-        ("", f"• '{INFO.name}': năm báo cáo và đơn vị báo cáo — không bắt buộc."),
-        ("", f"• '{PLANS.name}': {PLANS.note}"),
-        (
-            "",
-            f"• '{TASK_LIST_SHEET}': {len(tasks)} nhiệm vụ của Phụ lục Kế hoạch để tra cứu mã, cơ quan chủ trì, thời hạn; không cần sửa.",
-        ),
-        ("", ""),
-        ("h", "Mỗi tệp báo cáo MỘT năm:"),
-        (
-            "",
-            f"• Mọi dòng của sheet '{REPORT.name}' cùng một năm (từ {low} đến {high}); nếu sheet '{INFO.name}' ghi Năm báo cáo thì phải là năm đó.",
-        ),
-        (
-            "",
-            "• Mỗi lần nhập tạo một phiên bản mới của năm đó, thay cho phiên bản trước (phiên bản cũ vẫn được giữ và có thể khôi phục).",
-        ),
-        (
-            "",
-            "  Vì vậy, khi báo cáo quý sau, hãy giữ các dòng của các quý trước trong cùng tệp rồi thêm dòng mới.",
-        ),
-        ("", ""),
-        ("h", "Quy tắc:"),
-        (
-            "",
-            "• Mã nhiệm vụ ghi như Phụ lục: nhóm (I đến V) và số thứ tự, ví dụ IV.7; chọn trong danh sách thả xuống.",
-        ),
-        (
-            "",
-            "• Quý: 1, 2, 3 hoặc 4; để trống nếu là báo cáo cả năm. Một nhiệm vụ chỉ có một dòng cho mỗi kỳ (và mỗi chỉ tiêu số lượng).",
-        ),
-        ("", f"• Tình trạng: {statuses}."),
-        (
-            "",
-            "• Nhiệm vụ có thời hạn: ghi 'Hoàn thành' khi đã xong; quá thời hạn mà chưa có dòng 'Hoàn thành' thì bảng theo dõi coi là quá hạn.",
-        ),
-        (
-            "",
-            "• Nhiệm vụ hằng năm, định kỳ: mỗi năm cần ít nhất một dòng; năm đã qua không có dòng nào thì bị coi là quá hạn.",
-        ),
-        (
-            "",
-            "• Số lượng đạt được là số của riêng kỳ đó (không cộng dồn), số nguyên ≥ 0; chỉ ghi cho các chỉ tiêu dưới đây, mỗi chỉ tiêu một dòng.",
-        ),
-        (
-            "",
-            "• Văn bản chứng minh: số, ký hiệu và ngày của báo cáo hoặc quyết định, ví dụ Báo cáo số 45/BC-SKHĐT ngày 15/12/2024.",
-        ),
-        ("", ""),
-        ("h", "Các chỉ tiêu số lượng mà Kế hoạch giao:"),
-    ]
+    lines = catalog_lines(
+        _INSTRUCTIONS,
+        plan=tasks.plan.get("number", ""),
+        reports=REPORT.name,
+        info=INFO.name,
+        plans=PLANS.name,
+        note=PLANS.note,
+        task_list=TASK_LIST_SHEET,
+        count=len(tasks),
+        low=tasks.rules.plan_start_year,
+        high=tasks.rules.plan_end_year,
+        statuses="; ".join(s.vi for s in tasks.statuses),
+    )
     for task in tasks:
         for q in task.quantities:
-            lines.append(("", f"• {task.label} — {q.label_vi}: {_promise_text(q)}"))
-    lines += [
-        ("", ""),
-        (
-            "h",
-            "Kiểm tra tệp trước khi nhập: trang 'Nhập dữ liệu' của bảng điều khiển, hoặc lệnh: python -m kpi tasks-check TỆP.xlsx",
-        ),
-    ]
-    return lines
+            lines.append(
+                ("", t("template.tasks.promise", task=task.label, label=q.label_vi, promise=_promise_text(q)))
+            )
+    return lines + catalog_lines(_CLOSING)
 
 
 def _promise_text(q: Quantity) -> str:
@@ -562,13 +546,13 @@ def _promise_text(q: Quantity) -> str:
     if q.value_max is not None:
         value = f"{value}–{format_number(q.value_max, 0)}"
     if q.at_least:
-        value = f"ít nhất {value}"
+        value = t("template.tasks.at_least", value=value)
     if q.per == "year" and q.year is None:
-        span = "mỗi năm"
+        span = t("template.tasks.per_year")
     elif q.year is not None:
-        span = f"năm {q.year}"
+        span = t("template.tasks.in_year", year=q.year)
     else:
-        span = "cả thời kỳ"
+        span = t("template.tasks.whole_period")
     return f"{value} {q.unit} {span}"
 
 
@@ -645,15 +629,16 @@ def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
+# (key of the header in data/i18n/templates.yaml, column width) of the task list sheet.
 _TASK_LIST_COLUMNS = (
-    ("Mã nhiệm vụ", 11),
-    ("Nhóm", 30),
-    ("Nội dung nhiệm vụ", 70),
-    ("Cơ quan chủ trì", 26),
-    ("Cơ quan phối hợp", 26),
-    ("Sản phẩm", 36),
-    ("Thời gian thực hiện", 18),
-    ("Chỉ tiêu số lượng", 36),
+    ("template.task_list.id", 11),
+    ("template.task_list.group", 30),
+    ("template.task_list.text", 70),
+    ("template.task_list.lead", 26),
+    ("template.task_list.co", 26),
+    ("template.task_list.output", 36),
+    ("template.task_list.time_frame", 18),
+    ("template.task_list.quantities", 36),
 )
 
 
@@ -674,7 +659,8 @@ def _task_list(tasks: TaskList) -> ReferenceSheet:
         )
         for task in tasks
     ]
-    return ReferenceSheet(TASK_LIST_SHEET, _TASK_LIST_COLUMNS, rows)
+    columns = tuple((t(key), width) for key, width in _TASK_LIST_COLUMNS)
+    return ReferenceSheet(TASK_LIST_SHEET, columns, rows)
 
 
 __all__ = [

@@ -17,6 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from kpi.common import problems as pb
+from kpi.common.formatting import format_number
 from kpi.common.i18n import LANGS, t, texts
 from kpi.common.number_text import parse_number_text
 from kpi.common.safe_text import fold
@@ -251,8 +252,6 @@ def _parse_cell_number(value: object, col: Column) -> tuple[float | None, tuple[
 
 def _fmt(x: float | None) -> str:
     """Return a number written the Vietnamese way with the decimals it has (the example of a fix)."""
-    from kpi.common.formatting import format_number
-
     if x is None:
         return "?"
     decimals = 0 if float(x).is_integer() else min(len(repr(x).split(".")[1]), 6)
@@ -279,7 +278,7 @@ def beneath_maximum(number: float, col: Column) -> bool:
 
 def above_maximum(value: object, col: Column, where: dict[str, object]) -> pb.Problem:
     """Return the error of a value beyond the column's sane maximum, with the maximum and its unit."""
-    unit = texts("workbook.unit", unit={"vi": col.unit, "en": col.unit_en}) if col.unit else ""
+    unit = texts("workbook.unit", unit=col.units) if col.unit else ""
     return pb.error("above_maximum", value=value, maximum=float(col.maximum or 0), unit=unit, **where)
 
 
@@ -291,7 +290,7 @@ def _expected_number(col: Column) -> dict[str, str]:
         Kind.MONEY_NONNEG: "workbook.expected.money_nonneg",
         Kind.YEAR: "workbook.expected.year",
     }[col.kind]
-    return texts(key, unit={"vi": col.unit, "en": col.unit_en})
+    return texts(key, unit=col.units)
 
 
 # --- parsing a table sheet ----------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ import pandas as pd
 import xlsxwriter
 
 from kpi.common.formatting import format_number
+from kpi.common.i18n import t
 from kpi.common.safe_text import formula_like
 from kpi.common.settings import ReadLimits, read_limits
 from kpi.domain.places import Reference, load_reference
@@ -118,23 +119,19 @@ def limit_lines(limits: ReadLimits | None = None) -> list[Line]:
 
     return [
         ("", ""),
-        ("h", "Giới hạn của một tệp (tệp vượt giới hạn bị từ chối ngay, không được đọc):"),
-        ("", f"• Tệp nặng tối đa {n(lim.max_file_mb)} MB; giải nén ra tối đa {n(lim.max_unzipped_mb)} MB."),
+        ("h", t("template.limits")),
+        ("", t("template.limits.file", file_mb=n(lim.max_file_mb), unzipped_mb=n(lim.max_unzipped_mb))),
         (
             "",
-            f"• Mỗi sheet được đọc: tối đa {n(lim.max_rows)} dòng số liệu, {n(lim.max_columns)} cột và "
-            f"{n(lim.max_cells)} ô tính từ A1 đến ô cuối cùng có dữ liệu; hãy xoá các ô thừa ở xa.",
+            t(
+                "template.limits.sheet",
+                rows=n(lim.max_rows),
+                columns=n(lim.max_columns),
+                cells=n(lim.max_cells),
+            ),
         ),
-        (
-            "",
-            f"• Mỗi ô văn bản tối đa {n(lim.max_text_chars)} ký tự, không chứa ký tự điều khiển hay ký tự đảo chiều "
-            "văn bản; ô không được chứa lỗi Excel (#DIV/0!, #N/A, #VALUE!...).",
-        ),
-        (
-            "",
-            "• Số liệu là số hữu hạn, không vượt mức tối đa hợp lý của cột (ghi ở danh sách các cột bên dưới); "
-            "số lớn hơn thường là nhầm đơn vị (đồng thay vì triệu đồng).",
-        ),
+        ("", t("template.limits.text", chars=n(lim.max_text_chars))),
+        ("", t("template.limits.numbers")),
     ]
 
 
@@ -143,54 +140,45 @@ def maximum_note(col: Column) -> str:
     if col.maximum is None:
         return ""
     unit = f" {col.unit}" if col.unit else ""
-    return f" Tối đa {format_number(col.maximum, 0)}{unit}."
+    return t("template.maximum", maximum=format_number(col.maximum, 0), unit=unit)
 
 
 def column_lines(sheet: Sheet) -> list[Line]:
     """Return the instructions' lines listing the columns of `sheet`, each with its note and maximum."""
     return [
         ("", ""),
-        ("h", f"Các cột của sheet '{sheet.name}':"),
+        ("h", t("template.columns", sheet=sheet.name)),
         *(("", f"• {col.header}: {col.note}{maximum_note(col)}") for col in sheet.columns),
     ]
 
 
+def catalog_lines(lines: Iterable[tuple[str, str]], **params: object) -> list[Line]:
+    """Return instruction lines from (style, catalog key) pairs, in Vietnamese; an empty key is a blank line."""
+    return [(style, t(key, **params) if key else "") for style, key in lines]
+
+
 # --- the statistics workbook --------------------------------------------------------------------------------
 
-INSTRUCTIONS: tuple[Line, ...] = (
-    ("title", "HƯỚNG DẪN NHẬP SỐ LIỆU KINH TẾ TẬP THỂ, HỢP TÁC XÃ (Kế hoạch 485/KH-UBND)"),
+# (style, key of data/i18n/templates.yaml) of the statistics kind's own lines.
+INSTRUCTIONS: tuple[tuple[str, str], ...] = (
+    ("title", "template.stats.title"),
     ("", ""),
-    ("h", "Tệp gồm các sheet:"),
-    (
-        "",
-        f"• '{INFO.name}': năm báo cáo (bắt buộc), đơn vị báo cáo, nguồn vốn cho vay của Quỹ hỗ trợ phát triển HTX.",
-    ),
-    ("", f"• '{COOP.name}': mỗi dòng một hợp tác xã, số liệu cuối năm báo cáo."),
-    (
-        "",
-        f"• '{GROUP.name}': mỗi dòng một huyện, thành phố: số tổ hợp tác và số THT có hợp đồng được chứng thực.",
-    ),
+    ("h", "template.sheets"),
+    ("", "template.stats.info"),
+    ("", "template.stats.coops"),
+    ("", "template.stats.groups"),
     ("", ""),
-    ("h", "Quy tắc:"),
-    (
-        "",
-        "• Không đổi tên sheet và tên cột; có thể thêm dòng tiêu đề phía trên (tối đa 10 dòng) và đổi thứ tự cột.",
-    ),
-    ("", "• Tiền tính bằng triệu đồng. Số nhập dạng số; nếu nhập dạng chữ thì theo kiểu Việt Nam: 1.234,5."),
-    ("", "• Ô để trống là 'không có số liệu', không phải số 0; HTX đã giải thể có thể để trống các số liệu."),
-    (
-        "",
-        "• Các cột có danh sách (Huyện, Lĩnh vực, Tình trạng, Xếp loại, Có/Không): chọn trong danh sách thả xuống.",
-    ),
-    ("", "• Mã HTX là duy nhất và giữ nguyên qua các năm để theo dõi một HTX."),
-    ("", "• CBQL sơ cấp, trung cấp + CBQL cao đẳng, đại học trở lên không vượt Số cán bộ quản lý."),
-    ("", "• Số THT có hợp đồng được chứng thực không vượt Số tổ hợp tác."),
-    ("", "• HTX mới thành lập trong năm (dưới 12 tháng) ghi Xếp loại 'Chưa xếp loại'."),
+    ("h", "template.rules"),
+    ("", "template.stats.names"),
+    ("", "template.stats.money"),
+    ("", "template.stats.blank"),
+    ("", "template.stats.lists"),
+    ("", "template.stats.code"),
+    ("", "template.stats.managers"),
+    ("", "template.stats.certified"),
+    ("", "template.stats.new"),
     ("", ""),
-    (
-        "h",
-        "Kiểm tra tệp trước khi nhập: trang 'Nhập dữ liệu' của bảng điều khiển, hoặc lệnh: python -m kpi check TỆP.xlsx",
-    ),
+    ("h", "template.stats.check"),
 )
 
 
@@ -210,7 +198,7 @@ def statistics_layout(
     """
     reference = reference or load_reference()
     return Layout(
-        instructions=INSTRUCTIONS,
+        instructions=catalog_lines(INSTRUCTIONS, info=INFO.name, coops=COOP.name, groups=GROUP.name),
         info_sheet=INFO,
         info=info or {},
         tables=((COOP, coops), (GROUP, groups)),
@@ -349,18 +337,18 @@ def _validation_for(
         return {
             "validate": "list",
             "source": source,
-            "error_title": "Giá trị không hợp lệ",
-            "error_message": f"Chọn một giá trị trong danh sách của cột '{col.header}'.",
+            "error_title": t("template.invalid_value"),
+            "error_message": t("template.choose_from_list", header=col.header),
         }
     if col.id in bounds:
         low, high = bounds[col.id]
         rule = {"criteria": "between", "minimum": low, "maximum": high}
-        title = f"Cần số nguyên từ {low} đến {high}"
+        title = t("template.whole_between", low=low, high=high)
     elif col.kind == Kind.COUNT:
-        rule, title = {"criteria": ">=", "value": 0}, "Cần số nguyên ≥ 0"
+        rule, title = {"criteria": ">=", "value": 0}, t("template.whole_nonneg")
     elif col.kind == Kind.MONEY_NONNEG:
         rule = {"validate": "decimal", "criteria": ">=", "value": 0}
-        title = "Cần số ≥ 0"
+        title = t("template.number_nonneg")
     else:
         return None
     return {"validate": "integer", **rule, "error_title": title, "error_message": col.note}

@@ -21,7 +21,7 @@ from kpi.workbook.task_contract import REPORT, default_tasks
 from kpi.workbook.task_reports import task_workbook_bytes
 from tests.builders import grid_bytes, table_rows
 from tests.store import test_versions as test_store
-from tests.store.test_versions import make_workbook
+from tests.store.test_versions import assert_rejected_unchanged, make_workbook
 
 # The store tests' fixtures: a fresh SQLite file (and a fresh PostgreSQL database when one is configured).
 store_url = test_store.store_url
@@ -186,16 +186,9 @@ def test_a_rejected_workbook_leaves_the_store_exactly_as_it_was(store_url: str, 
     build, import_kw, limits, code = REJECTED[case]
     with open_store(store_url) as first:
         imported(first, progress_bytes(rows_2024().iloc[:1]))
-    with open_store(store_url, **limits) as opened:
-        before = opened.dump()
-        kw = {"by": "Lan", **import_kw}
-        year = kw.pop("year", None)
-        outcome = opened.import_workbook(
-            build(), f"{case}.xlsx", year, kind=TASKS, today=TODAY, **kw, identity=OPERATOR
-        )
-        assert outcome.status == Status.REJECTED
-        assert code in {p.code for p in outcome.errors}
-        assert opened.dump() == before
+    assert_rejected_unchanged(
+        store_url, limits, build(), f"{case}.xlsx", code, kind=TASKS, today=TODAY, **import_kw
+    )
 
 
 def test_a_file_that_is_no_workbook_raises_unreadable_and_leaves_the_store_unchanged(store: Store) -> None:

@@ -348,10 +348,15 @@ def test_a_rejected_workbook_leaves_the_store_exactly_as_it_was(store_url: str, 
     build, import_kw, limits, code = REJECTED_CASES[case]
     with open_store(store_url) as first:
         stored(first, make_workbook(2024, coops=BASE_COOPS[:2]))
+    assert_rejected_unchanged(store_url, limits, build(), f"{case}.xlsx", code, **import_kw)
+
+
+def assert_rejected_unchanged(store_url: str, limits: dict, data: bytes, name: str, code: str, **kw) -> None:
+    """Import `data` into the store of `store_url` opened with `limits`: it is rejected with a problem of
+    `code`, and the store's dump is the same after as before."""
     with open_store(store_url, **limits) as store:
         before = store.dump()
-        kw = {"year": None, "by": "Lan", **import_kw}
-        outcome = store.import_workbook(build(), f"{case}.xlsx", **kw, identity=OPERATOR)
+        outcome = store.import_workbook(data, name, **{"year": None, "by": "Lan", **kw}, identity=OPERATOR)
         assert outcome.status == Status.REJECTED
         assert code in {p.code for p in outcome.errors}
         assert store.dump() == before

@@ -1,9 +1,7 @@
 """The versioned store: versions of yearly uploads, the current version of each year, the history, and the
 row tables of the 'stats' kind (sheets Thông tin, HTX and THT of the statistics workbook).
 
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-27
+Created 2026-11-27.
 """
 
 from __future__ import annotations
@@ -11,18 +9,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from kpi.store.migrations.columns import create_info_table, create_row_table
+
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 _KIND = sa.String(20)
-
-
-def _version_fk() -> sa.Column:
-    return sa.Column(
-        "version_id", sa.Integer, sa.ForeignKey("versions.id", ondelete="CASCADE"), nullable=False
-    )
 
 
 def upgrade() -> None:
@@ -67,18 +59,13 @@ def upgrade() -> None:
     op.create_index("ix_events_kind_year", "events", ["kind", "year"])
     op.create_index("ix_events_version_id", "events", ["version_id"])
 
-    op.create_table(
+    create_info_table(
         "stats_info",
-        sa.Column(
-            "version_id", sa.Integer, sa.ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True
-        ),
         sa.Column("reporting_unit", sa.Text),
         sa.Column("fund_capital", sa.Double),
     )
-    op.create_table(
+    create_row_table(
         "stats_coops",
-        _version_fk(),
-        sa.Column("_row", sa.Integer, nullable=False),
         sa.Column("code", sa.Text),
         sa.Column("name", sa.Text),
         sa.Column("district", sa.Text),
@@ -98,16 +85,12 @@ def upgrade() -> None:
         sa.Column("ocop_products", sa.Double),
         sa.Column("value_chain", sa.Boolean),
         sa.Column("model", sa.Boolean),
-        sa.PrimaryKeyConstraint("version_id", "_row", name="pk_stats_coops"),
     )
-    op.create_table(
+    create_row_table(
         "stats_groups",
-        _version_fk(),
-        sa.Column("_row", sa.Integer, nullable=False),
         sa.Column("district", sa.Text),
         sa.Column("groups", sa.Double),
         sa.Column("certified", sa.Double),
-        sa.PrimaryKeyConstraint("version_id", "_row", name="pk_stats_groups"),
     )
 
 

@@ -4,9 +4,7 @@ A version of kind 'tasks' is one progress workbook of one year, stored through t
 `current_versions` and `events` tables. `tasks_info` keeps the optional sheet Thông tin (the year is the
 version's), `tasks_reports` one row per task, period and quantity, with status and quantity as ids.
 
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-27
+Created 2026-11-27.
 """
 
 from __future__ import annotations
@@ -14,33 +12,17 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from kpi.store.migrations.columns import create_info_table, create_row_table
+
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
-
-
-def _version_fk(primary_key: bool = False) -> sa.Column:
-    return sa.Column(
-        "version_id",
-        sa.Integer,
-        sa.ForeignKey("versions.id", ondelete="CASCADE"),
-        nullable=False,
-        primary_key=primary_key,
-    )
 
 
 def upgrade() -> None:
     """Create tasks_info and tasks_reports."""
-    op.create_table(
-        "tasks_info",
-        _version_fk(primary_key=True),
-        sa.Column("reporting_unit", sa.Text),
-    )
-    op.create_table(
+    create_info_table("tasks_info", sa.Column("reporting_unit", sa.Text))
+    create_row_table(
         "tasks_reports",
-        _version_fk(),
-        sa.Column("_row", sa.Integer, nullable=False),
         sa.Column("group", sa.Text, nullable=False),
         sa.Column("number", sa.Integer, nullable=False),
         sa.Column("year", sa.Integer, nullable=False),
@@ -51,7 +33,6 @@ def upgrade() -> None:
         sa.Column("result", sa.Text),
         sa.Column("evidence", sa.Text),
         sa.Column("note", sa.Text),
-        sa.PrimaryKeyConstraint("version_id", "_row", name="pk_tasks_reports"),
     )
 
 

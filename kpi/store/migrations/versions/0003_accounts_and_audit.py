@@ -5,9 +5,7 @@
 `events` gains the account that acted (web), the operating-system user (command line), the web session id and
 the client address; `actor` stays (the name recorded, e.g. `import --by`).
 
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-28
+Created 2026-11-28.
 """
 
 from __future__ import annotations
@@ -17,8 +15,6 @@ from alembic import op
 
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
 
 AUDIT_COLUMNS = ("account", "os_user", "session_id", "client_address")
 

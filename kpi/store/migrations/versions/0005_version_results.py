@@ -2,9 +2,7 @@
 import from the version's rows (kpi/stats/results.py) and stored as JSON text with the fingerprint of the plan
 and reference files and the method version of the code (kpi/store/results.py). They go with their version.
 
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-11-29
+Created 2026-11-29.
 """
 
 from __future__ import annotations
@@ -12,17 +10,17 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from kpi.store.migrations.columns import version_fk
+
 revision = "0005"
 down_revision = "0004"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
     """Create version_results."""
     op.create_table(
         "version_results",
-        sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id", ondelete="CASCADE"), nullable=False),
+        version_fk(),
         sa.Column("name", sa.String(60), nullable=False),
         sa.Column("fingerprint", sa.String(64), nullable=False),
         sa.Column("method", sa.Integer, nullable=False),
