@@ -98,18 +98,11 @@ def _tickformat(decimals: int) -> str:
     return f",.{decimals}~f" if decimals else ",.0f"
 
 
-def _year_axis(fig: go.Figure) -> None:
-    fig.update_xaxes(dtick=1, tickformat="d", title_text=None)
-
-
-def _value_axis(fig: go.Figure, indicator: Indicator, lang: str) -> None:
+def _value_axis(indicator: Indicator, lang: str) -> dict:
+    """Return the value axis of an indicator: its decimals, "%" or its unit as title, from zero."""
     suffix = "%" if is_percent(indicator, lang) else ""
-    fig.update_yaxes(
-        tickformat=_tickformat(indicator.decimals),
-        ticksuffix=suffix,
-        rangemode="tozero",
-        title_text=None if suffix else indicator.unit.get(lang),
-    )
+    axis = {"tickformat": _tickformat(indicator.decimals), "ticksuffix": suffix, "rangemode": "tozero"}
+    return axis if suffix else axis | {"title": {"text": indicator.unit.get(lang)}}
 
 
 def _themed(data: list[dict], layout: dict) -> go.Figure:
@@ -312,8 +305,8 @@ def build_bullet_figure(report: Report, lang: str = "vi", group_id: str | None =
     layout = {
         "annotations": annotations,
         "shapes": [
-            _vline(0, {"color": GREY, "width": 1}),
-            _vline(100, {"color": BLACK, "width": 2, "dash": "dot"}),
+            _line("x", 0, {"color": GREY, "width": 1}),
+            _line("x", 100, {"color": BLACK, "width": 2, "dash": "dot"}),
         ],
         "title": heading,
         "barmode": "overlay",
@@ -339,9 +332,20 @@ def build_bullet_figure(report: Report, lang: str = "vi", group_id: str | None =
     return _themed([track, progress, marks, target_legend], layout)
 
 
-def _vline(x: float, line: dict) -> dict:
-    """Return the shape of plotly's `add_vline(x, line=line)`: a vertical line across the plot's height."""
-    return {"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain", "line": line}
+def _line(axis: str, at: float, line: dict) -> dict:
+    """Return the shape of plotly's `add_vline(at)` (axis "x") or `add_hline(at)` (axis "y"): a line at `at`
+    on that axis across the whole plot."""
+    other = "y" if axis == "x" else "x"
+    return {
+        "type": "line",
+        f"{axis}0": at,
+        f"{axis}1": at,
+        f"{axis}ref": axis,
+        f"{other}0": 0,
+        f"{other}1": 1,
+        f"{other}ref": f"{other} domain",
+        "line": line,
+    }
 
 
 def _text_column_width(texts: Sequence[str], size: int) -> int:
@@ -410,62 +414,73 @@ def build_indicator_figure(result: IndicatorResult, plan: Plan, lang: str = "vi"
     observed = sorted(
         (int(y), v) for y, v in result.history.items() if v is not None and (year is None or y <= year)
     )
-    fig = go.Figure()
+    traces: list[dict] = []
     path = required_path(result)
     if path:
-        fig.add_scatter(
-            x=[y for y, _ in path],
-            y=[v for _, v in path],
-            mode="lines",
-            line={"color": GREY, "width": 2.5, "dash": "dash"},
-            name=t("chart.required_path", lang),
-            customdata=[
-                t("chart.hover_required", lang, year=y, value=value_text(ind, v, lang)) for y, v in path
-            ],
-            hovertemplate="%{customdata}<extra></extra>",
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [y for y, _ in path],
+                "y": [v for _, v in path],
+                "mode": "lines",
+                "line": {"color": GREY, "width": 2.5, "dash": "dash"},
+                "name": t("chart.required_path", lang),
+                "customdata": [
+                    t("chart.hover_required", lang, year=y, value=value_text(ind, v, lang)) for y, v in path
+                ],
+                "hovertemplate": "%{customdata}<extra></extra>",
+            }
         )
     projection = projected_path(result)
     if projection:
-        fig.add_scatter(
-            x=[y for y, _ in projection],
-            y=[v for _, v in projection],
-            mode="lines+text",
-            line={"color": VERMILLION, "width": 2.5, "dash": "dot"},
-            text=[""] * (len(projection) - 1) + [format_number(projection[-1][1], ind.decimals, lang)],
-            textposition="bottom center",
-            textfont={"size": 15, "color": VERMILLION},
-            name=t("chart.projection", lang),
-            customdata=[
-                t("chart.hover_projection", lang, year=y, value=value_text(ind, v, lang))
-                for y, v in projection
-            ],
-            hovertemplate="%{customdata}<extra></extra>",
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [y for y, _ in projection],
+                "y": [v for _, v in projection],
+                "mode": "lines+text",
+                "line": {"color": VERMILLION, "width": 2.5, "dash": "dot"},
+                "text": [""] * (len(projection) - 1) + [format_number(projection[-1][1], ind.decimals, lang)],
+                "textposition": "bottom center",
+                "textfont": {"size": 15, "color": VERMILLION},
+                "name": t("chart.projection", lang),
+                "customdata": [
+                    t("chart.hover_projection", lang, year=y, value=value_text(ind, v, lang))
+                    for y, v in projection
+                ],
+                "hovertemplate": "%{customdata}<extra></extra>",
+            }
         )
-    fig.add_scatter(
-        x=[y for y, _ in observed],
-        y=[v for _, v in observed],
-        mode="lines+markers+text",
-        line={"color": PRIMARY, "width": 3.5},
-        marker={"size": 10},
-        text=[format_number(v, ind.decimals, lang) for _, v in observed],
-        textposition="top center",
-        textfont={"size": 15, "color": PRIMARY},
-        name=t("chart.observed", lang),
-        customdata=[
-            t("chart.hover_observed", lang, year=y, value=value_text(ind, v, lang)) for y, v in observed
-        ],
-        hovertemplate="%{customdata}<extra></extra>",
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [y for y, _ in observed],
+            "y": [v for _, v in observed],
+            "mode": "lines+markers+text",
+            "line": {"color": PRIMARY, "width": 3.5},
+            "marker": {"size": 10},
+            "text": [format_number(v, ind.decimals, lang) for _, v in observed],
+            "textposition": "top center",
+            "textfont": {"size": 15, "color": PRIMARY},
+            "name": t("chart.observed", lang),
+            "customdata": [
+                t("chart.hover_observed", lang, year=y, value=value_text(ind, v, lang)) for y, v in observed
+            ],
+            "hovertemplate": "%{customdata}<extra></extra>",
+        }
     )
     target_label = target_text(ind, lang)
-    fig.add_hline(y=ind.target.value, line={"color": BLACK, "width": 1.5, "dash": "dot"}, opacity=0.6)
-    fig.add_scatter(
-        x=[ind.target.year],
-        y=[ind.target.value],
-        mode="markers",
-        marker={"symbol": "star", "size": 22, "color": BLACK},
-        name=target_label,
-        customdata=[target_label],
-        hovertemplate="%{customdata}<extra></extra>",
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [ind.target.year],
+            "y": [ind.target.value],
+            "mode": "markers",
+            "marker": {"symbol": "star", "size": 22, "color": BLACK},
+            "name": target_label,
+            "customdata": [target_label],
+            "hovertemplate": "%{customdata}<extra></extra>",
+        }
     )
     first = min([y for y, _ in observed] + [y for y, _ in path] + [ind.target.year])
     heading = _title(
@@ -477,16 +492,17 @@ def build_indicator_figure(result: IndicatorResult, plan: Plan, lang: str = "vi"
             status=_lower(plan.assessment.label(a.status, lang)),
         ),
     )
-    fig.update_layout(
-        title=heading,
-        margin={"t": _top_margin(heading)},
-        height=520,
-        hovermode="closest",
-    )
-    _year_axis(fig)
-    fig.update_xaxes(range=[first - 0.4, ind.target.year + 0.4])
-    _value_axis(fig, ind, lang)
-    return apply_theme(fig)
+    target_line = {"color": BLACK, "width": 1.5, "dash": "dot"}
+    layout = {
+        "shapes": [_line("y", ind.target.value, target_line) | {"opacity": 0.6}],
+        "title": heading,
+        "margin": {"t": _top_margin(heading)},
+        "height": 520,
+        "hovermode": "closest",
+        "xaxis": {"dtick": 1, "tickformat": "d", "range": [first - 0.4, ind.target.year + 0.4]},
+        "yaxis": _value_axis(ind, lang),
+    }
+    return _themed(traces, layout)
 
 
 # --- districts ----------------------------------------------------------------------------------------
@@ -510,19 +526,20 @@ def build_district_bar(
     names = [escape_html(d) for d, _ in known] + [escape_html(d) for d in missing]  # plotly reads HTML
     numbers = [v for _, v in known] + [0.0] * len(missing)
     texts = [value_text(indicator, v, lang) for _, v in known] + [t("chart.no_data", lang)] * len(missing)
-    fig = go.Figure()
-    fig.add_bar(
-        y=names,
-        x=numbers,
-        orientation="h",
-        marker={"color": PRIMARY},
-        text=texts,
-        textposition="outside",
-        cliponaxis=False,
-        customdata=[f"<b>{n}</b><br>{year}: {txt}" for n, txt in zip(names, texts, strict=True)],
-        hovertemplate="%{customdata}<extra></extra>",
-        showlegend=False,
-    )
+    bars = {
+        "type": "bar",
+        "y": names,
+        "x": numbers,
+        "orientation": "h",
+        "marker": {"color": PRIMARY},
+        "text": texts,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": [f"<b>{n}</b><br>{year}: {txt}" for n, txt in zip(names, texts, strict=True)],
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "showlegend": False,
+    }
+    traces, shapes = [bars], []
     if indicator.measure.kind not in _ADDITIVE_KINDS:
         lines = [
             (province, {"color": BLACK, "width": 2, "dash": "dash"}, "chart.province_line", {}),
@@ -531,36 +548,41 @@ def build_district_bar(
         for x, line, key, extra in lines:
             if x is None:
                 continue
-            fig.add_vline(x=x, line=line)
+            shapes.append(_line("x", x, line))
             # An empty trace gives the line its entry in the legend, which never overlaps the bars.
-            fig.add_scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                line=line,
-                name=t(key, lang, value=value_text(indicator, x, lang), **extra)
-                if key
-                else target_text(indicator, lang),
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": [None],
+                    "y": [None],
+                    "mode": "lines",
+                    "line": line,
+                    "name": t(key, lang, value=value_text(indicator, x, lang), **extra)
+                    if key
+                    else target_text(indicator, lang),
+                }
             )
     top = max([v for _, v in known] + [0.0])
     if indicator.measure.kind not in _ADDITIVE_KINDS:
         top = max(top, indicator.target.value, province or 0.0)
     heading = _title(t("chart.district_title", lang, name=indicator.name.get(lang), year=year))
-    fig.update_layout(
-        title=heading,
-        height=max(360, 48 * len(names) + 170),
-        margin={"t": _top_margin(heading), "r": 60, "b": 90},
-        legend={"y": -0.12},
-    )
-    fig.update_yaxes(autorange="reversed", showgrid=False)
     suffix = "%" if is_percent(indicator, lang) else ""
-    fig.update_xaxes(
-        range=[0, top * 1.18 if top > 0 else 1],
-        tickformat=_tickformat(indicator.decimals),
-        ticksuffix=suffix,
-        title_text=None if suffix else indicator.unit.get(lang),
-    )
-    return apply_theme(fig)
+    value_axis = {
+        "range": [0, top * 1.18 if top > 0 else 1],
+        "tickformat": _tickformat(indicator.decimals),
+        "ticksuffix": suffix,
+    }
+    layout = {
+        "title": heading,
+        "height": max(360, 48 * len(names) + 170),
+        "margin": {"t": _top_margin(heading), "r": 60, "b": 90},
+        "legend": {"y": -0.12},
+        "yaxis": {"autorange": "reversed", "showgrid": False},
+        "xaxis": value_axis if suffix else value_axis | {"title": {"text": indicator.unit.get(lang)}},
+    }
+    if shapes:
+        layout["shapes"] = shapes
+    return _themed(traces, layout)
 
 
 # --- ratings ------------------------------------------------------------------------------------------

@@ -308,6 +308,17 @@ UNVALIDATED = {
     ),
     "sparkline": lambda lang: charts.build_sparkline(COOPS.history, COOPS.indicator, lang, upto=2024),
     "sparkline without data": lambda lang: charts.build_sparkline({}, None, lang),
+    "indicator": lambda lang: charts.build_indicator_figure(COOPS, default_plan(), lang),
+    "share by district with its lines": lambda lang: charts.build_district_bar(
+        {"Cư Jút": 41.5, "Gia Nghĩa": 60.0, "Tuy Đức": None},
+        default_plan().indicator("good_fair_share"),
+        2024,
+        lang,
+        province=52.0,
+    ),
+    "count by district": lambda lang: charts.build_district_bar(
+        {"Cư Jút": 30.0, "Gia Nghĩa": 40.0}, default_plan().indicator("cooperatives"), 2024, lang
+    ),
     "ratings by year": lambda lang: charts.build_rating_figure(
         RATING_COUNTS, lang, targets=rating_targets(default_plan())
     ),
