@@ -32,10 +32,10 @@ from kpi.common.theme import (
     PRIMARY,
     TEMPLATE,
     VERMILLION,
-    VN_SEPARATORS,
     apply_theme,
     rating_colour,
     status_style,
+    themed_figure,
     wrap_label,
 )
 from kpi.domain.plan import Indicator, MeasureKind, Plan, load_plan
@@ -103,26 +103,6 @@ def _value_axis(indicator: Indicator, lang: str) -> dict:
     suffix = "%" if is_percent(indicator, lang) else ""
     axis = {"tickformat": _tickformat(indicator.decimals), "ticksuffix": suffix, "rangemode": "tozero"}
     return axis if suffix else axis | {"title": {"text": indicator.unit.get(lang)}}
-
-
-def _themed(data: list[dict], layout: dict) -> go.Figure:
-    """Return the figure of `data` (trace dicts with their "type") and `layout` (nested dicts), with the
-    dashboard template, built without plotly's property validation.
-
-    Validating costs more than the rest of a small chart (about 15 ms per sparkline, 17 on the overview, on
-    every first visit). The specs are the builders' own, of known properties; the tests check that every
-    builder's figure is the one plotly builds with validation (`go.Figure(fig.to_dict())`).
-    """
-    return go.Figure(
-        {"data": data, "layout": {**layout, "template": _template_spec(), "separators": VN_SEPARATORS}},
-        _validate=False,
-    )
-
-
-@cache
-def _template_spec() -> dict:
-    """The dashboard template as plain dicts (made once per process; shared read-only by the figures)."""
-    return TEMPLATE.to_plotly_json()
 
 
 def _lower(text: str) -> str:
@@ -329,7 +309,7 @@ def build_bullet_figure(report: Report, lang: str = "vi", group_id: str | None =
         },
         "yaxis": {"autorange": "reversed", "showgrid": False, "ticklabelstandoff": 8},
     }
-    return _themed([track, progress, marks, target_legend], layout)
+    return themed_figure([track, progress, marks, target_legend], layout)
 
 
 def _line(axis: str, at: float, line: dict) -> dict:
@@ -400,7 +380,7 @@ def build_sparkline(
         "xaxis": {"visible": False, "dtick": 1, "tickformat": "d"},
         "yaxis": {"visible": False},
     }
-    return _themed(traces, layout)
+    return themed_figure(traces, layout)
 
 
 # --- one indicator in depth ---------------------------------------------------------------------------
@@ -502,7 +482,7 @@ def build_indicator_figure(result: IndicatorResult, plan: Plan, lang: str = "vi"
         "xaxis": {"dtick": 1, "tickformat": "d", "range": [first - 0.4, ind.target.year + 0.4]},
         "yaxis": _value_axis(ind, lang),
     }
-    return _themed(traces, layout)
+    return themed_figure(traces, layout)
 
 
 # --- districts ----------------------------------------------------------------------------------------
@@ -582,7 +562,7 @@ def build_district_bar(
     }
     if shapes:
         layout["shapes"] = shapes
-    return _themed(traces, layout)
+    return themed_figure(traces, layout)
 
 
 # --- ratings ------------------------------------------------------------------------------------------
@@ -744,7 +724,7 @@ def build_rating_figure(
         layout |= {"xaxis": value_axis, "yaxis": {"autorange": "reversed", **category_axis}}
     else:
         layout |= {"yaxis": value_axis, "xaxis": category_axis}
-    return _themed(traces, layout)
+    return themed_figure(traces, layout)
 
 
 _RATING_KEYS = {"Tốt": "good", "Khá": "fair", "Trung bình": "average", "Yếu": "weak", NOT_RATED: "not_rated"}
