@@ -19,7 +19,7 @@ from kpi.common.i18n import t
 from kpi.common.settings import DATA_DIR
 from kpi.domain.tasks import DONE, Task, TaskList
 from kpi.tasks.board import TaskBoard
-from kpi.tasks.rules import period_end
+from kpi.tasks.rules import by_task, period_end
 
 CADENCE_FILE = DATA_DIR / "reports" / "brief.yaml"
 QUARTERS = (1, 2, 3, 4)
@@ -95,12 +95,10 @@ def reporting_status(board: TaskBoard, year: int, cadence: Cadence | None = None
     not_due: the period has not ended on the board's day)."""
     cadence = cadence or load_cadence()
     reports = board.reports
-    # Each task's reports cut once (a grouping, not a filter of the whole table per task).
-    by_task = dict(tuple(reports.groupby(["group", "number"], sort=False))) if not reports.empty else {}
-    none = reports.iloc[0:0]
+    own_reports, none = by_task(reports), reports.iloc[0:0]
     rows = []
     for task in board.tasks:
-        own = by_task.get((task.group, task.number), none)
+        own = own_reports.get(task.key, none)
         mine = own[own["year"] == year]
         for quarter in owed_periods(task, board.tasks, year, own, cadence):
             reported = not mine.empty if quarter is None else bool((mine["quarter"] == quarter).any())
