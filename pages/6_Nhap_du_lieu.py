@@ -24,7 +24,6 @@ from kpi.common.settings import load_settings
 from kpi.stats.preview import (
     changed_table,
     changes_table,
-    history_table,
     keys_table,
     preview_import,
     readable_kpis,
@@ -32,21 +31,21 @@ from kpi.stats.preview import (
 )
 from kpi.store.versions import StoreError
 from kpi.store.versions import text as store_text
-from kpi.workbook.upload import check_upload
+from kpi.workbook.contract import COOP
+from kpi.workbook.stats_kind import STATS_KIND
 from kpi.workbook.validate import EARLIEST_YEAR
-from kpi.workbook.writer import template_bytes
 from ui import auth, components, data, safeguards, state, tasks_admin
 from ui.data_admin import (
     after_write,
-    check_report,
-    check_upload_once,
     confirm_form,
     confirm_import,
-    local_time,
+    history_and_rollback,
+    in_force,
+    replaces_note,
     restore_sample,
-    rollback_form,
+    sample_to_remove,
     show_table,
-    template_and_upload,
+    upload_step,
 )
 
 K = "imports_"  # session keys and widget keys of this page
@@ -87,20 +86,7 @@ def _import_confirmed(upload_key: str, year: int) -> None:
     """Store the checked upload (a callback, so that it runs before the sidebar is drawn again and the
     imported year can become the year every page shows)."""
 
-    def store_it(content: bytes, checked, by: str, note: str, replace_sample: bool, identity):
-        return store.import_workbook(
-            content,
-            checked.file_name,
-            year,
-            by,
-            note,
-            is_sample=checked.preview.is_sample,
-            replace_sample=replace_sample,
-            expected_version=checked.preview.store_version,
-            identity=identity,
-        )
-
-    outcome = confirm_import(K, upload_key, store_it, t("imports.saving", lang, year=year), lang)
+    outcome = confirm_import(K, upload_key, STATS, year, t("imports.saving", lang, year=year), lang)
     if outcome is None:
         return
     _flash("imported", outcome.message(lang))
@@ -128,35 +114,26 @@ if K + "flash" in st.session_state:
 
 # --- 1. the template, 2. upload and check ------------------------------------------------------------------
 
-upload_key, upload = template_and_upload(
-    K, template_bytes, lang, more_templates=lambda: safeguards.prefilled_template(K, store, lang)
-)
-checked = None
-if upload is not None:
-    checked = check_upload_once(
-        K,
-        upload,
-        (data.data_version(), store.has_sample()),
-        lambda content, on_step: check_upload(
-            content, max_file_mb=settings.max_file_mb, max_rows=settings.max_rows, on_step=on_step
-        ),
-        lambda clean: preview_import(store, clean),
-        "imports.step.preview",
-        lang,
-    )
+
+def _summary(checked) -> str:
     clean = checked.check.clean
-    ok_text = (
-        t(
-            "imports.summary_ok",
-            lang,
-            year=clean.year,
-            coops=format_number(len(clean.coops), 0, lang),
-            groups=format_number(len(clean.groups), 0, lang),
-        )
-        if clean is not None
-        else ""
-    )
-    check_report(K, checked, ok_text, lang)
+    if clean is None:
+        return ""
+    coops, groups = (format_number(len(rows), 0, lang) for rows in (clean.coops, clean.groups))
+    return t("imports.summary_ok", lang, year=clean.year, coops=coops, groups=groups)
+
+
+upload_key, checked = upload_step(
+    K,
+    STATS_KIND,
+    settings,
+    lang,
+    state=(data.data_version(), store.has_sample()),
+    preview=lambda clean: preview_import(store, clean),
+    summary=_summary,
+    more_templates=lambda: safeguards.prefilled_template(K, store, lang),
+    reference=store.reference,
+)
 
 # --- 3. preview and confirm --------------------------------------------------------------------------------
 
@@ -192,12 +169,7 @@ elif ready:
             t("imports.year_differs", lang, chosen=chosen_year, year=clean.year), icon=":material/warning:"
         )
 
-    if preview.is_new_year:
-        st.info(t("imports.new_year", lang, year=preview.year))
-    else:
-        st.info(t("imports.replaces", lang, year=preview.year, version=preview.current_version))
-        if not preview.has_changes:
-            st.warning(t("imports.no_change", lang, year=preview.year))
+    replaces_note(preview, lang)
 
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(t("imports.metric.added", lang), format_number(len(preview.added), 0, lang))
@@ -230,47 +202,19 @@ elif ready:
         _import_confirmed,
         (upload_key, int(chosen_year)),
         lang,
-        sample_years=[y for y, _ in preview.sample_to_remove],
-        sample_count=len(preview.sample_to_remove),
+        **sample_to_remove(store, preview),  # every kind's (the preview compares the statistics only)
     )
 
 # --- 4. data in force, history, rollback, sample data ------------------------------------------------------
 
 st.subheader(t("imports.step4", lang))
-sources = data.get_sources()
-if len(sources):
-    st.markdown(f"**{t('imports.sources', lang)}**")
-    in_force = pd.DataFrame(
-        {
-            t("imports.sources.year", lang): sources["year"].astype("Int64").astype("str"),
-            t("imports.sources.version", lang): sources["version"],
-            t("imports.sources.kind", lang): sources["is_sample"].map(
-                {True: t("imports.sources.sample", lang), False: t("imports.sources.real", lang)}
-            ),
-            t("imports.sources.file", lang): sources["file_name"],
-            t("imports.sources.by", lang): sources["imported_by"],
-            t("imports.sources.at", lang): sources["imported_at"].map(
-                lambda v: local_time(v.to_pydatetime())
-            ),
-        }
-    ).iloc[::-1]
-    st.dataframe(in_force, hide_index=True, key=K + "sources")
+in_force(K, data.get_sources(), lang)
 
-history = store.history()
-st.markdown(f"**{t('imports.history', lang)}**")
-if history.empty:
-    st.caption(t("imports.history_empty", lang))
-else:
-    table = history_table(history, lang)
-    st.dataframe(table, hide_index=True, key=K + "history", height=min(38 + 35 * len(table), 420))
-
-years = store.stored_years()  # a year rolled back to "no data" can have a version made current again
-if years and not state.present():
-    done = rollback_form(K, years, store.versions, store.rollback, lang)
-    if done:
-        after_write()
-        _flash("rollback", done)
-        st.rerun()
+history, done = history_and_rollback(K, store, STATS, lang, counted=COOP.id)
+if done:
+    after_write()
+    _flash("rollback", done)
+    st.rerun()
 
 
 def _confirmed(form: str, ok_key: str, confirm: str, button: str, icon: str) -> bool:

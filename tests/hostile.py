@@ -76,8 +76,7 @@ def hostile_workbook(year: int, members: int) -> bytes:
 def fill_hostile_store(url: str) -> None:
     """Fill the store at `url` with two versions of 2024 and task reports, all imported with payloads."""
     from kpi.common.access import command_line
-    from kpi.store.task_versions import import_task_workbook
-    from kpi.store.versions import open_store
+    from kpi.store.versions import TASKS, open_store
     from tests.store.test_task_versions import TODAY, progress_bytes, rows_2024
 
     operator = command_line("kiem-thu")  # the tests write as the command line does
@@ -90,7 +89,7 @@ def fill_hostile_store(url: str) -> None:
         rows = rows_2024()
         rows["result"] = [PAYLOADS[i] for i in range(len(rows))]
         rows["evidence"] = [PAYLOADS[-1 - i] for i in range(len(rows))]
-        outcome = import_task_workbook(
-            store, progress_bytes(rows), FILE_NAME, BY, NOTE, today=TODAY, identity=operator
+        outcome = store.import_workbook(
+            progress_bytes(rows), FILE_NAME, None, BY, NOTE, kind=TASKS, today=TODAY, identity=operator
         )
         assert outcome.ok, outcome.message()

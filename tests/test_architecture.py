@@ -59,13 +59,8 @@ def test_every_text_of_the_catalogs_exists_in_vietnamese_and_english() -> None:
 
 
 FACES = sorted([*CORE, *(ROOT / "ui").rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "dashboard.py"])
-# issue 11: moved by the kinds/contract branches
+# issue 11: moved by the contract branch
 TEXTS_NOT_MOVED_YET = {
-    "kpi/cli/main.py",
-    "kpi/cli/store_commands.py",
-    "kpi/cli/task_commands.py",
-    "kpi/store/task_versions.py",
-    "kpi/store/versions.py",
     "kpi/workbook/reader.py",
     "kpi/workbook/task_reports.py",
     "kpi/workbook/validate.py",
@@ -92,7 +87,7 @@ def test_user_texts_live_in_the_catalogs_not_in_python_dicts(path: Path) -> None
     """A text in Vietnamese and English is a key of data/i18n/*.yaml, read with kpi.common.i18n.t."""
     module = path.relative_to(ROOT).as_posix()
     if module in TEXTS_NOT_MOVED_YET:
-        pytest.skip("issue 11: moved by the kinds/contract branches")
+        pytest.skip("issue 11: moved by the contract branch")
     assert _text_literals(path) == [], f"{module} holds {{vi, en}} texts: move them to data/i18n/"
 
 

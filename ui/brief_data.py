@@ -14,7 +14,8 @@ from streamlit.errors import StreamlitAPIException
 from kpi.cli.brief_commands import brief_bytes
 from kpi.common.i18n import t
 from kpi.reports.brief import BriefData, build_brief, version_sources
-from kpi.store.task_versions import load_task_plans, load_task_reports
+from kpi.store.versions import TASKS
+from kpi.workbook.task_contract import PLANS, REPORT
 from ui import data, tasks_data
 
 REPORT_PAGE = "pages/9_Bao_cao.py"  # as dashboard.py declares it
@@ -26,9 +27,9 @@ MIME = {
 
 def _brief_data(version: data.DataVersion, task_version: tasks_data.TaskDataVersion) -> BriefData:
     store = data.get_store()
-    reports = load_task_reports(store, dict(task_version.versions))
-    plans = load_task_plans(store, dict(task_version.versions))
-    task_sources = version_sources(store, "tasks")
+    rows = store.load_sheets(TASKS, dict(task_version.versions), (REPORT.id, PLANS.id))
+    reports, plans = rows[REPORT.id], rows[PLANS.id]
+    task_sources = version_sources(store, TASKS)
     return BriefData(data.get_dataset(), reports, data.get_sources(), task_sources, plans)
 
 

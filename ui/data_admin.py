@@ -28,14 +28,14 @@ from kpi.common.i18n import t
 from kpi.common.safe_text import csv_bytes, escape_markdown, fold, strip_diacritics
 from kpi.stats import sample as stats_sample
 from kpi.stats.coops import with_search_keys
-from kpi.stats.preview import problems_table, table_workbook_bytes
+from kpi.stats.preview import history_table, problems_table, table_workbook_bytes
 from kpi.stats.report import default_reference
-from kpi.store.task_versions import task_sample_version
-from kpi.store.versions import Status, StoreError
+from kpi.store.versions import TASKS, Status, StoreError
 from kpi.tasks import sample as tasks_sample
 from kpi.workbook.dataset import YEAR
-from kpi.workbook.upload import UploadCheck
-from ui import auth, components, data
+from kpi.workbook.kind import WorkbookKind
+from kpi.workbook.upload import UploadCheck, check_upload
+from ui import auth, components, data, state
 
 if TYPE_CHECKING:
     from kpi.store.versions import RollbackOutcome, VersionInfo
@@ -162,38 +162,77 @@ def template_and_upload(
     return upload_key, upload
 
 
+def upload_step(
+    prefix: str,
+    kind: WorkbookKind,
+    settings,
+    lang: str,
+    *,
+    state: tuple,
+    preview: Callable[[Any], Any],
+    summary: Callable[[Checked], str],
+    texts: str = "imports",
+    preview_step: str = "imports.step.preview",
+    more_templates: Callable[[], None] | None = None,
+    **options: object,
+) -> tuple[str, Checked | None]:
+    """Lay out steps 1 and 2 of page 6 for a kind of workbook: its template, the upload, the check within the
+    store's limits (`kpi.workbook.upload.check_upload`, with the kind's `options`), the preview (`preview`, the
+    kind's preview module) and the check report (`summary(checked)`: the line of a usable file); return the
+    uploader's key and the check (None before a file is given)."""
+    upload_key, upload = template_and_upload(
+        prefix, lambda: kind.template_bytes(**options), lang, texts=texts, more_templates=more_templates
+    )
+    if upload is None:
+        return upload_key, None
+
+    def check(content: bytes, on_step: Callable[[str], None]) -> UploadCheck:
+        limits = {"max_file_mb": settings.max_file_mb, "max_rows": settings.max_rows}
+        return check_upload(content, kind, on_step=on_step, **limits, **options)
+
+    checked = check_upload_once(prefix, upload, state, check, preview, preview_step, lang)
+    check_report(prefix, checked, summary(checked), lang)
+    return upload_key, checked
+
+
 def confirm_import(
     prefix: str,
     upload_key: str,
-    store_it: Callable[[bytes, Checked, str, str, bool], Any],
+    kind_id: str,
+    year: int | None,
     saving: str,
     lang: str,
 ) -> Any:
-    """Run the confirmed import of the checked upload (in the confirm form's callback) and return the
-    store's outcome once the data is stored, else None.
+    """Store the checked upload of a kind as a new version (`year`, when given, must be the workbook's), in
+    the confirm form's callback, and return the store's outcome once the data is stored, else None.
 
-    Refused before anything is written: sample data to remove without the agreement box
+    Refused before anything is written: sample data to remove (`samples_removed`) without the agreement box
     (`prefix + "sample_ok"`); the reason (and the store's problems, such as a refusal of the identity) is
-    left under `prefix + "refused"` for the page to show. `store_it(content, checked, by, note,
-    replace_sample, identity)` writes as the logged-in identity (`by`: its name) and returns an outcome with
-    `.ok`, `.message(lang)` and `.problems`. After a success the uploader and the form are emptied."""
+    left under `prefix + "refused"` for the page to show. Written as the logged-in identity, with the version
+    in force at the preview as the one expected (a stale preview is refused). After a success the uploader
+    and the form are emptied."""
     checked = st.session_state.get(prefix + "checked")
     upload = st.session_state.get(upload_key)
     if checked is None or upload is None or checked.preview is None or checked.preview.mixes_with_real:
         return None
     who = auth.identity()
-    replace_sample = bool(checked.preview.sample_to_remove)
+    store = data.get_store()
+    replace_sample = bool(samples_removed(store, checked.preview))
     if replace_sample and not st.session_state.get(prefix + "sample_ok", False):
         st.session_state[prefix + "refused"] = (t("imports.need_sample_ok", lang), [])
         return None
     with st.spinner(saving):
-        outcome = store_it(
+        outcome = store.import_workbook(
             upload.getvalue(),
-            checked,
+            checked.file_name,
+            year,
             who.name,
             st.session_state.get(prefix + "note", ""),
-            replace_sample,
-            who,
+            is_sample=checked.preview.is_sample,
+            kind=kind_id,
+            replace_sample=replace_sample,
+            expected_version=checked.preview.store_version,
+            identity=who,
         )
     if not outcome.ok:
         message = t("imports.refused", lang, message=outcome.message(lang))
@@ -238,6 +277,29 @@ def confirm_form(
             st.checkbox(t("imports.sample_ok", lang), key=prefix + "sample_ok")
         st.form_submit_button(button, type="primary", icon=":material/upload:", on_click=on_click, args=args)
     refused_message(prefix, lang)
+
+
+def replaces_note(preview, lang: str, texts: str = "imports") -> None:
+    """Say what the import of `preview` does to its year: a new year, or the version it replaces (and that it
+    changes nothing, when so), with the texts `{texts}.new_year`, `.replaces` and `.no_change`."""
+    if preview.is_new_year:
+        st.info(t(f"{texts}.new_year", lang, year=preview.year))
+        return
+    st.info(t(f"{texts}.replaces", lang, year=preview.year, version=preview.current_version))
+    if not preview.has_changes:
+        st.warning(t(f"{texts}.no_change", lang, year=preview.year))
+
+
+def samples_removed(store, preview) -> list[tuple[str, int, int]]:
+    """Return the (kind, year, version)s of the sample versions that importing a previewed workbook removes:
+    every kind's for a real workbook (real data never stands beside sample data), none for a sample one."""
+    return [] if preview.is_sample else store.sample_versions()
+
+
+def sample_to_remove(store, preview) -> dict[str, object]:
+    """Return the `sample_years` and `sample_count` of `confirm_form`: what the import of `preview` removes."""
+    versions = samples_removed(store, preview)
+    return {"sample_years": [year for _, year, _ in versions], "sample_count": len(versions)}
 
 
 def refused_message(prefix: str, lang: str) -> None:
@@ -411,6 +473,72 @@ def rollback_form(
     return None
 
 
+def in_force(prefix: str, sources: pd.DataFrame, lang: str, rows_header: str | None = None) -> None:
+    """Show the version in force of each year of a kind, newest year first: `sources` has the columns of
+    `kpi.reports.brief.version_sources` and, when `rows_header` names it, `rows` (the rows counted)."""
+    if not len(sources):
+        return
+    st.markdown(f"**{t('imports.sources', lang)}**")
+    shown = sources.sort_values("year", ascending=False, kind="stable")
+    kinds = {True: t("imports.sources.sample", lang), False: t("imports.sources.real", lang)}
+    columns = {
+        t("imports.sources.year", lang): shown["year"].astype("Int64").astype("str"),
+        t("imports.sources.version", lang): shown["version"],
+        t("imports.sources.kind", lang): shown["is_sample"].map(kinds),
+    }
+    if rows_header is not None:
+        columns[t(rows_header, lang)] = shown["rows"]
+    columns |= {
+        t("imports.sources.file", lang): shown["file_name"],
+        t("imports.sources.by", lang): shown["imported_by"],
+        t("imports.sources.at", lang): shown["imported_at"].map(
+            lambda v: local_time(pd.Timestamp(v).to_pydatetime())
+        ),
+    }
+    st.dataframe(pd.DataFrame(columns), hide_index=True, key=prefix + "sources")
+
+
+def history_and_rollback(
+    prefix: str,
+    store,
+    kind_id: str,
+    lang: str,
+    *,
+    counted: str,
+    counted_header: str = "imports.history.rows",
+    option_key: str = "imports.rollback_option",
+) -> tuple[pd.DataFrame, str | None]:
+    """Show the history of a kind's versions and the rollback form (step 4 of page 6, for every kind); return
+    the history and the store's message once a rollback is done (else None).
+
+    `counted` is the sheet whose rows the history and the versions of the form count (`counted_header`,
+    `option_key` word them)."""
+    history = store.history(kind=kind_id)
+    st.markdown(f"**{t('imports.history', lang)}**")
+    if history.empty:
+        st.caption(t("imports.history_empty", lang))
+    else:
+        table = history_table(history, lang, counted=counted, counted_header=counted_header)
+        st.dataframe(table, hide_index=True, key=prefix + "history", height=min(38 + 35 * len(table), 420))
+    years = store.stored_years(
+        kind_id
+    )  # a year rolled back to "no data" can have a version made current again
+    if not years or state.present():
+        return history, None
+    done = rollback_form(
+        prefix,
+        years,
+        lambda year: store.versions(year, kind=kind_id),
+        lambda year, number, by, note, identity: store.rollback(
+            year, number, by, note, kind=kind_id, identity=identity
+        ),
+        lang,
+        option_key=option_key,
+        counted=counted,
+    )
+    return history, done
+
+
 def restore_sample(store, by: str, identity: Identity | None) -> list[tuple[str, int, int]]:
     """Put the sample data of both kinds (statistics, task progress reports) back into the store as sample
     versions, in one transaction, each an event (`kpi.store.versions.Store.restore_sample`: refused while real data
@@ -420,5 +548,5 @@ def restore_sample(store, by: str, identity: Identity | None) -> list[tuple[str,
     if denied is not None:
         raise StoreError(denied)
     samples = [store.sample_version(data, name) for name, data in stats_sample.sample_workbooks()]
-    samples += [task_sample_version(store, data, name) for name, data in tasks_sample.sample_workbooks()]
+    samples += [store.sample_version(data, name, TASKS) for name, data in tasks_sample.sample_workbooks()]
     return store.restore_sample(by, samples, identity=identity)

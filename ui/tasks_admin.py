@@ -2,7 +2,7 @@
 preview, the named confirmation, and the history of versions with rollback: the steps of the statistics
 workbooks, laid out with the same pieces (`ui.data_admin`).
 
-Checking and previewing are `kpi.tasks.preview`, storing `kpi.store.task_versions`. Page 8 "Nhiệm vụ" caches its
+Checking and previewing are `kpi.tasks.preview`, storing `Store.import_workbook(kind=TASKS)`. Page 8 "Nhiệm vụ" caches its
 data on the current versions of the progress reports (`ui.tasks_data.task_data_version`), so an import or
 a rollback here shows there at once.
 """
@@ -20,23 +20,11 @@ from kpi.common.formatting import format_number
 from kpi.common.i18n import t
 from kpi.common.safe_text import escape_markdown
 from kpi.common.settings import Settings
-from kpi.stats.preview import history_table
-from kpi.store.task_versions import TASKS, import_task_workbook, rollback_tasks, task_history
-from kpi.store.versions import Store
-from kpi.tasks.preview import check_task_upload, periods_text, preview_task_import, task_status_table
+from kpi.store.versions import TASKS, Store
+from kpi.tasks.preview import periods_text, preview_task_import, task_status_table
 from kpi.workbook.task_contract import REPORT, default_tasks
-from kpi.workbook.task_reports import task_template_bytes
-from ui import data, state, tasks_data
-from ui.data_admin import (
-    check_report,
-    check_upload_once,
-    confirm_form,
-    confirm_import,
-    local_time,
-    rollback_form,
-    show_table,
-    template_and_upload,
-)
+from kpi.workbook.tasks_kind import TASKS_KIND
+from ui import data, data_admin, tasks_data
 
 K = "imports_tasks_"  # session keys and widget keys of this section
 TASKS_PAGE = "pages/8_Nhiem_vu.py"  # as dashboard.py declares it
@@ -49,22 +37,11 @@ def _flash(text: str, imported: bool = False) -> None:
 def _import_confirmed(upload_key: str, lang: str) -> None:
     """Store the checked upload (a form callback, so that the page drawn next already shows the result)."""
 
-    def store_it(content: bytes, checked, by: str, note: str, replace_sample: bool, identity):
-        return import_task_workbook(
-            data.get_store(),
-            content,
-            checked.file_name,
-            by,
-            note,
-            is_sample=checked.preview.is_sample,
-            replace_sample=replace_sample,
-            expected_version=checked.preview.store_version,
-            identity=identity,
-        )
-
     checked = st.session_state.get(K + "checked")
     year = checked.preview.year if checked is not None and checked.preview is not None else ""
-    outcome = confirm_import(K, upload_key, store_it, t("imports.tasks.saving", lang, year=year), lang)
+    outcome = data_admin.confirm_import(
+        K, upload_key, TASKS, None, t("imports.tasks.saving", lang, year=year), lang
+    )
     if outcome is not None:
         _flash(outcome.message(lang), imported=True)
 
@@ -84,37 +61,18 @@ def tasks_import_section(store: Store, settings: Settings, lang: str) -> None:
                 st.page_link(TASKS_PAGE, label=t("imports.tasks.done_link", lang), icon=":material/task_alt:")
 
     # --- 1. the template, 2. upload and check ---
-    upload_key, upload = template_and_upload(K, task_template_bytes, lang, texts="imports.tasks")
-    checked = None
-    if upload is not None:
-        checked = check_upload_once(
-            K,
-            upload,
-            (version, store.has_sample()),
-            lambda content, on_step: check_task_upload(
-                content,
-                max_file_mb=settings.max_file_mb,
-                max_rows=settings.max_rows,
-                on_step=on_step,
-                tasks=tasks,
-            ),
-            lambda clean: preview_task_import(store, clean, tasks),
-            "imports.tasks.step_preview",
-            lang,
-        )
-        preview = checked.preview
-        ok_text = (
-            t(
-                "imports.tasks.summary_ok",
-                lang,
-                year=preview.year,
-                rows=format_number(preview.rows_after, 0, lang),
-                tasks=format_number(preview.tasks_after, 0, lang),
-            )
-            if preview is not None
-            else ""
-        )
-        check_report(K, checked, ok_text, lang)
+    upload_key, checked = data_admin.upload_step(
+        K,
+        TASKS_KIND,
+        settings,
+        lang,
+        state=(version, store.has_sample()),
+        preview=lambda clean: preview_task_import(store, clean, tasks),
+        summary=_summary(lang),
+        texts="imports.tasks",
+        preview_step="imports.tasks.step_preview",
+        tasks=tasks,
+    )
 
     # --- 3. preview and confirm ---
     st.subheader(t("imports.tasks.step3", lang))
@@ -129,77 +87,64 @@ def tasks_import_section(store: Store, settings: Settings, lang: str) -> None:
     # --- 4. versions in force, history, rollback ---
     st.subheader(t("imports.tasks.step4", lang))
     _in_force(store, lang)
-    st.markdown(f"**{t('imports.history', lang)}**")
-    history = task_history(store)
-    if history.empty:
-        st.caption(t("imports.history_empty", lang))
-    else:
-        table = history_table(history, lang, counted=REPORT.id, counted_header="imports.tasks.history_rows")
-        st.dataframe(table, hide_index=True, key=K + "history", height=min(38 + 35 * len(table), 420))
-    years = store.stored_years(TASKS)  # a year rolled back to "no data" included
-    if years and not state.present():
-        done = rollback_form(
-            K,
-            years,
-            lambda year: store.versions(year, kind=TASKS),
-            lambda year, number, by, note, identity: rollback_tasks(
-                store, year, number, by, note, identity=identity
-            ),
-            lang,
-            option_key="imports.tasks.rollback_option",
-            counted=REPORT.id,
-        )
-        if done:
-            _flash(done)
-            st.rerun()
+    _, done = data_admin.history_and_rollback(
+        K,
+        store,
+        TASKS,
+        lang,
+        counted=REPORT.id,
+        counted_header="imports.tasks.history_rows",
+        option_key="imports.tasks.rollback_option",
+    )
+    if done:
+        _flash(done)
+        st.rerun()
+
+
+def _summary(lang: str):
+    """Return the line of a usable progress workbook, from its preview."""
+
+    def summary(checked) -> str:
+        preview = checked.preview
+        if preview is None:
+            return ""
+        rows, tasks = (format_number(n, 0, lang) for n in (preview.rows_after, preview.tasks_after))
+        return t("imports.tasks.summary_ok", lang, year=preview.year, rows=rows, tasks=tasks)
+
+    return summary
 
 
 def _preview_and_confirm(preview, tasks, upload_key: str, lang: str) -> None:
     if preview.is_sample:
         st.info(t("imports.tasks.sample_workbook", lang), icon=":material/science:")
-    if preview.is_new_year:
-        st.info(t("imports.tasks.new_year", lang, year=preview.year))
-    else:
-        st.info(t("imports.tasks.replaces", lang, year=preview.year, version=preview.current_version))
-        if not preview.has_changes:
-            st.warning(t("imports.tasks.no_change", lang, year=preview.year))
+    data_admin.replaces_note(preview, lang, texts="imports.tasks")
     st.markdown(t("imports.tasks.periods", lang, periods=periods_text(preview, lang)))
     st.markdown(f"**{t('imports.tasks.statuses', lang, year=preview.year)}**")
     with st.columns([3, 2])[0]:  # two or three short columns read better narrow
-        show_table(task_status_table(preview, tasks, lang), K + "statuses")
-    confirm_form(
+        data_admin.show_table(task_status_table(preview, tasks, lang), K + "statuses")
+    data_admin.confirm_form(
         K,
         t("imports.tasks.confirm", lang, year=preview.year),
         _import_confirmed,
         (upload_key, lang),
         lang,
-        sample_years=[y for _, y, _ in preview.sample_to_remove],
-        sample_count=len(preview.sample_to_remove),
+        **data_admin.sample_to_remove(data.get_store(), preview),
         texts="imports.tasks",
     )
 
 
 def _in_force(store: Store, lang: str) -> None:
-    """Show the version in force of each year of the progress reports, newest year first."""
-    rows = [
-        v
-        for year in sorted(store.current_versions(TASKS), reverse=True)
-        for v in store.versions(year, kind=TASKS)
-        if v.current
-    ]
-    if not rows:
-        return
-    st.markdown(f"**{t('imports.sources', lang)}**")
-    kinds = {True: t("imports.sources.sample", lang), False: t("imports.sources.real", lang)}
-    table = pd.DataFrame(
+    """Show the version in force of each year of the progress reports, with its report rows."""
+    current = [v for year in store.years(TASKS) for v in store.versions(year, kind=TASKS) if v.current]
+    sources = pd.DataFrame(
         {
-            t("imports.sources.year", lang): [str(v.year) for v in rows],
-            t("imports.sources.version", lang): [v.version for v in rows],
-            t("imports.sources.kind", lang): [kinds[v.is_sample] for v in rows],
-            t("imports.tasks.history_rows", lang): [v.row_counts.get(REPORT.id, 0) for v in rows],
-            t("imports.sources.file", lang): [v.file_name for v in rows],
-            t("imports.sources.by", lang): [v.imported_by for v in rows],
-            t("imports.sources.at", lang): [local_time(v.imported_at) for v in rows],
+            "year": [v.year for v in current],
+            "version": [v.version for v in current],
+            "file_name": [v.file_name for v in current],
+            "imported_at": [v.imported_at for v in current],
+            "imported_by": [v.imported_by for v in current],
+            "is_sample": [v.is_sample for v in current],
+            "rows": [v.row_counts.get(REPORT.id, 0) for v in current],
         }
     )
-    st.dataframe(table, hide_index=True, key=K + "sources")
+    data_admin.in_force(K, sources, lang, rows_header="imports.tasks.history_rows")

@@ -23,8 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi.store.task_versions import load_task_reports, task_history, task_versions
-from kpi.store.versions import Store
+from kpi.store.versions import TASKS, Store
 from kpi.tasks.board import (
     TaskBoard,
     build_board,
@@ -39,7 +38,7 @@ from kpi.tasks.board import (
 from kpi.tasks.cadence import reporting_grid
 from kpi.tasks.charts import build_quantities_figure, build_status_figure, build_timeline_figure
 from kpi.tasks.sample import load_task_samples
-from kpi.workbook.task_contract import default_tasks
+from kpi.workbook.task_contract import REPORT, default_tasks
 from ui import data
 
 _seed_lock = threading.Lock()
@@ -63,7 +62,7 @@ def _seed_if_sample(url: str) -> bool:
     """Load the sample progress reports into a sample store that has none (once per process and store)."""
     store = data.get_store()
     with _seed_lock:
-        if not task_history(store).empty or not store.has_sample():
+        if not store.history(kind=TASKS).empty or not store.has_sample():
             return False
         load_task_samples(store)
     return True
@@ -72,12 +71,12 @@ def _seed_if_sample(url: str) -> bool:
 def task_data_version() -> TaskDataVersion:
     """Return the key of the progress reports shown now."""
     store = _store()
-    return TaskDataVersion(store.url, tuple(sorted(task_versions(store).items())))
+    return TaskDataVersion(store.url, tuple(sorted(store.current_versions(TASKS).items())))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _board(version: TaskDataVersion, as_of: date) -> TaskBoard:
-    reports = load_task_reports(data.get_store(), dict(version.versions))
+    reports = data.get_store().load_rows(TASKS, REPORT.id, dict(version.versions))
     return build_board(default_tasks(), reports, as_of)
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kpi.cli.main import EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, t
-from kpi.cli.task_commands import _add_db, _iso_date, _with_store
+from kpi.cli.store_commands import add_db, iso_date, with_store
 
 FORMATS = ("docx", "xlsx")
 
@@ -29,10 +29,10 @@ def register_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), help="reporting quarter (default: the year)")
     p.add_argument("--format", choices=FORMATS, default=None, help="docx or xlsx (default: from --out)")
     p.add_argument("--final", action="store_true", help="add the final review of the plan's whole period")
-    p.add_argument("--today", type=_iso_date, help="judge task deadlines as of this day (default today)")
+    p.add_argument("--today", type=iso_date, help="judge task deadlines as of this day (default today)")
     p.add_argument("--no-charts", action="store_true", help="leave the chart pictures out (no Chromium)")
     p.add_argument("--out", required=True, help="output file (.docx or .xlsx)")
-    _add_db(p)
+    add_db(p)
 
 
 def brief_bytes(brief, fmt: str) -> bytes:
@@ -88,4 +88,4 @@ def _brief(args: argparse.Namespace, store) -> int:
     return EXIT_OK
 
 
-cmd_brief = _with_store(_brief)
+cmd_brief = with_store(_brief)

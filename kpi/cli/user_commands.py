@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable
 
 from kpi.cli.main import EXIT_OK, EXIT_REJECTED
-from kpi.cli.store_commands import _add_db, _with_store, cli_identity
+from kpi.cli.store_commands import add_db, cli_identity, with_store
 from kpi.common.access import Role
 from kpi.common.i18n import t
 
@@ -38,7 +38,7 @@ def register_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
         p.set_defaults(func=func)
         if named:
             p.add_argument("name", help="account name (lower-case letters, digits, . _ @ -)")
-        _add_db(p)
+        add_db(p)
         return p
 
     p = command("add", cmd_add, "create an account (the password: one line on standard input)")
@@ -90,7 +90,7 @@ def _refusing(command: Callable[[argparse.Namespace, object], int]) -> Callable[
             return EXIT_REJECTED
 
     run.__name__ = command.__name__
-    return _with_store(run)
+    return with_store(run)
 
 
 def _add(args: argparse.Namespace, store) -> int:

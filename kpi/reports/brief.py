@@ -30,7 +30,6 @@ from kpi.stats import charts
 from kpi.stats.assess import ACHIEVED
 from kpi.stats.report import Report, build_report, default_engine
 from kpi.stats.scorecard import overall_sentence, rating_counts, rating_targets
-from kpi.store.task_versions import load_task_plans, load_task_reports
 from kpi.tasks.board import (
     NO_REPORT,
     OVERDUE,
@@ -47,7 +46,8 @@ from kpi.tasks.board import (
 from kpi.tasks.cadence import LATE, load_cadence, reporting_grid, reporting_status
 from kpi.tasks.rules import period_end
 from kpi.workbook.dataset import Dataset
-from kpi.workbook.task_contract import default_tasks
+from kpi.workbook.kinds import STATS, TASKS
+from kpi.workbook.task_contract import PLANS, REPORT, default_tasks
 
 LETTERHEAD_FILE = DATA_DIR / "reports" / "brief.yaml"
 QUARTERS = (1, 2, 3, 4)
@@ -170,7 +170,7 @@ class BriefData:
     task_reports: pd.DataFrame | None
     sources: pd.DataFrame
     task_sources: pd.DataFrame
-    task_plans: pd.DataFrame | None = None  # the V.1 register (kpi.store.task_versions.load_task_plans)
+    task_plans: pd.DataFrame | None = None  # the V.1 register (`Store.load_rows(TASKS, PLANS.id)`)
 
 
 SOURCE_COLUMNS = ["year", "version", "file_name", "imported_at", "imported_by", "is_sample"]
@@ -197,12 +197,13 @@ def version_sources(store: Any, kind: str = "stats") -> pd.DataFrame:
 
 def load_brief_data(store: Any) -> BriefData:
     """Return the statistics, task reports and version records of the store's current versions."""
+    task_rows = store.load_sheets(TASKS, None, (REPORT.id, PLANS.id))
     return BriefData(
         dataset=store.load_dataset(),
-        task_reports=load_task_reports(store),
-        sources=version_sources(store, "stats"),
-        task_sources=version_sources(store, "tasks"),
-        task_plans=load_task_plans(store),
+        task_reports=task_rows[REPORT.id],
+        sources=version_sources(store, STATS),
+        task_sources=version_sources(store, TASKS),
+        task_plans=task_rows[PLANS.id],
     )
 
 

@@ -203,8 +203,8 @@ def _account(row) -> Account:
         display_name=row.display_name,
         role=Role(row.role),
         disabled=bool(row.disabled),
-        created_at=st._aware(row.created_at),
-        updated_at=st._aware(row.updated_at),
+        created_at=st.as_utc(row.created_at),
+        updated_at=st.as_utc(row.updated_at),
     )
 
 
@@ -386,9 +386,9 @@ def _failures(conn: sa.Connection, column: sa.Column, value: str, since: datetim
         last_ok = conn.execute(
             sa.select(sa.func.max(e.c.at)).where(e.c.action == Event.LOGIN.value, e.c.account == value)
         ).scalar_one_or_none()
-    start = max(since, st._aware(last_ok)) if last_ok is not None else since
+    start = max(since, st.as_utc(last_ok)) if last_ok is not None else since
     query = sa.select(e.c.at).where(e.c.action == Event.LOGIN_FAILED.value, column == value, e.c.at > start)
-    return [st._aware(a) for a in conn.execute(query).scalars()]
+    return [st.as_utc(a) for a in conn.execute(query).scalars()]
 
 
 def login(

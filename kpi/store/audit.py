@@ -58,7 +58,7 @@ def audit_events(
     with store.engine.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(query)]
     for r in rows:
-        r["at"] = st._aware(r["at"])
+        r["at"] = st.as_utc(r["at"])
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 

@@ -14,7 +14,9 @@ import sqlalchemy as sa
 
 from kpi.store import versions as st
 from kpi.workbook.contract import COOP
+from kpi.workbook.dataset import YEAR
 from kpi.workbook.reader import ROW
+from kpi.workbook.stats_kind import STATS_KIND
 
 
 def coop_rows(
@@ -30,9 +32,9 @@ def coop_rows(
     unknown = sorted(set(columns) - set(COOP.ids))
     if unknown:
         raise ValueError(f"not columns of sheet {COOP.id}: {', '.join(unknown)}")
-    table = st.stats_coops_table
+    table = st.row_tables(st.STATS)[COOP.id]
     with store.read_transaction() as conn:
-        ids = store._version_ids(conn, st.STATS, versions)
+        ids = store.version_ids(conn, st.STATS, versions)
         query = sa.select(table.c.version_id, table.c[ROW], *(table.c[c] for c in columns))
         if rows is None:
             query = query.where(table.c.version_id.in_(sorted(ids.values())))
@@ -46,7 +48,9 @@ def coop_rows(
         found = conn.execute(query.order_by(table.c.version_id, table.c[ROW])).all()
     frame = pd.DataFrame(found, columns=["version_id", ROW, *columns])
     year_of = {vid: year for year, vid in ids.items()}
-    return st._with_year(frame, COOP, year_of, columns)
+    frame[YEAR] = frame["version_id"].map(year_of).astype("int64")
+    frame = frame.sort_values([YEAR, ROW], kind="stable").reset_index(drop=True)
+    return STATS_KIND.typed(COOP.id, frame)
 
 
 __all__ = ["coop_rows"]

@@ -94,7 +94,7 @@ def frame_from_text(text: str) -> pd.DataFrame:
 def version_ids(store: st.Store, versions: Mapping[int, int], kind: str = st.STATS) -> dict[int, int]:
     """Return {year: version id} of the {year: version number} given (the store's own check of each pair)."""
     with store.read_transaction() as conn:
-        return store._version_ids(conn, kind, versions)
+        return store.version_ids(conn, kind, versions)
 
 
 def save_results(

@@ -1,6 +1,7 @@
 """The versioned store of yearly uploads, behind SQLAlchemy 2 (SQLite by default, PostgreSQL when it grows).
 
-Every import of a workbook creates a new version of one reporting year (kind 'stats'); versions of a year are
+Every import of a workbook creates a new version of one reporting year of its kind (`versions.kind`: 'stats',
+'tasks', any kind of `kpi.workbook.kinds`); versions of a year are
 numbered 1, 2, 3... and never renumbered. The newest version of each year is the current one until a
 rollback makes an earlier one current again, or leaves the year with no current version ("no data": the pages
 show the year as without data; a later rollback can make any stored version current again). Every import,
@@ -14,18 +15,20 @@ the lock cannot be had in time the import is refused with a clear message (`stor
 Readers get a consistent snapshot: the current version ids are read once, then one query per sheet.
 The schema is created and upgraded by the Alembic migrations of `kpi/store/migrations/` when the store is opened.
 
-Row tables are per kind (`stats_info`, `stats_coops`, `stats_groups`); another kind ('tasks') adds its own
-tables by a migration, each referencing `versions.id` with `ON DELETE CASCADE`, and writes its versions with
-`Store.write_transaction()` and `Store.write_version()`.
+Row tables are per kind and generated from the kinds registered in `kpi.workbook.kinds` (`row_tables`): each
+kind declares the sheets it keeps (`WorkbookKind.stored`), each table references `versions.id` with
+`ON DELETE CASCADE`. Importing, history, rollback, reading back and exporting are written once and take a
+kind; what is particular to a kind (reading, checking, the rows kept, their types) is the kind's.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -42,14 +45,19 @@ from alembic.script import ScriptDirectory
 from kpi.common import problems as pb
 from kpi.common.access import Identity, Permission, refusal
 from kpi.common.formatting import format_number
+from kpi.common.i18n import t
 from kpi.common.settings import ReadLimits, load_settings, read_limits
 from kpi.domain.places import DEFAULT_PATH, Reference, load_reference
-from kpi.workbook.contract import COOP, GROUP, INFO, NUMERIC_KINDS, Column, Kind, Sheet
-from kpi.workbook.dataset import YEAR, Dataset
-from kpi.workbook.reader import ROW, read_within_limits, read_workbook, size_problem
-from kpi.workbook.validate import CleanWorkbook, Validation, validate_workbook
+from kpi.workbook.dataset import Dataset
+from kpi.workbook.kind import StoredSheet, StoredType
+from kpi.workbook.kinds import STATS, TASKS, all_kinds
+from kpi.workbook.kinds import kind as kind_of
+from kpi.workbook.reader import ROW
+from kpi.workbook.stats_kind import dataset
+from kpi.workbook.upload import check_upload
+from kpi.workbook.validate import Validation
 
-STATS = "stats"
+YEAR = "year"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DEFAULT_LOCK_TIMEOUT = 15.0  # seconds an import waits for another one to finish before it is refused
 INSERT_CHUNK = 5_000  # rows per executemany batch
@@ -137,120 +145,58 @@ events_table = sa.Table(
 )
 
 
-def _sql_type(col: Column) -> sa.types.TypeEngine:
-    if col.kind in NUMERIC_KINDS:
-        return sa.Double()
-    if col.kind == Kind.YES_NO:
-        return sa.Boolean()
-    return sa.Text()
-
-
-def _version_fk(primary_key: bool = False) -> sa.Column:
-    fk = sa.ForeignKey("versions.id", ondelete="CASCADE")
-    return sa.Column("version_id", sa.Integer, fk, nullable=False, primary_key=primary_key)
-
-
-INFO_STORED: tuple[Column, ...] = tuple(c for c in INFO.columns if c.id != YEAR)  # the year is the version's
-
-stats_info_table = sa.Table(
-    "stats_info",
-    metadata,
-    _version_fk(primary_key=True),
-    *(sa.Column(c.id, _sql_type(c)) for c in INFO_STORED),
-)
-
-
-def _row_table(name: str, sheet: Sheet) -> sa.Table:
-    return sa.Table(
-        name,
-        metadata,
-        _version_fk(primary_key=True),
-        sa.Column(ROW, sa.Integer, primary_key=True),
-        *(sa.Column(c.id, _sql_type(c)) for c in sheet.columns),
-    )
-
-
-stats_coops_table = _row_table("stats_coops", COOP)
-stats_groups_table = _row_table("stats_groups", GROUP)
-
-# The row tables of each kind, keyed by the sheet id they hold (row_counts of a version use the same keys).
-KIND_TABLES: dict[str, dict[str, sa.Table]] = {
-    STATS: {INFO.id: stats_info_table, COOP.id: stats_coops_table, GROUP.id: stats_groups_table},
+_SQL_TYPES: Final = {
+    StoredType.TEXT: sa.Text,
+    StoredType.NUMBER: sa.Double,
+    StoredType.INTEGER: sa.Integer,
+    StoredType.BOOLEAN: sa.Boolean,
 }
+_ROW_TABLES: dict[str, dict[str, sa.Table]] = {}
+
+
+def _row_table(stored: StoredSheet) -> sa.Table:
+    fk = sa.ForeignKey("versions.id", ondelete="CASCADE")
+    key = [sa.Column("version_id", sa.Integer, fk, nullable=False, primary_key=True)]
+    if stored.per_row:
+        key.append(sa.Column(ROW, sa.Integer, nullable=False, primary_key=True))
+    columns = (sa.Column(c.name, _SQL_TYPES[c.type](), nullable=not c.required) for c in stored.columns)
+    return sa.Table(stored.table, metadata, *key, *columns)
+
+
+def row_tables(kind_id: str) -> dict[str, sa.Table]:
+    """Return the row tables of a kind, keyed by the sheet id they hold (as the row counts of its versions
+    are), generated from the kind's declaration on first use."""
+    if kind_id not in _ROW_TABLES:
+        _ROW_TABLES[kind_id] = {s.sheet_id: _row_table(s) for s in kind_of(kind_id).stored}
+    return _ROW_TABLES[kind_id]
+
+
+def forget_row_tables(kind_id: str) -> None:
+    """Drop a kind's generated tables from the declarations (not from a database): tests of a toy kind."""
+    for table in _ROW_TABLES.pop(kind_id, {}).values():
+        metadata.remove(table)
+
+
+for _kind in all_kinds():
+    row_tables(
+        _kind.id
+    )  # the kinds registered at start: what the migrations create (a test checks both agree)
 
 
 # --- results ----------------------------------------------------------------------------------------------
 
-TEXTS = {
-    "stored": {
-        "vi": "Đã lưu số liệu năm {year}, phiên bản {version} ({rows}).",
-        "en": "Stored the data of {year} as version {version} ({rows}).",
-    },
-    "rows": {"vi": "{coops} HTX, {groups} dòng THT", "en": "{coops} cooperatives, {groups} THT rows"},
-    "duplicate": {
-        "vi": "Tệp này đã được nhập cho năm {year} (phiên bản {version}); không tạo phiên bản mới.",
-        "en": "This file was already imported for {year} (version {version}); no new version was created.",
-    },
-    "duplicate_not_current": {
-        "vi": "Phiên bản {version} hiện không phải là phiên bản đang dùng (đang dùng: phiên bản {current}); "
-        "muốn dùng lại thì khôi phục phiên bản {version}.",
-        "en": "Version {version} is not the current one (current: version {current}); "
-        "roll back to version {version} to use it again.",
-    },
-    "rejected": {
-        "vi": "Tệp bị từ chối ({errors} lỗi); không có gì được lưu.",
-        "en": "The file was rejected ({errors} errors); nothing was stored.",
-    },
-    "sample_removed": {
-        "vi": "Đã xoá số liệu mẫu ({count} phiên bản).",
-        "en": "Removed the sample data ({count} versions).",
-    },
-    "rolled_back": {
-        "vi": "Năm {year}: phiên bản {version} là phiên bản đang dùng (trước đó: phiên bản {previous}).",
-        "en": "Year {year}: version {version} is now current (before: version {previous}).",
-    },
-    "already_current": {
-        "vi": "Năm {year}: phiên bản {version} đã là phiên bản đang dùng; không có gì thay đổi.",
-        "en": "Year {year}: version {version} is already current; nothing changed.",
-    },
-    "rolled_back_from_none": {
-        "vi": "Năm {year}: phiên bản {version} là phiên bản đang dùng (trước đó: không có số liệu).",
-        "en": "Year {year}: version {version} is now current (before: no data).",
-    },
-    "rolled_back_to_none": {
-        "vi": "Năm {year}: không còn phiên bản nào đang dùng, các trang coi năm này là chưa có số liệu "
-        "(trước đó: phiên bản {previous}). Các phiên bản vẫn được giữ và có thể dùng lại.",
-        "en": "Year {year}: no version is current any more; the pages show the year as without data "
-        "(before: version {previous}). The versions are kept and can be used again.",
-    },
-    "already_none": {
-        "vi": "Năm {year} đã không có phiên bản nào đang dùng; không có gì thay đổi.",
-        "en": "Year {year} already has no current version; nothing changed.",
-    },
-    "sample_restored": {
-        "vi": "Đã khôi phục số liệu mẫu ({count} phiên bản).",
-        "en": "Restored the sample data ({count} versions).",
-    },
-    "sample_notice": {
-        "vi": "SỐ LIỆU MẪU: tệp này xuất từ số liệu mẫu, không phải số liệu thật.",
-        "en": "SAMPLE DATA: this file was exported from sample data, not real figures.",
-    },
-}
-
 
 def text(key: str, lang: str = "vi", **kw: object) -> str:
-    """Return a store message in `lang`."""
-    return TEXTS[key][lang].format(**kw)
+    """Return a store message in `lang` (catalog keys store.*)."""
+    return t(f"store.{key}", lang, **kw)
 
 
-def rows_text(row_counts: Mapping[str, int], lang: str = "vi") -> str:
-    """Return the row counts of a 'stats' version in words ("150 HTX, 8 dòng THT")."""
-    return text(
-        "rows",
-        lang,
-        coops=format_number(row_counts.get(COOP.id, 0), 0, lang),
-        groups=format_number(row_counts.get(GROUP.id, 0), 0, lang),
-    )
+def rows_text(row_counts: Mapping[str, int], lang: str = "vi", kind_id: str = STATS) -> str:
+    """Return the row counts of a version in words ("150 HTX, 8 dòng THT"; "4 dòng báo cáo")."""
+    counted = {
+        s.sheet_id: format_number(row_counts.get(s.sheet_id, 0), 0, lang) for s in kind_of(kind_id).stored
+    }
+    return t(f"{kind_of(kind_id).texts}.rows", lang, **counted)
 
 
 @dataclass
@@ -265,6 +211,7 @@ class ImportOutcome:
     current_version: int | None = None  # the current version of the year after the import
     row_counts: dict[str, int] = field(default_factory=dict)
     removed_sample: list[tuple[str, int, int]] = field(default_factory=list)  # (kind, year, version)
+    kind: str = STATS
 
     @property
     def ok(self) -> bool:
@@ -278,15 +225,15 @@ class ImportOutcome:
 
     def message(self, lang: str = "vi") -> str:
         """Return the one-line summary to show after the import."""
+        texts = kind_of(self.kind).texts
         if self.status == Status.STORED:
-            line = text(
-                "stored", lang, year=self.year, version=self.version, rows=rows_text(self.row_counts, lang)
-            )
+            rows = rows_text(self.row_counts, lang, self.kind)
+            line = t(f"{texts}.stored", lang, year=self.year, version=self.version, rows=rows)
             if self.removed_sample:
                 line += " " + text("sample_removed", lang, count=len(self.removed_sample))
             return line
         if self.status == Status.DUPLICATE:
-            line = text("duplicate", lang, year=self.year, version=self.version)
+            line = t(f"{texts}.duplicate", lang, year=self.year, version=self.version)
             if self.current_version != self.version:
                 line += " " + text(
                     "duplicate_not_current", lang, version=self.version, current=self.current_version
@@ -343,7 +290,7 @@ class RollbackOutcome:
 @dataclass(frozen=True)
 class SampleVersion:
     """One sample workbook ready to be stored again (`Store.restore_sample`): its kind, year, file, SHA-256,
-    the frames of its row tables (keyed as `KIND_TABLES[kind]`) and their row counts."""
+    the frames of its row tables (keyed as `row_tables(kind)`) and their row counts."""
 
     kind: str
     year: int
@@ -478,8 +425,9 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive UTC times, PostgreSQL the session's zone.
+def as_utc(value: datetime) -> datetime:
+    """Return a time read from the store as an aware UTC time (SQLite hands back naive UTC times,
+    PostgreSQL the session's zone)."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
@@ -595,99 +543,92 @@ class Store:
         """Return the limits imports are read within: the settings with this store's file and row limits."""
         return read_limits(max_file_mb=self.max_file_mb, max_rows=self.max_rows)
 
-    def size_problem(self, size: int) -> pb.Problem | None:
-        """Return the `too_large` error when a file of `size` bytes is above the limit, else None."""
-        return size_problem(size, self.limits)
-
     def import_workbook(
         self,
-        data: bytes | BinaryIO,
+        data: bytes | BinaryIO | Path,
         file_name: str,
         year: int | None,
         by: str,
         note: str | None = None,
         is_sample: bool = False,
         *,
+        kind: str = STATS,
         replace_sample: bool = False,
         expected_version: int | None | str = ANY_VERSION,
         identity: Identity | None = None,
+        **options: object,
     ) -> ImportOutcome:
-        """Validate a statistics workbook completely, then store it as a new version of its year.
+        """Validate a workbook of a kind completely, then store it as a new version of its year.
 
         Return the outcome: stored (new version), duplicate (same file already stored for that year: nothing
         written), rejected (problems; nothing written) or busy (another import held the lock too long).
-        `year`, when given, must equal the workbook's `Năm báo cáo`. `replace_sample` removes every sample
-        version in the same transaction (each removal an event). `expected_version`, from a preview, is the
+        `year`, when given, must equal the workbook's year. `replace_sample` removes every sample version (of
+        any kind) in the same transaction (each removal an event). `expected_version`, from a preview, is the
         version of the year in force when the preview was made (None: no version); if another import or a
-        rollback changed it since, nothing is written and the status is STALE. Raise WorkbookUnreadable when
-        the file is no workbook at all. Refused (nothing read, nothing written) unless `identity` may
-        import.
+        rollback changed it since, nothing is written and the status is STALE. `options` go to the kind's
+        reader and validator (`tasks`, `today`; the statistics get this store's `reference`). Raise
+        WorkbookUnreadable when the file is no workbook at all. Refused (nothing read, nothing written)
+        unless `identity` may import.
         """
         denied = refusal(identity, Permission.IMPORT)
         if denied is not None:
-            return ImportOutcome(Status.REJECTED, year=year, problems=[denied])
-        if not isinstance(data, bytes | bytearray):
-            data = data.read()
-        data = bytes(data)
+            return ImportOutcome(Status.REJECTED, year=year, problems=[denied], kind=kind)
+        workbook_kind = kind_of(kind)
         by = (by or "").strip()
         note = (note or "").strip() or None
         if not by:
-            return ImportOutcome(Status.REJECTED, year=year, problems=[pb.error("importer_required")])
-        raw = read_within_limits(data, read_workbook, self.limits)
-        if isinstance(raw, list):
-            return ImportOutcome(Status.REJECTED, year=year, problems=raw)
-
-        validation = validate_workbook(raw, self.reference)
-        problems = list(validation.problems)
-        file_year = validation.clean.year if validation.clean else _raw_year(raw)
-        if year is not None and file_year is not None and file_year != year:
-            _, row = raw.info.get(YEAR, (None, None))
-            sheet = raw.sheet_names.get(INFO.id, INFO.name)
-            column = INFO.column(YEAR).header
-            mismatch = pb.error(
-                "year_mismatch", sheet=sheet, row=row, column=column, value=file_year, year=year
-            )
-            problems.insert(0, pb.with_cells([mismatch], raw.letters)[0])  # named by its cell too
-        if any(p.severity == pb.Severity.ERROR for p in problems) or validation.clean is None:
             return ImportOutcome(
-                Status.REJECTED, year=year or file_year, problems=problems, validation=validation
+                Status.REJECTED, year=year, problems=[pb.error("importer_required")], kind=kind
+            )
+        if not isinstance(data, bytes | bytearray | Path):
+            data = data.read()
+        options.setdefault("reference", self.reference)
+        checked = check_upload(data, workbook_kind, limits=self.limits, **options)
+        if checked.refused is not None:
+            raise checked.refused
+        validation, raw = checked.validation, checked.raw
+        if validation is None or raw is None:
+            return ImportOutcome(Status.REJECTED, year=year, problems=checked.problems, kind=kind)
+
+        problems = list(validation.problems)
+        clean = validation.clean
+        file_year = clean.year if clean is not None else workbook_kind.raw_year(raw)
+        if year is not None and file_year is not None and file_year != year:
+            problems.insert(0, workbook_kind.year_mismatch(raw, file_year, year))
+        if any(p.severity == pb.Severity.ERROR for p in problems) or clean is None:
+            return ImportOutcome(
+                Status.REJECTED, year=year or file_year, problems=problems, validation=validation, kind=kind
             )
 
-        clean = validation.clean
-        frames, row_counts = _stats_frames(clean)
-        digest = sha256_of(data)
+        frames = workbook_kind.frames(clean)
+        row_counts = workbook_kind.row_counts(clean)
+        digest = sha256_of(checked.data or b"")
+        outcome = functools.partial(ImportOutcome, year=clean.year, validation=validation, kind=kind)
         try:
             with self.write_transaction() as conn:
-                stale = stale_preview(conn, STATS, clean.year, expected_version)
+                stale = stale_preview(conn, kind, clean.year, expected_version)
                 if stale is not None:
-                    return ImportOutcome(
-                        Status.STALE, year=clean.year, problems=[stale], validation=validation
-                    )
+                    return outcome(Status.STALE, problems=[stale])
+                v = versions_table
                 found = conn.execute(
-                    sa.select(versions_table.c.version, versions_table.c.is_sample)
-                    .where(
-                        versions_table.c.kind == STATS,
-                        versions_table.c.year == clean.year,
-                        versions_table.c.sha256 == digest,
-                    )
-                    .order_by(versions_table.c.version.desc())
+                    sa.select(v.c.version, v.c.is_sample)
+                    .where(v.c.kind == kind, v.c.year == clean.year, v.c.sha256 == digest)
+                    .order_by(v.c.version.desc())
                 ).all()
                 found = [f for f in found if not (replace_sample and f.is_sample)]
                 if found:
-                    current = _current_number(conn, STATS, clean.year)
-                    return ImportOutcome(
+                    current = _current_number(conn, kind, clean.year)
+                    return outcome(
                         Status.DUPLICATE,
-                        year=clean.year,
                         version=found[0].version,
                         problems=problems,
-                        validation=validation,
                         current_version=current,
                         row_counts=row_counts,
                     )
                 removed = self._delete_sample(conn, by, identity) if replace_sample else []
                 number = self.write_version(
                     conn,
-                    STATS,
+                    kind,
                     clean.year,
                     frames,
                     file_name=file_name,
@@ -699,14 +640,12 @@ class Store:
                     identity=identity,
                 )
         except StoreBusy as exc:
-            return ImportOutcome(Status.BUSY, year=clean.year, problems=[exc.problem], validation=validation)
-        self._changed(STATS, clean.year, number, clean)
-        return ImportOutcome(
+            return outcome(Status.BUSY, problems=[exc.problem])
+        self._changed(kind, clean.year, number, clean)
+        return outcome(
             Status.STORED,
-            year=clean.year,
             version=number,
             problems=problems,
-            validation=validation,
             current_version=number,
             row_counts=row_counts,
             removed_sample=removed,
@@ -730,7 +669,7 @@ class Store:
     ) -> int:
         """Write a new version of (kind, year) and make it current; return its number.
 
-        Call inside `write_transaction()`. `frames` maps the sheet ids of `KIND_TABLES[kind]` to frames whose
+        Call inside `write_transaction()`. `frames` maps the sheet ids of `row_tables(kind)` to frames whose
         columns include the tables' columns (`version_id` excepted). `action` names the event recorded.
         """
         number = _next_number(conn, kind, year)
@@ -749,7 +688,7 @@ class Store:
                 is_sample=is_sample,
             )
         ).inserted_primary_key[0]
-        for sheet_id, table in KIND_TABLES[kind].items():
+        for sheet_id, table in row_tables(kind).items():
             if sheet_id in frames:
                 insert_frame(conn, table, frames[sheet_id], version_id)
         _set_current(conn, kind, year, version_id)
@@ -832,7 +771,7 @@ class Store:
             self._changed(kind, year, version, None)
         return RollbackOutcome(year, version, previous, changed=True)
 
-    def _changed(self, kind: str, year: int, version: int, clean: CleanWorkbook | None) -> None:
+    def _changed(self, kind: str, year: int, version: int, clean: object | None) -> None:
         """Run the `after_change` callbacks of a version made current (committed already)."""
         for callback in self.after_change:
             try:
@@ -844,6 +783,28 @@ class Store:
         """Return True when any sample version is stored."""
         with self.engine.connect() as conn:
             query = sa.select(sa.literal(1)).where(versions_table.c.is_sample.is_(True)).limit(1)
+            return conn.execute(query).first() is not None
+
+    def sample_versions(self) -> list[tuple[str, int, int]]:
+        """Return (kind, year, version) of every stored sample version, of every kind: what a real import with
+        `replace_sample` removes."""
+        v = versions_table
+        query = sa.select(v.c.kind, v.c.year, v.c.version).where(v.c.is_sample.is_(True))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(v.c.kind, v.c.year, v.c.version)).all()
+        return [(str(k), int(y), int(n)) for k, y, n in rows]
+
+    def has_real(self) -> bool:
+        """Return True when a real version (not sample) of any kind is stored in a year that has a version in
+        force: real data that sample data must not join."""
+        v, c = versions_table, current_table
+        in_force = sa.select(c.c.kind, c.c.year)
+        query = (
+            sa.select(sa.literal(1))
+            .where(v.c.is_sample.is_(False), sa.tuple_(v.c.kind, v.c.year).in_(in_force))
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
             return conn.execute(query).first() is not None
 
     def delete_sample(self, by: str, *, identity: Identity | None = None) -> list[tuple[str, int, int]]:
@@ -883,10 +844,8 @@ class Store:
                 identity=identity,
             )
         conn.execute(current_table.delete().where(current_table.c.version_id.in_(ids)))
-        for table in (t for tables in KIND_TABLES.values() for t in tables.values()):
-            conn.execute(
-                table.delete().where(table.c.version_id.in_(ids))
-            )  # the FK cascade covers other kinds
+        for table in (table for tables in _ROW_TABLES.values() for table in tables.values()):
+            conn.execute(table.delete().where(table.c.version_id.in_(ids)))  # SQLite may lack the FK cascade
         conn.execute(v.delete().where(v.c.id.in_(ids)))
         for kind, year in sorted({(r.kind, r.year) for r in rows}):
             if _current_number(conn, kind, year) is None:
@@ -900,17 +859,19 @@ class Store:
                     _set_current(conn, kind, year, newest)
         return [(r.kind, r.year, r.version) for r in rows]
 
-    def sample_version(self, data: bytes, file_name: str) -> SampleVersion:
-        """Return a statistics sample workbook checked and ready for `restore_sample`; raise StoreError with
-        its first error when it is not usable."""
-        raw = read_within_limits(data, read_workbook, self.limits)
-        problems = raw if isinstance(raw, list) else None
-        validation = None if problems else validate_workbook(raw, self.reference)
-        if validation is not None and validation.clean is not None and validation.ok:
-            frames, row_counts = _stats_frames(validation.clean)
-            return SampleVersion(STATS, validation.clean.year, file_name, sha256_of(data), frames, row_counts)
-        problems = problems or [p for p in validation.problems if p.severity == pb.Severity.ERROR]
-        raise StoreError(problems[0])
+    def sample_version(
+        self, data: bytes, file_name: str, kind: str = STATS, **options: object
+    ) -> SampleVersion:
+        """Return a sample workbook of a kind checked and ready for `restore_sample`; raise StoreError with its
+        first error when it is not usable."""
+        options.setdefault("reference", self.reference)
+        checked = check_upload(data, kind_of(kind), limits=self.limits, **options)
+        if not checked.ok:
+            raise StoreError(checked.errors[0] if checked.errors else checked.problems[0])
+        clean = checked.clean
+        workbook_kind = kind_of(kind)
+        frames, row_counts = workbook_kind.frames(clean), workbook_kind.row_counts(clean)
+        return SampleVersion(kind, clean.year, file_name, sha256_of(data), frames, row_counts)
 
     def restore_sample(
         self, by: str, samples: list[SampleVersion], *, identity: Identity | None = None
@@ -1015,7 +976,7 @@ class Store:
                 kind=r.kind,
                 year=r.year,
                 version=r.version,
-                imported_at=_aware(r.imported_at),
+                imported_at=as_utc(r.imported_at),
                 imported_by=r.imported_by,
                 note=r.note,
                 file_name=r.file_name,
@@ -1051,7 +1012,7 @@ class Store:
             records.append(
                 {
                     "event": r.id,
-                    "at": _aware(r.at),
+                    "at": as_utc(r.at),
                     "action": r.action,
                     "kind": r.kind,
                     "year": r.year,
@@ -1085,84 +1046,88 @@ class Store:
         return pd.DataFrame(records, columns=columns)
 
     def load_dataset(self, versions: Mapping[int, int] | None = None) -> Dataset:
-        """Return the Dataset of the current version of every year (or of the {year: version} given).
+        """Return the statistics Dataset of the current version of every year (or of the {year: version} given).
 
         One query resolves the version ids, then one query per sheet, all in one snapshot; nothing is cached.
         """
+        return dataset(self.load_sheets(STATS, versions))
+
+    def load_sheets(
+        self, kind: str, versions: Mapping[int, int] | None = None, sheet_ids: tuple[str, ...] | None = None
+    ) -> dict[str, pd.DataFrame]:
+        """Return the stored rows of a kind's sheets (default: all it keeps) over the current version of every
+        year (or the {year: version} given), typed as validation gives them, each row with its `year`, by year
+        then Excel row. One snapshot, one query per sheet; nothing is cached."""
         with self.read_transaction() as conn:
-            ids = self._version_ids(conn, STATS, versions)
-            frames = {
-                sheet_id: _read_rows(conn, table, ids) for sheet_id, table in KIND_TABLES[STATS].items()
-            }
-        year_of = {vid: year for year, vid in ids.items()}
-        coops = _with_year(frames[COOP.id], COOP, year_of)
-        groups = _with_year(frames[GROUP.id], GROUP, year_of)
-        info_rows = (
-            frames[INFO.id].assign(**{YEAR: frames[INFO.id]["version_id"].map(year_of)}).sort_values(YEAR)
-        )
-        info = pd.DataFrame(
-            [
-                {YEAR: int(r[YEAR]), **{c.id: _scalar(r[c.id]) for c in INFO_STORED}}
-                for _, r in info_rows.iterrows()
-            ],
-            columns=[*INFO.ids],
-        )
-        return Dataset(coops=coops, groups=groups, info=info)
+            ids = self.version_ids(conn, kind, versions)
+            return self._typed_sheets(conn, kind, ids, sheet_ids)
 
-    def load_version(self, year: int, version: int | None = None) -> CleanWorkbook:
+    def load_rows(self, kind: str, sheet_id: str, versions: Mapping[int, int] | None = None) -> pd.DataFrame:
+        """Return the stored rows of one sheet of a kind, as `load_sheets` does."""
+        return self.load_sheets(kind, versions, (sheet_id,))[sheet_id]
+
+    def load_version(self, year: int, version: int | None = None, kind: str = STATS):
         """Return one stored version (default: the current one) as the clean workbook it was imported as."""
-        return self._read_version(year, version)[0]
+        return self._read_version(kind, year, version)[0]
 
-    def export_year(self, year: int, target: str | Path | BinaryIO, version: int | None = None) -> int:
-        """Write the current (or given) version of a year as a workbook in the template's format.
+    def export_year(
+        self,
+        year: int,
+        target: str | Path | BinaryIO,
+        version: int | None = None,
+        kind: str = STATS,
+        **options: object,
+    ) -> int:
+        """Write the current (or given) version of a year as a workbook in its kind's template format.
 
         Return the version number written. Texts beginning with = + - @ are written so that Excel does not
         run them; a sample version carries a notice on its first sheet.
         """
-        from kpi.workbook.writer import write_workbook
-
-        clean, number, is_sample = self._read_version(year, version)
+        clean, number, is_sample = self._read_version(kind, year, version)
         notice = text("sample_notice") if is_sample else None
-        write_workbook(
-            target,
-            info=clean.info,
-            coops=clean.coops,
-            groups=clean.groups,
-            reference=self.reference,
-            notice=notice,
-        )
+        options.setdefault("reference", self.reference)
+        kind_of(kind).export(target, clean, notice=notice, **options)
         return number
 
-    def _read_version(self, year: int, version: int | None) -> tuple[CleanWorkbook, int, bool]:
+    def _read_version(self, kind: str, year: int, version: int | None) -> tuple[object, int, bool]:
         with self.read_transaction() as conn:
             wanted = None if version is None else {year: version}
-            ids = self._version_ids(conn, STATS, wanted, only_year=year)
+            ids = self.version_ids(conn, kind, wanted, only_year=year)
             if year not in ids:
-                raise StoreError(self._missing(conn, STATS, year, version))
+                raise StoreError(self._missing(conn, kind, year, version))
             v = versions_table
             number, is_sample = conn.execute(
                 sa.select(v.c.version, v.c.is_sample).where(v.c.id == ids[year])
             ).one()
-            frames = {
-                sheet_id: _read_rows(conn, table, ids) for sheet_id, table in KIND_TABLES[STATS].items()
-            }
-        info_frame = frames[INFO.id]
-        info = {
-            YEAR: year,
-            **{c.id: _scalar(info_frame[c.id].iloc[0]) if len(info_frame) else None for c in INFO_STORED},
-        }
-        clean = CleanWorkbook(
-            year=year, info=info, coops=_typed(frames[COOP.id], COOP), groups=_typed(frames[GROUP.id], GROUP)
-        )
-        return clean, int(number), bool(is_sample)
+            frames = self._typed_sheets(conn, kind, ids)
+        return kind_of(kind).restore(year, frames), int(number), bool(is_sample)
 
-    def _version_ids(
+    def _typed_sheets(
+        self, conn: sa.Connection, kind: str, ids: Mapping[int, int], sheet_ids: tuple[str, ...] | None = None
+    ) -> dict[str, pd.DataFrame]:
+        workbook_kind = kind_of(kind)
+        year_of = {vid: year for year, vid in ids.items()}
+        out = {}
+        for sheet_id, table in row_tables(kind).items():
+            if sheet_ids is not None and sheet_id not in sheet_ids:
+                continue
+            rows = _read_rows(conn, table, ids)
+            if YEAR not in rows:
+                rows[YEAR] = rows["version_id"].map(year_of).astype("int64")
+            rows = rows.sort_values([c for c in (YEAR, ROW) if c in rows], kind="stable")
+            out[sheet_id] = workbook_kind.typed(sheet_id, rows.reset_index(drop=True))
+        return out
+
+    def version_ids(
         self,
         conn: sa.Connection,
         kind: str,
         versions: Mapping[int, int] | None,
         only_year: int | None = None,
     ) -> dict[int, int]:
+        """Return {year: version id} of the current version of every year of a kind (of `only_year` alone when
+        given), or of the {year: version} given (StoreError naming what is stored when one is not). Call inside
+        a transaction of this store."""
         v = versions_table
         if versions is None:
             query = sa.select(current_table.c.year, current_table.c.version_id).where(
@@ -1196,25 +1161,6 @@ class Store:
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
-
-
-def _stats_frames(clean: CleanWorkbook) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
-    """Return the frames of the row tables of a statistics version and their row counts."""
-    frames = {
-        INFO.id: pd.DataFrame([{c.id: clean.info.get(c.id) for c in INFO_STORED}]),
-        COOP.id: clean.coops,
-        GROUP.id: clean.groups,
-    }
-    return frames, {COOP.id: len(clean.coops), GROUP.id: len(clean.groups)}
-
-
-def _raw_year(raw) -> int | None:
-    value = raw.info.get(YEAR, (None, None))[0]
-    try:
-        number = float(str(value).strip().replace(" ", ""))
-    except (TypeError, ValueError):
-        return None
-    return int(number) if number.is_integer() else None
 
 
 def _current_numbers(conn: sa.Connection, kind: str) -> dict[int, int]:
@@ -1366,47 +1312,14 @@ def _read_rows(conn: sa.Connection, table: sa.Table, ids: Mapping[int, int]) -> 
     return pd.DataFrame(rows, columns=names)
 
 
-def _typed(rows: pd.DataFrame, sheet: Sheet, columns: Collection[str] | None = None) -> pd.DataFrame:
-    """Return the rows of a sheet (only `columns` when given) with the dtypes validation gives (float64,
-    boolean, str) and `_row`."""
-    out = pd.DataFrame(index=range(len(rows)))
-    for col in sheet.columns:
-        if columns is not None and col.id not in columns:
-            continue
-        values = rows[col.id].reset_index(drop=True)
-        if col.kind in NUMERIC_KINDS:
-            out[col.id] = pd.to_numeric(values, errors="coerce").astype("float64")
-        elif col.kind == Kind.YES_NO:
-            out[col.id] = values.astype(object).astype("boolean")
-        else:
-            out[col.id] = values.astype(object).astype("str")
-    out[ROW] = rows[ROW].reset_index(drop=True).astype("int64")
-    return out
-
-
-def _with_year(
-    rows: pd.DataFrame, sheet: Sheet, year_of: Mapping[int, int], columns: Collection[str] | None = None
-) -> pd.DataFrame:
-    years = rows["version_id"].map(year_of).reset_index(drop=True)
-    typed = _typed(rows, sheet, columns)
-    typed[YEAR] = years.astype("int64")
-    return typed.sort_values([YEAR, ROW], kind="stable").reset_index(drop=True)
-
-
-def _scalar(value: object) -> object:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    return value
-
-
 def _plain(row: dict[str, object]) -> dict[str, object]:
-    return {k: (_aware(v).isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+    return {k: (as_utc(v).isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
 
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT",
-    "KIND_TABLES",
     "STATS",
+    "TASKS",
     "Action",
     "ImportOutcome",
     "RollbackOutcome",
@@ -1421,5 +1334,7 @@ __all__ = [
     "insert_frame",
     "open_store",
     "record_event",
+    "row_tables",
+    "rows_text",
     "sha256_of",
 ]

@@ -16,11 +16,11 @@ import pandas as pd
 from kpi.common.formatting import MISSING, format_number
 from kpi.common.i18n import t
 from kpi.domain.tasks import TaskList
-from kpi.store.task_versions import TASKS, load_task_reports
-from kpi.store.versions import STATS, Store
+from kpi.store.versions import TASKS, Store
 from kpi.tasks.board import period_text, status_label
-from kpi.workbook.task_contract import STORED_COLUMNS, default_tasks
-from kpi.workbook.task_reports import TaskReportWorkbook, read_task_workbook, validate_task_workbook
+from kpi.workbook.task_contract import REPORT, STORED_COLUMNS, default_tasks
+from kpi.workbook.task_reports import TaskReportWorkbook
+from kpi.workbook.tasks_kind import TASKS_KIND
 from kpi.workbook.upload import UploadCheck, check_upload, is_sample_unit
 
 
@@ -35,14 +35,14 @@ def check_task_upload(
 ) -> UploadCheck:
     """Return the check of an uploaded progress workbook with the store's limits, never raising for a bad
     file (the same steps and problems as `kpi.workbook.upload.check_upload` for the statistics)."""
-    tasks = tasks or default_tasks()
     return check_upload(
         data,
+        TASKS_KIND,
         max_file_mb=max_file_mb,
         max_rows=max_rows,
         on_step=on_step,
-        read=lambda content, limits: read_task_workbook(content, tasks, limits),
-        validate=lambda raw: validate_task_workbook(raw, tasks, today),
+        tasks=tasks or default_tasks(),
+        today=today,
     )
 
 
@@ -93,14 +93,14 @@ def preview_task_import(
     year = clean.year
     is_sample = is_sample_unit(clean.info.get("reporting_unit"))
     versions = store.versions(year, kind=TASKS)
-    sample = _sample_versions(store) if store.has_sample() else []
+    sample = store.sample_versions()
     if is_sample:
         compared = next((v.version for v in versions if v.current), None)
     else:
         real = [v for v in versions if not v.is_sample]
         current = [v.version for v in real if v.current]
         compared = current[0] if current else max((v.version for v in real), default=None)
-    before = load_task_reports(store, {year: compared}) if compared is not None else None
+    before = store.load_rows(TASKS, REPORT.id, {year: compared}) if compared is not None else None
     after = clean.reports
     ids = [s.id for s in tasks.statuses]
     statuses = pd.DataFrame(
@@ -116,27 +116,8 @@ def preview_task_import(
         has_changes=_canonical(before) != _canonical(after),
         sample_to_remove=[] if is_sample else sample,
         is_sample=is_sample,
-        mixes_with_real=is_sample and _has_real(store),
+        mixes_with_real=is_sample and store.has_real(),
         store_version=next((v.version for v in versions if v.current), None),
-    )
-
-
-def _sample_versions(store: Store) -> list[tuple[str, int, int]]:
-    return [
-        (kind, year, v.version)
-        for kind in (STATS, TASKS)
-        for year in sorted(store.current_versions(kind))
-        for v in store.versions(year, kind=kind)
-        if v.is_sample
-    ]
-
-
-def _has_real(store: Store) -> bool:
-    return any(
-        not v.is_sample
-        for kind in (STATS, TASKS)
-        for year in store.current_versions(kind)
-        for v in store.versions(year, kind=kind)
     )
 
 

@@ -23,7 +23,7 @@ from kpi.common.access import system
 from kpi.common.data_files import DataFileError, read_yaml
 from kpi.common.settings import DATA_DIR
 from kpi.domain.tasks import Task, TaskList
-from kpi.store.task_versions import import_task_workbook
+from kpi.store.versions import TASKS
 from kpi.workbook.task_contract import PLAN_COLUMNS, STORED_COLUMNS, default_tasks
 from kpi.workbook.task_reports import write_task_workbook
 
@@ -294,4 +294,7 @@ def load_task_samples(store, by: str = SAMPLE_BY, directory: Path | None = None)
     """
     files = sample_workbooks(directory)
     who = system(by)  # the dashboard loads its own sample data, whoever looks at it
-    return [import_task_workbook(store, data, name, by, is_sample=True, identity=who) for name, data in files]
+    return [
+        store.import_workbook(data, name, None, by, is_sample=True, kind=TASKS, identity=who)
+        for name, data in files
+    ]

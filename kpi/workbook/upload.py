@@ -1,22 +1,23 @@
 """Checking an uploaded file of any kind of workbook, step by step, within the reading limits; and the mark that
-makes a workbook sample data."""
+makes a workbook sample data.
+
+`check_upload` is the one place where an upload is held to the limits (file size before it is loaded, then the
+data rows of each sheet), for the store, the preview and the command line alike.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from kpi.common import problems as pb
 from kpi.common.safe_text import fold
 from kpi.common.settings import ReadLimits, read_limits
-from kpi.workbook.reader import (
-    RawWorkbook,
-    WorkbookUnreadable,
-    read_within_limits,
-    read_workbook,
-    size_problem,
-)
-from kpi.workbook.validate import CleanWorkbook, ProblemsBySeverity, Validation, validate_workbook
+from kpi.workbook.kind import WorkbookKind
+from kpi.workbook.reader import RawWorkbook, WorkbookUnreadable, read_within_limits, size_problem
+from kpi.workbook.stats_kind import STATS_KIND
+from kpi.workbook.validate import CleanWorkbook, ProblemsBySeverity, Validation
 
 SAMPLE_MARK = "dữ liệu mẫu"  # the words that mark a workbook as sample data
 
@@ -36,6 +37,9 @@ class UploadCheck(ProblemsBySeverity):
     problems: list[pb.Problem]
     validation: Validation | None = None
     unreadable: bool = False  # the file is no workbook at all (or too large to open)
+    refused: WorkbookUnreadable | None = None  # why the file is no workbook, when it is none
+    raw: RawWorkbook | None = None  # the sheets as read, when they could be read
+    data: bytes | None = None  # the file's bytes, when they were loaded
 
     @property
     def ok(self) -> bool:
@@ -49,34 +53,36 @@ class UploadCheck(ProblemsBySeverity):
 
 
 def check_upload(
-    data: bytes,
+    source: bytes | Path,
+    kind: WorkbookKind = STATS_KIND,
     *,
     max_file_mb: float | None = None,
     max_rows: int | None = None,
     limits: ReadLimits | None = None,
     on_step: Callable[[str], None] | None = None,
-    read: Callable[[bytes, ReadLimits], RawWorkbook] = read_workbook,
-    validate: Callable[[RawWorkbook], Validation] = validate_workbook,
+    **options: object,
 ) -> UploadCheck:
-    """Return the check of an uploaded file within the reading limits, never raising for a bad file.
+    """Return the check of an uploaded file (its bytes, or a file not loaded yet) of a kind of workbook within
+    the reading limits, never raising for a bad file.
 
     The limits are `limits`, or the settings with `max_file_mb` and `max_rows` when given (the store's own).
-    `on_step` is called with each step of `CHECK_STEPS` as it starts (for a progress display). `read` and
-    `validate` default to the statistics workbook; another kind of workbook (the task progress reports)
-    passes its own reader and validator.
+    `on_step` is called with each step of `CHECK_STEPS` as it starts (for a progress display). `options` go to
+    the kind's reader and validator (`reference`; `tasks`, `today`).
     """
     step = on_step or (lambda _name: None)
     limits = limits or read_limits(max_file_mb=max_file_mb, max_rows=max_rows)
-    too_large = size_problem(len(data), limits)
+    size = source.stat().st_size if isinstance(source, Path) else len(source)
+    too_large = size_problem(size, limits)  # before a huge file is loaded into memory
     if too_large is not None:
         return UploadCheck([too_large], unreadable=True)
+    data = source.read_bytes() if isinstance(source, Path) else bytes(source)
     step("read")
     try:
-        raw = read_within_limits(data, read, limits)
+        raw = read_within_limits(data, kind.reader(**options), limits)
     except WorkbookUnreadable as exc:
-        return UploadCheck([exc.problem], unreadable=True)
+        return UploadCheck([exc.problem], unreadable=True, refused=exc, data=data)
     if isinstance(raw, list):
-        return UploadCheck(raw)
+        return UploadCheck(raw, data=data)
     step("validate")
-    validation = validate(raw)
-    return UploadCheck(list(validation.problems), validation)
+    validation = kind.validate(raw, **options)
+    return UploadCheck(list(validation.problems), validation, raw=raw, data=data)

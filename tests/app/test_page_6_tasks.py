@@ -86,11 +86,10 @@ def _overdue_tasks() -> set[str]:
 
 
 def _task_versions(url: str) -> dict[int, int]:
-    from kpi.store.task_versions import task_versions
-    from kpi.store.versions import open_store
+    from kpi.store.versions import TASKS, open_store
 
     with open_store(url) as store:
-        return task_versions(store)
+        return store.current_versions(TASKS)
 
 
 def test_the_tasks_kind_offers_its_own_template_and_leaves_the_statistics_flow_out(store_url) -> None:
@@ -174,12 +173,13 @@ def test_a_good_report_is_previewed_imported_under_a_name_and_judged_on_the_task
 
 
 def test_a_rollback_of_the_reports_needs_a_confirmation_and_shows_on_the_tasks_page(store_url) -> None:
-    from kpi.store.task_versions import import_task_workbook
-    from kpi.store.versions import open_store
+    from kpi.store.versions import TASKS, open_store
 
     with open_store(store_url) as store:
         for name, rows in (("v1.xlsx", BEGUN_2020), ("v2.xlsx", DONE_2020)):
-            assert import_task_workbook(store, _report(rows), name, "Kiểm thử", identity=OPERATOR).ok
+            assert store.import_workbook(
+                _report(rows), name, None, "Kiểm thử", kind=TASKS, identity=OPERATOR
+            ).ok
     assert "V.3" not in _overdue_tasks()
     at = _open_tasks(store_url)
     assert at.selectbox(key=K + "rb_version").options[0].startswith("Phiên bản 1 · ")
@@ -216,11 +216,11 @@ def test_of_two_sessions_previewing_the_same_report_year_the_second_confirmation
 
 
 def test_the_reports_of_a_year_can_be_rolled_back_to_no_data(store_url) -> None:
-    from kpi.store.task_versions import import_task_workbook
-    from kpi.store.versions import open_store
+    from kpi.store.versions import TASKS, open_store
 
     with open_store(store_url) as store:
-        assert import_task_workbook(store, _report(BEGUN_2020), "v1.xlsx", "Kiểm thử", identity=OPERATOR).ok
+        report = _report(BEGUN_2020)
+        assert store.import_workbook(report, "v1.xlsx", None, "Kiểm thử", kind=TASKS, identity=OPERATOR).ok
     at = _open_tasks(store_url)
     none = "Không có số liệu: năm 2020 không dùng phiên bản nào (các trang coi như chưa có số liệu)"
     at.selectbox(key=K + "rb_version").set_value("no_data")

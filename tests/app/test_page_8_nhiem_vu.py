@@ -16,8 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpi.common.access import command_line
-from kpi.store.task_versions import import_task_workbook
-from kpi.store.versions import open_store
+from kpi.store.versions import TASKS, open_store
 from kpi.workbook.task_contract import default_tasks
 from tests.builders import task_workbook, workbook
 
@@ -64,7 +63,9 @@ def _import_reports(store) -> None:
     """Write the two hand-made progress reports (2020 and 2021) into `store`."""
     for year, rows in ((2020, REPORT_2020), (2021, REPORT_2021)):
         data = task_workbook(rows, year)
-        assert import_task_workbook(store, data, f"tien-do-{year}.xlsx", "Kiểm thử", identity=OPERATOR).ok
+        assert store.import_workbook(
+            data, f"tien-do-{year}.xlsx", None, "Kiểm thử", kind=TASKS, identity=OPERATOR
+        ).ok
 
 
 @pytest.fixture

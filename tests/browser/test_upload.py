@@ -14,7 +14,7 @@ import pytest
 
 from kpi.common.i18n import t
 from kpi.stats.sample import sample_files
-from kpi.store.versions import text as store_text
+from kpi.store.versions import rows_text
 from tests.builders import coop, group, workbook
 
 pytestmark = pytest.mark.browser
@@ -85,8 +85,8 @@ def test_a_workbook_of_a_new_year_uploaded_and_confirmed_in_the_browser_shows_on
     screenshot(page, "upload-before-confirm")
     form.get_by_role("button", name=confirm).click()
 
-    stored = store_text(
-        "stored", "vi", year=YEAR, version=1, rows=store_text("rows", "vi", coops="2", groups="1")
+    stored = t(
+        "kinds.stats.stored", "vi", year=YEAR, version=1, rows=rows_text({"coops": 2, "groups": 1}, "vi")
     )
     page.locator(ALERT_OK).filter(has_text=stored).wait_for()
     wait_for_run(page)

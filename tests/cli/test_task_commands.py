@@ -162,8 +162,10 @@ def test_history_and_rollback_of_progress_reports(capsys, db, tmp_path):
     assert code == EXIT_OK and "phiên bản 1 là phiên bản đang dùng (trước đó: phiên bản 2)" in out
     assert by_label(tasks_json(capsys, db, "2021-06-01"))["II.2"]["status"] == "in_progress"
     code, out, _ = run(capsys, "tasks-history", "--db", db)
-    lines = out.splitlines()
-    assert len(lines) == 5 and "Khôi phục (trước đó: phiên bản 2)" in lines[-1] and "v2.xlsx" in lines[3]
+    lines = out.splitlines()  # the versions in force, a blank line, the header, its rule, three events
+    assert lines[0] == "Phiên bản đang dùng: năm 2021: phiên bản 1."
+    assert len(lines) == 7 and "Khôi phục (trước đó: phiên bản 2)" in lines[-1] and "v2.xlsx" in lines[5]
+    assert "1 dòng báo cáo" in lines[5]
     code, _, err = run(
         capsys, "tasks-rollback", "--year", "2021", "--version", "7", "--by", "Minh", "--db", db
     )

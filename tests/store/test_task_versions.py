@@ -1,4 +1,5 @@
-"""Tests of kpi.store.task_versions: progress reports stored as versions of kind 'tasks', like the statistics.
+"""Tests of the store with the kind 'tasks' (kpi/store/versions.py, kpi/workbook/tasks_kind.py): progress reports
+stored as versions like the statistics, through the same code.
 
 The stores come from tests/store/test_versions.py (`store_url`, `store`: a fresh SQLite file, and a fresh PostgreSQL
 database when KPI_TEST_POSTGRES_URL is set); statistics workbooks from its `make_workbook`.
@@ -13,18 +14,7 @@ import pandas as pd
 import pytest
 
 from kpi.common.access import command_line
-from kpi.store.task_versions import (
-    TASKS,
-    export_task_year,
-    import_task_workbook,
-    load_task_reports,
-    load_task_version,
-    rollback_tasks,
-    task_history,
-    task_sample_version,
-    task_versions,
-)
-from kpi.store.versions import Action, Status, Store, StoreError, open_store
+from kpi.store.versions import TASKS, Action, Status, Store, StoreError, open_store
 from kpi.tasks.rules import latest_status, overdue
 from kpi.workbook.reader import WorkbookUnreadable
 from kpi.workbook.task_contract import REPORT, default_tasks
@@ -78,7 +68,9 @@ def progress_bytes(
 def imported(store: Store, data: bytes, name: str = "bao-cao-nhiem-vu-2024.xlsx", **kw):
     """Import a progress workbook that must be stored; return the outcome."""
     kw.setdefault("by", "Trần Văn Minh")
-    outcome = import_task_workbook(store, data, name, today=TODAY, **kw, identity=OPERATOR)
+    outcome = store.import_workbook(
+        data, name, kw.pop("year", None), kind=TASKS, today=TODAY, **kw, identity=OPERATOR
+    )
     assert outcome.status == Status.STORED, [p.line() for p in outcome.problems]
     return outcome
 
@@ -87,7 +79,7 @@ def test_an_import_stores_version_1_of_its_year_under_the_tasks_kind(store: Stor
     outcome = imported(store, progress_bytes(), note="Báo cáo quý IV")
     assert (outcome.year, outcome.version) == (2024, 1)
     assert outcome.message() == "Đã lưu báo cáo tiến độ nhiệm vụ năm 2024, phiên bản 1 (4 dòng báo cáo)."
-    assert task_versions(store) == {2024: 1}
+    assert store.current_versions(TASKS) == {2024: 1}
     assert store.current_versions() == {}  # the statistics are another kind
     (info,) = store.versions(2024, kind=TASKS)
     assert (info.kind, info.imported_by, info.note, info.row_counts) == (
@@ -96,7 +88,7 @@ def test_an_import_stores_version_1_of_its_year_under_the_tasks_kind(store: Stor
         "Báo cáo quý IV",
         {REPORT.id: 4},
     )
-    events = task_history(store)
+    events = store.history(kind=TASKS)
     assert events[["action", "kind", "year", "version", "by"]].values.tolist() == [
         ["import", "tasks", 2024, 1, "Trần Văn Minh"]
     ]
@@ -104,7 +96,7 @@ def test_an_import_stores_version_1_of_its_year_under_the_tasks_kind(store: Stor
 
 def test_the_stored_rows_come_back_as_imported(store: Store) -> None:
     imported(store, progress_bytes())
-    rows = load_task_reports(store)
+    rows = store.load_rows(TASKS, REPORT.id)
     assert rows["_row"].tolist() == [2, 3, 4, 5]
     assert rows[["group", "number", "quarter", "status", "metric", "quantity"]].astype(object).where(
         rows[["group", "number", "quarter", "status", "metric", "quantity"]].notna(), None
@@ -116,13 +108,13 @@ def test_the_stored_rows_come_back_as_imported(store: Store) -> None:
     ]
     assert rows["result"].tolist()[3] == "=Chưa xong"
     assert str(rows["year"].dtype) == "Int64" and str(rows["quantity"].dtype) == "float64"
-    assert load_task_version(store, 2024).info["reporting_unit"] == "Sở KH&ĐT"
+    assert store.load_version(2024, kind=TASKS).info["reporting_unit"] == "Sở KH&ĐT"
 
 
 def test_the_stored_rows_feed_the_report_rules(store: Store) -> None:
     imported(store, progress_bytes())
     tasks = default_tasks()
-    reports = load_task_reports(store)
+    reports = store.load_rows(TASKS, REPORT.id)
     latest = latest_status(tasks, reports).set_index(["group", "number"])
     assert latest.loc[("II", 2), "status"] == "done"
     flags = overdue(tasks, reports, TODAY).set_index(["group", "number"])
@@ -134,7 +126,9 @@ def test_the_same_file_imported_again_creates_no_version_and_says_so(store: Stor
     data = progress_bytes()
     imported(store, data)
     before = store.dump()
-    outcome = import_task_workbook(store, data, "lan-2.xlsx", "Lan", today=TODAY, identity=OPERATOR)
+    outcome = store.import_workbook(
+        data, "lan-2.xlsx", None, "Lan", kind=TASKS, today=TODAY, identity=OPERATOR
+    )
     assert (outcome.status, outcome.version, outcome.current_version) == (Status.DUPLICATE, 1, 1)
     assert "đã được nhập cho năm 2024 (phiên bản 1)" in outcome.message()
     assert store.dump() == before
@@ -144,21 +138,21 @@ def test_a_second_file_becomes_version_2_and_rollback_brings_version_1_back(stor
     imported(store, progress_bytes())
     second = imported(store, progress_bytes(rows_2024(conferences=20.0)))
     assert second.version == 2
-    assert load_task_reports(store)["quantity"].tolist()[0] == 20.0
-    assert load_task_reports(store, {2024: 1})["quantity"].tolist()[0] == 18.0
+    assert store.load_rows(TASKS, REPORT.id)["quantity"].tolist()[0] == 20.0
+    assert store.load_rows(TASKS, REPORT.id, {2024: 1})["quantity"].tolist()[0] == 18.0
 
-    outcome = rollback_tasks(store, 2024, 1, "Lan", "Số liệu quý IV chưa đúng", identity=OPERATOR)
+    outcome = store.rollback(2024, 1, "Lan", "Số liệu quý IV chưa đúng", kind=TASKS, identity=OPERATOR)
     assert (outcome.version, outcome.previous, outcome.changed) == (1, 2, True)
-    assert task_versions(store) == {2024: 1}
-    assert load_task_reports(store)["quantity"].tolist()[0] == 18.0
-    assert task_history(store)["action"].tolist() == [Action.IMPORT, Action.IMPORT, Action.ROLLBACK]
+    assert store.current_versions(TASKS) == {2024: 1}
+    assert store.load_rows(TASKS, REPORT.id)["quantity"].tolist()[0] == 18.0
+    assert store.history(kind=TASKS)["action"].tolist() == [Action.IMPORT, Action.IMPORT, Action.ROLLBACK]
     assert [v.current for v in store.versions(2024, kind=TASKS)] == [True, False]
 
 
 def test_rollback_to_a_version_that_does_not_exist_is_refused(store: Store) -> None:
     imported(store, progress_bytes())
     with pytest.raises(StoreError) as raised:
-        rollback_tasks(store, 2024, 5, "Lan", identity=OPERATOR)
+        store.rollback(2024, 5, "Lan", kind=TASKS, identity=OPERATOR)
     assert raised.value.problem.code == "unknown_version"
 
 
@@ -166,9 +160,9 @@ def test_tasks_and_statistics_of_one_year_are_numbered_apart(store: Store) -> No
     stats = store.import_workbook(make_workbook(2024), "htx-2024.xlsx", None, "Lan", identity=OPERATOR)
     tasks = imported(store, progress_bytes())
     assert (stats.version, tasks.version) == (1, 1)
-    assert store.current_versions() == {2024: 1} and task_versions(store) == {2024: 1}
+    assert store.current_versions() == {2024: 1} and store.current_versions(TASKS) == {2024: 1}
     assert store.history()["kind"].tolist() == ["stats"]
-    assert task_history(store)["kind"].tolist() == ["tasks"]
+    assert store.history(kind=TASKS)["kind"].tolist() == ["tasks"]
 
 
 def _unknown_task() -> bytes:
@@ -195,7 +189,10 @@ def test_a_rejected_workbook_leaves_the_store_exactly_as_it_was(store_url: str, 
     with open_store(store_url, **limits) as opened:
         before = opened.dump()
         kw = {"by": "Lan", **import_kw}
-        outcome = import_task_workbook(opened, build(), f"{case}.xlsx", today=TODAY, **kw, identity=OPERATOR)
+        year = kw.pop("year", None)
+        outcome = opened.import_workbook(
+            build(), f"{case}.xlsx", year, kind=TASKS, today=TODAY, **kw, identity=OPERATOR
+        )
         assert outcome.status == Status.REJECTED
         assert code in {p.code for p in outcome.errors}
         assert opened.dump() == before
@@ -205,7 +202,9 @@ def test_a_file_that_is_no_workbook_raises_unreadable_and_leaves_the_store_uncha
     imported(store, progress_bytes())
     before = store.dump()
     with pytest.raises(WorkbookUnreadable):
-        import_task_workbook(store, b"Ma;Nam\nI.1;2024\n", "tien-do.csv", "Lan", identity=OPERATOR)
+        store.import_workbook(
+            b"Ma;Nam\nI.1;2024\n", "tien-do.csv", None, "Lan", kind=TASKS, identity=OPERATOR
+        )
     assert store.dump() == before
 
 
@@ -214,7 +213,7 @@ def test_removing_sample_data_removes_sample_task_versions_and_their_rows(store:
     imported(store, progress_bytes(rows_2024(conferences=19.0)))
     removed = store.delete_sample("Lan", identity=OPERATOR)
     assert removed == [("tasks", 2024, 1)]
-    assert task_versions(store) == {2024: 2}
+    assert store.current_versions(TASKS) == {2024: 2}
     assert [v.version for v in store.versions(2024, kind=TASKS)] == [2]
     dump = store.dump()
     assert {r["version_id"] for r in dump["tasks_reports"]} == {r["id"] for r in dump["versions"]}
@@ -243,11 +242,11 @@ def test_an_export_imported_again_gives_the_same_rows(store: Store) -> None:
     ]
     imported(store, grid_bytes({REPORT.name: table_rows(rows, REPORT)}))
     buffer = io.BytesIO()
-    assert export_task_year(store, 2024, buffer) == 1
+    assert store.export_year(2024, buffer, kind=TASKS) == 1
     again = imported(store, buffer.getvalue(), "xuat-lai.xlsx")
     assert again.version == 2
     columns = ["group", "number", "year", "quarter", "status", "metric", "quantity", "result", "evidence"]
-    first, second = load_task_reports(store, {2024: 1}), load_task_reports(store, {2024: 2})
+    first, second = store.load_rows(TASKS, REPORT.id, {2024: 1}), store.load_rows(TASKS, REPORT.id, {2024: 2})
     pd.testing.assert_frame_equal(first[columns], second[columns])
 
 
@@ -256,32 +255,33 @@ def test_a_sample_export_carries_the_sample_notice(store: Store) -> None:
 
     imported(store, progress_bytes(), is_sample=True)
     buffer = io.BytesIO()
-    export_task_year(store, 2024, buffer)
+    store.export_year(2024, buffer, kind=TASKS)
     first = load_workbook(io.BytesIO(buffer.getvalue()))["Hướng dẫn"]["A1"].value
     assert first.startswith("SỐ LIỆU MẪU")
 
 
 def test_a_year_without_reports_is_refused_on_export(store: Store) -> None:
     with pytest.raises(StoreError) as raised:
-        export_task_year(store, 2022, io.BytesIO())
+        store.export_year(2022, io.BytesIO(), kind=TASKS)
     assert raised.value.problem.code == "unknown_year"
 
 
 def test_a_confirmation_whose_preview_saw_another_version_is_refused_and_writes_nothing(store: Store) -> None:
     imported(store, progress_bytes())
     imported(store, progress_bytes(rows_2024(conferences=20.0)), name="second.xlsx")
-    before = (task_versions(store), len(task_history(store)))
-    outcome = import_task_workbook(
-        store,
+    before = (store.current_versions(TASKS), len(store.history(kind=TASKS)))
+    outcome = store.import_workbook(
         progress_bytes(rows_2024(conferences=30.0)),
         "late.xlsx",
+        None,
         "Trần Văn Minh",
+        kind=TASKS,
         today=TODAY,
         expected_version=1,
         identity=OPERATOR,
     )
     assert outcome.status == Status.STALE
-    assert (task_versions(store), len(task_history(store))) == before
+    assert (store.current_versions(TASKS), len(store.history(kind=TASKS))) == before
     assert (
         "đã thay đổi kể từ khi xem trước (phiên bản đang dùng lúc xem trước: 1, bây giờ: 2)"
         in outcome.message()
@@ -321,7 +321,7 @@ def test_a_store_made_before_the_difficulties_column_is_migrated_and_keeps_its_r
         )
     engine.dispose()
     with open_store(url) as store:
-        assert store.revision() == head_revision() == "0004"
+        assert store.revision() == head_revision()  # 0004 and every later migration applied
         with store.read_transaction() as conn:
             columns = {c["name"] for c in sa.inspect(conn).get_columns("tasks_reports")}
             rows = conn.execute(sa.text('SELECT "group", number, difficulties FROM tasks_reports')).all()
@@ -331,7 +331,6 @@ def test_a_store_made_before_the_difficulties_column_is_migrated_and_keeps_its_r
 
 def test_the_register_is_stored_with_its_year_and_exported_again(tmp_path):
     """The V.1 register of a progress workbook comes back from the store, and in the exported workbook."""
-    from kpi.store.task_versions import export_task_year, load_task_plans
     from kpi.store.versions import open_store
     from kpi.workbook.task_contract import PLANS
     from kpi.workbook.task_reports import check_task_bytes
@@ -362,12 +361,12 @@ def test_the_register_is_stored_with_its_year_and_exported_again(tmp_path):
     )
     data = task_workbook_bytes(reports=rows, info={"year": 2021}, tasks=default_tasks(), plans=plans)
     with open_store(f"sqlite:///{tmp_path / 's.sqlite'}") as store:
-        outcome = import_task_workbook(store, data, "t.xlsx", "Lan", identity=OPERATOR)
+        outcome = store.import_workbook(data, "t.xlsx", None, "Lan", kind=TASKS, identity=OPERATOR)
         assert outcome.ok and outcome.row_counts[PLANS.id] == 1
-        back = load_task_plans(store)
+        back = store.load_rows(TASKS, PLANS.id)
         assert back.to_dict("records") == [{"year": 2021, **plans.iloc[0].to_dict()}]
         out = tmp_path / "export.xlsx"
-        export_task_year(store, 2021, out)
+        store.export_year(2021, out, kind=TASKS)
     again = check_task_bytes(out.read_bytes(), default_tasks())
     assert again.ok
     assert again.clean.plans["plan_number"].tolist() == ["=12/KH-SCT"]  # a formula-like text stays text
@@ -376,20 +375,20 @@ def test_the_register_is_stored_with_its_year_and_exported_again(tmp_path):
 def test_a_rollback_to_no_data_leaves_the_year_without_reports_and_the_statistics_alone(store: Store) -> None:
     imported(store, progress_bytes())
     test_store.stored(store, make_workbook(2024))
-    outcome = rollback_tasks(store, 2024, None, "Lan", identity=OPERATOR)
+    outcome = store.rollback(2024, None, "Lan", kind=TASKS, identity=OPERATOR)
     assert (outcome.version, outcome.previous, outcome.changed) == (None, 1, True)
-    assert task_versions(store) == {}
-    assert load_task_reports(store).empty
+    assert store.current_versions(TASKS) == {}
+    assert store.load_rows(TASKS, REPORT.id).empty
     assert store.current_versions() == {2024: 1}  # the statistics of 2024 are another kind
-    assert task_history(store)["action"].tolist() == [Action.IMPORT, Action.ROLLBACK]
+    assert store.history(kind=TASKS)["action"].tolist() == [Action.IMPORT, Action.ROLLBACK]
     assert store.stored_years(TASKS) == [2024]
 
 
 def test_a_sample_progress_report_is_restored_as_a_current_sample_version(store: Store) -> None:
     imported(store, progress_bytes(), is_sample=True)
     store.delete_sample("Lan", identity=OPERATOR)
-    sample = task_sample_version(store, progress_bytes(), "mau-2024.xlsx", today=TODAY)
+    sample = store.sample_version(progress_bytes(), "mau-2024.xlsx", TASKS, today=TODAY)
     assert store.restore_sample("Lan", [sample], identity=OPERATOR) == [("tasks", 2024, 2)]
-    assert task_versions(store) == {2024: 2} and store.has_sample()
-    assert load_task_reports(store)["quantity"].tolist()[0] == 18.0
-    assert task_history(store)["action"].tolist()[-1] == Action.RESTORE_SAMPLE
+    assert store.current_versions(TASKS) == {2024: 2} and store.has_sample()
+    assert store.load_rows(TASKS, REPORT.id)["quantity"].tolist()[0] == 18.0
+    assert store.history(kind=TASKS)["action"].tolist()[-1] == Action.RESTORE_SAMPLE

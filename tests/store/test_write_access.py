@@ -1,6 +1,6 @@
 """Every write path of the store refuses whoever may not write, and records who wrote (issue 12).
 
-Statistics (kpi/store/versions.py) and task reports (kpi/store/task_versions.py) both ask `kpi.common.access.refusal`; an anonymous
+Statistics and task reports (one import and one rollback of kpi/store/versions.py, taking a kind) ask `kpi.common.access.refusal`; an anonymous
 identity (what a web session without a login acts as) and a viewer are refused with nothing changed, for
 imports, rollbacks (to a version or to "no data") and the removal and restoration of the sample data. Stores come from tests/store/test_versions.py.
 """
@@ -10,8 +10,7 @@ from __future__ import annotations
 import pytest
 
 from kpi.common.access import ANONYMOUS, Identity, Role, command_line
-from kpi.store.task_versions import import_task_workbook, rollback_tasks
-from kpi.store.versions import Status, Store, StoreError
+from kpi.store.versions import TASKS, Status, Store, StoreError
 from tests.store import test_versions as test_store
 from tests.store.test_task_versions import progress_bytes, rows_2024
 from tests.store.test_versions import make_workbook, with_members
@@ -41,7 +40,9 @@ def _two_versions_of_each_kind_and_a_sample(store: Store) -> None:
         assert store.import_workbook(data, f"{members}.xlsx", None, "Lan", identity=OPERATOR).ok
     for conferences in (18.0, 19.0):
         data = progress_bytes(rows_2024(conferences))
-        assert import_task_workbook(store, data, f"{conferences}.xlsx", "Lan", identity=OPERATOR).ok
+        assert store.import_workbook(
+            data, f"{conferences}.xlsx", None, "Lan", kind=TASKS, identity=OPERATOR
+        ).ok
 
 
 @pytest.mark.parametrize("who", list(REFUSED), ids=["nobody", "anonymous", "viewer"])
@@ -56,16 +57,18 @@ def test_whoever_may_not_write_is_refused_on_every_write_path_and_the_store_is_u
     stats = store.import_workbook(
         make_workbook(coops=with_members(99)), "x.xlsx", None, "Khách", identity=who
     )
-    tasks = import_task_workbook(store, progress_bytes(rows_2024(99.0)), "x.xlsx", "Khách", identity=who)
+    tasks = store.import_workbook(
+        progress_bytes(rows_2024(99.0)), "x.xlsx", None, "Khách", kind=TASKS, identity=who
+    )
     for outcome in (stats, tasks):
         assert (outcome.status, [p.code for p in outcome.problems]) == (Status.REJECTED, [code])
         assert outcome.message().endswith("chưa có gì thay đổi.")  # the refusal itself, not "1 error"
     for write in (
         lambda: store.rollback(2024, 1, "Khách", identity=who),
-        lambda: rollback_tasks(store, 2024, 1, "Khách", identity=who),
+        lambda: store.rollback(2024, 1, "Khách", kind=TASKS, identity=who),
         lambda: store.delete_sample("Khách", identity=who),
         lambda: store.rollback(2024, None, "Khách", identity=who),
-        lambda: rollback_tasks(store, 2024, None, "Khách", identity=who),
+        lambda: store.rollback(2024, None, "Khách", kind=TASKS, identity=who),
         lambda: store.restore_sample("Khách", [sample], identity=who),
         lambda: restore_sample(store, "Khách", who),
     ):

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kpi.common.access import command_line
-from kpi.store.task_versions import import_task_workbook
-from kpi.store.versions import open_store
+from kpi.store.versions import TASKS, open_store
 from kpi.tasks.preview import check_task_upload, periods_text, preview_task_import, task_status_table
 from kpi.workbook.task_reports import check_task_bytes
 from tests.builders import coop, group, task_workbook, workbook
@@ -57,7 +56,9 @@ def test_a_first_report_of_a_year_counts_its_rows_per_status_and_names_its_perio
 def test_the_same_report_again_changes_nothing_and_another_is_compared_with_the_version_in_force(
     store,
 ) -> None:
-    assert import_task_workbook(store, _bytes(ROWS_2021), "v1.xlsx", "Kiểm thử", identity=OPERATOR).ok
+    assert store.import_workbook(
+        _bytes(ROWS_2021), "v1.xlsx", None, "Kiểm thử", kind=TASKS, identity=OPERATOR
+    ).ok
     same = preview_task_import(store, _clean(ROWS_2021))
     assert (same.current_version, same.has_changes) == (1, False)
     done = [(*r[:4], "done", *r[5:]) if r[1] == 3 else r for r in ROWS_2021]  # V.3 now done
@@ -74,8 +75,8 @@ def test_the_same_report_again_changes_nothing_and_another_is_compared_with_the_
 def test_a_real_report_lists_every_sample_version_it_removes(store) -> None:
     stats = workbook(year=2023, coops=[coop("A1")], groups=[group()])
     assert store.import_workbook(stats, "mau.xlsx", 2023, by="Mẫu", is_sample=True, identity=OPERATOR).ok
-    assert import_task_workbook(
-        store, _bytes(ROWS_2021), "mau-nv.xlsx", "Mẫu", is_sample=True, identity=OPERATOR
+    assert store.import_workbook(
+        _bytes(ROWS_2021), "mau-nv.xlsx", None, "Mẫu", is_sample=True, kind=TASKS, identity=OPERATOR
     ).ok
     preview = preview_task_import(store, _clean(ROWS_2021))
     assert sorted(preview.sample_to_remove) == [("stats", 2023, 1), ("tasks", 2021, 1)]
@@ -102,8 +103,8 @@ def test_the_upload_check_refuses_a_file_over_the_size_limit_without_reading_it(
 
 def test_the_preview_keeps_the_version_in_force_for_the_confirmation_to_check(store) -> None:
     assert preview_task_import(store, _clean(ROWS_2021)).store_version is None
-    assert import_task_workbook(
-        store, _bytes(ROWS_2021), "mau-nv.xlsx", "Mẫu", is_sample=True, identity=OPERATOR
+    assert store.import_workbook(
+        _bytes(ROWS_2021), "mau-nv.xlsx", None, "Mẫu", is_sample=True, kind=TASKS, identity=OPERATOR
     ).ok
     over_sample = preview_task_import(store, _clean(ROWS_2021))
     # Compared with no real report, while the sample version 1 is the one in force.

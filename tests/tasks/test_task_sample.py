@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from kpi.store.task_versions import TASKS, task_versions
+from kpi.store.versions import TASKS
 from kpi.tasks.rules import latest_status, overdue, quantities_by_year
 from kpi.tasks.sample import SAMPLE_BY, generate, load_task_samples, sample_files, workbook_bytes
 from kpi.workbook.task_contract import REPORT, default_tasks
@@ -85,7 +85,7 @@ def test_quantities_are_near_their_promise_but_not_always_at_it(reports):
 def test_loading_the_samples_stores_one_sample_version_per_year_once(store):
     outcomes = load_task_samples(store)
     assert [o.status.value for o in outcomes] == ["stored"] * 6
-    assert task_versions(store) == {y: 1 for y in range(2020, 2026)}
+    assert store.current_versions(TASKS) == {y: 1 for y in range(2020, 2026)}
     assert all(v.is_sample and v.imported_by == SAMPLE_BY for v in store.versions(2023, kind=TASKS))
     again = load_task_samples(store)
     assert [o.status.value for o in again] == ["duplicate"] * 6
