@@ -386,6 +386,17 @@ def build_sparkline(
 # --- one indicator in depth ---------------------------------------------------------------------------
 
 
+def _year_line(points: list[tuple[int, float]], hover: str, ind: Indicator, lang: str) -> dict:
+    """Return a scatter trace over (year, value) points, each hovered with the catalog text `hover`."""
+    return {
+        "type": "scatter",
+        "x": [y for y, _ in points],
+        "y": [v for _, v in points],
+        "customdata": [t(hover, lang, year=y, value=value_text(ind, v, lang)) for y, v in points],
+        "hovertemplate": "%{customdata}<extra></extra>",
+    }
+
+
 def build_indicator_figure(result: IndicatorResult, plan: Plan, lang: str = "vi") -> go.Figure:
     """Return one indicator's yearly values up to the report's year, its target, the required path (dashed)
     and the projection at the current pace to the target year (dotted)."""
@@ -398,44 +409,29 @@ def build_indicator_figure(result: IndicatorResult, plan: Plan, lang: str = "vi"
     path = required_path(result)
     if path:
         traces.append(
-            {
-                "type": "scatter",
-                "x": [y for y, _ in path],
-                "y": [v for _, v in path],
+            _year_line(path, "chart.hover_required", ind, lang)
+            | {
                 "mode": "lines",
                 "line": {"color": GREY, "width": 2.5, "dash": "dash"},
                 "name": t("chart.required_path", lang),
-                "customdata": [
-                    t("chart.hover_required", lang, year=y, value=value_text(ind, v, lang)) for y, v in path
-                ],
-                "hovertemplate": "%{customdata}<extra></extra>",
             }
         )
     projection = projected_path(result)
     if projection:
         traces.append(
-            {
-                "type": "scatter",
-                "x": [y for y, _ in projection],
-                "y": [v for _, v in projection],
+            _year_line(projection, "chart.hover_projection", ind, lang)
+            | {
                 "mode": "lines+text",
                 "line": {"color": VERMILLION, "width": 2.5, "dash": "dot"},
                 "text": [""] * (len(projection) - 1) + [format_number(projection[-1][1], ind.decimals, lang)],
                 "textposition": "bottom center",
                 "textfont": {"size": 15, "color": VERMILLION},
                 "name": t("chart.projection", lang),
-                "customdata": [
-                    t("chart.hover_projection", lang, year=y, value=value_text(ind, v, lang))
-                    for y, v in projection
-                ],
-                "hovertemplate": "%{customdata}<extra></extra>",
             }
         )
     traces.append(
-        {
-            "type": "scatter",
-            "x": [y for y, _ in observed],
-            "y": [v for _, v in observed],
+        _year_line(observed, "chart.hover_observed", ind, lang)
+        | {
             "mode": "lines+markers+text",
             "line": {"color": PRIMARY, "width": 3.5},
             "marker": {"size": 10},
@@ -443,10 +439,6 @@ def build_indicator_figure(result: IndicatorResult, plan: Plan, lang: str = "vi"
             "textposition": "top center",
             "textfont": {"size": 15, "color": PRIMARY},
             "name": t("chart.observed", lang),
-            "customdata": [
-                t("chart.hover_observed", lang, year=y, value=value_text(ind, v, lang)) for y, v in observed
-            ],
-            "hovertemplate": "%{customdata}<extra></extra>",
         }
     )
     target_label = target_text(ind, lang)
