@@ -135,7 +135,9 @@ with left:
             total=format_number(len(coops), 0, lang),
         )
     )
-    components.note(population_sentence(data.get_population_counts(year), data.get_plan(), year, lang))
+    components.note(
+        population_sentence(data.get_population_counts(year, alone=True), data.get_plan(), year, lang)
+    )
     if listing.count:
         st.caption(
             t(

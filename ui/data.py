@@ -205,15 +205,26 @@ def _rating_counts(version: DataVersion, by: str, year: int | None, district: st
     return _results(version).rating_counts(by, year, districts)
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _year_results(version: DataVersion, year: int) -> Results:
+    """The results kept with one year's version alone (a fifth of the tables of six years)."""
+    return stored_results(get_store(), {year: dict(version.versions)[year]})
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
-def _population_counts(version: DataVersion, year: int, district: str | None) -> dict[str, int]:
-    return _results(version).population_counts(year, district)
+def _population_counts(version: DataVersion, year: int, district: str | None, alone: bool) -> dict[str, int]:
+    results = _year_results(version, year) if alone else _results(version)
+    return results.population_counts(year, district)
 
 
-def get_population_counts(year: int, district: str | None = None) -> dict[str, int]:
+def get_population_counts(year: int, district: str | None = None, alone: bool = False) -> dict[str, int]:
     """Return how many cooperatives the year's list holds and how many belong to each population the plan
-    names (existing, operating, rated), for the province or one district."""
-    return _population_counts(data_version(), year, district)
+    names (existing, operating, rated), for the province or one district. `alone`: read that year's results
+    only, for a page that shows no other figure of the results (the list of cooperatives); the others read
+    every year's results anyway."""
+    version = data_version()
+    alone = alone and year in dict(version.versions)  # a year without data reads as none from all results
+    return _population_counts(version, year, district, alone)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -35,6 +35,7 @@ from kpi.common.theme import (
     apply_theme,
     rating_colour,
     status_style,
+    themed_figure,
     wrap_label,
 )
 from kpi.domain.plan import Indicator, MeasureKind, Plan, load_plan
@@ -97,18 +98,11 @@ def _tickformat(decimals: int) -> str:
     return f",.{decimals}~f" if decimals else ",.0f"
 
 
-def _year_axis(fig: go.Figure) -> None:
-    fig.update_xaxes(dtick=1, tickformat="d", title_text=None)
-
-
-def _value_axis(fig: go.Figure, indicator: Indicator, lang: str) -> None:
+def _value_axis(indicator: Indicator, lang: str) -> dict:
+    """Return the value axis of an indicator: its decimals, "%" or its unit as title, from zero."""
     suffix = "%" if is_percent(indicator, lang) else ""
-    fig.update_yaxes(
-        tickformat=_tickformat(indicator.decimals),
-        ticksuffix=suffix,
-        rangemode="tozero",
-        title_text=None if suffix else indicator.unit.get(lang),
-    )
+    axis = {"tickformat": _tickformat(indicator.decimals), "ticksuffix": suffix, "rangemode": "tozero"}
+    return axis if suffix else axis | {"title": {"text": indicator.unit.get(lang)}}
 
 
 def _lower(text: str) -> str:
@@ -222,91 +216,116 @@ def build_bullet_figure(report: Report, lang: str = "vi", group_id: str | None =
         group = next(g for g in report.plan.groups if g.id == group_id)
         title = t("chart.bullet_title_group", lang, group=group.name.get(lang), year=report.year)
     low, high = BULLET_RANGE
-    fig = go.Figure()
-    fig.add_bar(
-        y=rows["label"],
-        x=[100] * len(rows),
-        orientation="h",
-        marker={"color": "#EDEDED", "line": {"width": 0}},
-        width=0.8,
-        hoverinfo="skip",
-        showlegend=False,
-        name="track",
-    )
-    fig.add_bar(
-        y=rows["label"],
-        x=rows["bar"].fillna(0),
-        orientation="h",
-        marker={"color": rows["colour"], "line": {"color": "#4D4D4D", "width": 1}},
-        width=0.5,
-        customdata=rows["hover"],
-        hovertemplate="%{customdata}<extra></extra>",
-        showlegend=False,
-        name=t("chart.bullet_progress", lang),
-    )
+    track = {
+        "type": "bar",
+        "y": rows["label"].to_numpy(),
+        "x": [100] * len(rows),
+        "orientation": "h",
+        "marker": {"color": "#EDEDED", "line": {"width": 0}},
+        "width": 0.8,
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "name": "track",
+    }
+    progress = {
+        "type": "bar",
+        "y": rows["label"].to_numpy(),
+        "x": rows["bar"].fillna(0).to_numpy(),
+        "orientation": "h",
+        "marker": {"color": rows["colour"].to_numpy(), "line": {"color": "#4D4D4D", "width": 1}},
+        "width": 0.5,
+        "customdata": rows["hover"].to_numpy(),
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "showlegend": False,
+        "name": t("chart.bullet_progress", lang),
+    }
     # The texts stand in a column right of the scale, so they never cover a bar, a tick or a label.
-    for label, text in zip(rows["label"], rows["bar_text"], strict=True):
-        fig.add_annotation(
-            x=1,
-            xref="paper",
-            xanchor="left",
-            xshift=10,
-            y=label,
-            yref="y",
-            text=text,
-            showarrow=False,
-            align="left",
-            font={"size": 15},
-        )
+    annotations = [
+        {
+            "x": 1,
+            "xref": "paper",
+            "xanchor": "left",
+            "xshift": 10,
+            "y": label,
+            "yref": "y",
+            "text": text,
+            "showarrow": False,
+            "align": "left",
+            "font": {"size": 15},
+        }
+        for label, text in zip(rows["label"], rows["bar_text"], strict=True)
+    ]
     expected = rows.dropna(subset=["expected"])
-    fig.add_scatter(
-        y=expected["label"],
-        x=expected["expected"].clip(lower=low, upper=high),
-        mode="markers",
-        marker={"symbol": "line-ns", "size": 28, "line": {"width": 4, "color": BLACK}},
-        name=t("chart.bullet_expected_legend", lang, year=report.year),
-        customdata=expected["hover"],
-        hovertemplate="%{customdata}<extra></extra>",
-    )
-    fig.add_vline(x=0, line={"color": GREY, "width": 1})
-    fig.add_vline(x=100, line={"color": BLACK, "width": 2, "dash": "dot"})
-    fig.add_scatter(
-        x=[None],
-        y=[None],
-        mode="lines",
-        line={"color": BLACK, "width": 2, "dash": "dot"},
-        name=t("chart.bullet_target_mark", lang),
-    )
+    marks = {
+        "type": "scatter",
+        "y": expected["label"].to_numpy(),
+        "x": expected["expected"].clip(lower=low, upper=high).to_numpy(),
+        "mode": "markers",
+        "marker": {"symbol": "line-ns", "size": 28, "line": {"width": 4, "color": BLACK}},
+        "name": t("chart.bullet_expected_legend", lang, year=report.year),
+        "customdata": expected["hover"].to_numpy(),
+        "hovertemplate": "%{customdata}<extra></extra>",
+    }
+    target_legend = {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "lines",
+        "line": {"color": BLACK, "width": 2, "dash": "dot"},
+        "name": t("chart.bullet_target_mark", lang),
+    }
     heading = _title(title, t("chart.bullet_subtitle", lang, year=report.year))
-    fig.update_layout(
-        title=heading,
-        barmode="overlay",
-        height=50 * len(rows) + 220,
-        margin={
-            "t": _top_margin(heading, legend_on_top=True),
-            "r": _text_column_width(rows["bar_text"], 15),
-            "b": 80,
-        },
-        legend={"y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
-        hovermode="closest",
-    )
-    fig.update_xaxes(
-        range=[low, high],
-        ticksuffix="%",
-        tickformat=",.0f",
-        tick0=0,
-        dtick=25,
-        title_text=t("chart.bullet_axis", lang),
-        zeroline=False,
-    )
-    fig.update_yaxes(autorange="reversed", showgrid=False, ticklabelstandoff=8)
+    axis_title = t("chart.bullet_axis", lang)
     if any(r.indicator.target.derived for r in results):
         # A second line of the axis title, so that the axis' own margin makes room for it at any font size.
         note = (
             f'<span style="font-size:13px;color:{MUTED_TEXT}">{t("overview.derived_footnote", lang)}</span>'
         )
-        fig.update_xaxes(title_text=f"{t('chart.bullet_axis', lang)}<br>{note}")
-    return apply_theme(fig)
+        axis_title = f"{axis_title}<br>{note}"
+    layout = {
+        "annotations": annotations,
+        "shapes": [
+            _line("x", 0, {"color": GREY, "width": 1}),
+            _line("x", 100, {"color": BLACK, "width": 2, "dash": "dot"}),
+        ],
+        "title": heading,
+        "barmode": "overlay",
+        "height": 50 * len(rows) + 220,
+        "margin": {
+            "t": _top_margin(heading, legend_on_top=True),
+            "r": _text_column_width(rows["bar_text"], 15),
+            "b": 80,
+        },
+        "legend": {"y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+        "hovermode": "closest",
+        "xaxis": {
+            "range": [low, high],
+            "ticksuffix": "%",
+            "tickformat": ",.0f",
+            "tick0": 0,
+            "dtick": 25,
+            "title": {"text": axis_title},
+            "zeroline": False,
+        },
+        "yaxis": {"autorange": "reversed", "showgrid": False, "ticklabelstandoff": 8},
+    }
+    return themed_figure([track, progress, marks, target_legend], layout)
+
+
+def _line(axis: str, at: float, line: dict) -> dict:
+    """Return the shape of plotly's `add_vline(at)` (axis "x") or `add_hline(at)` (axis "y"): a line at `at`
+    on that axis across the whole plot."""
+    other = "y" if axis == "x" else "x"
+    return {
+        "type": "line",
+        f"{axis}0": at,
+        f"{axis}1": at,
+        f"{axis}ref": axis,
+        f"{other}0": 0,
+        f"{other}1": 1,
+        f"{other}ref": f"{other} domain",
+        "line": line,
+    }
 
 
 def _text_column_width(texts: Sequence[str], size: int) -> int:
@@ -330,33 +349,52 @@ def build_sparkline(
         texts = [f"{y}: {value_text(indicator, v, lang)}" for y, v in points]
     else:
         texts = [f"{y}: {format_number(v, 1, lang)}" for y, v in points]
-    fig = go.Figure()
-    fig.add_scatter(
-        x=years,
-        y=values,
-        mode="lines",
-        line={"color": PRIMARY, "width": 2.5},
-        customdata=texts,
-        hovertemplate="%{customdata}<extra></extra>",
-        showlegend=False,
-    )
+    line = {
+        "type": "scatter",
+        "x": years,
+        "y": values,
+        "mode": "lines",
+        "line": {"color": PRIMARY, "width": 2.5},
+        "customdata": texts,
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "showlegend": False,
+    }
+    traces = [line]
     if points:
-        fig.add_scatter(
-            x=years[-1:],
-            y=values[-1:],
-            mode="markers",
-            marker={"color": PRIMARY, "size": 8},
-            customdata=texts[-1:],
-            hovertemplate="%{customdata}<extra></extra>",
-            showlegend=False,
+        traces.append(
+            {
+                "type": "scatter",
+                "x": years[-1:],
+                "y": values[-1:],
+                "mode": "markers",
+                "marker": {"color": PRIMARY, "size": 8},
+                "customdata": texts[-1:],
+                "hovertemplate": "%{customdata}<extra></extra>",
+                "showlegend": False,
+            }
         )
-    fig.update_layout(height=70, margin={"l": 4, "r": 8, "t": 6, "b": 6}, hovermode="closest")
-    fig.update_xaxes(visible=False, dtick=1, tickformat="d")
-    fig.update_yaxes(visible=False)
-    return apply_theme(fig)
+    layout = {
+        "height": 70,
+        "margin": {"l": 4, "r": 8, "t": 6, "b": 6},
+        "hovermode": "closest",
+        "xaxis": {"visible": False, "dtick": 1, "tickformat": "d"},
+        "yaxis": {"visible": False},
+    }
+    return themed_figure(traces, layout)
 
 
 # --- one indicator in depth ---------------------------------------------------------------------------
+
+
+def _year_line(points: list[tuple[int, float]], hover: str, ind: Indicator, lang: str) -> dict:
+    """Return a scatter trace over (year, value) points, each hovered with the catalog text `hover`."""
+    return {
+        "type": "scatter",
+        "x": [y for y, _ in points],
+        "y": [v for _, v in points],
+        "customdata": [t(hover, lang, year=y, value=value_text(ind, v, lang)) for y, v in points],
+        "hovertemplate": "%{customdata}<extra></extra>",
+    }
 
 
 def build_indicator_figure(result: IndicatorResult, plan: Plan, lang: str = "vi") -> go.Figure:
@@ -367,62 +405,54 @@ def build_indicator_figure(result: IndicatorResult, plan: Plan, lang: str = "vi"
     observed = sorted(
         (int(y), v) for y, v in result.history.items() if v is not None and (year is None or y <= year)
     )
-    fig = go.Figure()
+    traces: list[dict] = []
     path = required_path(result)
     if path:
-        fig.add_scatter(
-            x=[y for y, _ in path],
-            y=[v for _, v in path],
-            mode="lines",
-            line={"color": GREY, "width": 2.5, "dash": "dash"},
-            name=t("chart.required_path", lang),
-            customdata=[
-                t("chart.hover_required", lang, year=y, value=value_text(ind, v, lang)) for y, v in path
-            ],
-            hovertemplate="%{customdata}<extra></extra>",
+        traces.append(
+            _year_line(path, "chart.hover_required", ind, lang)
+            | {
+                "mode": "lines",
+                "line": {"color": GREY, "width": 2.5, "dash": "dash"},
+                "name": t("chart.required_path", lang),
+            }
         )
     projection = projected_path(result)
     if projection:
-        fig.add_scatter(
-            x=[y for y, _ in projection],
-            y=[v for _, v in projection],
-            mode="lines+text",
-            line={"color": VERMILLION, "width": 2.5, "dash": "dot"},
-            text=[""] * (len(projection) - 1) + [format_number(projection[-1][1], ind.decimals, lang)],
-            textposition="bottom center",
-            textfont={"size": 15, "color": VERMILLION},
-            name=t("chart.projection", lang),
-            customdata=[
-                t("chart.hover_projection", lang, year=y, value=value_text(ind, v, lang))
-                for y, v in projection
-            ],
-            hovertemplate="%{customdata}<extra></extra>",
+        traces.append(
+            _year_line(projection, "chart.hover_projection", ind, lang)
+            | {
+                "mode": "lines+text",
+                "line": {"color": VERMILLION, "width": 2.5, "dash": "dot"},
+                "text": [""] * (len(projection) - 1) + [format_number(projection[-1][1], ind.decimals, lang)],
+                "textposition": "bottom center",
+                "textfont": {"size": 15, "color": VERMILLION},
+                "name": t("chart.projection", lang),
+            }
         )
-    fig.add_scatter(
-        x=[y for y, _ in observed],
-        y=[v for _, v in observed],
-        mode="lines+markers+text",
-        line={"color": PRIMARY, "width": 3.5},
-        marker={"size": 10},
-        text=[format_number(v, ind.decimals, lang) for _, v in observed],
-        textposition="top center",
-        textfont={"size": 15, "color": PRIMARY},
-        name=t("chart.observed", lang),
-        customdata=[
-            t("chart.hover_observed", lang, year=y, value=value_text(ind, v, lang)) for y, v in observed
-        ],
-        hovertemplate="%{customdata}<extra></extra>",
+    traces.append(
+        _year_line(observed, "chart.hover_observed", ind, lang)
+        | {
+            "mode": "lines+markers+text",
+            "line": {"color": PRIMARY, "width": 3.5},
+            "marker": {"size": 10},
+            "text": [format_number(v, ind.decimals, lang) for _, v in observed],
+            "textposition": "top center",
+            "textfont": {"size": 15, "color": PRIMARY},
+            "name": t("chart.observed", lang),
+        }
     )
     target_label = target_text(ind, lang)
-    fig.add_hline(y=ind.target.value, line={"color": BLACK, "width": 1.5, "dash": "dot"}, opacity=0.6)
-    fig.add_scatter(
-        x=[ind.target.year],
-        y=[ind.target.value],
-        mode="markers",
-        marker={"symbol": "star", "size": 22, "color": BLACK},
-        name=target_label,
-        customdata=[target_label],
-        hovertemplate="%{customdata}<extra></extra>",
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [ind.target.year],
+            "y": [ind.target.value],
+            "mode": "markers",
+            "marker": {"symbol": "star", "size": 22, "color": BLACK},
+            "name": target_label,
+            "customdata": [target_label],
+            "hovertemplate": "%{customdata}<extra></extra>",
+        }
     )
     first = min([y for y, _ in observed] + [y for y, _ in path] + [ind.target.year])
     heading = _title(
@@ -434,16 +464,17 @@ def build_indicator_figure(result: IndicatorResult, plan: Plan, lang: str = "vi"
             status=_lower(plan.assessment.label(a.status, lang)),
         ),
     )
-    fig.update_layout(
-        title=heading,
-        margin={"t": _top_margin(heading)},
-        height=520,
-        hovermode="closest",
-    )
-    _year_axis(fig)
-    fig.update_xaxes(range=[first - 0.4, ind.target.year + 0.4])
-    _value_axis(fig, ind, lang)
-    return apply_theme(fig)
+    target_line = {"color": BLACK, "width": 1.5, "dash": "dot"}
+    layout = {
+        "shapes": [_line("y", ind.target.value, target_line) | {"opacity": 0.6}],
+        "title": heading,
+        "margin": {"t": _top_margin(heading)},
+        "height": 520,
+        "hovermode": "closest",
+        "xaxis": {"dtick": 1, "tickformat": "d", "range": [first - 0.4, ind.target.year + 0.4]},
+        "yaxis": _value_axis(ind, lang),
+    }
+    return themed_figure(traces, layout)
 
 
 # --- districts ----------------------------------------------------------------------------------------
@@ -467,19 +498,20 @@ def build_district_bar(
     names = [escape_html(d) for d, _ in known] + [escape_html(d) for d in missing]  # plotly reads HTML
     numbers = [v for _, v in known] + [0.0] * len(missing)
     texts = [value_text(indicator, v, lang) for _, v in known] + [t("chart.no_data", lang)] * len(missing)
-    fig = go.Figure()
-    fig.add_bar(
-        y=names,
-        x=numbers,
-        orientation="h",
-        marker={"color": PRIMARY},
-        text=texts,
-        textposition="outside",
-        cliponaxis=False,
-        customdata=[f"<b>{n}</b><br>{year}: {txt}" for n, txt in zip(names, texts, strict=True)],
-        hovertemplate="%{customdata}<extra></extra>",
-        showlegend=False,
-    )
+    bars = {
+        "type": "bar",
+        "y": names,
+        "x": numbers,
+        "orientation": "h",
+        "marker": {"color": PRIMARY},
+        "text": texts,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": [f"<b>{n}</b><br>{year}: {txt}" for n, txt in zip(names, texts, strict=True)],
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "showlegend": False,
+    }
+    traces, shapes = [bars], []
     if indicator.measure.kind not in _ADDITIVE_KINDS:
         lines = [
             (province, {"color": BLACK, "width": 2, "dash": "dash"}, "chart.province_line", {}),
@@ -488,36 +520,41 @@ def build_district_bar(
         for x, line, key, extra in lines:
             if x is None:
                 continue
-            fig.add_vline(x=x, line=line)
+            shapes.append(_line("x", x, line))
             # An empty trace gives the line its entry in the legend, which never overlaps the bars.
-            fig.add_scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                line=line,
-                name=t(key, lang, value=value_text(indicator, x, lang), **extra)
-                if key
-                else target_text(indicator, lang),
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": [None],
+                    "y": [None],
+                    "mode": "lines",
+                    "line": line,
+                    "name": t(key, lang, value=value_text(indicator, x, lang), **extra)
+                    if key
+                    else target_text(indicator, lang),
+                }
             )
     top = max([v for _, v in known] + [0.0])
     if indicator.measure.kind not in _ADDITIVE_KINDS:
         top = max(top, indicator.target.value, province or 0.0)
     heading = _title(t("chart.district_title", lang, name=indicator.name.get(lang), year=year))
-    fig.update_layout(
-        title=heading,
-        height=max(360, 48 * len(names) + 170),
-        margin={"t": _top_margin(heading), "r": 60, "b": 90},
-        legend={"y": -0.12},
-    )
-    fig.update_yaxes(autorange="reversed", showgrid=False)
     suffix = "%" if is_percent(indicator, lang) else ""
-    fig.update_xaxes(
-        range=[0, top * 1.18 if top > 0 else 1],
-        tickformat=_tickformat(indicator.decimals),
-        ticksuffix=suffix,
-        title_text=None if suffix else indicator.unit.get(lang),
-    )
-    return apply_theme(fig)
+    value_axis = {
+        "range": [0, top * 1.18 if top > 0 else 1],
+        "tickformat": _tickformat(indicator.decimals),
+        "ticksuffix": suffix,
+    }
+    layout = {
+        "title": heading,
+        "height": max(360, 48 * len(names) + 170),
+        "margin": {"t": _top_margin(heading), "r": 60, "b": 90},
+        "legend": {"y": -0.12},
+        "yaxis": {"autorange": "reversed", "showgrid": False},
+        "xaxis": value_axis if suffix else value_axis | {"title": {"text": indicator.unit.get(lang)}},
+    }
+    if shapes:
+        layout["shapes"] = shapes
+    return themed_figure(traces, layout)
 
 
 # --- ratings ------------------------------------------------------------------------------------------
@@ -544,7 +581,7 @@ def build_rating_figure(
     rated = [r for r in RATINGS if r != NOT_RATED]
     totals = counts.reindex(columns=rated, fill_value=0).sum(axis=1).replace(0, pd.NA)
     unit = t("chart.coops_unit", lang)
-    fig = go.Figure()
+    traces: list[dict] = []
     for rating in rated:
         n = counts[rating] if rating in counts else pd.Series(0, index=counts.index)
         share = (100 * n / totals).astype("Float64").fillna(0.0).astype(float)
@@ -568,6 +605,7 @@ def build_rating_figure(
         ]
         colour = rating_colour(rating)
         bar = {
+            "type": "bar",
             "name": label,
             "legendgroup": rating,
             "marker": {"color": colour, "line": {"color": "#FFFFFF", "width": 1}},
@@ -579,10 +617,15 @@ def build_rating_figure(
             "customdata": hover,
             "hovertemplate": "%{customdata}<extra></extra>",
         }
-        if horizontal:
-            fig.add_bar(y=categories, x=share, orientation="h", **bar)
-        else:
-            fig.add_bar(x=categories, y=share, **bar)
+        shares = share.to_numpy()
+        traces.append(
+            bar
+            | (
+                {"y": categories, "x": shares, "orientation": "h"}
+                if horizontal
+                else {"x": categories, "y": shares}
+            )
+        )
     target_year, target_category = None, ""
     if targets:
         target_year = max(tg.year for tg in targets)
@@ -594,6 +637,7 @@ def build_rating_figure(
             if tg.indicator.target.derived:
                 text += f"{' ' if horizontal else '<br>'}({t('overview.derived_mark', lang)})"
             bar = {
+                "type": "bar",
                 "name": text,
                 "legendgroup": tg.classes[0],
                 "showlegend": False,
@@ -618,10 +662,8 @@ def build_rating_figure(
                 ],
                 "hovertemplate": "%{customdata}<extra></extra>",
             }
-            if horizontal:
-                fig.add_bar(y=[target_category], x=[tg.value], orientation="h", **bar)
-            else:
-                fig.add_bar(x=[target_category], y=[tg.value], **bar)
+            place = {"y": [target_category], "x": [tg.value], "orientation": "h"}
+            traces.append(bar | (place if horizontal else {"x": [target_category], "y": [tg.value]}))
     first, last = (categories[0], categories[-1]) if categories else ("", "")
     if by == "year":
         key = "chart.rating_title_years_district" if district else "chart.rating_title_years"
@@ -640,15 +682,15 @@ def build_rating_figure(
         )
         subtitle += " " + t("chart.rating_derived", lang, targets=names)
     heading = _title(title, subtitle)
-    fig.update_layout(
-        title=heading,
-        barmode="stack",
-        bargap=0.3,
-        legend={"traceorder": "normal", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
-        height=max(460, 44 * (len(categories) + 1) + 190) if horizontal else 520,
-        margin={"t": _top_margin(heading, legend_on_top=True)},
-        uniformtext={"minsize": 13, "mode": "hide"},
-    )
+    layout = {
+        "title": heading,
+        "barmode": "stack",
+        "bargap": 0.3,
+        "legend": {"traceorder": "normal", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+        "height": max(460, 44 * (len(categories) + 1) + 190) if horizontal else 520,
+        "margin": {"t": _top_margin(heading, legend_on_top=True)},
+        "uniformtext": {"minsize": 13, "mode": "hide"},
+    }
     value_axis = {"range": [0, 100], "ticksuffix": "%", "tickformat": ",.0f", "dtick": 20}
     # Each bar's label says how many cooperatives it stands for, so a 100% of 2 cooperatives is not over-read.
     unrated = counts[NOT_RATED] if NOT_RATED in counts else pd.Series(0, index=counts.index)
@@ -669,13 +711,12 @@ def build_rating_figure(
         ]
         + ([target_category] if targets else []),
     }
+    category_axis = {"showgrid": False, "type": "category", **ticks}
     if horizontal:
-        fig.update_xaxes(**value_axis)
-        fig.update_yaxes(autorange="reversed", showgrid=False, type="category", **ticks)
+        layout |= {"xaxis": value_axis, "yaxis": {"autorange": "reversed", **category_axis}}
     else:
-        fig.update_yaxes(**value_axis)
-        fig.update_xaxes(type="category", showgrid=False, **ticks)
-    return apply_theme(fig)
+        layout |= {"yaxis": value_axis, "xaxis": category_axis}
+    return themed_figure(traces, layout)
 
 
 _RATING_KEYS = {"Tốt": "good", "Khá": "fair", "Trung bình": "average", "Yếu": "weak", NOT_RATED: "not_rated"}

@@ -19,7 +19,7 @@ from kpi.common.i18n import t
 from kpi.common.settings import DATA_DIR
 from kpi.domain.tasks import DONE, Task, TaskList
 from kpi.tasks.board import TaskBoard
-from kpi.tasks.rules import period_end
+from kpi.tasks.rules import by_task, period_end
 
 CADENCE_FILE = DATA_DIR / "reports" / "brief.yaml"
 QUARTERS = (1, 2, 3, 4)
@@ -95,11 +95,12 @@ def reporting_status(board: TaskBoard, year: int, cadence: Cadence | None = None
     not_due: the period has not ended on the board's day)."""
     cadence = cadence or load_cadence()
     reports = board.reports
+    own_reports, none = by_task(reports), reports.iloc[0:0]
     rows = []
     for task in board.tasks:
-        mine = reports[(reports["group"] == task.group) & (reports["number"] == task.number)]
-        mine = mine[mine["year"] == year]
-        for quarter in owed_periods(task, board.tasks, year, reports, cadence):
+        own = own_reports.get(task.key, none)
+        mine = own[own["year"] == year]
+        for quarter in owed_periods(task, board.tasks, year, own, cadence):
             reported = not mine.empty if quarter is None else bool((mine["quarter"] == quarter).any())
             state = _state(reported, (year, quarter), board.as_of, cadence)
             for agency in task.lead_agencies:
@@ -131,27 +132,34 @@ def reporting_grid(
         for q in periods
     ]
     order = list(dict.fromkeys(a for task in board.tasks for a in task.lead_agencies))
+    # (agency, quarter) -> [(state, task)] in the status' order; plain Python, since the grid's 70-odd cells
+    # cut from a frame one by one cost more than building the whole board.
+    cells: dict[tuple[str, int | None], list[tuple[str, str]]] = {}
+    for agency, quarter, state, task in zip(
+        status["agency"], status["quarter"], status["state"], status["task"], strict=True
+    ):
+        period = None if pd.isna(quarter) else int(quarter)
+        cells.setdefault((agency, period), []).append((state, task))
     records = []
     for agency in order:
-        mine = status[status["agency"] == agency]
         row = {t("tasks.col.lead", lang): names[agency]}
         for period, header in zip(periods, headers, strict=True):
-            cell = mine[mine["quarter"].isna()] if period is None else mine[mine["quarter"] == period]
-            row[header] = _cell_text(cell, lang)
+            row[header] = _cell_text(cells.get((agency, period), []), lang)
         records.append(row)
     return pd.DataFrame(records)
 
 
-def _cell_text(cell: pd.DataFrame, lang: str) -> str:
-    if cell.empty:
+def _cell_text(cell: list[tuple[str, str]], lang: str) -> str:
+    """Return a grid cell's text from its (state, task) pairs."""
+    if not cell:
         return "–"
-    if (cell["state"] == NOT_DUE).all():
+    due = [(state, task) for state, task in cell if state != NOT_DUE]
+    if not due:
         return t("brief.reporting.not_due", lang)
-    due = cell[cell["state"] != NOT_DUE]
-    done = int((due["state"] == REPORTED).sum())
+    done = sum(state == REPORTED for state, _ in due)
     text = f"{done}/{len(due)}"
-    late = due[due["state"] == LATE]["task"].tolist()
-    pending = due[due["state"] == PENDING]["task"].tolist()
+    late = [task for state, task in due if state == LATE]
+    pending = [task for state, task in due if state == PENDING]
     if late:
         text += " · " + t("brief.reporting.late", lang, tasks=", ".join(late))
     if pending:

@@ -27,6 +27,7 @@ from kpi.common.theme import (
     SKY,
     VERMILLION,
     apply_theme,
+    themed_figure,
     wrap_label,
 )
 from kpi.tasks.board import (
@@ -77,7 +78,7 @@ def build_status_figure(board: TaskBoard, by: str, lang: str = "vi") -> go.Figur
     with the number of overdue tasks written at the end of each bar."""
     counts = status_counts(board, by, lang)
     labels = [wrap_label(label, 46 if by == "group" else 28) for label in counts.index]
-    fig = go.Figure()
+    traces: list[dict] = []
     # Done first, on the left.
     ids = status_ids(board.tasks)
     order = [s for s in STATUS_DISPLAY_ORDER if s in ids] + [s for s in ids if s not in STATUS_DISPLAY_ORDER]
@@ -86,49 +87,54 @@ def build_status_figure(board: TaskBoard, by: str, lang: str = "vi") -> go.Figur
         if not any(values):
             continue
         label = status_label(board.tasks, status, lang)
-        fig.add_trace(
-            go.Bar(
-                y=labels,
-                x=values,
-                orientation="h",
-                name=label,
-                marker={"color": status_colour(status), "line": {"color": "#FFFFFF", "width": 1}},
-                text=[format_number(v, 0, lang) if v else "" for v in values],
-                textposition="inside",
-                insidetextanchor="middle",
-                hovertemplate=[
+        traces.append(
+            {
+                "type": "bar",
+                "y": labels,
+                "x": values,
+                "orientation": "h",
+                "name": label,
+                "marker": {"color": status_colour(status), "line": {"color": "#FFFFFF", "width": 1}},
+                "text": [format_number(v, 0, lang) if v else "" for v in values],
+                "textposition": "inside",
+                "insidetextanchor": "middle",
+                "hovertemplate": [
                     t("tasks.chart.hover_count", lang, label=label, n=format_number(v, 0, lang))
                     + "<extra></extra>"
                     for v in values
                 ],
-            )
+            }
         )
-    for y, total, late in zip(labels, counts["total"], counts[OVERDUE], strict=True):
-        if late:
-            fig.add_annotation(
-                x=total,
-                y=y,
-                text=f"⚠ {t('tasks.chart.overdue_mark', lang, n=format_number(late, 0, lang))}",
-                showarrow=False,
-                xanchor="left",
-                xshift=6,
-                font={"color": VERMILLION},
-            )
+    annotations = [
+        {
+            "x": total,
+            "y": y,
+            "text": f"⚠ {t('tasks.chart.overdue_mark', lang, n=format_number(late, 0, lang))}",
+            "showarrow": False,
+            "xanchor": "left",
+            "xshift": 6,
+            "font": {"color": VERMILLION},
+        }
+        for y, total, late in zip(labels, counts["total"].tolist(), counts[OVERDUE].tolist(), strict=True)
+        if late
+    ]
     key = "tasks.chart.by_group" if by == "group" else "tasks.chart.by_agency"
-    fig.update_layout(
-        barmode="stack",
-        title=_title(
+    layout = {
+        "barmode": "stack",
+        "title": _title(
             t(key, lang, count=len(board.tasks)),
             t("tasks.chart.as_of", lang, as_of=format_date(board.as_of, lang)),
         ),
-        height=max(300, 150 + (66 if by == "group" else 40) * len(labels)),
-        legend={"traceorder": "normal", "orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
-        margin={"r": 130, "t": 130},
-        uniformtext={"minsize": 12, "mode": "hide"},
-    )
-    fig.update_yaxes(autorange="reversed", title_text=None)
-    fig.update_xaxes(title_text=None, tickformat=",d", rangemode="tozero")
-    return apply_theme(fig)
+        "height": max(300, 150 + (66 if by == "group" else 40) * len(labels)),
+        "legend": {"traceorder": "normal", "orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+        "margin": {"r": 130, "t": 130},
+        "uniformtext": {"minsize": 12, "mode": "hide"},
+        "yaxis": {"autorange": "reversed"},
+        "xaxis": {"tickformat": ",d", "rangemode": "tozero"},
+    }
+    if annotations:
+        layout["annotations"] = annotations
+    return themed_figure(traces, layout)
 
 
 # --- timeline -------------------------------------------------------------------------------------------
@@ -143,7 +149,7 @@ def build_timeline_figure(board: TaskBoard, lang: str = "vi") -> go.Figure:
     done on time / done late / overdue / not yet due, a diamond at the end of the period of the first
     "Hoàn thành" report, and a line on the day the tasks are judged."""
     rows = timeline_rows(board, lang)
-    fig = go.Figure()
+    traces: list[dict] = []
     labels = [f"{r.task} · {r.lead}" for r in rows.itertuples()]
     rows = rows.assign(label=labels)
     for state in TIMELINE_STATES:
@@ -170,70 +176,76 @@ def build_timeline_figure(board: TaskBoard, lang: str = "vi") -> go.Figure:
             + "<extra></extra>"
             for r in part.itertuples()
         ]
-        fig.add_trace(
-            go.Bar(
-                y=part["label"],
-                base=[pd.Timestamp(d).isoformat() for d in part["start"]],
-                x=[
+        traces.append(
+            {
+                "type": "bar",
+                "y": part["label"].tolist(),
+                "base": [pd.Timestamp(d).isoformat() for d in part["start"]],
+                "x": [
                     _ms(e) - _ms(s) + _MS_PER_DAY
                     for s, e in zip(part["start"], part["deadline"], strict=True)
                 ],
-                orientation="h",
-                name=name,
-                marker={"color": TIMELINE_COLOURS[state]},
-                hovertemplate=hover,
-            )
+                "orientation": "h",
+                "name": name,
+                "marker": {"color": TIMELINE_COLOURS[state]},
+                "hovertemplate": hover,
+            }
         )
     done = rows[rows["done_on"].notna()]
     if not done.empty:
-        fig.add_trace(
-            go.Scatter(
-                y=done["label"],
-                x=[pd.Timestamp(d).isoformat() for d in done["done_on"]],
-                mode="markers",
-                name=t("tasks.timeline.done_marker", lang),
-                marker={
+        traces.append(
+            {
+                "type": "scatter",
+                "y": done["label"].tolist(),
+                "x": [pd.Timestamp(d).isoformat() for d in done["done_on"]],
+                "mode": "markers",
+                "name": t("tasks.timeline.done_marker", lang),
+                "marker": {
                     "symbol": "diamond",
                     "size": 14,
                     "color": BLACK,
                     "line": {"color": "#FFFFFF", "width": 1},
                 },
-                hovertemplate=[
+                "hovertemplate": [
                     t("tasks.timeline.hover_done", lang, period=p) + "<extra></extra>"
                     for p in done["done_period"]
                 ],
-            )
+            }
         )
     as_of = pd.Timestamp(board.as_of).isoformat()
-    fig.add_shape(
-        type="line",
-        x0=as_of,
-        x1=as_of,
-        y0=0,
-        y1=1,
-        yref="paper",
-        line={"color": PRIMARY, "width": 2, "dash": "dot"},
-    )
     today_label = "tasks.timeline.today" if board.as_of == date.today() else "tasks.timeline.as_of"
-    fig.add_annotation(
-        x=as_of,
-        y=1,
-        yref="paper",
-        text=f"{t(today_label, lang)} {format_date(board.as_of, lang)}",
-        showarrow=False,
-        yanchor="bottom",
-        font={"color": PRIMARY},
-    )
-    fig.update_layout(
-        barmode="overlay",
-        title=_title(t("tasks.timeline.title", lang), t("tasks.timeline.subtitle", lang)),
-        height=max(300, 170 + 48 * len(rows)),
-        legend={"y": -0.12, "yanchor": "top"},
-        margin={"t": 110},
-    )
-    fig.update_xaxes(type="date", tickformat="%Y", dtick="M12", title_text=None)
-    fig.update_yaxes(autorange="reversed", title_text=None, type="category")
-    return apply_theme(fig)
+    layout = {
+        "annotations": [
+            {
+                "x": as_of,
+                "y": 1,
+                "yref": "paper",
+                "text": f"{t(today_label, lang)} {format_date(board.as_of, lang)}",
+                "showarrow": False,
+                "yanchor": "bottom",
+                "font": {"color": PRIMARY},
+            }
+        ],
+        "shapes": [
+            {
+                "type": "line",
+                "x0": as_of,
+                "x1": as_of,
+                "y0": 0,
+                "y1": 1,
+                "yref": "paper",
+                "line": {"color": PRIMARY, "width": 2, "dash": "dot"},
+            }
+        ],
+        "barmode": "overlay",
+        "title": _title(t("tasks.timeline.title", lang), t("tasks.timeline.subtitle", lang)),
+        "height": max(300, 170 + 48 * len(rows)),
+        "legend": {"y": -0.12, "yanchor": "top"},
+        "margin": {"t": 110},
+        "xaxis": {"type": "date", "tickformat": "%Y", "dtick": "M12"},
+        "yaxis": {"autorange": "reversed", "type": "category"},
+    }
+    return themed_figure(traces, layout)
 
 
 # --- quantities -----------------------------------------------------------------------------------------

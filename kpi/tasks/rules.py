@@ -30,6 +30,14 @@ def report_rows(reports: pd.DataFrame | None) -> pd.DataFrame:
     return reports.assign(**absent) if absent else reports
 
 
+def by_task(rows: pd.DataFrame) -> dict[tuple[str, int], pd.DataFrame]:
+    """Return the rows of each task, keyed by (group, number) as `Task.key`, in their order: one grouping
+    rather than a filter of the whole table per task (34 of them, on every first visit of the tasks page)."""
+    if rows.empty:
+        return {}
+    return {(str(g), int(n)): part for (g, n), part in rows.groupby(["group", "number"], sort=False)}
+
+
 def _missing(value: object) -> bool:
     """Return whether a cell of clean rows is blank (None, NaN or <NA>)."""
     return value is None or bool(pd.isna(value))
@@ -111,8 +119,9 @@ def overdue(tasks: TaskList, reports: pd.DataFrame | None, today: date) -> pd.Da
     rules = tasks.rules
     last_past_year = min(today.year - 1, rules.plan_end_year)
     records = []
+    own, none = by_task(clean), clean.iloc[0:0]
     for task in tasks:
-        mine = clean[(clean["group"] == task.group) & (clean["number"] == task.number)]
+        mine = own.get(task.key, none)
         schedule = task.schedule
         is_overdue, reason, missing, after = False, None, [], False
         if schedule.recurrence in ("deadline", "period") and schedule.deadline is not None:
@@ -178,13 +187,14 @@ def quantities_by_year(tasks: TaskList, reports: pd.DataFrame | None) -> pd.Data
         "year", "promised", "promised_max", "achieved", "achieved_cumulative",
     ]  # fmt: skip
     records = []
+    own, none = by_task(clean), clean.iloc[0:0]
     for task in tasks:
-        mine = clean[(clean["group"] == task.group) & (clean["number"] == task.number)]
+        mine = own.get(task.key, none)
         for quantity in task.quantities:
-            rows = mine[mine["metric"] == quantity.metric]
+            rows = mine[mine["metric"] == quantity.metric] if not mine.empty else mine
             cumulative: float | None = None
             for year in _quantity_years(task, quantity, tasks.rules):
-                in_year = rows[rows["year"] == year]
+                in_year = rows[rows["year"] == year] if not rows.empty else rows
                 yearly = in_year[in_year["quarter"].isna()]
                 chosen = yearly if not yearly.empty else in_year
                 achieved = float(chosen["quantity"].sum()) if not chosen.empty else None

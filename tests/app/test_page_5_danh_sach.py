@@ -168,3 +168,11 @@ def test_the_filters_box_says_how_many_filters_apply(app) -> None:
     app.multiselect(key="coops_f_districts").set_value(["Cư Jút"]).run()
     app.selectbox(key="coops_f_ocop").set_value("yes").run()
     assert app.expander[0].label == "Bộ lọc · 2 điều kiện đang áp dụng"
+
+
+def test_the_population_counts_of_the_year_are_read_from_its_results_alone(app) -> None:
+    # 2024 by hand: 5 listed; A3 dissolved, so 4 not dissolved, 4 operating, and all 4 of them rated.
+    notes = [h.proto.body for h in app.get("html") if "kpi-note" in h.proto.body]
+    assert len(notes) == 1
+    assert "5 HTX trong danh sách năm 2024, trong đó: 4 " in notes[0]
+    assert notes[0].count("; 4 ") == 2  # operating, then operating and rated

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import struct
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from kpi.stats import charts
@@ -294,6 +296,45 @@ def test_ratings_by_sector_are_horizontal_and_name_the_year():
     ]
     assert fig.data[4].text[0] == "Tốt, Khá ≥ 45%"  # one line: a horizontal bar is low
     assert fig.layout.title.text == "<b>Xếp loại HTX đang hoạt động theo lĩnh vực, năm 2024</b>"
+
+
+# --- figures built without plotly's validation ------------------------------------------------------------
+
+_SECTOR_COUNTS = RATING_COUNTS.rename(index={2023: "Nông nghiệp", 2024: "Vận tải"}).rename_axis("sector")
+UNVALIDATED = {
+    "bullet": lambda lang: charts.build_bullet_figure(_bullet_report(), lang),
+    "bullet of a card group": lambda lang: charts.build_bullet_figure(
+        _bullet_report(), lang, group_id="scale"
+    ),
+    "sparkline": lambda lang: charts.build_sparkline(COOPS.history, COOPS.indicator, lang, upto=2024),
+    "sparkline without data": lambda lang: charts.build_sparkline({}, None, lang),
+    "indicator": lambda lang: charts.build_indicator_figure(COOPS, default_plan(), lang),
+    "share by district with its lines": lambda lang: charts.build_district_bar(
+        {"Cư Jút": 41.5, "Gia Nghĩa": 60.0, "Tuy Đức": None},
+        default_plan().indicator("good_fair_share"),
+        2024,
+        lang,
+        province=52.0,
+    ),
+    "count by district": lambda lang: charts.build_district_bar(
+        {"Cư Jút": 30.0, "Gia Nghĩa": 40.0}, default_plan().indicator("cooperatives"), 2024, lang
+    ),
+    "ratings by year": lambda lang: charts.build_rating_figure(
+        RATING_COUNTS, lang, targets=rating_targets(default_plan())
+    ),
+    "ratings by sector": lambda lang: charts.build_rating_figure(
+        _SECTOR_COUNTS, lang, "sector", 2024, rating_targets(default_plan()), "Gia Nghĩa"
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("kind", sorted(UNVALIDATED))
+def test_a_figure_built_without_validation_is_the_one_plotly_validates(kind, lang):
+    fig = UNVALIDATED[kind](lang)
+    validated = go.Figure(fig.to_dict())  # every property checked and coerced by plotly
+    assert json.loads(fig.to_json()) == json.loads(validated.to_json())
+    assert fig.layout.template.layout.separators == validated.layout.template.layout.separators == ",."
 
 
 # --- file names, toolbar and images ---------------------------------------------------------------------

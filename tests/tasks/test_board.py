@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
+import plotly.graph_objects as go
 import pytest
 
 from kpi.tasks.board import (
@@ -187,3 +189,19 @@ def test_the_quantity_figure_has_one_panel_per_promised_quantity(board):
     assert "IV.7 · HTX được hỗ trợ (lũy kế)" in titles
     legend = {trace.name for trace in fig.data if trace.showlegend is not False}
     assert legend == {"Đạt cam kết", "Chưa đạt cam kết", "Cam kết"}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda board, lang: build_status_figure(board, "group", lang),
+        lambda board, lang: build_status_figure(board, "agency", lang),
+        build_timeline_figure,
+    ],
+    ids=["status by group", "status by agency", "timeline"],
+)
+def test_a_figure_built_without_validation_is_the_one_plotly_validates(board, build, lang):
+    fig = build(board, lang)
+    validated = go.Figure(fig.to_dict())  # every property checked and coerced by plotly
+    assert json.loads(fig.to_json()) == json.loads(validated.to_json())
