@@ -4,7 +4,8 @@ so that whoever edits the file fixes it in one pass."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -39,3 +40,19 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise DataFileError("expected a mapping at the top level", path)
     return data
+
+
+def checked_file(
+    default: Path, check: Callable[[dict[str, Any], Path], dict[str, Any]]
+) -> Callable[[str | Path | None], dict[str, Any]]:
+    """Return a loader of a YAML file checked by `check(raw, path)`: the `default` path when none is given,
+    each path read and checked once per process (`check` raises DataFileError listing every fault)."""
+
+    @cache
+    def _load(path: Path) -> dict[str, Any]:
+        return check(read_yaml(path), path)
+
+    def load(path: str | Path | None = None) -> dict[str, Any]:
+        return _load(Path(path) if path else default)
+
+    return load

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kpi.common.data_files import DataFileError, read_yaml
+from kpi.common.data_files import DataFileError, checked_file
 from kpi.common.settings import DATA_DIR
 from kpi.domain.places import Reference, load_reference
 from kpi.workbook import writer
@@ -47,14 +46,8 @@ _BISECTION_STEPS = 60
 # --- parameters -----------------------------------------------------------------------------------------------
 
 
-@cache
-def _cached_params(path: Path) -> dict[str, Any]:
-    return _checked(read_yaml(path), load_reference(), path)
-
-
-def load_params(path: Path | None = None) -> dict[str, Any]:
-    """Return the generator's parameters (checked; raise DataFileError listing every problem)."""
-    return _cached_params(Path(path) if path else PARAMS_PATH)
+# The generator's parameters (checked; DataFileError lists every problem).
+load_params = checked_file(PARAMS_PATH, lambda raw, path: _checked(raw, load_reference(), path))
 
 
 def _checked(raw: dict[str, Any], reference: Reference, path: Path) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.common.access import system
-from kpi.common.data_files import DataFileError, read_yaml
+from kpi.common.data_files import DataFileError, checked_file
 from kpi.common.settings import DATA_DIR
 from kpi.domain.tasks import Task, TaskList
 from kpi.store.versions import TASKS
@@ -32,14 +31,8 @@ PARAMS_PATH = SAMPLE_DIR / "generator.yaml"
 SAMPLE_BY = "Dữ liệu mẫu"  # the importer's name of the sample versions
 
 
-@cache
-def _cached_params(path: Path) -> dict[str, Any]:
-    return _checked(read_yaml(path), default_tasks(), path)
-
-
-def load_params(path: Path | None = None) -> dict[str, Any]:
-    """Return the sample's parameters, checked against the task file (DataFileError lists every fault)."""
-    return _cached_params(Path(path) if path else PARAMS_PATH)
+# The sample's parameters, checked against the task file (DataFileError lists every fault).
+load_params = checked_file(PARAMS_PATH, lambda raw, path: _checked(raw, default_tasks(), path))
 
 
 def _checked(raw: dict[str, Any], tasks: TaskList, path: Path) -> dict[str, Any]:
