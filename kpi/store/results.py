@@ -81,11 +81,14 @@ def frame_from_text(text: str) -> pd.DataFrame:
     """Return the frame written by `frame_to_text`, with the dtypes it had."""
     payload = json.loads(text)
     columns = payload["columns"]
-    frame = pd.DataFrame(payload["rows"], columns=columns, dtype=object)
-    for column, dtype in zip(columns, payload["dtypes"], strict=True):
-        if dtype != "object":
-            frame[column] = frame[column].astype(dtype)
-    return frame
+    # Column by column, each built with its dtype at once: a frame of object rows converted afterwards costs
+    # about twice as much, on every first visit of a page.
+    values = list(zip(*payload["rows"], strict=True)) or [()] * len(columns)
+    series = [
+        pd.Series(list(v), dtype=object if dtype == "object" else dtype, name=c)
+        for c, dtype, v in zip(columns, payload["dtypes"], values, strict=True)
+    ]
+    return pd.concat(series, axis=1) if series else pd.DataFrame(columns=columns)
 
 
 # --- reading and writing ------------------------------------------------------------------------------------
