@@ -11,7 +11,6 @@ which take the kind: the upload and its check, the preview laid out from the kin
 from __future__ import annotations
 
 import contextlib
-from pathlib import Path
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -72,12 +71,9 @@ if K + "flash" in st.session_state:
         year = st.session_state.get(K + "flash_year")
         st.success(text, icon=":material/check_circle:")
         st.caption(t("imports.done_hint", lang))
-        if (Path(__file__).parent.parent / OVERVIEW).exists():
-            # A page run on its own (as in the tests) has no navigation to link into.
-            with contextlib.suppress(StreamlitAPIException):
-                st.page_link(
-                    OVERVIEW, label=t("imports.done_link", lang, year=year), icon=":material/dashboard:"
-                )
+        # A page run on its own (as in the tests) has no navigation to link into.
+        with contextlib.suppress(StreamlitAPIException):
+            st.page_link(OVERVIEW, label=t("imports.done_link", lang, year=year), icon=":material/dashboard:")
     else:
         st.success(text, icon=":material/check_circle:")
 

@@ -11,7 +11,6 @@ import or a rollback here shows there at once.
 from __future__ import annotations
 
 import contextlib
-from pathlib import Path
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -45,7 +44,7 @@ def tasks_import_section(store: Store, settings: Settings, lang: str) -> None:
     if K + "flash" in st.session_state:
         text, imported = st.session_state.pop(K + "flash")
         st.success(escape_markdown(text), icon=":material/check_circle:")
-        if imported and (Path(__file__).parent.parent / TASKS_PAGE).exists():
+        if imported:
             with contextlib.suppress(StreamlitAPIException):  # a page run on its own has no navigation
                 st.page_link(TASKS_PAGE, label=t("imports.tasks.done_link", lang), icon=":material/task_alt:")
 
