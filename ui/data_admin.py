@@ -349,12 +349,13 @@ def preview_step(
     upload and hands the store's outcome to `on_imported`.
 
     Texts `{texts}.step3`, `.sample_workbook`, `.sample_over_real`, `.confirm`, `.saving` and those of
-    `replaces_note` and `confirm_form`. Whoever may not import sees no step 3 until a file is checked."""
+    `replaces_note` and `confirm_form`. Whoever may not import is told who may."""
     preview = checked.preview if checked is not None and checked.check.ok else None
     if preview is None:
-        if auth.allowed(Permission.IMPORT):
-            st.subheader(t(f"{texts}.step3", lang))
-            st.caption(t("imports.step3_waiting", lang))
+        # Always drawn, so that the steps read 1, 2, 3, 4 for a viewer too.
+        st.subheader(t(f"{texts}.step3", lang))
+        waiting = "imports.step3_waiting" if auth.allowed(Permission.IMPORT) else "imports.step3_login"
+        st.caption(t(waiting, lang))
         return
     st.subheader(t(f"{texts}.step3", lang))
     clean = checked.check.clean

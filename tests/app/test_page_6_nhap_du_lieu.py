@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpi.common.access import command_line
+from kpi.common.i18n import t
 from tests.app.apptest_helpers import add_account, log_in, shown, shown_table
 from tests.builders import coop, group, info_rows, workbook
 
@@ -525,3 +526,11 @@ def test_a_viewer_gets_neither_the_rollback_nor_the_restore_control(store_url) -
     app = log_in(AppTest.from_file(PAGE, default_timeout=TIMEOUT).run(), "xem")
     keys = [getattr(w, "key", None) or "" for w in (*app.selectbox, *app.checkbox, *app.button)]
     assert not [k for k in keys if k.startswith(("imports_rb_", "imports_sr_")) or "sample_restore" in k]
+
+
+def test_a_viewer_reads_the_four_steps_in_order_and_is_told_who_may_preview(store_url) -> None:
+    add_account(store_url, "xem", "viewer", "Người Xem")
+    app = log_in(AppTest.from_file(PAGE, default_timeout=TIMEOUT).run(), "xem")
+    numbers = [h.value.split(".", 1)[0] for h in app.subheader if h.value[:1].isdigit()]
+    assert numbers == ["1", "2", "3", "4"]
+    assert shown(t("imports.step3_login", "vi")) in [c.value for c in app.caption]
