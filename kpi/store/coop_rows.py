@@ -46,7 +46,13 @@ def coop_rows(
             ]
             query = query.where(sa.or_(*wanted) if wanted else sa.false())
         found = conn.execute(query.order_by(table.c.version_id, table.c[ROW])).all()
-    frame = pd.DataFrame(found, columns=["version_id", ROW, *columns])
+    names = ["version_id", ROW, *columns]
+    # Column by column: pandas asks each SQLAlchemy row for namedtuple fields when given rows, which costs
+    # seconds on a year of 30.000 cooperatives.
+    values = list(zip(*found, strict=True)) or [()] * len(names)
+    frame = pd.DataFrame(
+        {name: pd.Series(list(v), dtype=object) for name, v in zip(names, values, strict=True)}
+    )
     year_of = {vid: year for year, vid in ids.items()}
     frame[YEAR] = frame["version_id"].map(year_of).astype("int64")
     frame = frame.sort_values([YEAR, ROW], kind="stable").reset_index(drop=True)

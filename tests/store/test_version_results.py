@@ -1,4 +1,4 @@
-"""Tests of the results table of the store (kpi/store/results.py, migration 0005) and of the partial reads of
+"""Tests of the results table of the store (kpi/store/results.py, migrations 0005 and 0006) and of the partial reads of
 cooperatives (kpi/store/coop_rows.py), on SQLite and, through scripts/with-postgres.sh, PostgreSQL."""
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ FRAMES = {
 
 
 @pytest.mark.parametrize("frame", FRAMES.values(), ids=FRAMES.keys())
-def test_a_frame_written_as_text_reads_back_equal_with_its_dtypes(frame: pd.DataFrame) -> None:
-    pd.testing.assert_frame_equal(kept.frame_from_text(kept.frame_to_text(frame)), frame)
+def test_a_frame_written_as_bytes_reads_back_equal_with_its_dtypes(frame: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(kept.frame_from_bytes(kept.frame_to_bytes(frame)), frame)
 
 
 def test_results_are_read_back_only_with_the_stamp_they_were_stored_with(store: Store) -> None:
@@ -108,3 +108,43 @@ def test_reading_some_rows_of_some_years_gives_those_rows_whole(store: Store) ->
 def test_asking_for_a_column_the_sheet_does_not_have_is_refused(store: Store) -> None:
     with pytest.raises(ValueError, match="password"):
         coop_rows(store, {}, columns=["code", "password"])
+
+
+def test_a_store_holding_results_as_text_opens_with_them_gone_and_they_are_computed_again(tmp_path) -> None:
+    """A database at revision 0005 (results as JSON text) opens at the head with an empty binary results table:
+    the results are derived, so a reader computes them again from the rows, which are intact."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from kpi.stats.results import default_stamp, stored_results
+    from kpi.store.versions import _alembic_config, head_revision
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    with open_store(url) as store:
+        stored(store, make_workbook(2024))
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        command.downgrade(_alembic_config(conn), "0005")
+        conn.execute(
+            sa.text(
+                "INSERT INTO version_results (version_id, name, fingerprint, method, computed_at, payload)"
+                " VALUES (1, 'values', :f, :m, '2026-11-01', '{\"columns\": []}')"
+            ),
+            {"f": default_stamp().fingerprint, "m": default_stamp().method},
+        )
+    engine.dispose()
+    with open_store(url) as store:
+        assert store.revision() == head_revision()
+        with store.read_transaction() as conn:
+            (payload,) = [
+                c for c in sa.inspect(conn).get_columns("version_results") if c["name"] == "payload"
+            ]
+        assert isinstance(payload["type"], sa.LargeBinary)
+        assert store.dump()["version_results"] == []
+        results = stored_results(store)
+        assert results.years == [2024]
+        assert {r["name"] for r in store.dump()["version_results"]} >= {
+            "values",
+            "rating_cells",
+            "populations",
+        }
