@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.api.typing import DataFrameGroupBy
 
 from kpi.domain.places import Reference
 from kpi.domain.plan import Indicator, MeasureKind, Plan
@@ -50,8 +51,8 @@ class Engine:
 
     def compute(self, data: Dataset, by_district: bool = False) -> pd.DataFrame:
         """Return the long table of values: indicator, year, district (None = province), value."""
-        members: dict[str, pd.DataFrame] = {}  # each population's rows, selected once for all indicators
-        frames = [self.compute_one(ind, data, by_district, members) for ind in self.plan.indicators]
+        selected = Selection(self, data)  # each population's rows and groupings, selected once for all
+        frames = [self.compute_one(ind, data, by_district, selected) for ind in self.plan.indicators]
         return pd.concat(frames, ignore_index=True)
 
     def compute_one(
@@ -59,20 +60,20 @@ class Engine:
         indicator: Indicator,
         data: Dataset,
         by_district: bool = False,
-        members: dict[str, pd.DataFrame] | None = None,
+        selected: Selection | None = None,
     ) -> pd.DataFrame:
         """Return the values of one indicator for every year (and district when asked and meaningful).
 
-        `members`, shared by the calls over one dataset, keeps the rows of each population once selected.
+        `selected`, shared by the calls over one dataset, keeps what they select of it (made here when None).
         """
-        years = data.years
-        members = {} if members is None else members
-        province = self._series(indicator, data, years, False, members)
+        selected = Selection(self, data) if selected is None else selected
+        years = selected.years
+        province = self._series(indicator, selected, False)
         rows = [
             {INDICATOR: indicator.id, YEAR: y, DISTRICT: None, VALUE: _num(province.get(y))} for y in years
         ]
         if by_district and indicator.by_district:
-            per = self._series(indicator, data, years, True, members)
+            per = self._series(indicator, selected, True)
             rows += [
                 {INDICATOR: indicator.id, YEAR: y, DISTRICT: d, VALUE: _num(per.get((y, d)))}
                 for y in years
@@ -82,14 +83,12 @@ class Engine:
 
     # --- one function per measure kind; each returns a Series indexed by year or (year, district) ---------
 
-    def _series(
-        self, indicator: Indicator, data: Dataset, years: list[int], per_district: bool, members: dict
-    ) -> pd.Series:
+    def _series(self, indicator: Indicator, selected: Selection, per_district: bool) -> pd.Series:
         kind = MeasureKind(indicator.measure.kind)
         p = indicator.measure.params
         keys = [YEAR, DISTRICT] if per_district else [YEAR]
-        full = self._full_index(years, per_district)
-        coops = data.coops
+        full = selected.full_index(per_district)
+        data = selected.data
         if kind == MeasureKind.INFO:
             return data.info.set_index(YEAR)[p["field"]].astype("float64")
         if kind == MeasureKind.GROUP_RATIO:
@@ -101,11 +100,9 @@ class Engine:
             ratio = 100 * sums[p["numerator"]] / sums[p["denominator"]].replace(0, np.nan)
             return ratio.reindex(full)
         if kind == MeasureKind.COMMUNE_COVERAGE:
-            return self._commune_coverage(coops, p, years, per_district)
-        if p["population"] not in members:
-            members[p["population"]] = coops[self.population(coops, p["population"])]
-        in_pop = members[p["population"]]
-        grouped = in_pop.groupby(keys)
+            return _coverage_series(selected.covered_counts(indicator), per_district)
+        in_pop = selected.members(p["population"])
+        grouped = selected.grouped(p["population"], per_district)
         if kind == MeasureKind.COUNT:
             return grouped.size().reindex(full, fill_value=0).astype("float64")
         if kind == MeasureKind.SUM:
@@ -132,31 +129,85 @@ class Engine:
             return hits.groupby(YEAR)[DISTRICT].nunique().reindex(full, fill_value=0).astype("float64")
         raise ValueError(f"unknown measure kind {kind}")  # unreachable: the plan loader checks kinds
 
-    def _full_index(self, years: list[int], per_district: bool) -> pd.Index:
-        if per_district:
-            return pd.MultiIndex.from_product([years, self.districts], names=[YEAR, DISTRICT])
-        return pd.Index(years, name=YEAR)
+    def covered_communes(
+        self, coops: pd.DataFrame, p: dict, year: int | None = None
+    ) -> set[tuple[int, str, str]]:
+        """Return the (year, district, commune) where a cooperative meets a commune_coverage measure (of one
+        year, or of every year when None)."""
+        chosen = self.population(coops, p["population"]) & where_mask(coops, p["where"])
+        if year is not None:
+            chosen &= coops[YEAR] == year
+        hits = coops.loc[chosen, [YEAR, DISTRICT, "commune"]]
+        places = (hits[YEAR].tolist(), hits[DISTRICT].tolist(), hits["commune"].tolist())
+        return set(zip(*places, strict=True))
 
-    def _commune_coverage(
-        self, coops: pd.DataFrame, p: dict, years: list[int], per_district: bool
-    ) -> pd.Series:
-        hits = coops[self.population(coops, p["population"]) & where_mask(coops, p["where"])]
-        covered = set(zip(hits[YEAR], hits[DISTRICT], hits["commune"], strict=True))
-        values: dict = {}
-        for year in years:
-            for district in self.reference.districts:
-                communes = [c.name for c in self.reference.communes_valid_in(year, district.id)]
-                done = sum((year, district.name, c) in covered for c in communes)
-                values[(year, district.name)] = (done, len(communes))
-        if per_district:
-            return pd.Series({k: 100 * d / n if n else np.nan for k, (d, n) in values.items()}).rename_axis(
-                [YEAR, DISTRICT]
+
+class Selection:
+    """What one computation over a dataset selects once and its indicators share: each population's rows
+    (only the columns the plan reads), their groupings by year and by year and district, the indexes of the
+    years and districts, the communes covered."""
+
+    def __init__(self, engine: Engine, data: Dataset):
+        self.engine = engine
+        self.data = data
+        self.years = data.years
+        read = [YEAR, DISTRICT, "commune", *sorted(engine.plan.referenced_columns()["coops"])]
+        self.coops = data.coops[[c for c in dict.fromkeys(read) if c in data.coops.columns]]
+        self._members: dict[str, pd.DataFrame] = {}
+        self._grouped: dict[tuple[str, bool], DataFrameGroupBy] = {}
+        self._full: dict[bool, pd.Index] = {}
+        self._covered: dict[str, dict] = {}
+
+    def members(self, population: str) -> pd.DataFrame:
+        """Return the rows of a named population."""
+        if population not in self._members:
+            self._members[population] = self.coops[self.engine.population(self.coops, population)]
+        return self._members[population]
+
+    def grouped(self, population: str, per_district: bool) -> DataFrameGroupBy:
+        """Return the rows of a population grouped by year, or by year and district."""
+        key = (population, per_district)
+        if key not in self._grouped:
+            self._grouped[key] = self.members(population).groupby(
+                [YEAR, DISTRICT] if per_district else [YEAR]
             )
-        totals = {}
-        for (year, _), (d, n) in values.items():
-            done, count = totals.get(year, (0, 0))
-            totals[year] = (done + d, count + n)
-        return pd.Series({y: 100 * d / n if n else np.nan for y, (d, n) in totals.items()}).rename_axis(YEAR)
+        return self._grouped[key]
+
+    def full_index(self, per_district: bool) -> pd.Index:
+        """Return the index of every year (and reference district) a series is given on."""
+        if per_district not in self._full:
+            self._full[per_district] = (
+                pd.MultiIndex.from_product([self.years, self.engine.districts], names=[YEAR, DISTRICT])
+                if per_district
+                else pd.Index(self.years, name=YEAR)
+            )
+        return self._full[per_district]
+
+    def covered_counts(self, indicator: Indicator) -> dict[tuple[int, str], tuple[int, int]]:
+        """Return {(year, district): (communes covered, communes valid)} of a commune_coverage indicator."""
+        if indicator.id not in self._covered:
+            covered = self.engine.covered_communes(self.coops, indicator.measure.params)
+            reference = self.engine.reference
+            counts = {}
+            for year in self.years:
+                for district in reference.districts:
+                    communes = [c.name for c in reference.communes_valid_in(year, district.id)]
+                    done = sum((year, district.name, c) in covered for c in communes)
+                    counts[(year, district.name)] = (done, len(communes))
+            self._covered[indicator.id] = counts
+        return self._covered[indicator.id]
+
+
+def _coverage_series(values: dict[tuple[int, str], tuple[int, int]], per_district: bool) -> pd.Series:
+    if per_district:
+        return pd.Series({k: 100 * d / n if n else np.nan for k, (d, n) in values.items()}).rename_axis(
+            [YEAR, DISTRICT]
+        )
+    totals: dict[int, tuple[int, int]] = {}
+    for (year, _), (d, n) in values.items():
+        done, count = totals.get(year, (0, 0))
+        totals[year] = (done + d, count + n)
+    return pd.Series({y: 100 * d / n if n else np.nan for y, (d, n) in totals.items()}).rename_axis(YEAR)
 
 
 def _num(value: object) -> float | None:
@@ -168,21 +219,18 @@ def _num(value: object) -> float | None:
 
 def commune_coverage_detail(engine: Engine, data: Dataset, indicator: Indicator, year: int) -> pd.DataFrame:
     """Return, per district, the communes with and without a cooperative meeting the indicator's condition."""
-    p = indicator.measure.params
-    coops = data.coops[data.coops[YEAR] == year]
-    hits = coops[engine.population(coops, p["population"]) & where_mask(coops, p["where"])]
+    covered = engine.covered_communes(data.coops, indicator.measure.params, year)
     rows = []
     for district in engine.reference.districts:
         names = [c.name for c in engine.reference.communes_valid_in(year, district.id)]
-        have = set(hits.loc[hits[DISTRICT] == district.name, "commune"])
-        with_coop = [n for n in names if n in have]
+        with_coop = [n for n in names if (year, district.name, n) in covered]
         rows.append(
             {
                 DISTRICT: district.name,
                 "with": len(with_coop),
                 "total": len(names),
                 "communes_with": with_coop,
-                "communes_without": [n for n in names if n not in have],
+                "communes_without": [n for n in names if (year, district.name, n) not in covered],
             }
         )
     return pd.DataFrame(rows)

@@ -79,10 +79,9 @@ def year_results(data: Dataset, engine: Engine | None = None) -> dict[str, pd.Da
     (year,) = data.years
     coops = data.coops
     present = [d for d in coops[DISTRICT].dropna().unique().tolist() if d not in engine.districts]
-    populations = [
-        {DISTRICT: district, **scorecard.population_counts(engine, data, year, district)}
-        for district in [None, *engine.districts, *sorted(present)]
-    ]
+    districts = [None, *engine.districts, *sorted(present)]
+    counts = scorecard.population_counts_by_district(engine, data, year, districts)
+    populations = [{DISTRICT: district, **counts[district]} for district in districts]
     frames = {
         VALUES: engine.compute(data, by_district=True),
         RATING_CELLS: scorecard.rating_cells(coops),

@@ -8,6 +8,7 @@ and returns text in Vietnamese (English with lang="en") or a small table for a c
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -329,12 +330,35 @@ def population_counts(
 ) -> dict[str, int]:
     """Return the number of cooperatives of the year's list ("listed") and of each population the plan names
     (`plan.population_counts`: existing, operating, rated), for the province or one district."""
-    coops = data.coops[data.coops[YEAR] == year]
-    if district is not None:
-        coops = coops[coops[DISTRICT] == district]
-    counts = {"listed": len(coops)}
-    for name in engine.plan.population_counts:
-        counts[name] = int(engine.population(coops, name).fillna(False).astype(bool).sum())
+    return population_counts_by_district(engine, data, year, [district])[district]
+
+
+def population_counts_by_district(
+    engine: Engine, data: Dataset, year: int, districts: Iterable[str | None]
+) -> dict[str | None, dict[str, int]]:
+    """Return `population_counts` of each district given (None: the province), counted in one pass."""
+    coops = data.coops
+    in_year = (coops[YEAR] == year).fillna(False).astype(bool)
+    flags = pd.DataFrame(
+        {
+            "listed": in_year,
+            **{
+                name: in_year & engine.population(coops, name).fillna(False).astype(bool)
+                for name in engine.plan.population_counts
+            },
+        }
+    )
+    province = flags.sum()
+    per_district = flags.groupby(coops[DISTRICT]).sum()
+    counts = {}
+    for district in districts:
+        if district is None:
+            row = province
+        elif district in per_district.index:
+            row = per_district.loc[district]
+        else:
+            row = dict.fromkeys(flags.columns, 0)
+        counts[district] = {name: int(row[name]) for name in flags.columns}
     return counts
 
 
@@ -445,8 +469,9 @@ def model_cooperatives(engine: Engine, data: Dataset, indicator: Indicator, year
     Columns: district, count, names (list of cooperative names, sorted).
     """
     p = indicator.measure.params
-    coops = data.coops[data.coops[YEAR] == year]
-    hits = coops[engine.population(coops, p["population"]) & where_mask(coops, p["where"])]
+    coops = data.coops
+    chosen = (coops[YEAR] == year) & engine.population(coops, p["population"]) & where_mask(coops, p["where"])
+    hits = coops.loc[chosen, [DISTRICT, "name"]]
     rows = []
     for name in engine.districts:
         names = sorted(hits.loc[hits[DISTRICT] == name, "name"].astype(str))
