@@ -4,8 +4,10 @@ A version holds one reporting year, and every figure the pages and `kpi report` 
 year's rows only (each measure groups by year; the reference lists give the communes valid that year). So the
 results of a version are computed from its own rows, once, right after its import, and stored beside it
 (`kpi.store.results`): the long table of indicator values by district, the operating cooperatives counted
-per district, sector and rating, the population counts, the communes covered and the model cooperatives.
-The pages and the report then read a few small tables instead of 6 × 30.000 rows.
+per district, sector and rating, the population counts, the communes covered and the model cooperatives
+(SUMMARY); and, for the list of cooperatives, the year's rows in list order with their search keys and the
+codes with their Excel rows. The chart pages and the report read the few small SUMMARY tables instead of
+6 × 30.000 rows; the list reads one year's register and the codes of every year.
 
 Never stale: results carry the fingerprint of the plan file and the reference lists they were computed with,
 and `METHOD_VERSION` of this code; a reader that finds another fingerprint or method (or none) computes the
@@ -26,6 +28,7 @@ import pandas as pd
 
 from kpi.domain.places import DEFAULT_PATH as REFERENCE_FILE
 from kpi.domain.plan import DEFAULT_PLAN_ID, PLANS_DIR, MeasureKind
+from kpi.stats import coops as coop_list
 from kpi.stats import scorecard
 from kpi.stats.indicators import DISTRICT, INDICATOR, VALUE, Engine, commune_coverage_detail
 from kpi.stats.report import Report, default_engine, report_from_values
@@ -34,7 +37,7 @@ from kpi.store.versions import STATS, Store
 from kpi.workbook.dataset import YEAR, Dataset, dataset_from_workbooks
 from kpi.workbook.validate import CleanWorkbook
 
-METHOD_VERSION = 1  # raise when a change of code changes any table below: stored results are then recomputed
+METHOD_VERSION = 2  # raise when a change of code changes any table below: stored results are then recomputed
 PLAN_FILE = PLANS_DIR / f"{DEFAULT_PLAN_ID}.yaml"
 
 # The tables kept per version.
@@ -43,6 +46,10 @@ RATING_CELLS = "rating_cells"  # scorecard.rating_cells: operating cooperatives 
 POPULATIONS = "populations"  # scorecard.population_counts of the province (district blank) and each district
 COVERAGE = "coverage"  # commune_coverage_detail, when the plan has a commune_coverage indicator
 MODELS = "models"  # scorecard.model_cooperatives, when the plan has a district_count indicator
+REGISTER = "register"  # coops.list_order: the year's cooperatives as page "Danh sách HTX" lists them
+CODES = "codes"  # coops.code_rows: each cooperative's code and Excel row, to follow one across the years
+# What the chart pages and `kpi report` read of every year; the register and the codes are read only by the list.
+SUMMARY = (VALUES, RATING_CELLS, POPULATIONS, COVERAGE, MODELS)
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +93,8 @@ def year_results(data: Dataset, engine: Engine | None = None) -> dict[str, pd.Da
         VALUES: engine.compute(data, by_district=True),
         RATING_CELLS: scorecard.rating_cells(coops),
         POPULATIONS: pd.DataFrame(populations).astype({DISTRICT: "object"}),
+        REGISTER: coop_list.list_order(coops, engine.districts),
+        CODES: coop_list.code_rows(coops),
     }
     coverage = scorecard.indicator_of_kind(plan, MeasureKind.COMMUNE_COVERAGE)
     if coverage is not None:
@@ -130,14 +139,7 @@ class Results:
 
     def population_counts(self, year: int, district: str | None = None) -> dict[str, int]:
         """Return `scorecard.population_counts(engine, data, year, district)`."""
-        names = ["listed", *self.engine.plan.population_counts]
-        table = self.by_year.get(year, {}).get(POPULATIONS)
-        if table is None:
-            return dict.fromkeys(names, 0)
-        rows = table[table[DISTRICT].isna()] if district is None else table[table[DISTRICT] == district]
-        if rows.empty:
-            return dict.fromkeys(names, 0)
-        return {name: int(rows[name].iloc[0]) for name in names}
+        return counts_of(self.by_year.get(year, {}).get(POPULATIONS), self.engine, district)
 
     def commune_coverage(self, year: int) -> pd.DataFrame | None:
         """Return `commune_coverage_detail` of the year (None when the plan has no such indicator)."""
@@ -152,6 +154,21 @@ class Results:
             return None
         table = self.by_year.get(year, {}).get(name)
         return None if table is None else table.copy()
+
+
+def counts_of(
+    populations: pd.DataFrame | None, engine: Engine, district: str | None = None
+) -> dict[str, int]:
+    """Return the population counts of the province (or `district`) in a year's POPULATIONS table (zeros
+    when the year or the district has none)."""
+    names = ["listed", *engine.plan.population_counts]
+    if populations is None:
+        return dict.fromkeys(names, 0)
+    column = populations[DISTRICT]
+    rows = populations[column.isna()] if district is None else populations[column == district]
+    if rows.empty:
+        return dict.fromkeys(names, 0)
+    return {name: int(rows[name].iloc[0]) for name in names}
 
 
 def _no_coops() -> pd.DataFrame:
@@ -195,13 +212,15 @@ def results_of_dataset(data: Dataset, engine: Engine | None = None) -> Results:
     return Results(engine, {year: year_results(one_year(data, year), engine) for year in data.years})
 
 
-def stored_results(
+def kept_tables(
     store: Store,
     versions: Mapping[int, int] | None = None,
+    names: tuple[str, ...] | None = SUMMARY,
     engine: Engine | None = None,
     stamp: kept.Stamp | None = None,
-) -> Results:
-    """Return the results of the {year: version} given (default: the current ones), read from the store.
+) -> dict[int, dict[str, pd.DataFrame]]:
+    """Return {year: {name: table}} of the {year: version} given (default: the current ones), only the tables
+    `names` (None: all), read from the store.
 
     A version without results, or whose results were computed from another plan or reference file or by
     another method version, is computed again from its rows and its results are stored.
@@ -216,7 +235,40 @@ def stored_results(
         data = store.load_dataset(missing)
         return {year: year_results(one_year(data, year), engine) for year in data.years}
 
-    return Results(engine, kept.results_for(store, dict(versions), stamp, compute))
+    return kept.results_for(store, dict(versions), stamp, compute, names)
+
+
+def stored_results(
+    store: Store,
+    versions: Mapping[int, int] | None = None,
+    engine: Engine | None = None,
+    stamp: kept.Stamp | None = None,
+) -> Results:
+    """Return the results (the SUMMARY tables) of the {year: version} given (default: the current ones), read
+    from the store as `kept_tables` reads them."""
+    engine = engine or default_engine()
+    return Results(engine, kept_tables(store, versions, SUMMARY, engine, stamp))
+
+
+def stored_population_counts(
+    store: Store, year: int, version: int, district: str | None = None
+) -> dict[str, int]:
+    """Return the population counts of one version (`Results.population_counts`), reading its POPULATIONS
+    table alone: for a page that shows no other figure of the results."""
+    engine = default_engine()
+    return counts_of(
+        kept_tables(store, {year: version}, (POPULATIONS,), engine)[year].get(POPULATIONS), engine, district
+    )
+
+
+def stored_register(store: Store, year: int, version: int) -> pd.DataFrame:
+    """Return the cooperatives of one version in list order with their search keys (`coops.list_order`)."""
+    return kept_tables(store, {year: version}, (REGISTER,))[year][REGISTER]
+
+
+def stored_codes(store: Store, versions: Mapping[int, int]) -> dict[int, pd.DataFrame]:
+    """Return {year: `coops.code_rows`} of the {year: version} given."""
+    return {year: tables[CODES] for year, tables in kept_tables(store, versions, (CODES,)).items()}
 
 
 # --- computed at import ----------------------------------------------------------------------------------------
@@ -245,18 +297,26 @@ def _after_change(store: Store, kind: str, year: int, version: int, clean: Clean
 
 
 __all__ = [
+    "CODES",
     "COVERAGE",
     "METHOD_VERSION",
     "MODELS",
     "POPULATIONS",
     "RATING_CELLS",
+    "REGISTER",
+    "SUMMARY",
     "VALUES",
     "Results",
     "default_stamp",
     "fingerprint",
     "keep_results",
+    "kept_tables",
     "results_of_dataset",
     "stamp_of",
+    "counts_of",
+    "stored_codes",
+    "stored_population_counts",
+    "stored_register",
     "stored_results",
     "year_results",
 ]

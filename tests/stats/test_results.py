@@ -3,7 +3,7 @@
 Each runs on a fresh SQLite file and, through scripts/with-postgres.sh, on a fresh PostgreSQL database too.
 What is stored and read back is compared with the same figures computed from scratch from the store's rows by
 the functions the pages used before (compute_values, build_report, rating_counts, population_counts,
-commune_coverage_detail, model_cooperatives): an independent route, not a copy of the output. Whether results
+commune_coverage_detail, model_cooperatives, and the list's order and codes of kpi.stats.coops): an independent route, not a copy of the output. Whether results
 were computed or read back is seen by counting the calls of the indicator engine.
 """
 
@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from kpi.domain.plan import MeasureKind
+from kpi.stats import coops, scorecard
 from kpi.stats import results as R
-from kpi.stats import scorecard
 from kpi.stats.indicators import Engine, commune_coverage_detail
 from kpi.stats.report import build_report, compute_values, default_engine
 from kpi.stats.sample import sample_files
@@ -70,6 +70,7 @@ def assert_same_as_from_scratch(results: R.Results, store: Store) -> None:
     """Assert that every figure the pages read from the results equals the figure computed from the rows."""
     data = store.load_dataset()
     engine = default_engine()
+    versions = store.current_versions()
     assert results.years == data.years
     for by_district in (False, True):
         fresh = plain_values(compute_values(data, by_district=by_district))
@@ -87,6 +88,7 @@ def assert_same_as_from_scratch(results: R.Results, store: Store) -> None:
         for district in [None, *engine.districts, "Không có huyện này"]:
             fresh = scorecard.population_counts(engine, data, year, district)
             assert results.population_counts(year, district) == fresh
+            assert R.stored_population_counts(store, year, versions[year], district) == fresh
             if district is not None:
                 by_sector = scorecard.rating_counts(data, "sector", year, [district])
                 pd.testing.assert_frame_equal(results.rating_counts("sector", year, [district]), by_sector)
@@ -94,6 +96,14 @@ def assert_same_as_from_scratch(results: R.Results, store: Store) -> None:
         pd.testing.assert_frame_equal(results.commune_coverage(year), fresh_coverage)
         fresh_models = scorecard.model_cooperatives(engine, data, models, year)
         pd.testing.assert_frame_equal(results.model_cooperatives(year), fresh_models)
+    # The list of cooperatives: each year's register and codes, as kpi.stats.coops makes them from the rows.
+    codes = R.stored_codes(store, versions)
+    assert sorted(codes) == data.years
+    for year in data.years:
+        rows = data.coops[data.coops["year"] == year]
+        fresh_register = coops.list_order(rows, engine.districts)
+        pd.testing.assert_frame_equal(R.stored_register(store, year, versions[year]), fresh_register)
+        pd.testing.assert_frame_equal(codes[year], coops.code_rows(rows))
 
 
 # --- kept at import, read back as computed -------------------------------------------------------------------
