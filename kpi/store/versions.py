@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import itertools
 import json
 import logging
 from collections.abc import Callable, Iterator, Mapping
@@ -35,7 +36,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO, Final
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -1254,7 +1257,15 @@ record_event = _record  # account changes and logins (kpi.store.accounts) are ev
 
 
 def _py_values(series: pd.Series) -> list[object]:
-    # Plain Python scalars for the driver: None for every kind of missing value.
+    """Return a column as plain Python scalars for the driver, None for every kind of missing value (numbers
+    and text converted by numpy and Arrow, in about half the time of going through objects)."""
+    if series.dtype == "float64":
+        values = series.to_numpy()
+        plain = values.astype(object)
+        plain[np.isnan(values)] = None
+        return plain.tolist()
+    if isinstance(series.dtype, pd.StringDtype | pd.BooleanDtype):
+        return pa.array(series, from_pandas=True).to_pylist()
     return series.astype(object).where(series.notna(), None).tolist()
 
 
@@ -1265,12 +1276,16 @@ def _quoted(conn: sa.Connection, names: list[str]) -> str:
 
 def insert_frame(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, version_id: int) -> None:
     """Insert the rows of `frame` into a row table under `version_id`, fast: COPY on PostgreSQL, executemany
-    of plain tuples on SQLite (SQLAlchemy's per-row processing would cost more than reading the workbook)."""
+    of plain tuples on SQLite (SQLAlchemy's per-row processing would cost more than reading the workbook).
+
+    The rows are made one at a time as the driver takes them, never held all at once: 30.000 tuples alive
+    together would set off dozens of garbage collections, each walking them again.
+    """
     if frame.empty:
         return
     names = [c.name for c in table.columns if c.name != "version_id"]
     columns = [_py_values(frame[name]) if name in frame else [None] * len(frame) for name in names]
-    rows = list(zip([version_id] * len(frame), *columns, strict=True))
+    rows = zip(itertools.repeat(version_id, len(frame)), *columns, strict=True)
     target = (
         f"{conn.dialect.identifier_preparer.format_table(table)} ({_quoted(conn, ['version_id', *names])})"
     )
@@ -1283,17 +1298,13 @@ def insert_frame(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, vers
         cursor = driver.cursor()
         try:
             placeholders = ", ".join("?" * (len(names) + 1))
-            for start in range(0, len(rows), INSERT_CHUNK):
-                cursor.executemany(
-                    f"INSERT INTO {target} VALUES ({placeholders})", rows[start : start + INSERT_CHUNK]
-                )
+            cursor.executemany(f"INSERT INTO {target} VALUES ({placeholders})", rows)
         finally:
             cursor.close()
     else:
         keys = ["version_id", *names]
-        records = [dict(zip(keys, row, strict=True)) for row in rows]
-        for start in range(0, len(records), INSERT_CHUNK):
-            conn.execute(table.insert(), records[start : start + INSERT_CHUNK])
+        while records := [dict(zip(keys, row, strict=True)) for row in itertools.islice(rows, INSERT_CHUNK)]:
+            conn.execute(table.insert(), records)
 
 
 def _read_rows(conn: sa.Connection, table: sa.Table, ids: Mapping[int, int]) -> pd.DataFrame:
