@@ -118,14 +118,14 @@ class Engine:
             weights = usable.groupby(keys)[p["weight"]].sum()
             return (products / weights).reindex(full)
         if kind == MeasureKind.SHARE:
-            hits = where_mask(in_pop, p["where"])
-            numerator = in_pop[hits].groupby(keys).size().reindex(full, fill_value=0)
+            numerator = grouped[_hits(indicator)].sum().reindex(full, fill_value=0)
             denominator = grouped.size().reindex(full, fill_value=0)
             return (100 * numerator / denominator.replace(0, np.nan)).astype("float64")
         if kind == MeasureKind.DISTRICT_COUNT:
-            hits = in_pop[where_mask(in_pop, p["where"])]
             if per_district:
-                return (hits.groupby(keys).size() > 0).astype("float64").reindex(full, fill_value=0.0)
+                hits = grouped[_hits(indicator)].sum()
+                return (hits > 0).astype("float64").reindex(full, fill_value=0.0)
+            hits = in_pop[in_pop[_hits(indicator)]]
             return hits.groupby(YEAR)[DISTRICT].nunique().reindex(full, fill_value=0).astype("float64")
         raise ValueError(f"unknown measure kind {kind}")  # unreachable: the plan loader checks kinds
 
@@ -142,17 +142,28 @@ class Engine:
         return set(zip(*places, strict=True))
 
 
+_COUNTED_WHERE = (MeasureKind.SHARE, MeasureKind.DISTRICT_COUNT)  # counted over their population's groups
+
+
+def _hits(indicator: Indicator) -> str:
+    """Return the name of the column that marks the rows meeting the where clause of an indicator."""
+    return f"where {indicator.id}"
+
+
 class Selection:
     """What one computation over a dataset selects once and its indicators share: each population's rows
-    (only the columns the plan reads), their groupings by year and by year and district, the indexes of the
-    years and districts, the communes covered."""
+    (only the columns the plan reads, and whether each meets the where clause of a share or district count),
+    their groupings by year and by year and district, the indexes of the years and districts, the communes
+    covered."""
 
     def __init__(self, engine: Engine, data: Dataset):
         self.engine = engine
         self.data = data
         self.years = data.years
         read = [YEAR, DISTRICT, "commune", *sorted(engine.plan.referenced_columns()["coops"])]
-        self.coops = data.coops[[c for c in dict.fromkeys(read) if c in data.coops.columns]]
+        coops = data.coops[[c for c in dict.fromkeys(read) if c in data.coops.columns]]
+        counted = [ind for ind in engine.plan.indicators if ind.measure.kind in _COUNTED_WHERE]
+        self.coops = coops.assign(**{_hits(i): where_mask(coops, i.measure.params["where"]) for i in counted})
         self._members: dict[str, pd.DataFrame] = {}
         self._grouped: dict[tuple[str, bool], DataFrameGroupBy] = {}
         self._full: dict[bool, pd.Index] = {}
