@@ -152,7 +152,7 @@ def _hits(indicator: Indicator) -> str:
 
 class Selection:
     """What one computation over a dataset selects once and its indicators share: each population's rows
-    (only the columns the plan reads, and whether each meets the where clause of a share or district count),
+    (only the columns its indicators read, and whether each meets the where clause of a share or district count),
     their groupings by year and by year and district, the indexes of the years and districts, the communes
     covered."""
 
@@ -164,6 +164,15 @@ class Selection:
         coops = data.coops[[c for c in dict.fromkeys(read) if c in data.coops.columns]]
         counted = [ind for ind in engine.plan.indicators if ind.measure.kind in _COUNTED_WHERE]
         self.coops = coops.assign(**{_hits(i): where_mask(coops, i.measure.params["where"]) for i in counted})
+        self._read: dict[str, list[str]] = {}  # per population, the columns its indicators read
+        for ind in engine.plan.indicators:
+            p = ind.measure.params
+            if "population" in p and ind.measure.kind != MeasureKind.COMMUNE_COVERAGE:
+                hits = _hits(ind) if ind.measure.kind in _COUNTED_WHERE else None
+                read = self._read.setdefault(p["population"], [YEAR, DISTRICT])
+                read += [
+                    c for c in (p.get("column"), p.get("weight"), hits) if c in self.coops and c not in read
+                ]
         self._members: dict[str, pd.DataFrame] = {}
         self._grouped: dict[tuple[str, bool], DataFrameGroupBy] = {}
         self._full: dict[bool, pd.Index] = {}
@@ -172,7 +181,8 @@ class Selection:
     def members(self, population: str) -> pd.DataFrame:
         """Return the rows of a named population."""
         if population not in self._members:
-            self._members[population] = self.coops[self.engine.population(self.coops, population)]
+            rows = self.engine.population(self.coops, population)
+            self._members[population] = self.coops.loc[rows, self._read.get(population, [YEAR, DISTRICT])]
         return self._members[population]
 
     def grouped(self, population: str, per_district: bool) -> DataFrameGroupBy:
