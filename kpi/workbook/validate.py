@@ -350,6 +350,9 @@ def parse_table(
     return frame, unreadable
 
 
+_TEXT_OR_BLANK = frozenset({str, type(None)})
+
+
 class _Found:
     """Where parse problems of one sheet go: the problem list and the set of unreadable cells."""
 
@@ -381,6 +384,8 @@ class _Found:
     ) -> list[object]:
         """Return each cell resolved (once per distinct value); cells that resolve to None are reported,
         with the parameters `extra(value)` adds when given."""
+        if set(map(type, cells)) <= _TEXT_OR_BLANK:
+            return self._resolve_texts(cells, col, resolve, code, extra, params)
         cache: dict[tuple[type, object], object] = {}
         details: dict[tuple[type, object], dict] = {}  # the parameters of a value that resolves to nothing
         out: list[object] = []
@@ -397,6 +402,21 @@ class _Found:
                 self.report(i, col, code, value, details[key])
             out.append(cache[key])
         return out
+
+    def _resolve_texts(
+        self, cells: list[object], col: Column, resolve, code: str, extra, params: dict[str, object]
+    ) -> list[object]:
+        """`resolve` of a column of texts and blanks (the usual case): each distinct text is resolved once, in
+        order of first appearance, and the cells are mapped in one pass in C (a text key needs no type)."""
+        resolved = {value: resolve(value) for value in dict.fromkeys(cells) if value is not None}
+        failed = {value: None for value, found in resolved.items() if found is None}
+        for value in failed:
+            failed[value] = {**params, **(extra(value) if extra else {})}
+        if failed:
+            for i, value in enumerate(cells):
+                if value in failed:
+                    self.report(i, col, code, value, failed[value])
+        return list(map(resolved.get, cells))
 
     def corrections(self, cells: list[object], names: list[object], col: Column) -> None:
         """Report, as one information line per distinct spelling, every place name read as another spelling."""

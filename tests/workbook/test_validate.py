@@ -352,6 +352,37 @@ def test_a_value_on_several_lines_is_shown_on_one_line_and_a_long_one_cut_short(
     assert "x" * 110 + "…'" in lines[1] and "x" * 120 not in lines[1]
 
 
+def test_a_wrong_value_repeated_is_reported_on_each_of_its_rows_and_the_same_spelling_read_alike() -> None:
+    rows = [
+        coop("A1", district="Đắk Mol", rating="tốt", value_chain=True),
+        coop("A2", district="dak mil", commune="Đức Mạnh", rating="Rất tốt", value_chain="có"),
+        coop("A3", district="Đắk Mol", rating="tốt", value_chain=False),
+        coop("A4", district="dak mil", commune="Đức Mạnh", rating="Rất tốt", value_chain="không"),
+    ]
+    result = check_bytes(workbook(coops=rows, groups=[group()]))
+    # Rows 2 to 5 of sheet HTX; each wrong cell is its own error, the corrected spelling one information line.
+    assert sorted((p.code, p.row, p.value) for p in result.problems) == [
+        ("not_in_list", 3, "Rất tốt"),
+        ("not_in_list", 5, "Rất tốt"),
+        ("spelling_corrected", 3, "dak mil"),
+        ("unknown_district", 2, "Đắk Mol"),
+        ("unknown_district", 4, "Đắk Mol"),
+    ]
+    unknown = [p for p in result.problems if p.code == "unknown_district"]
+    assert all("Đắk Mil" in p.line() for p in unknown)  # the closest name suggested on both rows
+    values = check_bytes(
+        workbook(
+            coops=[
+                coop(f"A{i}", rating="tốt", value_chain=v) for i, v in enumerate([True, "có", False, "không"])
+            ],
+            groups=[group()],
+        )
+    ).clean.coops
+    # Excel's TRUE and FALSE and the words mean the same (a column of mixed kinds of cells).
+    assert values["value_chain"].tolist() == [True, True, False, False]
+    assert values["rating"].tolist() == ["Tốt"] * 4
+
+
 def test_a_code_typed_as_a_number_keeps_no_decimal_part() -> None:
     result = check_bytes(workbook(coops=[{**coop(), "code": 6400000001.0}], groups=[group()]))
     assert result.clean.coops.loc[0, "code"] == "6400000001"
