@@ -9,7 +9,7 @@ What the pages show comes from the results kept with each version (`kpi.stats.re
 rating counts, population counts, communes covered, model cooperatives), computed once at import and read back
 as a few small tables. The list of cooperatives reads the register kept with its year's version (the year's
 rows in list order) and the codes of every year; one cooperative's history reads its own rows only; the
-quality of a year reads that year and the one before.
+quality of a year is kept with its version too (`ui.safeguards`).
 
 The results and the built charts are kept once per process with `st.cache_resource` (no copy, no second plotly
 validation on every run): treat them as read-only. Tables and reports are `st.cache_data`.
@@ -17,6 +17,7 @@ validation on every run): treat them as read-only. Tables and reports are `st.ca
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any, NamedTuple
 
@@ -38,6 +39,7 @@ from kpi.stats.results import (
     keep_results,
     stored_codes,
     stored_population_counts,
+    stored_quality,
     stored_register,
     stored_results,
 )
@@ -48,6 +50,7 @@ from kpi.store.versions import Store
 from kpi.workbook.dataset import YEAR, Dataset
 
 _seed_lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 class DataVersion(NamedTuple):
@@ -68,8 +71,31 @@ def _database_url() -> str:
 def _open_store(url: str) -> Store:
     """Return the store at `url`, opened (and migrated) once per process, seeded with the sample if new."""
     store = keep_results(store_versions.open_store(url))  # each import keeps its version's results
+    store.after_change.append(_prepare_quality)
     _seed_if_new(store)
     return store
+
+
+def _prepare_quality(store: Store, kind: str, year: int, version: int, clean: object) -> None:
+    """After an import or a rollback made here, keep the quality of the year and of the year after in the
+    background (it compares two years, so an import does not compute it): the analyst's next visit of page
+    "Chất lượng số liệu" then reads it instead of checking 2 × 30.000 rows."""
+    if kind == store_versions.STATS:
+        threading.Thread(
+            target=keep_quality, args=(store, year), name="kpi-keep-quality", daemon=True
+        ).start()
+
+
+def keep_quality(store: Store, year: int) -> None:
+    """Compute and keep the quality of `year` and of the year after, among the versions in force (what is
+    already kept is read, not computed); a failure is logged, never raised (the page computes it then)."""
+    try:
+        versions = store.current_versions()
+        for wanted in (year, year + 1):
+            if wanted in versions:
+                stored_quality(store, wanted, versions)
+    except Exception:  # a store closed or busy meanwhile: the page computes what is missing when visited
+        log.warning("the quality of %s was not kept in the background", year, exc_info=True)
 
 
 def get_store() -> Store:
@@ -123,13 +149,6 @@ def year_register(version: DataVersion, year: int) -> pd.DataFrame:
     """Return the cooperatives of one year of `version` in list order with their search keys (kept with the
     version: `kpi.stats.coops.list_order`). Shared by all sessions: read-only."""
     return _register(version, year)
-
-
-def years_dataset(version: DataVersion, years: tuple[int, ...]) -> Dataset:
-    """Return the Dataset of only those years of `version` that it holds (the quality of a year needs that
-    year and the one before, not all six). Not cached here: its callers cache what they build from it."""
-    wanted = {year: number for year, number in version.versions if year in years}
-    return get_store().load_dataset(wanted)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

@@ -25,15 +25,18 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
+import sqlalchemy as sa
 
 from kpi.domain.places import DEFAULT_PATH as REFERENCE_FILE
 from kpi.domain.plan import DEFAULT_PLAN_ID, PLANS_DIR, MeasureKind
 from kpi.stats import coops as coop_list
 from kpi.stats import scorecard
 from kpi.stats.indicators import DISTRICT, INDICATOR, VALUE, Engine, commune_coverage_detail
-from kpi.stats.report import Report, default_engine, report_from_values
+from kpi.stats.quality import QualityTables, year_quality
+from kpi.stats.report import Report, default_engine, default_reference, report_from_values
+from kpi.stats.year_checks import RULES_PATH
 from kpi.store import results as kept
-from kpi.store.versions import STATS, Store
+from kpi.store.versions import STATS, Store, StoreError
 from kpi.workbook.dataset import YEAR, Dataset, dataset_from_workbooks
 from kpi.workbook.validate import CleanWorkbook
 
@@ -50,6 +53,9 @@ REGISTER = "register"  # coops.list_order: the year's cooperatives as page "Danh
 CODES = "codes"  # coops.code_rows: each cooperative's code and Excel row, to follow one across the years
 # What the chart pages and `kpi report` read of every year; the register and the codes are read only by the list.
 SUMMARY = (VALUES, RATING_CELLS, POPULATIONS, COVERAGE, MODELS)
+# A year's quality (kpi.stats.quality) compares it with the year before: kept beside the version's results as
+# "quality@<id of the year before's version, 0 when none>:<name>", computed when first asked for.
+QUALITY = "quality@"
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +71,12 @@ def fingerprint(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def stamp_of(plan_file: Path = PLAN_FILE, reference_file: Path = REFERENCE_FILE) -> kept.Stamp:
-    """Return the stamp of results computed from these files with this code."""
-    return kept.Stamp(fingerprint([plan_file, reference_file]), METHOD_VERSION)
+def stamp_of(
+    plan_file: Path = PLAN_FILE, reference_file: Path = REFERENCE_FILE, rules_file: Path = RULES_PATH
+) -> kept.Stamp:
+    """Return the stamp of results computed from these files (the plan, the reference lists, the thresholds
+    of the year-on-year checks) with this code."""
+    return kept.Stamp(fingerprint([plan_file, reference_file, rules_file]), METHOD_VERSION)
 
 
 @cache
@@ -271,6 +280,29 @@ def stored_codes(store: Store, versions: Mapping[int, int]) -> dict[int, pd.Data
     return {year: tables[CODES] for year, tables in kept_tables(store, versions, (CODES,)).items()}
 
 
+def stored_quality(store: Store, year: int, versions: Mapping[int, int]) -> QualityTables:
+    """Return the quality of `year` among the {year: version} given (`kpi.stats.quality`), kept with the
+    year's version for the version of the year before that it was compared with: computed from the two
+    years' rows the first time, and kept."""
+    ids = kept.version_ids(store, {y: versions[y] for y in (year - 1, year) if y in versions})
+    prefix = f"{QUALITY}{ids.get(year - 1, 0)}:"
+    names = [prefix + name for name in QualityTables.NAMES]
+    kept_tables(store, {year: versions[year]}, ())  # the version's own results first: a set is never partial
+    stamp = default_stamp()
+    found = kept.load_results(store, [ids[year]], stamp, names).get(ids[year], {})
+    if set(found) == set(names):
+        return QualityTables.from_frames(year, {n.removeprefix(prefix): f for n, f in found.items()})
+    log.info("computing the quality of %s", year)
+    data = store.load_dataset({y: versions[y] for y in ids})
+    tables = QualityTables.of(year_quality(data, year, default_reference()))
+    frames = {prefix + name: frame for name, frame in tables.frames().items()}
+    try:
+        kept.add_results(store, ids[year], frames, stamp, replacing=QUALITY)
+    except (StoreError, sa.exc.SQLAlchemyError):  # a busy or read-only store: serve it anyway
+        log.warning("quality of %s computed but not stored", year, exc_info=True)
+    return tables
+
+
 # --- computed at import ----------------------------------------------------------------------------------------
 
 
@@ -302,6 +334,7 @@ __all__ = [
     "METHOD_VERSION",
     "MODELS",
     "POPULATIONS",
+    "QUALITY",
     "RATING_CELLS",
     "REGISTER",
     "SUMMARY",
@@ -316,6 +349,7 @@ __all__ = [
     "counts_of",
     "stored_codes",
     "stored_population_counts",
+    "stored_quality",
     "stored_register",
     "stored_results",
     "year_results",
