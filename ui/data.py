@@ -1,9 +1,10 @@
 """The ONE way pages get data: from the store (`kpi.store.versions`), cached on the store's current versions.
 
-Every run asks the store for `{year: current version}` (one small query); that, with the store's URL, is the
-cache key, so a new import or a rollback shows at once and nothing else is recomputed. On first use of a
-store that has never seen a statistics import, the sample workbooks of data/sample/ are imported as sample
-versions, and `is_sample_data()` tells the pages to show the sample notice.
+Every run asks the store for `{year: current version}` (one small query, once per run: `ui.per_run`); that,
+with the store's URL, is the cache key, so a new import or a rollback shows at the next run and nothing else
+is recomputed. On first use of a store that has never seen a statistics import, the sample workbooks of
+data/sample/ are imported as sample versions, and `is_sample_data()` tells the pages to show the sample
+notice.
 
 What the pages show comes from the results kept with each version (`kpi.stats.results`: indicator values,
 rating counts, population counts, communes covered, model cooperatives), computed once at import and read back
@@ -39,6 +40,7 @@ from kpi.store.coop_rows import coop_rows
 from kpi.store.versions import Store
 from kpi.workbook.dataset import YEAR, Dataset
 from kpi.workbook.reader import ROW
+from ui.per_run import once_per_run
 
 _seed_lock = threading.Lock()
 
@@ -89,7 +91,11 @@ def _seed_if_new(store: Store) -> None:
 
 
 def data_version() -> DataVersion:
-    """Return the key of the data shown now (one cheap query)."""
+    """Return the key of the data shown now (one cheap query, asked once per script run: ui.per_run)."""
+    return once_per_run("data_version", _ask_data_version)
+
+
+def _ask_data_version() -> DataVersion:
     store = get_store()
     return DataVersion(store.url, tuple(sorted(store.current_versions().items())))
 
@@ -165,8 +171,9 @@ def get_plan() -> Plan:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _results(version: DataVersion) -> Results:
-    """The results kept with the versions shown (kpi.stats.results): a few small tables, not the rows."""
-    return stored_results(get_store(), dict(version.versions))
+    """The results kept with the versions shown (kpi.stats.results): a few small tables, not the rows, each
+    read when a page first asks for it."""
+    return stored_results(get_store(), dict(version.versions), lazy=True)
 
 
 def get_results() -> Results:

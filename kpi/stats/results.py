@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -100,24 +101,63 @@ def year_results(data: Dataset, engine: Engine | None = None) -> dict[str, pd.Da
 # --- several years, as the pages read them -------------------------------------------------------------------
 
 
+# Reads the kept table `name` of some years: {year: {name: frame, ...}} (other tables may come along).
+TableLoader = Callable[[str, list[int]], Mapping[int, Mapping[str, pd.DataFrame]]]
+
+
 @dataclass
 class Results:
-    """The results of the versions shown (one per year), with what the pages ask of them."""
+    """The results of the versions shown (one per year), with what the pages ask of them.
+
+    `by_year` holds each year's tables; with `load`, a table missing there is read when first asked for, and
+    only for the years asked (a page showing one year's communes decodes none of the other tables). Shared
+    read-only between the sessions of the dashboard: reading and deriving hold a lock.
+    """
 
     engine: Engine
     by_year: dict[int, dict[str, pd.DataFrame]] = field(default_factory=dict)
+    load: TableLoader | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.years = sorted(self.by_year)
-        self._values = _ordered_values([f[VALUES] for _, f in sorted(self.by_year.items())], self.engine)
-        cells = [f[RATING_CELLS] for _, f in sorted(self.by_year.items())]
-        self._cells = pd.concat(cells, ignore_index=True) if cells else scorecard.rating_cells(_no_coops())
+        self._asked: set[tuple[str, int]] = set()  # (table, year) already read or known to be absent
+        self._derived: dict[str, pd.DataFrame] = {}
+        self._lock = threading.RLock()
+
+    def _tables(self, name: str, years: list[int]) -> dict[int, pd.DataFrame]:
+        """Return {year: table `name`} of those `years` that have it, read first where missing."""
+        with self._lock:
+            wanted = [y for y in years if y in self.by_year and (name, y) not in self._asked]
+            missing = [y for y in wanted if name not in self.by_year[y]]
+            if missing and self.load is not None:
+                for year, frames in self.load(name, missing).items():
+                    for each, frame in frames.items():
+                        self.by_year[year].setdefault(each, frame)
+            self._asked.update((name, y) for y in wanted)
+            return {y: self.by_year[y][name] for y in years if name in self.by_year.get(y, {})}
+
+    def _all_years(self, name: str, derive: Callable[[list[pd.DataFrame]], pd.DataFrame]) -> pd.DataFrame:
+        """Return `derive` of the table `name` of every year, in year order, made once."""
+        with self._lock:
+            if name not in self._derived:
+                tables = self._tables(name, self.years)
+                self._derived[name] = derive([tables[y] for y in self.years])
+            return self._derived[name]
+
+    @property
+    def _values(self) -> pd.DataFrame:
+        return self._all_years(VALUES, lambda tables: _ordered_values(tables, self.engine))
+
+    @property
+    def _cells(self) -> pd.DataFrame:
+        return self._all_years(RATING_CELLS, _all_cells)
 
     def values(self, by_district: bool = False) -> pd.DataFrame:
         """Return the long table of `compute_values(data, by_district=...)`: indicator, year, district, value."""
+        values = self._values
         if by_district:
-            return self._values.copy()
-        return self._values[self._values[DISTRICT].isna()].reset_index(drop=True)
+            return values.copy()
+        return values[values[DISTRICT].isna()].reset_index(drop=True)
 
     def report(self, year: int | None = None, by_district: bool = False) -> Report:
         """Return the report of `build_report(data, year, by_district)`."""
@@ -132,7 +172,7 @@ class Results:
     def population_counts(self, year: int, district: str | None = None) -> dict[str, int]:
         """Return `scorecard.population_counts(engine, data, year, district)`."""
         names = ["listed", *self.engine.plan.population_counts]
-        table = self.by_year.get(year, {}).get(POPULATIONS)
+        table = self._tables(POPULATIONS, [year]).get(year)
         if table is None:
             return dict.fromkeys(names, 0)
         rows = table[table[DISTRICT].isna()] if district is None else table[table[DISTRICT] == district]
@@ -151,8 +191,13 @@ class Results:
     def _year_table(self, year: int, name: str, kind: MeasureKind) -> pd.DataFrame | None:
         if scorecard.indicator_of_kind(self.engine.plan, kind) is None:
             return None
-        table = self.by_year.get(year, {}).get(name)
+        table = self._tables(name, [year]).get(year)
         return None if table is None else table.copy()
+
+
+def _all_cells(cells: list[pd.DataFrame]) -> pd.DataFrame:
+    """Return the years' rating cells as one table."""
+    return pd.concat(cells, ignore_index=True) if cells else scorecard.rating_cells(_no_coops())
 
 
 def _no_coops() -> pd.DataFrame:
@@ -201,23 +246,34 @@ def stored_results(
     versions: Mapping[int, int] | None = None,
     engine: Engine | None = None,
     stamp: kept.Stamp | None = None,
+    lazy: bool = False,
 ) -> Results:
     """Return the results of the {year: version} given (default: the current ones), read from the store.
 
     A version without results, or whose results were computed from another plan or reference file or by
-    another method version, is computed again from its rows and its results are stored.
+    another method version, is computed again from its rows and its results are stored. `lazy`: only check
+    that now; each table is read when first asked for, for the years asked (the store must stay open).
     """
     engine = engine or default_engine()
     stamp = stamp or default_stamp()
-    if versions is None:
-        versions = store.current_versions()
+    versions = dict(store.current_versions() if versions is None else versions)
+    computed: dict[int, dict[str, pd.DataFrame]] = {}
 
     def compute(missing: Mapping[int, int]) -> dict[int, dict[str, pd.DataFrame]]:
         log.info("computing the results of %s", dict(missing))
         data = store.load_dataset(missing)
-        return {year: year_results(one_year(data, year), engine) for year in data.years}
+        frames = {year: year_results(one_year(data, year), engine) for year in data.years}
+        computed.update(frames)
+        return frames
 
-    return Results(engine, kept.results_for(store, dict(versions), stamp, compute))
+    if not lazy:
+        return Results(engine, kept.results_for(store, versions, stamp, compute))
+
+    def load(name: str, years: list[int]) -> Mapping[int, Mapping[str, pd.DataFrame]]:
+        return kept.results_for(store, {y: versions[y] for y in years}, stamp, compute, names=[name])
+
+    checked = kept.results_for(store, versions, stamp, compute, names=())  # what is missing is computed now
+    return Results(engine, {year: dict(computed.get(year, {})) for year in checked}, load)
 
 
 # --- computed at import ----------------------------------------------------------------------------------------
