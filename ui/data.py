@@ -191,9 +191,15 @@ def get_values(by_district: bool = False) -> pd.DataFrame:
     return _values(data_version(), by_district)
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _shared_report(version: DataVersion, year: int, by_district: bool) -> Report:
+    """The report, once per process: what the figures are built from (read-only, never handed to a page)."""
+    return _results(version).report(year, by_district)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def _report(version: DataVersion, year: int, by_district: bool) -> Report:
-    return _results(version).report(year, by_district)
+    return _shared_report(version, year, by_district)
 
 
 def get_report(year: int, by_district: bool = False) -> Report:
@@ -281,14 +287,14 @@ FIGURES = (
 def _figure(version: DataVersion, kind: str, year: int, lang: str, key: str | None) -> go.Figure:
     plan = default_plan()
     if kind == "bullet":
-        return charts.build_bullet_figure(_report(version, year, False), lang, group_id=key)
+        return charts.build_bullet_figure(_shared_report(version, year, False), lang, group_id=key)
     if kind == "sparkline":
-        result = _report(version, year, False).result(key)
+        result = _shared_report(version, year, False).result(key)
         return charts.build_sparkline(result.history, result.indicator, lang, upto=year)
     if kind == "indicator":
-        return charts.build_indicator_figure(_report(version, year, False).result(key), plan, lang)
+        return charts.build_indicator_figure(_shared_report(version, year, False).result(key), plan, lang)
     if kind == "district":
-        result = _report(version, year, True).result(key)
+        result = _shared_report(version, year, True).result(key)
         return charts.build_district_bar(
             result.districts or {}, result.indicator, year, lang, province=result.assessment.value
         )

@@ -90,12 +90,7 @@ def _board(version: TaskDataVersion, as_of: date) -> TaskBoard:
 def _is_sample(version: TaskDataVersion) -> bool:
     if not version.versions:
         return False
-    store = data.get_store()
-    return any(
-        info.is_sample and info.current
-        for year, _ in version.versions
-        for info in store.versions(year, kind="tasks")
-    )
+    return any(info.is_sample for info in data.get_store().current_version_infos(TASKS))
 
 
 def is_task_sample() -> bool:
