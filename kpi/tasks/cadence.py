@@ -63,6 +63,8 @@ def owes_in_year(task: Task, tasks: TaskList, year: int, reports: pd.DataFrame) 
         first = schedule.start.year if schedule.start is not None else schedule.deadline.year
         if not first <= year <= schedule.deadline.year:
             return False
+        if reports.empty:
+            return True  # no report, so none says done
         mine = reports[(reports["group"] == task.group) & (reports["number"] == task.number)]
         return not ((mine["status"] == DONE) & (mine["year"] < year)).any()
     if not rules.first_yearly_report_year <= year <= rules.plan_end_year:
@@ -99,7 +101,7 @@ def reporting_status(board: TaskBoard, year: int, cadence: Cadence | None = None
     rows = []
     for task in board.tasks:
         own = own_reports.get(task.key, none)
-        mine = own[own["year"] == year]
+        mine = own[own["year"] == year] if not own.empty else own
         for quarter in owed_periods(task, board.tasks, year, own, cadence):
             reported = not mine.empty if quarter is None else bool((mine["quarter"] == quarter).any())
             state = _state(reported, (year, quarter), board.as_of, cadence)
