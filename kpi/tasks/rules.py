@@ -12,6 +12,7 @@ import calendar
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kpi.domain.tasks import DONE, REPORT_COLUMNS, Quantity, ScheduleRules, Task, TaskList
@@ -170,6 +171,22 @@ def _quantity_years(task: Task, quantity: Quantity, rules: ScheduleRules) -> lis
     return list(range(rules.first_yearly_report_year, rules.plan_end_year + 1))
 
 
+def _achieved(clean: pd.DataFrame) -> dict[tuple[str, int, str, int], float]:
+    """Return the amount achieved per (group, number, metric, year) reported: the sum of the year's yearly
+    reports (no quarter) when there are any, else of its quarterly reports. One pass over the rows (a filter
+    per task, quantity and year cost more than the rest of the tasks page)."""
+    yearly: dict[tuple[str, int, str, int], list[float]] = {}
+    quarterly: dict[tuple[str, int, str, int], list[float]] = {}
+    columns = (clean[c].tolist() for c in ("group", "number", "metric", "year", "quarter", "quantity"))
+    for group, number, metric, year, quarter, quantity in zip(*columns, strict=True):
+        if _missing(metric) or _missing(quantity):
+            continue
+        into = yearly if _missing(quarter) else quarterly
+        into.setdefault((str(group), int(number), metric, int(year)), []).append(quantity)
+    # numpy's sum, as a column's sum adds them (pairwise), over the same values in the same order.
+    return {key: float(np.sum(amounts)) for key, amounts in (quarterly | yearly).items()}
+
+
 def quantities_by_year(tasks: TaskList, reports: pd.DataFrame | None) -> pd.DataFrame:
     """Return promised versus achieved quantities per task, metric and year.
 
@@ -180,24 +197,17 @@ def quantities_by_year(tasks: TaskList, reports: pd.DataFrame | None) -> pd.Data
     quarterly reports; NaN when nothing was reported. For per="total" compare achieved_cumulative with
     promised (the total due by the last year).
     """
-    clean = report_rows(reports)
-    clean = clean[clean["metric"].notna() & clean["quantity"].notna()]
+    achieved_of = _achieved(report_rows(reports))
     columns = [
         "group", "number", "metric", "label_vi", "label_en", "unit", "per", "at_least",
         "year", "promised", "promised_max", "achieved", "achieved_cumulative",
     ]  # fmt: skip
     records = []
-    own, none = by_task(clean), clean.iloc[0:0]
     for task in tasks:
-        mine = own.get(task.key, none)
         for quantity in task.quantities:
-            rows = mine[mine["metric"] == quantity.metric] if not mine.empty else mine
             cumulative: float | None = None
             for year in _quantity_years(task, quantity, tasks.rules):
-                in_year = rows[rows["year"] == year] if not rows.empty else rows
-                yearly = in_year[in_year["quarter"].isna()]
-                chosen = yearly if not yearly.empty else in_year
-                achieved = float(chosen["quantity"].sum()) if not chosen.empty else None
+                achieved = achieved_of.get((task.group, task.number, quantity.metric, year))
                 if achieved is not None:
                     cumulative = (cumulative or 0.0) + achieved
                 records.append(
