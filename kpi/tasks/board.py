@@ -18,7 +18,14 @@ from kpi.common.formatting import format_date, format_number, format_percent
 from kpi.common.i18n import t
 from kpi.common.safe_text import fold
 from kpi.domain.tasks import DONE, Task, TaskList
-from kpi.tasks.rules import by_task, latest_status, overdue, period_end, quantities_by_year, report_rows
+from kpi.tasks.rules import (
+    latest_status,
+    overdue,
+    period_end,
+    quantities_by_year,
+    report_rows,
+    reported_periods,
+)
 
 NO_REPORT = "none"  # the pseudo-status of a task that has no report yet
 OVERDUE, TOTAL = "overdue", "total"
@@ -239,21 +246,17 @@ def timeline_rows(board: TaskBoard, lang: str = "vi") -> pd.DataFrame:
     state: done_on_time, done_late (first "Hoàn thành" report's period ends after the deadline), overdue,
     or open (not done, deadline not passed).
     """
-    done_rows = board.reports[board.reports["status"] == DONE]
-    own, none = by_task(done_rows), done_rows.iloc[0:0]
+    reported_of = reported_periods(board.reports)
     records = []
     for row in board.task_rows:
         task, flag = row["task"], row["flag"]
         schedule = task.schedule
         if schedule.deadline is None:
             continue
-        mine = own.get(task.key, none)
         done_on, done_period = None, ""
-        if not mine.empty:
-            periods = sorted(
-                (int(y), None if pd.isna(q) else int(q))
-                for y, q in zip(mine["year"], mine["quarter"], strict=True)
-            )
+        reported = reported_of.get(task.key, [])
+        periods = sorted((year, quarter) for year, quarter, status in reported if status == DONE)
+        if periods:
             firsts = sorted(periods, key=lambda p: period_end(*p))
             done_on = period_end(*firsts[0])
             done_period = period_text(*firsts[0], lang)

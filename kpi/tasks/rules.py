@@ -31,12 +31,20 @@ def report_rows(reports: pd.DataFrame | None) -> pd.DataFrame:
     return reports.assign(**absent) if absent else reports
 
 
-def by_task(rows: pd.DataFrame) -> dict[tuple[str, int], pd.DataFrame]:
-    """Return the rows of each task, keyed by (group, number) as `Task.key`, in their order: one grouping
-    rather than a filter of the whole table per task (34 of them, on every first visit of the tasks page)."""
-    if rows.empty:
-        return {}
-    return {(str(g), int(n)): part for (g, n), part in rows.groupby(["group", "number"], sort=False)}
+# A task's reports as (year, quarter or None for a yearly report, status id), in their order.
+Reported = list[tuple[int, int | None, object]]
+
+
+def reported_periods(reports: pd.DataFrame) -> dict[tuple[str, int], Reported]:
+    """Return the reports of each task, keyed by `Task.key`: one pass over the rows, which the overdue
+    rule, the timeline and the reporting status read as plain tuples (a frame filter per task and period
+    cost more than the rest of the tasks page)."""
+    reported: dict[tuple[str, int], Reported] = {}
+    columns = (reports[c].tolist() for c in ("group", "number", "year", "quarter", "status"))
+    for group, number, year, quarter, status in zip(*columns, strict=True):
+        period = (int(year), None if pd.isna(quarter) else int(quarter), status)
+        reported.setdefault((str(group), int(number)), []).append(period)
+    return reported
 
 
 def _missing(value: object) -> bool:
@@ -120,24 +128,21 @@ def overdue(tasks: TaskList, reports: pd.DataFrame | None, today: date) -> pd.Da
     rules = tasks.rules
     last_past_year = min(today.year - 1, rules.plan_end_year)
     records = []
-    own, none = by_task(clean), clean.iloc[0:0]
+    reported_of = reported_periods(clean)
     for task in tasks:
-        mine = own.get(task.key, none)
+        mine = reported_of.get(task.key, [])
         schedule = task.schedule
         is_overdue, reason, missing, after = False, None, [], False
         if schedule.recurrence in ("deadline", "period") and schedule.deadline is not None:
-            done = mine[mine["status"] == DONE]
-            if done.empty:
+            done = [(year, quarter) for year, quarter, status in mine if status == DONE]
+            if not done:
                 if schedule.deadline < today:
                     is_overdue, reason = True, "deadline_passed"
             else:
-                first_done = min(
-                    period_end(int(y), None if _missing(q) else int(q))
-                    for y, q in zip(done["year"], done["quarter"], strict=True)
-                )
+                first_done = min(period_end(year, quarter) for year, quarter in done)
                 after = first_done > schedule.deadline
         elif schedule.recurrence in ("yearly", "periodic", "biennial"):
-            reported = {int(y) for y in mine["year"]}
+            reported = {year for year, _, _ in mine}
             for first, last in _due_windows(task, rules, last_past_year):
                 window = range(first, last + 1)
                 if not reported.intersection(window):
