@@ -28,9 +28,9 @@ components.static_table(quality_table)
 prev = year - 1
 if not quality.compared:
     st.caption(t("quality.not_compared", lang, prev=prev))
-elif not quality.warnings:
+elif not quality.warning_count:
     st.caption(t("quality.no_warning", lang, prev=prev))
 else:
-    count = format_number(len(quality.warnings), 0, lang)
+    count = format_number(quality.warning_count, 0, lang)
     st.subheader(t("quality.warnings", lang, prev=prev, count=count))
     show_table(warnings_table, K + "warnings")

@@ -24,11 +24,11 @@ from kpi.stats.coops import (
     identity_line,
     rating_path,
     screen_table,
+    years_present,
 )
 from kpi.stats.report import default_reference
 from kpi.workbook.contract import RATINGS, SECTORS, STATUSES
 from ui import data
-from ui.data_admin import year_coops, years_per_code
 
 # The filters whose choices come from the whole year's list (communes depend on the districts chosen).
 _CHOICE_ORDERS = {
@@ -41,7 +41,8 @@ _CHOICE_ORDERS = {
 
 @dataclass(frozen=True)
 class YearList:
-    """One year's cooperatives in list order (`ui.data_admin.year_coops`) and the choices of its filters.
+    """One year's cooperatives in list order (`kpi.stats.coops.list_order`, kept with the version) and the
+    choices of its filters.
 
     Shared by all sessions: read-only.
     """
@@ -56,7 +57,7 @@ class YearList:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _year_list(version: data.DataVersion, year: int) -> YearList:
-    coops = year_coops(year)
+    coops = data.year_register(version, year)
     options = {column: choice_options(coops, column, order()) for column, order in _CHOICE_ORDERS.items()}
     return YearList(version, year, coops, options)
 
@@ -106,7 +107,7 @@ def _listing(
     coops = _year_list(version, year).coops
     shown = filter_coops(coops, CoopFilters(*filters))
     choices = shown.head(max_choices)
-    spans = years_per_code().reindex(choices["code"].astype("str").str.strip()).fillna(0).to_numpy()
+    spans = years_present(data.codes_by_year(version), choices["code"])
     labels = {
         str(code): f"{name} · {code} ({district})"
         for code, name, district in zip(

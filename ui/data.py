@@ -8,8 +8,9 @@ notice.
 
 What the pages show comes from the results kept with each version (`kpi.stats.results`: indicator values,
 rating counts, population counts, communes covered, model cooperatives), computed once at import and read back
-as a few small tables; the rows of cooperatives are read only by the pages that show them (one year's list,
-the codes of every year, one cooperative's rows) and the quality of a year reads that year and the one before.
+as a few small tables. The list of cooperatives reads the register kept with its year's version (the year's
+rows in list order) and the codes of every year; one cooperative's history reads its own rows only; the
+quality of a year is kept with its version too (`ui.safeguards`).
 
 The results and the built charts are kept once per process with `st.cache_resource` (no copy, no second plotly
 validation on every run): treat them as read-only. Tables and reports are `st.cache_data`.
@@ -17,6 +18,7 @@ validation on every run): treat them as read-only. Tables and reports are `st.ca
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any, NamedTuple
 
@@ -31,18 +33,26 @@ from kpi.domain.plan import Plan
 from kpi.reports.brief import version_sources
 from kpi.stats import charts
 from kpi.stats import scorecard as overview
-from kpi.stats.coops import code_matches
+from kpi.stats.coops import rows_of_code
 from kpi.stats.report import Report, default_engine, default_plan
-from kpi.stats.results import Results, keep_results, stored_results
+from kpi.stats.results import (
+    Results,
+    keep_results,
+    stored_codes,
+    stored_population_counts,
+    stored_quality,
+    stored_register,
+    stored_results,
+)
 from kpi.stats.sample import sample_files, write_sample
 from kpi.store import versions as store_versions
 from kpi.store.coop_rows import coop_rows
 from kpi.store.versions import Store
 from kpi.workbook.dataset import YEAR, Dataset
-from kpi.workbook.reader import ROW
 from ui.per_run import once_per_run
 
 _seed_lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 class DataVersion(NamedTuple):
@@ -63,8 +73,31 @@ def _database_url() -> str:
 def _open_store(url: str) -> Store:
     """Return the store at `url`, opened (and migrated) once per process, seeded with the sample if new."""
     store = keep_results(store_versions.open_store(url))  # each import keeps its version's results
+    store.after_change.append(_prepare_quality)
     _seed_if_new(store)
     return store
+
+
+def _prepare_quality(store: Store, kind: str, year: int, version: int, clean: object) -> None:
+    """After an import or a rollback made here, keep the quality of the year and of the year after in the
+    background (it compares two years, so an import does not compute it): the analyst's next visit of page
+    "Chất lượng số liệu" then reads it instead of checking 2 × 30.000 rows."""
+    if kind == store_versions.STATS:
+        threading.Thread(
+            target=keep_quality, args=(store, year), name="kpi-keep-quality", daemon=True
+        ).start()
+
+
+def keep_quality(store: Store, year: int) -> None:
+    """Compute and keep the quality of `year` and of the year after, among the versions in force (what is
+    already kept is read, not computed); a failure is logged, never raised (the page computes it then)."""
+    try:
+        versions = store.current_versions()
+        for wanted in (year, year + 1):
+            if wanted in versions:
+                stored_quality(store, wanted, versions)
+    except Exception:  # a store closed or busy meanwhile: the page computes what is missing when visited
+        log.warning("the quality of %s was not kept in the background", year, exc_info=True)
 
 
 def get_store() -> Store:
@@ -113,35 +146,32 @@ def get_dataset() -> Dataset:
 # --- the rows of cooperatives, only where a page shows them (page 5, the quality page) -----------------------
 
 
-def year_rows(version: DataVersion, year: int) -> pd.DataFrame:
-    """Return the cooperatives of one year of `version` (all columns: the list's download holds them all),
-    read alone from the store. Not cached here: its callers cache what they build from it."""
-    return coop_rows(get_store(), {year: dict(version.versions)[year]})
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _register(version: DataVersion, year: int) -> pd.DataFrame:
+    return stored_register(get_store(), year, dict(version.versions)[year])
 
 
-def years_dataset(version: DataVersion, years: tuple[int, ...]) -> Dataset:
-    """Return the Dataset of only those years of `version` that it holds (the quality of a year needs that
-    year and the one before, not all six). Not cached here: its callers cache what they build from it."""
-    wanted = {year: number for year, number in version.versions if year in years}
-    return get_store().load_dataset(wanted)
+def year_register(version: DataVersion, year: int) -> pd.DataFrame:
+    """Return the cooperatives of one year of `version` in list order with their search keys (kept with the
+    version: `kpi.stats.coops.list_order`). Shared by all sessions: read-only."""
+    return _register(version, year)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _codes(version: DataVersion) -> pd.DataFrame:
-    return coop_rows(get_store(), dict(version.versions), columns=["code"])
+def _codes(version: DataVersion) -> dict[int, pd.DataFrame]:
+    return stored_codes(get_store(), dict(version.versions))
 
 
-def get_codes() -> pd.DataFrame:
-    """Return the code of every cooperative of every year shown, with `_row` and `year`. Read-only."""
-    return _codes(data_version())
+def codes_by_year(version: DataVersion) -> dict[int, pd.DataFrame]:
+    """Return {year: code and Excel row of each cooperative} of `version` (`kpi.stats.coops.code_rows`).
+    Read-only."""
+    return _codes(version)
 
 
 def coop_dataset(version: DataVersion, code: str) -> Dataset:
-    """Return a Dataset holding only the rows of the cooperative `code` (kpi.stats.coops.code_matches), every
+    """Return a Dataset holding only the rows of the cooperative `code` (kpi.stats.coops.rows_of_code), every
     year of `version`: what `kpi.stats.coops.coop_history` needs, without reading the other rows."""
-    codes = _codes(version)
-    found = codes[code_matches(codes["code"], code)]
-    rows = {int(y): part[ROW].tolist() for y, part in found.groupby(YEAR)}
+    rows = rows_of_code(_codes(version), code)
     coops = coop_rows(get_store(), dict(version.versions), rows=rows)
     return Dataset(coops=coops, groups=pd.DataFrame(columns=[YEAR]), info=pd.DataFrame(columns=[YEAR]))
 
@@ -218,21 +248,16 @@ def _rating_counts(version: DataVersion, by: str, year: int | None, district: st
     return _results(version).rating_counts(by, year, districts)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _year_results(version: DataVersion, year: int) -> Results:
-    """The results kept with one year's version alone (a fifth of the tables of six years)."""
-    return stored_results(get_store(), {year: dict(version.versions)[year]})
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
 def _population_counts(version: DataVersion, year: int, district: str | None, alone: bool) -> dict[str, int]:
-    results = _year_results(version, year) if alone else _results(version)
-    return results.population_counts(year, district)
+    if alone:
+        return stored_population_counts(get_store(), year, dict(version.versions)[year], district)
+    return _results(version).population_counts(year, district)
 
 
 def get_population_counts(year: int, district: str | None = None, alone: bool = False) -> dict[str, int]:
     """Return how many cooperatives the year's list holds and how many belong to each population the plan
-    names (existing, operating, rated), for the province or one district. `alone`: read that year's results
+    names (existing, operating, rated), for the province or one district. `alone`: read that year's counts
     only, for a page that shows no other figure of the results (the list of cooperatives); the others read
     every year's results anyway."""
     version = data_version()

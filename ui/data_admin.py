@@ -26,16 +26,13 @@ from kpi.common import problems as pb
 from kpi.common.access import Identity, Permission, refusal
 from kpi.common.formatting import DISPLAY_TZ, format_date, format_number
 from kpi.common.i18n import t
-from kpi.common.safe_text import csv_bytes, escape_markdown, fold, strip_diacritics
+from kpi.common.safe_text import csv_bytes, escape_markdown, strip_diacritics
 from kpi.stats import sample as stats_sample
-from kpi.stats.coops import with_search_keys
 from kpi.stats.preview import history_table, problems_table, table_workbook_bytes
-from kpi.stats.report import default_reference
 from kpi.store.preview import ImportPreview, Section
 from kpi.store.versions import TASKS, Status, StoreError
 from kpi.store.versions import text as store_text
 from kpi.tasks import sample as tasks_sample
-from kpi.workbook.dataset import YEAR
 from kpi.workbook.kind import WorkbookKind
 from kpi.workbook.kinds import all_kinds
 from kpi.workbook.upload import UploadCheck, check_upload
@@ -44,27 +41,6 @@ from ui import auth, components, data, state
 
 if TYPE_CHECKING:
     from kpi.store.versions import RollbackOutcome, VersionInfo
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _year_coops(version: data.DataVersion, year: int) -> pd.DataFrame:
-    rows = data.year_rows(version, year)
-    order = {name: i for i, name in enumerate(default_reference().district_names())}
-    keys = pd.DataFrame(
-        {
-            "d": rows["district"].map(order).fillna(len(order)),
-            "n": rows["name"].map(fold, na_action="ignore").fillna(""),
-        },
-        index=rows.index,
-    )
-    ordered = rows.loc[keys.sort_values(["d", "n"], kind="stable").index].reset_index(drop=True)
-    return with_search_keys(ordered)
-
-
-def year_coops(year: int) -> pd.DataFrame:
-    """Return the cooperatives of `year` ordered by district (reference order) then name, with their search
-    keys (`kpi.stats.coops.with_search_keys`). Read-only."""
-    return _year_coops(data.data_version(), year)
 
 
 def after_write() -> None:
@@ -78,17 +54,6 @@ def after_write() -> None:
         cached = getattr(data, name, None)
         if cached is not None and hasattr(cached, "clear"):
             cached.clear()
-
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _years_per_code(version: data.DataVersion) -> pd.Series:
-    coops = data.get_codes()
-    return coops.groupby(coops["code"].astype("str").str.strip())[YEAR].nunique()
-
-
-def years_per_code() -> pd.Series:
-    """Return, per cooperative code, the number of reporting years it appears in. Read-only."""
-    return _years_per_code(data.data_version())
 
 
 # --- layout shared by the two kinds of upload of page 6 (statistics, task progress reports) ---------------

@@ -12,9 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from kpi.common.i18n import t
-from kpi.stats.preview import problems_table
-from kpi.stats.quality import Quality, readable_quality, year_quality
-from kpi.stats.report import default_reference
+from kpi.stats.quality import QualityTables, readable_quality
+from kpi.stats.results import stored_quality
 from ui import data
 from ui.data_admin import XLSX
 
@@ -51,22 +50,22 @@ def prefilled_template(prefix: str, store, lang: str) -> None:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _quality(version: data.DataVersion, year: int) -> Quality:
-    return year_quality(data.years_dataset(version, (year - 1, year)), year, default_reference())
+def _quality(version: data.DataVersion, year: int) -> QualityTables:
+    return stored_quality(data.get_store(), year, dict(version.versions))
 
 
-def get_quality(year: int) -> Quality:
-    """Return the data quality of `year` in force, cached on the store's versions. Read-only."""
+def get_quality(year: int) -> QualityTables:
+    """Return the data quality of `year` in force (kept with its version: computed at the first visit after
+    an import of the year or of the year before). Read-only."""
     return _quality(data.data_version(), year)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _quality_tables(version: data.DataVersion, year: int, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     quality = _quality(version, year)
-    return readable_quality(quality, lang), problems_table(quality.warnings, lang)
+    return readable_quality(quality, lang), quality.warnings[lang]
 
 
 def get_quality_tables(year: int, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the quality table as read and the table of its year-on-year warnings, built once per data
-    version, year and language (at national scale the warnings run into thousands of rows)."""
+    """Return the quality table as read and the table of its year-on-year warnings, in `lang`."""
     return _quality_tables(data.data_version(), year, lang)

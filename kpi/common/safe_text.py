@@ -7,6 +7,8 @@ import re
 import unicodedata
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -22,6 +24,18 @@ def fold(text: object) -> str:
     if text is None:
         return ""
     return _NON_ALNUM.sub("", strip_diacritics(str(text)).lower())
+
+
+def fold_all(values: pd.Series) -> pd.Series:
+    """Return `fold` of every cell, as pandas' str ("" for a blank cell), computed over the whole column at once
+    (a year's 30.000 names fold in milliseconds instead of a second)."""
+    if values.dtype != "str":
+        values = values.astype(object).where(values.notna(), None).map(str, na_action="ignore").astype("str")
+    text = pa.array(values, pa.string(), from_pandas=True)
+    text = pc.replace_substring(pc.replace_substring(text, "đ", "d"), "Đ", "D")
+    # The combining marks that NFD splits off are outside [0-9a-z]: one pass removes them with the rest.
+    text = pc.replace_substring_regex(pc.utf8_lower(pc.utf8_normalize(text, "NFD")), "[^0-9a-z]+", "")
+    return pd.Series(pc.fill_null(text, ""), index=values.index, dtype="str")
 
 
 # --- showing users' text literally --------------------------------------------------------------------------

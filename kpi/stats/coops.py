@@ -12,12 +12,15 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kpi.common.i18n import t
-from kpi.common.safe_text import fold
+from kpi.common.safe_text import fold, fold_all
 from kpi.stats.preview import display, table_workbook_bytes
 from kpi.workbook.contract import COOP, NO, NUMERIC_KINDS, YES, Kind
 from kpi.workbook.dataset import YEAR, Dataset
+from kpi.workbook.reader import ROW
 
 BLANK = ""  # in a choice filter, stands for "the cell is blank"
 
@@ -114,11 +117,47 @@ def with_search_keys(clean_coops: pd.DataFrame) -> pd.DataFrame:
     """Return the rows with their folded code and name added (columns `SEARCH_KEYS`), so that searching a
     list that is kept in a cache does not fold every name again."""
     return clean_coops.assign(
-        **{
-            SEARCH_KEYS[0]: clean_coops["code"].map(fold, na_action="ignore").fillna("").astype("str"),
-            SEARCH_KEYS[1]: clean_coops["name"].map(fold, na_action="ignore").fillna("").astype("str"),
-        }
+        **{SEARCH_KEYS[0]: fold_all(clean_coops["code"]), SEARCH_KEYS[1]: fold_all(clean_coops["name"])}
     )
+
+
+def list_order(clean_coops: pd.DataFrame, districts: list[str] | tuple[str, ...]) -> pd.DataFrame:
+    """Return one year's rows as the list shows them, with their search keys: by district in the order of
+    `districts` (other districts after them), then by name (accents and case ignored), then by Excel row."""
+    keyed = with_search_keys(clean_coops)
+    rank = keyed["district"].map({name: i for i, name in enumerate(districts)}).fillna(len(districts))
+    keys = pd.DataFrame({"d": rank, "n": keyed[SEARCH_KEYS[1]]}, index=keyed.index)
+    return keyed.loc[keys.sort_values(["d", "n"], kind="stable").index].reset_index(drop=True)
+
+
+def code_rows(clean_coops: pd.DataFrame) -> pd.DataFrame:
+    """Return each row's code (trimmed, as text) and Excel row: what finding a cooperative across the years
+    needs, without its other columns."""
+    return pd.DataFrame(
+        {"code": clean_coops["code"].astype("str").str.strip(), ROW: clean_coops[ROW].astype("int64")}
+    ).reset_index(drop=True)
+
+
+def rows_of_code(codes_by_year: Mapping[int, pd.DataFrame], code: str) -> dict[int, list[int]]:
+    """Return {year: Excel rows} of the cooperative `code` in each year's `code_rows`, matched as
+    `code_matches` matches: equal after trimming, else (when no year has it so) without regard to case."""
+    wanted = str(code).strip()
+    exact = {year: frame[frame["code"] == wanted] for year, frame in codes_by_year.items()}
+    if not any(len(found) for found in exact.values()):
+        folded = wanted.casefold()
+        exact = {year: frame[frame["code"].str.casefold() == folded] for year, frame in codes_by_year.items()}
+    return {year: found[ROW].tolist() for year, found in exact.items() if len(found)}
+
+
+def years_present(codes_by_year: Mapping[int, pd.DataFrame], codes: pd.Series) -> np.ndarray:
+    """Return, for each of `codes`, in how many of the years of `codes_by_year` (`code_rows`) it appears."""
+    wanted = pa.array(codes.astype("str").str.strip(), pa.string(), from_pandas=True)
+    count = np.zeros(len(wanted), dtype="int64")
+    for frame in codes_by_year.values():
+        # Arrow's own set lookup: pandas' isin on text walks every value of both sides in Python.
+        present = pc.is_in(wanted, value_set=pa.array(frame["code"], pa.string(), from_pandas=True))
+        count += pc.fill_null(present, False).to_numpy(zero_copy_only=False)
+    return count
 
 
 def _choice_mask(series: pd.Series, chosen: tuple[str, ...]) -> pd.Series:

@@ -12,8 +12,9 @@ import pandas as pd
 
 from kpi.common import problems as pb
 from kpi.common.formatting import format_number
-from kpi.common.i18n import t
+from kpi.common.i18n import LANGS, t
 from kpi.domain.places import Reference
+from kpi.stats.preview import problems_table
 from kpi.stats.year_checks import year_on_year
 from kpi.workbook.contract import COOP, STATUS_DISSOLVED
 from kpi.workbook.dataset import YEAR, Dataset
@@ -73,7 +74,47 @@ def year_quality(data: Dataset, year: int, reference: Reference) -> Quality:
     return Quality(year, table, warnings, year - 1 in data.years)
 
 
-def readable_quality(quality: Quality, lang: str = "vi") -> pd.DataFrame:
+@dataclass(frozen=True)
+class QualityTables:
+    """The quality of one year as the page shows it, in every language: what is kept with the version.
+
+    `table` is `Quality.table`; `warnings` holds, per language, `problems_table` of `Quality.warnings`.
+    """
+
+    year: int
+    table: pd.DataFrame
+    compared: bool
+    warnings: dict[str, pd.DataFrame]
+
+    NAMES = ("table", "compared", *(f"warnings_{lang}" for lang in LANGS))  # the frames kept
+
+    @classmethod
+    def of(cls, quality: Quality) -> QualityTables:
+        """Return the tables of a quality computed now."""
+        warnings = {lang: problems_table(quality.warnings, lang) for lang in LANGS}
+        return cls(quality.year, quality.table, quality.compared, warnings)
+
+    @property
+    def warning_count(self) -> int:
+        """Return the number of year-on-year warnings."""
+        return len(self.warnings[LANGS[0]])
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Return the tables as named frames (NAMES), to be kept."""
+        return {
+            "table": self.table,
+            "compared": pd.DataFrame({"compared": [self.compared]}),
+            **{f"warnings_{lang}": frame for lang, frame in self.warnings.items()},
+        }
+
+    @classmethod
+    def from_frames(cls, year: int, frames: dict[str, pd.DataFrame]) -> QualityTables:
+        """Return the tables written by `frames`."""
+        warnings = {lang: frames[f"warnings_{lang}"] for lang in LANGS}
+        return cls(year, frames["table"], bool(frames["compared"]["compared"].iloc[0]), warnings)
+
+
+def readable_quality(quality: Quality | QualityTables, lang: str = "vi") -> pd.DataFrame:
     """Return the quality table as analysts read it, one column per district then the province, one row per
     measure (the cooperatives, each field under its template header, the blanks, the warnings), the counts
     written the Vietnamese way (27.379): eight districts fit a screen across, seventeen measures do not."""
@@ -90,4 +131,4 @@ def readable_quality(quality: Quality, lang: str = "vi") -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-__all__ = ["FIELDS", "TOTAL", "Quality", "readable_quality", "year_quality"]
+__all__ = ["FIELDS", "TOTAL", "Quality", "QualityTables", "readable_quality", "year_quality"]

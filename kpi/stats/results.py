@@ -4,8 +4,10 @@ A version holds one reporting year, and every figure the pages and `kpi report` 
 year's rows only (each measure groups by year; the reference lists give the communes valid that year). So the
 results of a version are computed from its own rows, once, right after its import, and stored beside it
 (`kpi.store.results`): the long table of indicator values by district, the operating cooperatives counted
-per district, sector and rating, the population counts, the communes covered and the model cooperatives.
-The pages and the report then read a few small tables instead of 6 × 30.000 rows.
+per district, sector and rating, the population counts, the communes covered and the model cooperatives
+(SUMMARY); and, for the list of cooperatives, the year's rows in list order with their search keys and the
+codes with their Excel rows. The chart pages and the report read the few small SUMMARY tables instead of
+6 × 30.000 rows; the list reads one year's register and the codes of every year.
 
 Never stale: results carry the fingerprint of the plan file and the reference lists they were computed with,
 and `METHOD_VERSION` of this code; a reader that finds another fingerprint or method (or none) computes the
@@ -24,18 +26,22 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
+import sqlalchemy as sa
 
 from kpi.domain.places import DEFAULT_PATH as REFERENCE_FILE
 from kpi.domain.plan import DEFAULT_PLAN_ID, PLANS_DIR, MeasureKind
+from kpi.stats import coops as coop_list
 from kpi.stats import scorecard
 from kpi.stats.indicators import DISTRICT, INDICATOR, VALUE, Engine, commune_coverage_detail
-from kpi.stats.report import Report, default_engine, report_from_values
+from kpi.stats.quality import QualityTables, year_quality
+from kpi.stats.report import Report, default_engine, default_reference, report_from_values
+from kpi.stats.year_checks import RULES_PATH
 from kpi.store import results as kept
-from kpi.store.versions import STATS, Store
+from kpi.store.versions import STATS, Store, StoreError
 from kpi.workbook.dataset import YEAR, Dataset, dataset_from_workbooks
 from kpi.workbook.validate import CleanWorkbook
 
-METHOD_VERSION = 1  # raise when a change of code changes any table below: stored results are then recomputed
+METHOD_VERSION = 2  # raise when a change of code changes any table below: stored results are then recomputed
 PLAN_FILE = PLANS_DIR / f"{DEFAULT_PLAN_ID}.yaml"
 
 # The tables kept per version.
@@ -44,6 +50,13 @@ RATING_CELLS = "rating_cells"  # scorecard.rating_cells: operating cooperatives 
 POPULATIONS = "populations"  # scorecard.population_counts of the province (district blank) and each district
 COVERAGE = "coverage"  # commune_coverage_detail, when the plan has a commune_coverage indicator
 MODELS = "models"  # scorecard.model_cooperatives, when the plan has a district_count indicator
+REGISTER = "register"  # coops.list_order: the year's cooperatives as page "Danh sách HTX" lists them
+CODES = "codes"  # coops.code_rows: each cooperative's code and Excel row, to follow one across the years
+# What the chart pages and `kpi report` read of every year; the register and the codes are read only by the list.
+SUMMARY = (VALUES, RATING_CELLS, POPULATIONS, COVERAGE, MODELS)
+# A year's quality (kpi.stats.quality) compares it with the year before: kept beside the version's results as
+# "quality@<id of the year before's version, 0 when none>:<name>", computed when first asked for.
+QUALITY = "quality@"
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +72,12 @@ def fingerprint(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def stamp_of(plan_file: Path = PLAN_FILE, reference_file: Path = REFERENCE_FILE) -> kept.Stamp:
-    """Return the stamp of results computed from these files with this code."""
-    return kept.Stamp(fingerprint([plan_file, reference_file]), METHOD_VERSION)
+def stamp_of(
+    plan_file: Path = PLAN_FILE, reference_file: Path = REFERENCE_FILE, rules_file: Path = RULES_PATH
+) -> kept.Stamp:
+    """Return the stamp of results computed from these files (the plan, the reference lists, the thresholds
+    of the year-on-year checks) with this code."""
+    return kept.Stamp(fingerprint([plan_file, reference_file, rules_file]), METHOD_VERSION)
 
 
 @cache
@@ -88,6 +104,8 @@ def year_results(data: Dataset, engine: Engine | None = None) -> dict[str, pd.Da
         VALUES: engine.compute(data, by_district=True),
         RATING_CELLS: scorecard.rating_cells(coops),
         POPULATIONS: pd.DataFrame(populations).astype({DISTRICT: "object"}),
+        REGISTER: coop_list.list_order(coops, engine.districts),
+        CODES: coop_list.code_rows(coops),
     }
     coverage = scorecard.indicator_of_kind(plan, MeasureKind.COMMUNE_COVERAGE)
     if coverage is not None:
@@ -171,14 +189,7 @@ class Results:
 
     def population_counts(self, year: int, district: str | None = None) -> dict[str, int]:
         """Return `scorecard.population_counts(engine, data, year, district)`."""
-        names = ["listed", *self.engine.plan.population_counts]
-        table = self._tables(POPULATIONS, [year]).get(year)
-        if table is None:
-            return dict.fromkeys(names, 0)
-        rows = table[table[DISTRICT].isna()] if district is None else table[table[DISTRICT] == district]
-        if rows.empty:
-            return dict.fromkeys(names, 0)
-        return {name: int(rows[name].iloc[0]) for name in names}
+        return counts_of(self._tables(POPULATIONS, [year]).get(year), self.engine, district)
 
     def commune_coverage(self, year: int) -> pd.DataFrame | None:
         """Return `commune_coverage_detail` of the year (None when the plan has no such indicator)."""
@@ -193,6 +204,21 @@ class Results:
             return None
         table = self._tables(name, [year]).get(year)
         return None if table is None else table.copy()
+
+
+def counts_of(
+    populations: pd.DataFrame | None, engine: Engine, district: str | None = None
+) -> dict[str, int]:
+    """Return the population counts of the province (or `district`) in a year's POPULATIONS table (zeros
+    when the year or the district has none)."""
+    names = ["listed", *engine.plan.population_counts]
+    if populations is None:
+        return dict.fromkeys(names, 0)
+    column = populations[DISTRICT]
+    rows = populations[column.isna()] if district is None else populations[column == district]
+    if rows.empty:
+        return dict.fromkeys(names, 0)
+    return {name: int(rows[name].iloc[0]) for name in names}
 
 
 def _all_cells(cells: list[pd.DataFrame]) -> pd.DataFrame:
@@ -241,6 +267,37 @@ def results_of_dataset(data: Dataset, engine: Engine | None = None) -> Results:
     return Results(engine, {year: year_results(one_year(data, year), engine) for year in data.years})
 
 
+def kept_tables(
+    store: Store,
+    versions: Mapping[int, int] | None = None,
+    names: tuple[str, ...] | None = SUMMARY,
+    engine: Engine | None = None,
+    stamp: kept.Stamp | None = None,
+    computed: dict[int, dict[str, pd.DataFrame]] | None = None,
+) -> dict[int, dict[str, pd.DataFrame]]:
+    """Return {year: {name: table}} of the {year: version} given (default: the current ones), only the tables
+    `names` (None: all), read from the store.
+
+    A version without results, or whose results were computed from another plan or reference file or by
+    another method version, is computed again from its rows and its results are stored; `computed`, when
+    given, receives every table so computed (all of them, whatever `names`).
+    """
+    engine = engine or default_engine()
+    stamp = stamp or default_stamp()
+    if versions is None:
+        versions = store.current_versions()
+
+    def compute(missing: Mapping[int, int]) -> dict[int, dict[str, pd.DataFrame]]:
+        log.info("computing the results of %s", dict(missing))
+        data = store.load_dataset(missing)
+        frames = {year: year_results(one_year(data, year), engine) for year in data.years}
+        if computed is not None:
+            computed.update(frames)
+        return frames
+
+    return kept.results_for(store, dict(versions), stamp, compute, names)
+
+
 def stored_results(
     store: Store,
     versions: Mapping[int, int] | None = None,
@@ -248,32 +305,69 @@ def stored_results(
     stamp: kept.Stamp | None = None,
     lazy: bool = False,
 ) -> Results:
-    """Return the results of the {year: version} given (default: the current ones), read from the store.
+    """Return the results (the SUMMARY tables) of the {year: version} given (default: the current ones), read
+    from the store as `kept_tables` reads them.
 
-    A version without results, or whose results were computed from another plan or reference file or by
-    another method version, is computed again from its rows and its results are stored. `lazy`: only check
-    that now; each table is read when first asked for, for the years asked (the store must stay open).
+    `lazy`: only check them now (what is missing or stale is computed then, as without it); each table is
+    read when first asked for, for the years asked (the store must stay open).
     """
     engine = engine or default_engine()
-    stamp = stamp or default_stamp()
+    if not lazy:
+        return Results(engine, kept_tables(store, versions, SUMMARY, engine, stamp))
     versions = dict(store.current_versions() if versions is None else versions)
+    # Tables computed here are kept in memory too: a busy or read-only store may not keep them.
     computed: dict[int, dict[str, pd.DataFrame]] = {}
 
-    def compute(missing: Mapping[int, int]) -> dict[int, dict[str, pd.DataFrame]]:
-        log.info("computing the results of %s", dict(missing))
-        data = store.load_dataset(missing)
-        frames = {year: year_results(one_year(data, year), engine) for year in data.years}
-        computed.update(frames)
-        return frames
-
-    if not lazy:
-        return Results(engine, kept.results_for(store, versions, stamp, compute))
-
     def load(name: str, years: list[int]) -> Mapping[int, Mapping[str, pd.DataFrame]]:
-        return kept.results_for(store, {y: versions[y] for y in years}, stamp, compute, names=[name])
+        return kept_tables(store, {y: versions[y] for y in years}, (name,), engine, stamp, computed)
 
-    checked = kept.results_for(store, versions, stamp, compute, names=())  # what is missing is computed now
-    return Results(engine, {year: dict(computed.get(year, {})) for year in checked}, load)
+    checked = kept_tables(store, versions, (), engine, stamp, computed)
+    summary = {year: {n: f for n, f in computed.get(year, {}).items() if n in SUMMARY} for year in checked}
+    return Results(engine, summary, load)
+
+
+def stored_population_counts(
+    store: Store, year: int, version: int, district: str | None = None
+) -> dict[str, int]:
+    """Return the population counts of one version (`Results.population_counts`), reading its POPULATIONS
+    table alone: for a page that shows no other figure of the results."""
+    engine = default_engine()
+    return counts_of(
+        kept_tables(store, {year: version}, (POPULATIONS,), engine)[year].get(POPULATIONS), engine, district
+    )
+
+
+def stored_register(store: Store, year: int, version: int) -> pd.DataFrame:
+    """Return the cooperatives of one version in list order with their search keys (`coops.list_order`)."""
+    return kept_tables(store, {year: version}, (REGISTER,))[year][REGISTER]
+
+
+def stored_codes(store: Store, versions: Mapping[int, int]) -> dict[int, pd.DataFrame]:
+    """Return {year: `coops.code_rows`} of the {year: version} given."""
+    return {year: tables[CODES] for year, tables in kept_tables(store, versions, (CODES,)).items()}
+
+
+def stored_quality(store: Store, year: int, versions: Mapping[int, int]) -> QualityTables:
+    """Return the quality of `year` among the {year: version} given (`kpi.stats.quality`), kept with the
+    year's version for the version of the year before that it was compared with: computed from the two
+    years' rows the first time, and kept."""
+    ids = kept.version_ids(store, {y: versions[y] for y in (year - 1, year) if y in versions})
+    prefix = f"{QUALITY}{ids.get(year - 1, 0)}:"
+    names = [prefix + name for name in QualityTables.NAMES]
+    kept_tables(store, {year: versions[year]}, ())  # the version's own results first: a set is never partial
+    stamp = default_stamp()
+    found = kept.load_results(store, [ids[year]], stamp, names).get(ids[year], {})
+    if set(found) == set(names):
+        return QualityTables.from_frames(year, {n.removeprefix(prefix): f for n, f in found.items()})
+    log.info("computing the quality of %s", year)
+    data = store.load_dataset({y: versions[y] for y in ids})
+    tables = QualityTables.of(year_quality(data, year, default_reference()))
+    frames = {prefix + name: frame for name, frame in tables.frames().items()}
+    try:
+        kept.add_results(store, ids[year], frames, stamp, replacing=QUALITY)
+    except (StoreError, sa.exc.SQLAlchemyError):  # a busy or read-only store: serve it anyway
+        log.warning("quality of %s computed but not stored", year, exc_info=True)
+    return tables
 
 
 # --- computed at import ----------------------------------------------------------------------------------------
@@ -302,18 +396,28 @@ def _after_change(store: Store, kind: str, year: int, version: int, clean: Clean
 
 
 __all__ = [
+    "CODES",
     "COVERAGE",
     "METHOD_VERSION",
     "MODELS",
     "POPULATIONS",
+    "QUALITY",
     "RATING_CELLS",
+    "REGISTER",
+    "SUMMARY",
     "VALUES",
     "Results",
     "default_stamp",
     "fingerprint",
     "keep_results",
+    "kept_tables",
     "results_of_dataset",
     "stamp_of",
+    "counts_of",
+    "stored_codes",
+    "stored_population_counts",
+    "stored_quality",
+    "stored_register",
     "stored_results",
     "year_results",
 ]

@@ -7,7 +7,8 @@ results of some versions with the fingerprint and method it would use now, and g
 match: anything else is missing and must be computed again, never served stale.
 
 A version's set is written whole, in one write transaction (delete, then insert), so a reader never sees half
-a set. The rows go with their version (`ON DELETE CASCADE`): removing sample data removes its results.
+a set. Results that also depend on another version (a year's quality compares it with the year before) are
+added beside the set (`add_results`) under names that say which other version they were computed with. The rows go with their version (`ON DELETE CASCADE`): removing sample data removes its results.
 
 Frames are stored as Arrow IPC streams (columns with their dtypes, lists allowed in cells: the communes of a
 district, say), the same bytes in SQLite and PostgreSQL, read back column by column without parsing text.
@@ -89,12 +90,7 @@ def version_ids(store: st.Store, versions: Mapping[int, int], kind: str = st.STA
         return store.version_ids(conn, kind, versions)
 
 
-def save_results(
-    conn: sa.Connection, version_id: int, frames: Mapping[str, pd.DataFrame], stamp: Stamp
-) -> None:
-    """Replace the results of one version by `frames`. Call inside `Store.write_transaction()`."""
-    table = version_results_table
-    conn.execute(table.delete().where(table.c.version_id == version_id))
+def _insert(conn: sa.Connection, version_id: int, frames: Mapping[str, pd.DataFrame], stamp: Stamp) -> None:
     at = datetime.now(UTC)
     rows = [
         {
@@ -108,18 +104,45 @@ def save_results(
         for name, frame in frames.items()
     ]
     if rows:
-        conn.execute(table.insert(), rows)
+        conn.execute(version_results_table.insert(), rows)
+
+
+def _exists(conn: sa.Connection, version_id: int) -> bool:
+    versions = st.versions_table
+    return conn.execute(sa.select(versions.c.id).where(versions.c.id == version_id)).first() is not None
+
+
+def save_results(
+    conn: sa.Connection, version_id: int, frames: Mapping[str, pd.DataFrame], stamp: Stamp
+) -> None:
+    """Replace the results of one version by `frames`. Call inside `Store.write_transaction()`."""
+    table = version_results_table
+    conn.execute(table.delete().where(table.c.version_id == version_id))
+    _insert(conn, version_id, frames, stamp)
 
 
 def store_results(store: st.Store, version_id: int, frames: Mapping[str, pd.DataFrame], stamp: Stamp) -> None:
     """Replace the results of one version, in a write transaction of its own."""
     with store.write_transaction() as conn:
         # The version may have gone meanwhile (sample data removed): then there is nothing to keep.
-        exists = conn.execute(
-            sa.select(st.versions_table.c.id).where(st.versions_table.c.id == version_id)
-        ).scalar_one_or_none()
-        if exists is not None:
+        if _exists(conn, version_id):
             save_results(conn, version_id, frames, stamp)
+
+
+def add_results(
+    store: st.Store, version_id: int, frames: Mapping[str, pd.DataFrame], stamp: Stamp, replacing: str
+) -> None:
+    """Add `frames` to the results of one version, first removing its frames whose name starts with
+    `replacing` (those computed from another state of other versions), in a write transaction of its own."""
+    table = version_results_table
+    with store.write_transaction() as conn:
+        if not _exists(conn, version_id):
+            return
+        names = conn.execute(sa.select(table.c.name).where(table.c.version_id == version_id)).scalars().all()
+        gone = sorted({n for n in names if n.startswith(replacing)} | set(frames))
+        if gone:
+            conn.execute(table.delete().where(table.c.version_id == version_id, table.c.name.in_(gone)))
+        _insert(conn, version_id, frames, stamp)
 
 
 def load_results(
@@ -194,6 +217,7 @@ def results_for(
 
 __all__ = [
     "Stamp",
+    "add_results",
     "delete_results",
     "frame_from_bytes",
     "frame_to_bytes",

@@ -34,21 +34,23 @@ def _scalar(value: object) -> object:
 def typed_rows(rows: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
     """Return stored rows of a sheet with the dtypes validation gives (float64, boolean, str), `_row` and, when
     the rows carry it, `year`."""
-    out = pd.DataFrame(index=range(len(rows)))
+    columns: dict[
+        str, object
+    ] = {}  # built apart and made a frame once: inserting column by column costs more
     for col in sheet.columns:
         if col.id not in rows:
             continue
         values = rows[col.id].reset_index(drop=True)
         if col.kind in NUMERIC_KINDS:
-            out[col.id] = pd.to_numeric(values, errors="coerce").astype("float64")
+            columns[col.id] = pd.to_numeric(values, errors="coerce").astype("float64")
         elif col.kind == Kind.YES_NO:
-            out[col.id] = values.astype(object).astype("boolean")
+            columns[col.id] = values.astype(object).astype("boolean")
         else:
-            out[col.id] = values.astype(object).astype("str")
+            columns[col.id] = values.astype(object).astype("str")
     for extra in (ROW, YEAR):
         if extra in rows:
-            out[extra] = rows[extra].reset_index(drop=True).astype("int64")
-    return out
+            columns[extra] = rows[extra].reset_index(drop=True).astype("int64")
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
 
 
 def info_values(info: pd.DataFrame) -> dict[str, object]:

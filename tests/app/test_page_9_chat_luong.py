@@ -58,3 +58,53 @@ def test_without_the_year_before_the_page_says_there_is_nothing_to_compare(fresh
     at = _page(fresh_store, Y2023)
     assert not at.exception
     assert "Kho chưa có số liệu năm 2022" in at.caption[1].value
+
+
+def _counted_quality(monkeypatch) -> list[int]:
+    """Count the computations of a year's quality (kpi.stats.results computes it when not kept)."""
+    from kpi.stats import results
+
+    calls: list[int] = []
+    compute = results.year_quality
+    monkeypatch.setattr(
+        results, "year_quality", lambda d, year, ref: calls.append(year) or compute(d, year, ref)
+    )
+    return calls
+
+
+def test_the_quality_is_kept_so_a_first_visit_after_a_restart_reads_it_without_checking_rows_again(
+    fresh_store, monkeypatch
+) -> None:
+    calls = _counted_quality(monkeypatch)
+    first = _page(fresh_store, Y2023, Y2024)
+    assert calls == [2024]
+    import streamlit as st
+
+    st.cache_data.clear()  # as after a restart: nothing in memory
+    st.cache_resource.clear()
+    again = AppTest.from_file(PAGE, default_timeout=120).run()
+    assert not again.exception
+    assert calls == [2024]
+    assert again.subheader[0].value == first.subheader[0].value == "Cảnh báo so với năm 2023 (5)"
+    assert shown_table(again.table[1].value).equals(shown_table(first.table[1].value))
+
+
+def test_an_import_made_on_the_dashboard_keeps_the_quality_of_its_year_and_the_next_in_the_background(
+    fresh_store, monkeypatch
+) -> None:
+    import threading
+
+    from ui import data
+
+    calls = _counted_quality(monkeypatch)
+    with open_store(fresh_store) as store:
+        assert store.import_workbook(workbook(**Y2024), "b.xlsx", None, "Kiểm thử", identity=OPERATOR).ok
+        store.after_change.append(data._prepare_quality)  # as the dashboard's store has it
+        assert store.import_workbook(workbook(**Y2023), "a.xlsx", None, "Kiểm thử", identity=OPERATOR).ok
+        for thread in [t for t in threading.enumerate() if t.name == "kpi-keep-quality"]:
+            thread.join(timeout=60)
+    assert calls == [2023, 2024]  # 2023 imported: its quality, and 2024's, which compares with it
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    assert not at.exception
+    assert calls == [2023, 2024]  # the page read what was kept
+    assert at.subheader[0].value == "Cảnh báo so với năm 2023 (5)"

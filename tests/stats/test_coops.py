@@ -12,17 +12,21 @@ from kpi.stats.coops import (
     BLANK,
     CoopFilters,
     choice_options,
+    code_rows,
     coop_history,
     coop_index,
     describe_filters,
     filter_coops,
     history_table,
     identity_line,
+    list_order,
     list_workbook_bytes,
     rating_path,
     readable_table,
+    rows_of_code,
     screen_table,
     with_search_keys,
+    years_present,
 )
 from kpi.workbook.contract import COOP
 from kpi.workbook.dataset import Dataset
@@ -156,6 +160,68 @@ def test_filter_options_follow_the_closed_list_order_then_blank(coops) -> None:
     ]
     # Without an order: alphabetical ignoring accents (Cư, Đắk M, Đắk R, Gia, Krông), no blank cell here.
     assert choice_options(coops, "district") == ["Cư Jút", "Đắk Mil", "Đắk R'lấp", "Gia Nghĩa", "Krông Nô"]
+
+
+# --- the list's order, kept with each version --------------------------------------------------------------------
+
+DISTRICTS = ["Gia Nghĩa", "Cư Jút", "Krông Nô", "Đắk Mil", "Đắk R'lấp"]  # a reference order, not alphabetical
+
+
+def test_the_list_goes_by_district_in_reference_order_then_by_name_without_accents(coops) -> None:
+    # Cư Jút holds "HTX Nông nghiệp Hòa Thuận" (htxnongnghiep...) and "HTX Thủy sản Cư Jút" (htxthuysan...):
+    # n < t, so A1 before 6400123; the other districts hold one cooperative each.
+    ordered = list_order(coops.assign(_row=range(2, 8)), DISTRICTS)
+    assert _codes(ordered) == ["B7", "A1", "6400123", "C3", "A2", "C4"]
+    assert ordered["_name_key"].tolist()[:2] == ["htxvantaigianghia", "htxnongnghiephoathuan"]
+    assert ordered.index.tolist() == list(range(6))
+
+
+def test_a_district_outside_the_reference_and_a_blank_one_go_last_in_excel_row_order_among_equals(
+    coops,
+) -> None:
+    rows = coops.assign(_row=range(2, 8))
+    rows.loc[1, "district"] = "Huyện khác"  # A2
+    rows.loc[3, "district"] = NA  # C3
+    rows.loc[5, "name"] = rows.loc[0, "name"]  # 6400123 now has A1's name: Excel row decides
+    assert _codes(list_order(rows, DISTRICTS)) == ["B7", "A1", "6400123", "C4", "A2", "C3"]
+
+
+def test_each_code_is_kept_trimmed_with_its_excel_row(coops) -> None:
+    rows = coops.assign(_row=range(2, 8))
+    rows.loc[0, "code"] = "  A1 "
+    kept = code_rows(rows)
+    assert kept.to_dict("list") == {
+        "code": ["A1", "A2", "B7", "C3", "C4", "6400123"],
+        "_row": [2, 3, 4, 5, 6, 7],
+    }
+
+
+def _codes_by_year(**years: list[tuple[str, int]]) -> dict[int, pd.DataFrame]:
+    return {int(y[1:]): pd.DataFrame(rows, columns=["code", "_row"]) for y, rows in years.items()}
+
+
+CODES_BY_YEAR = _codes_by_year(
+    y2021=[("A1", 4), ("b7", 9)], y2022=[("A2", 3), ("A1", 8)], y2023=[("B7", 2), ("A1", 5), ("A1", 6)]
+)
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("A1", {2021: [4], 2022: [8], 2023: [5, 6]}),  # twice in 2023: both rows
+        (" A1 ", {2021: [4], 2022: [8], 2023: [5, 6]}),
+        ("a1", {2021: [4], 2022: [8], 2023: [5, 6]}),  # no year has "a1": matched without regard to case
+        ("B7", {2023: [2]}),  # 2023 has "B7" exactly: "b7" of 2021 is another spelling, left out
+        ("ZZ", {}),
+    ],
+)
+def test_one_cooperatives_rows_are_found_in_every_year_as_its_history_matches_codes(code, expected) -> None:
+    assert rows_of_code(CODES_BY_YEAR, code) == expected
+
+
+def test_the_years_a_cooperative_appears_in_are_counted_once_per_year() -> None:
+    wanted = pd.Series(["A1", " A2", "B7", "ZZ"])
+    assert years_present(CODES_BY_YEAR, wanted).tolist() == [3, 1, 1, 0]
 
 
 # --- history ---------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 Each runs on a fresh SQLite file and, through scripts/with-postgres.sh, on a fresh PostgreSQL database too.
 What is stored and read back is compared with the same figures computed from scratch from the store's rows by
 the functions the pages used before (compute_values, build_report, rating_counts, population_counts,
-commune_coverage_detail, model_cooperatives): an independent route, not a copy of the output. Whether results
+commune_coverage_detail, model_cooperatives, and the list's order and codes of kpi.stats.coops): an independent route, not a copy of the output. Whether results
 were computed or read back is seen by counting the calls of the indicator engine.
 """
 
@@ -15,11 +15,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from kpi.common.i18n import LANGS
 from kpi.domain.plan import MeasureKind
+from kpi.stats import coops, scorecard
 from kpi.stats import results as R
-from kpi.stats import scorecard
 from kpi.stats.indicators import Engine, commune_coverage_detail
-from kpi.stats.report import build_report, compute_values, default_engine
+from kpi.stats.quality import QualityTables, year_quality
+from kpi.stats.report import build_report, compute_values, default_engine, default_reference
 from kpi.stats.sample import sample_files
 from kpi.store import results as kept
 from kpi.store.versions import Store, open_store
@@ -70,6 +72,7 @@ def assert_same_as_from_scratch(results: R.Results, store: Store) -> None:
     """Assert that every figure the pages read from the results equals the figure computed from the rows."""
     data = store.load_dataset()
     engine = default_engine()
+    versions = store.current_versions()
     assert results.years == data.years
     for by_district in (False, True):
         fresh = plain_values(compute_values(data, by_district=by_district))
@@ -87,6 +90,7 @@ def assert_same_as_from_scratch(results: R.Results, store: Store) -> None:
         for district in [None, *engine.districts, "Không có huyện này"]:
             fresh = scorecard.population_counts(engine, data, year, district)
             assert results.population_counts(year, district) == fresh
+            assert R.stored_population_counts(store, year, versions[year], district) == fresh
             if district is not None:
                 by_sector = scorecard.rating_counts(data, "sector", year, [district])
                 pd.testing.assert_frame_equal(results.rating_counts("sector", year, [district]), by_sector)
@@ -94,6 +98,14 @@ def assert_same_as_from_scratch(results: R.Results, store: Store) -> None:
         pd.testing.assert_frame_equal(results.commune_coverage(year), fresh_coverage)
         fresh_models = scorecard.model_cooperatives(engine, data, models, year)
         pd.testing.assert_frame_equal(results.model_cooperatives(year), fresh_models)
+    # The list of cooperatives: each year's register and codes, as kpi.stats.coops makes them from the rows.
+    codes = R.stored_codes(store, versions)
+    assert sorted(codes) == data.years
+    for year in data.years:
+        rows = data.coops[data.coops["year"] == year]
+        fresh_register = coops.list_order(rows, engine.districts)
+        pd.testing.assert_frame_equal(R.stored_register(store, year, versions[year]), fresh_register)
+        pd.testing.assert_frame_equal(codes[year], coops.code_rows(rows))
 
 
 # --- kept at import, read back as computed -------------------------------------------------------------------
@@ -251,7 +263,7 @@ def test_a_changed_plan_file_recomputes_the_results_and_stores_them_with_its_fin
     assert kept.load_results(store, ids, R.default_stamp()) == {}  # the old stamp no longer matches
 
 
-def test_a_changed_reference_file_or_method_version_recomputes_the_results(
+def test_a_changed_reference_file_rules_file_or_method_version_recomputes_the_results(
     store: Store, engine_calls: list[int], tmp_path: Path
 ) -> None:
     stored(store, make_workbook(2024))
@@ -263,6 +275,12 @@ def test_a_changed_reference_file_or_method_version_recomputes_the_results(
     newer_method = kept.Stamp(R.default_stamp().fingerprint, R.METHOD_VERSION + 1)
     R.stored_results(store, stamp=newer_method)
     assert engine_calls == [1, 1]
+    rules = (
+        tmp_path / R.RULES_PATH.name
+    )  # the thresholds of the year-on-year checks: the quality depends on them
+    rules.write_text(R.RULES_PATH.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    R.stored_results(store, stamp=R.stamp_of(rules_file=rules))
+    assert engine_calls == [1, 1, 1]
 
 
 def test_a_version_with_only_part_of_its_results_stale_is_computed_again_whole(
@@ -318,3 +336,93 @@ def test_a_rollback_to_no_data_leaves_the_year_out_of_the_results_without_comput
     results = R.stored_results(store)
     assert (results.years, engine_calls) == ([2023], [1, 1])
     assert_same_as_from_scratch(results, store)
+
+
+# --- the quality of a year, kept for the version of the year before it was compared with ------------------------
+
+
+@pytest.fixture
+def quality_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the computations of a year's quality (kpi.stats.quality.year_quality, as kpi.stats.results calls it)."""
+    calls: list[int] = []
+    compute = R.year_quality
+
+    def counted(data, year, reference):
+        calls.append(year)
+        return compute(data, year, reference)
+
+    monkeypatch.setattr(R, "year_quality", counted)
+    return calls
+
+
+def assert_quality_as_from_scratch(quality: QualityTables, store: Store, year: int) -> None:
+    """Assert that a kept quality equals the quality computed now from the two years' rows."""
+    versions = store.current_versions()
+    data = store.load_dataset({y: v for y, v in versions.items() if y in (year - 1, year)})
+    fresh = QualityTables.of(year_quality(data, year, default_reference()))
+    assert (quality.year, quality.compared) == (fresh.year, fresh.compared)
+    pd.testing.assert_frame_equal(quality.table, fresh.table)
+    for lang in LANGS:
+        pd.testing.assert_frame_equal(quality.warnings[lang], fresh.warnings[lang])
+
+
+def quality_names(store: Store, year: int) -> set[str]:
+    """Return the names of the quality frames kept with the version in force of `year`."""
+    (vid,) = kept.version_ids(store, {year: store.current_versions()[year]}).values()
+    return {r["name"] for r in store.dump()["version_results"] if r["version_id"] == vid and "@" in r["name"]}
+
+
+def test_a_years_quality_is_computed_once_then_read_back_by_any_reader(
+    store_url: str, store: Store, quality_calls: list[int]
+) -> None:
+    stored(store, make_workbook(2023))
+    stored(store, make_workbook(2024, coops=with_members(120)))
+    first = R.stored_quality(store, 2024, store.current_versions())
+    assert quality_calls == [2024]
+    with open_store(store_url) as again:  # another process, say
+        second = R.stored_quality(again, 2024, again.current_versions())
+    assert quality_calls == [2024]
+    assert_quality_as_from_scratch(second, store, 2024)
+    pd.testing.assert_frame_equal(first.warnings["vi"], second.warnings["vi"])
+    # 6400001 went from 12 members to 120: tenfold, the factor of the yearly jump check
+    assert second.compared and second.warning_count >= 1
+    assert second.warnings["vi"].astype("str").apply(lambda r: r.str.contains("6400001").any(), axis=1).any()
+
+
+def test_a_new_version_of_the_year_before_has_the_quality_computed_again_and_the_old_one_removed(
+    store: Store, quality_calls: list[int]
+) -> None:
+    stored(store, make_workbook(2023))
+    stored(store, make_workbook(2024))
+    same = R.stored_quality(store, 2024, store.current_versions())
+    assert (same.compared, same.warning_count) == (True, 0)  # the same cooperatives and figures both years
+    before = quality_names(store, 2024)
+    stored(store, make_workbook(2023, coops=with_members(120)), name="2023-b.xlsx")  # 120 to 12: a tenth
+    changed = R.stored_quality(store, 2024, store.current_versions())
+    assert quality_calls == [2024, 2024]
+    assert changed.warning_count >= 1
+    assert_quality_as_from_scratch(changed, store, 2024)
+    after = quality_names(store, 2024)
+    assert len(before) == len(after) == len(QualityTables.NAMES) and not before & after
+
+
+def test_without_the_year_before_the_quality_is_kept_as_not_compared(
+    store: Store, quality_calls: list[int]
+) -> None:
+    stored(store, make_workbook(2023))
+    stored(store, make_workbook(2024, coops=with_members(120)))
+    store.rollback(2023, None, "kiểm thử", identity=OPERATOR)
+    quality = R.stored_quality(store, 2024, store.current_versions())
+    assert (quality.compared, quality.warning_count) == (False, 0)
+    assert_quality_as_from_scratch(quality, store, 2024)
+    assert R.stored_quality(store, 2024, store.current_versions()).compared is False
+    assert quality_calls == [2024]
+
+
+def test_results_of_the_version_computed_again_drop_its_kept_quality(store: Store) -> None:
+    stored(store, make_workbook(2023))
+    stored(store, make_workbook(2024))
+    R.stored_quality(store, 2024, store.current_versions())
+    (vid,) = kept.version_ids(store, {2024: 1}).values()
+    kept.store_results(store, vid, {R.VALUES: pd.DataFrame({"value": [1.0]})}, R.default_stamp())
+    assert quality_names(store, 2024) == set()
