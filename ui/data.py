@@ -109,7 +109,7 @@ def _seed_if_new(store: Store) -> None:
     """Import the sample years into a store that has never seen a statistics import (so not after the sample
     was removed, nor over real data)."""
     with _seed_lock:
-        if not store.history().empty:
+        if store.has_events():
             return
         by = t("notice.sample_importer", "vi")
         for path in sample_files() or write_sample():  # written first if the folder has none

@@ -979,6 +979,12 @@ class Store:
             rows = conn.execute(query).all()
         return [_version_info(r) for r in rows]
 
+    def has_events(self, kind: str = STATS) -> bool:
+        """Return True when anything was ever imported, rolled back or removed of `kind` (one cheap query)."""
+        query = sa.select(sa.literal(1)).where(events_table.c.kind == kind).limit(1)
+        with self.engine.connect() as conn:
+            return conn.execute(query).first() is not None
+
     def history(self, year: int | None = None, kind: str | None = STATS) -> pd.DataFrame:
         """Return the events, oldest first: one row per import, rollback or removal of a sample version.
 

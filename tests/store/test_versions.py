@@ -732,6 +732,16 @@ def test_deleting_sample_data_falls_back_to_the_newest_real_version(store: Store
     assert store.delete_sample("Lan", identity=OPERATOR) == []
 
 
+def test_a_store_has_events_of_a_kind_once_anything_of_it_was_imported_even_if_removed_since(
+    store: Store,
+) -> None:
+    assert not store.has_events()
+    stored(store, make_workbook(2024), is_sample=True)
+    assert store.has_events() and not store.has_events("tasks")
+    store.delete_sample("Lan", identity=OPERATOR)
+    assert store.current_versions() == {} and store.has_events()  # the dashboard does not seed it again
+
+
 def test_a_sample_export_carries_the_sample_notice(store: Store, tmp_path: Path) -> None:
     stored(store, make_workbook(2024), by="Hệ thống", is_sample=True)
     store.export_year(2024, tmp_path / "mau.xlsx")
