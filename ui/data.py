@@ -1,9 +1,10 @@
 """The ONE way pages get data: from the store (`kpi.store.versions`), cached on the store's current versions.
 
-Every run asks the store for `{year: current version}` (one small query); that, with the store's URL, is the
-cache key, so a new import or a rollback shows at once and nothing else is recomputed. On first use of a
-store that has never seen a statistics import, the sample workbooks of data/sample/ are imported as sample
-versions, and `is_sample_data()` tells the pages to show the sample notice.
+Every run asks the store for `{year: current version}` (one small query, once per run: `ui.per_run`); that,
+with the store's URL, is the cache key, so a new import or a rollback shows at the next run and nothing else
+is recomputed. On first use of a store that has never seen a statistics import, the sample workbooks of
+data/sample/ are imported as sample versions, and `is_sample_data()` tells the pages to show the sample
+notice.
 
 What the pages show comes from the results kept with each version (`kpi.stats.results`: indicator values,
 rating counts, population counts, communes covered, model cooperatives), computed once at import and read back
@@ -48,6 +49,7 @@ from kpi.store import versions as store_versions
 from kpi.store.coop_rows import coop_rows
 from kpi.store.versions import Store
 from kpi.workbook.dataset import YEAR, Dataset
+from ui.per_run import once_per_run
 
 _seed_lock = threading.Lock()
 log = logging.getLogger(__name__)
@@ -107,7 +109,7 @@ def _seed_if_new(store: Store) -> None:
     """Import the sample years into a store that has never seen a statistics import (so not after the sample
     was removed, nor over real data)."""
     with _seed_lock:
-        if not store.history().empty:
+        if store.has_events():
             return
         by = t("notice.sample_importer", "vi")
         for path in sample_files() or write_sample():  # written first if the folder has none
@@ -122,7 +124,11 @@ def _seed_if_new(store: Store) -> None:
 
 
 def data_version() -> DataVersion:
-    """Return the key of the data shown now (one cheap query)."""
+    """Return the key of the data shown now (one cheap query, asked once per script run: ui.per_run)."""
+    return once_per_run("data_version", _ask_data_version)
+
+
+def _ask_data_version() -> DataVersion:
     store = get_store()
     return DataVersion(store.url, tuple(sorted(store.current_versions().items())))
 
@@ -195,8 +201,9 @@ def get_plan() -> Plan:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _results(version: DataVersion) -> Results:
-    """The results kept with the versions shown (kpi.stats.results): a few small tables, not the rows."""
-    return stored_results(get_store(), dict(version.versions))
+    """The results kept with the versions shown (kpi.stats.results): a few small tables, not the rows, each
+    read when a page first asks for it."""
+    return stored_results(get_store(), dict(version.versions), lazy=True)
 
 
 def get_results() -> Results:
@@ -214,9 +221,15 @@ def get_values(by_district: bool = False) -> pd.DataFrame:
     return _values(data_version(), by_district)
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _shared_report(version: DataVersion, year: int, by_district: bool) -> Report:
+    """The report, once per process: what the figures are built from (read-only, never handed to a page)."""
+    return _results(version).report(year, by_district)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def _report(version: DataVersion, year: int, by_district: bool) -> Report:
-    return _results(version).report(year, by_district)
+    return _shared_report(version, year, by_district)
 
 
 def get_report(year: int, by_district: bool = False) -> Report:
@@ -299,14 +312,14 @@ FIGURES = (
 def _figure(version: DataVersion, kind: str, year: int, lang: str, key: str | None) -> go.Figure:
     plan = default_plan()
     if kind == "bullet":
-        return charts.build_bullet_figure(_report(version, year, False), lang, group_id=key)
+        return charts.build_bullet_figure(_shared_report(version, year, False), lang, group_id=key)
     if kind == "sparkline":
-        result = _report(version, year, False).result(key)
+        result = _shared_report(version, year, False).result(key)
         return charts.build_sparkline(result.history, result.indicator, lang, upto=year)
     if kind == "indicator":
-        return charts.build_indicator_figure(_report(version, year, False).result(key), plan, lang)
+        return charts.build_indicator_figure(_shared_report(version, year, False).result(key), plan, lang)
     if kind == "district":
-        result = _report(version, year, True).result(key)
+        result = _shared_report(version, year, True).result(key)
         return charts.build_district_bar(
             result.districts or {}, result.indicator, year, lang, province=result.assessment.value
         )

@@ -1,7 +1,8 @@
 """The way the page "Nhiệm vụ" gets its data: the progress reports of the store, cached on their versions.
 
-The key is the store's URL, the current version of each year of kind 'tasks' (one small query) and the day
-the tasks are judged on, so an import or a rollback shows at once and a new day re-judges the deadlines.
+The key is the store's URL, the current version of each year of kind 'tasks' (one small query a run) and
+the day the tasks are judged on, so an import or a rollback shows at once and a new day re-judges the
+deadlines.
 A store that holds the sample statistics and has never seen a progress report gets the sample progress
 reports too (`kpi.tasks.sample.load_task_samples`), once; after the sample is removed it never comes back.
 The board holds the (immutable) task list, so it is kept with `st.cache_resource`: treat it as read-only.
@@ -40,6 +41,7 @@ from kpi.tasks.charts import build_quantities_figure, build_status_figure, build
 from kpi.tasks.sample import load_task_samples
 from kpi.workbook.task_contract import REPORT, default_tasks
 from ui import data
+from ui.per_run import once_per_run
 
 _seed_lock = threading.Lock()
 
@@ -69,7 +71,11 @@ def _seed_if_sample(url: str) -> bool:
 
 
 def task_data_version() -> TaskDataVersion:
-    """Return the key of the progress reports shown now."""
+    """Return the key of the progress reports shown now (asked once per script run: ui.per_run)."""
+    return once_per_run("task_data_version", _ask_task_data_version)
+
+
+def _ask_task_data_version() -> TaskDataVersion:
     store = _store()
     return TaskDataVersion(store.url, tuple(sorted(store.current_versions(TASKS).items())))
 
@@ -84,12 +90,7 @@ def _board(version: TaskDataVersion, as_of: date) -> TaskBoard:
 def _is_sample(version: TaskDataVersion) -> bool:
     if not version.versions:
         return False
-    store = data.get_store()
-    return any(
-        info.is_sample and info.current
-        for year, _ in version.versions
-        for info in store.versions(year, kind="tasks")
-    )
+    return any(info.is_sample for info in data.get_store().current_version_infos(TASKS))
 
 
 def is_task_sample() -> bool:

@@ -178,20 +178,17 @@ SOURCE_COLUMNS = ["year", "version", "file_name", "imported_at", "imported_by", 
 
 def version_sources(store: Any, kind: str = "stats") -> pd.DataFrame:
     """Return the current version of each year of `kind` in the store, with who imported it and when."""
-    rows = []
-    for year in store.years(kind):
-        for info in store.versions(year, kind=kind):
-            if info.current:
-                rows.append(
-                    {
-                        "year": info.year,
-                        "version": info.version,
-                        "file_name": info.file_name,
-                        "imported_at": pd.Timestamp(info.imported_at),
-                        "imported_by": info.imported_by,
-                        "is_sample": bool(info.is_sample),
-                    }
-                )
+    rows = [
+        {
+            "year": info.year,
+            "version": info.version,
+            "file_name": info.file_name,
+            "imported_at": pd.Timestamp(info.imported_at),
+            "imported_by": info.imported_by,
+            "is_sample": bool(info.is_sample),
+        }
+        for info in store.current_version_infos(kind)
+    ]
     return pd.DataFrame(rows, columns=SOURCE_COLUMNS)
 
 

@@ -173,12 +173,13 @@ def choice_options(
 ) -> list[str]:
     """Return the values of `column` to offer in a filter: `order` first (those present), then the others
     sorted, then `BLANK` when some cells are blank."""
-    series = clean_coops[column]
-    present = {str(v) for v in series.dropna().unique()}  # unique() first: iterating 30.000 cells is slow
-    present.discard("")
+    # The distinct values first: looking at 30.000 cells one by one is slow, at a few dozen values is not.
+    values = clean_coops[column].unique()
+    present = {str(v) for v in values if not pd.isna(v)}
+    blank = [BLANK] if any(pd.isna(v) or str(v).strip() == "" for v in values) else []
+    present = {v for v in present if v.strip()}
     ordered = [v for v in order if v in present]
     rest = sorted(present - set(ordered), key=lambda v: fold(v))
-    blank = [BLANK] if (series.isna() | (series.astype("str").str.strip() == "")).any() else []
     return [*ordered, *rest, *blank]
 
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -117,24 +118,63 @@ def year_results(data: Dataset, engine: Engine | None = None) -> dict[str, pd.Da
 # --- several years, as the pages read them -------------------------------------------------------------------
 
 
+# Reads the kept table `name` of some years: {year: {name: frame, ...}} (other tables may come along).
+TableLoader = Callable[[str, list[int]], Mapping[int, Mapping[str, pd.DataFrame]]]
+
+
 @dataclass
 class Results:
-    """The results of the versions shown (one per year), with what the pages ask of them."""
+    """The results of the versions shown (one per year), with what the pages ask of them.
+
+    `by_year` holds each year's tables; with `load`, a table missing there is read when first asked for, and
+    only for the years asked (a page showing one year's communes decodes none of the other tables). Shared
+    read-only between the sessions of the dashboard: reading and deriving hold a lock.
+    """
 
     engine: Engine
     by_year: dict[int, dict[str, pd.DataFrame]] = field(default_factory=dict)
+    load: TableLoader | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.years = sorted(self.by_year)
-        self._values = _ordered_values([f[VALUES] for _, f in sorted(self.by_year.items())], self.engine)
-        cells = [f[RATING_CELLS] for _, f in sorted(self.by_year.items())]
-        self._cells = pd.concat(cells, ignore_index=True) if cells else scorecard.rating_cells(_no_coops())
+        self._asked: set[tuple[str, int]] = set()  # (table, year) already read or known to be absent
+        self._derived: dict[str, pd.DataFrame] = {}
+        self._lock = threading.RLock()
+
+    def _tables(self, name: str, years: list[int]) -> dict[int, pd.DataFrame]:
+        """Return {year: table `name`} of those `years` that have it, read first where missing."""
+        with self._lock:
+            wanted = [y for y in years if y in self.by_year and (name, y) not in self._asked]
+            missing = [y for y in wanted if name not in self.by_year[y]]
+            if missing and self.load is not None:
+                for year, frames in self.load(name, missing).items():
+                    for each, frame in frames.items():
+                        self.by_year[year].setdefault(each, frame)
+            self._asked.update((name, y) for y in wanted)
+            return {y: self.by_year[y][name] for y in years if name in self.by_year.get(y, {})}
+
+    def _all_years(self, name: str, derive: Callable[[list[pd.DataFrame]], pd.DataFrame]) -> pd.DataFrame:
+        """Return `derive` of the table `name` of every year, in year order, made once."""
+        with self._lock:
+            if name not in self._derived:
+                tables = self._tables(name, self.years)
+                self._derived[name] = derive([tables[y] for y in self.years])
+            return self._derived[name]
+
+    @property
+    def _values(self) -> pd.DataFrame:
+        return self._all_years(VALUES, lambda tables: _ordered_values(tables, self.engine))
+
+    @property
+    def _cells(self) -> pd.DataFrame:
+        return self._all_years(RATING_CELLS, _all_cells)
 
     def values(self, by_district: bool = False) -> pd.DataFrame:
         """Return the long table of `compute_values(data, by_district=...)`: indicator, year, district, value."""
+        values = self._values
         if by_district:
-            return self._values.copy()
-        return self._values[self._values[DISTRICT].isna()].reset_index(drop=True)
+            return values.copy()
+        return values[values[DISTRICT].isna()].reset_index(drop=True)
 
     def report(self, year: int | None = None, by_district: bool = False) -> Report:
         """Return the report of `build_report(data, year, by_district)`."""
@@ -148,7 +188,7 @@ class Results:
 
     def population_counts(self, year: int, district: str | None = None) -> dict[str, int]:
         """Return `scorecard.population_counts(engine, data, year, district)`."""
-        return counts_of(self.by_year.get(year, {}).get(POPULATIONS), self.engine, district)
+        return counts_of(self._tables(POPULATIONS, [year]).get(year), self.engine, district)
 
     def commune_coverage(self, year: int) -> pd.DataFrame | None:
         """Return `commune_coverage_detail` of the year (None when the plan has no such indicator)."""
@@ -161,7 +201,7 @@ class Results:
     def _year_table(self, year: int, name: str, kind: MeasureKind) -> pd.DataFrame | None:
         if scorecard.indicator_of_kind(self.engine.plan, kind) is None:
             return None
-        table = self.by_year.get(year, {}).get(name)
+        table = self._tables(name, [year]).get(year)
         return None if table is None else table.copy()
 
 
@@ -180,6 +220,11 @@ def counts_of(
     return {name: int(rows[name].iloc[0]) for name in names}
 
 
+def _all_cells(cells: list[pd.DataFrame]) -> pd.DataFrame:
+    """Return the years' rating cells as one table."""
+    return pd.concat(cells, ignore_index=True) if cells else scorecard.rating_cells(_no_coops())
+
+
 def _no_coops() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in [*scorecard.RATING_CELL_KEYS, "status"]})
 
@@ -194,16 +239,16 @@ def _ordered_values(tables: list[pd.DataFrame], engine: Engine) -> pd.DataFrame:
     values = pd.concat(tables, ignore_index=True)
     position = {ind.id: i for i, ind in enumerate(engine.plan.indicators)}
     place = {d: i for i, d in enumerate(engine.districts)}
-    keys = pd.DataFrame(
-        {
-            "i": values[INDICATOR].map(position),
-            "d": values[DISTRICT].notna(),
-            "y": values[YEAR],
-            "p": values[DISTRICT].map(place).fillna(-1),
-        }
-    )
-    order = keys.sort_values(["i", "d", "y", "p"], kind="stable").index
-    values = values.loc[order, columns].reset_index(drop=True)
+    unknown = len(position)  # an indicator the plan does not name: last
+    # A stable sort of plain tuples (a frame of keys sorted by pandas cost several milliseconds): indicator,
+    # province before districts, year, district in reference order (one not in the reference first).
+    keys = [
+        (position.get(ind, unknown), False, year, -1) if pd.isna(district)
+        else (position.get(ind, unknown), True, year, place.get(district, -1))
+        for ind, year, district in zip(*(values[c].tolist() for c in (INDICATOR, YEAR, DISTRICT)), strict=True)
+    ]  # fmt: skip
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    values = values.take(order)[columns].reset_index(drop=True)
     district = values[DISTRICT].astype(object)
     values[DISTRICT] = district.where(district.notna(), None)  # the province: None, as computed or read
     values[VALUE] = pd.to_numeric(values[VALUE], errors="coerce").astype("float64")
@@ -227,12 +272,14 @@ def kept_tables(
     names: tuple[str, ...] | None = SUMMARY,
     engine: Engine | None = None,
     stamp: kept.Stamp | None = None,
+    computed: dict[int, dict[str, pd.DataFrame]] | None = None,
 ) -> dict[int, dict[str, pd.DataFrame]]:
     """Return {year: {name: table}} of the {year: version} given (default: the current ones), only the tables
     `names` (None: all), read from the store.
 
     A version without results, or whose results were computed from another plan or reference file or by
-    another method version, is computed again from its rows and its results are stored.
+    another method version, is computed again from its rows and its results are stored; `computed`, when
+    given, receives every table so computed (all of them, whatever `names`).
     """
     engine = engine or default_engine()
     stamp = stamp or default_stamp()
@@ -242,7 +289,10 @@ def kept_tables(
     def compute(missing: Mapping[int, int]) -> dict[int, dict[str, pd.DataFrame]]:
         log.info("computing the results of %s", dict(missing))
         data = store.load_dataset(missing)
-        return {year: year_results(one_year(data, year), engine) for year in data.years}
+        frames = {year: year_results(one_year(data, year), engine) for year in data.years}
+        if computed is not None:
+            computed.update(frames)
+        return frames
 
     return kept.results_for(store, dict(versions), stamp, compute, names)
 
@@ -252,11 +302,27 @@ def stored_results(
     versions: Mapping[int, int] | None = None,
     engine: Engine | None = None,
     stamp: kept.Stamp | None = None,
+    lazy: bool = False,
 ) -> Results:
     """Return the results (the SUMMARY tables) of the {year: version} given (default: the current ones), read
-    from the store as `kept_tables` reads them."""
+    from the store as `kept_tables` reads them.
+
+    `lazy`: only check them now (what is missing or stale is computed then, as without it); each table is
+    read when first asked for, for the years asked (the store must stay open).
+    """
     engine = engine or default_engine()
-    return Results(engine, kept_tables(store, versions, SUMMARY, engine, stamp))
+    if not lazy:
+        return Results(engine, kept_tables(store, versions, SUMMARY, engine, stamp))
+    versions = dict(store.current_versions() if versions is None else versions)
+    # Tables computed here are kept in memory too: a busy or read-only store may not keep them.
+    computed: dict[int, dict[str, pd.DataFrame]] = {}
+
+    def load(name: str, years: list[int]) -> Mapping[int, Mapping[str, pd.DataFrame]]:
+        return kept_tables(store, {y: versions[y] for y in years}, (name,), engine, stamp, computed)
+
+    checked = kept_tables(store, versions, (), engine, stamp, computed)
+    summary = {year: {n: f for n, f in computed.get(year, {}).items() if n in SUMMARY} for year in checked}
+    return Results(engine, summary, load)
 
 
 def stored_population_counts(

@@ -53,14 +53,19 @@ class Stamp:
 
 # --- frames as Arrow ----------------------------------------------------------------------------------------
 
-_IPC = pa.ipc.IpcWriteOptions(compression="lz4")  # fast to decode; a year's register shrinks about 3 times
+# Large frames (a year's register) are compressed, about 3 times smaller; small ones are not: decompressing
+# costs more than their few kilobytes save, on every first visit of a page.
+_COMPRESSED = pa.ipc.IpcWriteOptions(compression="lz4")
+_PLAIN = pa.ipc.IpcWriteOptions()
+COMPRESS_FROM_ROWS = 5_000
 
 
 def frame_to_bytes(frame: pd.DataFrame) -> bytes:
     """Return a frame as an Arrow IPC stream: its columns, their dtypes, its rows (the index is not kept)."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
     sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema, options=_IPC) as writer:
+    options = _COMPRESSED if len(frame) >= COMPRESS_FROM_ROWS else _PLAIN
+    with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
         writer.write_table(table)
     return sink.getvalue().to_pybytes()
 
@@ -70,14 +75,11 @@ def frame_from_bytes(data: bytes) -> pd.DataFrame:
     back as objects with None where a cell is missing, lists in cells as Python lists."""
     table = pa.ipc.open_stream(data).read_all()
     frame = table.to_pandas()
-    described = {c["name"]: c for c in (table.schema.pandas_metadata or {}).get("columns", [])}
+    described = (table.schema.pandas_metadata or {}).get("columns", [])
+    objects = {c["name"] for c in described if c.get("numpy_type") == "object"}
     for name in frame.columns:
-        column = table.column(name)
-        if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
-            frame[name] = pd.Series(column.to_pylist(), dtype=object, index=frame.index)
-        elif described.get(name, {}).get("numpy_type") == "object" and frame[name].dtype != object:
-            values = frame[name].astype(object)
-            frame[name] = values.where(values.notna(), None)
+        if name in objects and frame[name].dtype != object or pa.types.is_list(table.schema.field(name).type):
+            frame[name] = pd.Series(table.column(name).to_pylist(), dtype=object, index=frame.index)
     return frame
 
 

@@ -405,8 +405,10 @@ def _alembic_config(connection: sa.Connection | None = None) -> Config:
     return config
 
 
+@functools.cache
 def head_revision() -> str | None:
-    """Return the newest migration's revision id."""
+    """Return the newest migration's revision id (the scripts are code: read once per process, which saves
+    every first open of a store Alembic's reading and compiling of every script)."""
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
@@ -964,22 +966,27 @@ class Store:
         )
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return [
-            VersionInfo(
-                kind=r.kind,
-                year=r.year,
-                version=r.version,
-                imported_at=as_utc(r.imported_at),
-                imported_by=r.imported_by,
-                note=r.note,
-                file_name=r.file_name,
-                sha256=r.sha256,
-                row_counts=dict(r.row_counts),
-                is_sample=bool(r.is_sample),
-                current=bool(r.current),
-            )
-            for r in rows
-        ]
+        return [_version_info(r) for r in rows]
+
+    def current_version_infos(self, kind: str = STATS) -> list[VersionInfo]:
+        """Return the current version of every year that has one, by year (one query: a page's first visit
+        names the files behind its figures)."""
+        v, c = versions_table, current_table
+        query = (
+            sa.select(v, sa.true().label("current"))
+            .join(c, c.c.version_id == v.c.id)
+            .where(c.c.kind == kind)
+            .order_by(v.c.year)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [_version_info(r) for r in rows]
+
+    def has_events(self, kind: str = STATS) -> bool:
+        """Return True when anything was ever imported, rolled back or removed of `kind` (one cheap query)."""
+        query = sa.select(sa.literal(1)).where(events_table.c.kind == kind).limit(1)
+        with self.engine.connect() as conn:
+            return conn.execute(query).first() is not None
 
     def history(self, year: int | None = None, kind: str | None = STATS) -> pd.DataFrame:
         """Return the events, oldest first: one row per import, rollback or removal of a sample version.
@@ -1166,6 +1173,23 @@ def _allowed_actor(identity: Identity | None, permission: Permission, by: str | 
     if not by:
         raise StoreError(pb.error("actor_required"))
     return by
+
+
+def _version_info(row: sa.Row) -> VersionInfo:
+    """Return the record of a row of `versions` with its column `current`."""
+    return VersionInfo(
+        kind=row.kind,
+        year=row.year,
+        version=row.version,
+        imported_at=as_utc(row.imported_at),
+        imported_by=row.imported_by,
+        note=row.note,
+        file_name=row.file_name,
+        sha256=row.sha256,
+        row_counts=dict(row.row_counts),
+        is_sample=bool(row.is_sample),
+        current=bool(row.current),
+    )
 
 
 def _current_numbers(conn: sa.Connection, kind: str) -> dict[int, int]:

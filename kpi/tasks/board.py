@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import pandas as pd
 
@@ -17,7 +18,14 @@ from kpi.common.formatting import format_date, format_number, format_percent
 from kpi.common.i18n import t
 from kpi.common.safe_text import fold
 from kpi.domain.tasks import DONE, Task, TaskList
-from kpi.tasks.rules import latest_status, overdue, period_end, quantities_by_year, report_rows
+from kpi.tasks.rules import (
+    latest_status,
+    overdue,
+    period_end,
+    quantities_by_year,
+    report_rows,
+    reported_periods,
+)
 
 NO_REPORT = "none"  # the pseudo-status of a task that has no report yet
 OVERDUE, TOTAL = "overdue", "total"
@@ -49,6 +57,23 @@ class TaskBoard:
     def is_empty(self) -> bool:
         """Return True when no report has been made."""
         return self.reports.empty
+
+    @cached_property
+    def task_rows(self) -> list[dict]:
+        """Return one dict per task (plan order): the task, its latest status (NO_REPORT when none), its
+        overdue flag and its latest report. Made once per board (every table and figure of the page reads
+        them); read-only."""
+        latest = {(r["group"], int(r["number"])): r for r in self.latest.to_dict("records")}
+        flags = {(r["group"], int(r["number"])): r for r in self.flags.to_dict("records")}
+        return [
+            {
+                "task": task,
+                "status": latest[task.key]["status"] or NO_REPORT,
+                "flag": flags[task.key],
+                "latest": latest[task.key],
+            }
+            for task in self.tasks
+        ]
 
 
 def as_of_date(today: date, year: int | None) -> date:
@@ -122,22 +147,9 @@ def overdue_reason(flag: dict, lang: str = "vi") -> str:
 # --- counts -------------------------------------------------------------------------------------------------
 
 
-def _rows(board: TaskBoard) -> list[dict]:
-    """Return one dict per task: the task, its latest status (NO_REPORT when none) and its overdue flag."""
-    latest = {(r["group"], int(r["number"])): r for r in board.latest.to_dict("records")}
-    flags = {(r["group"], int(r["number"])): r for r in board.flags.to_dict("records")}
-    rows = []
-    for task in board.tasks:
-        status = latest[task.key]["status"]
-        rows.append(
-            {"task": task, "status": status or NO_REPORT, "flag": flags[task.key], "latest": latest[task.key]}
-        )
-    return rows
-
-
 def summary_counts(board: TaskBoard) -> dict[str, int]:
     """Return {status id: tasks whose latest report has it, NO_REPORT: ..., "overdue": ..., "total": ...}."""
-    rows = _rows(board)
+    rows = board.task_rows
     counts = {s: sum(r["status"] == s for r in rows) for s in status_ids(board.tasks)}
     counts[OVERDUE] = sum(bool(r["flag"]["overdue"]) for r in rows)
     counts[TOTAL] = len(rows)
@@ -155,7 +167,7 @@ def status_counts(board: TaskBoard, by: str, lang: str = "vi") -> pd.DataFrame:
         raise ValueError(f"by must be 'group' or 'agency', not {by!r}")
     columns = [*status_ids(board.tasks), OVERDUE, TOTAL]
     table: dict[str, dict[str, int]] = {}
-    for row in _rows(board):
+    for row in board.task_rows:
         task = row["task"]
         if by == "group":
             labels = [group_label(board.tasks, task.group, lang)]
@@ -203,7 +215,7 @@ def overdue_table(board: TaskBoard, lang: str = "vi") -> pd.DataFrame:
     thực hiện, Nội dung nhiệm vụ (whose and why first: the text is long)."""
     columns = ["task", "lead", "reason", "status", "time_frame", "text"]
     records = []
-    for row in _rows(board):
+    for row in board.task_rows:
         if not row["flag"]["overdue"]:
             continue
         task = row["task"]
@@ -234,22 +246,17 @@ def timeline_rows(board: TaskBoard, lang: str = "vi") -> pd.DataFrame:
     state: done_on_time, done_late (first "Hoàn thành" report's period ends after the deadline), overdue,
     or open (not done, deadline not passed).
     """
-    clean = board.reports
+    reported_of = reported_periods(board.reports)
     records = []
-    for row in _rows(board):
+    for row in board.task_rows:
         task, flag = row["task"], row["flag"]
         schedule = task.schedule
         if schedule.deadline is None:
             continue
-        mine = clean[
-            (clean["group"] == task.group) & (clean["number"] == task.number) & (clean["status"] == DONE)
-        ]
         done_on, done_period = None, ""
-        if not mine.empty:
-            periods = sorted(
-                (int(y), None if pd.isna(q) else int(q))
-                for y, q in zip(mine["year"], mine["quarter"], strict=True)
-            )
+        reported = reported_of.get(task.key, [])
+        periods = sorted((year, quarter) for year, quarter, status in reported if status == DONE)
+        if periods:
             firsts = sorted(periods, key=lambda p: period_end(*p))
             done_on = period_end(*firsts[0])
             done_period = period_text(*firsts[0], lang)
@@ -340,7 +347,7 @@ def filter_tasks(
     groups, agencies, statuses = set(groups), set(agencies), set(statuses)
     needle = fold(search)
     keys = []
-    for row in _rows(board):
+    for row in board.task_rows:
         task = row["task"]
         if groups and task.group not in groups:
             continue
@@ -363,7 +370,7 @@ def task_table(board: TaskBoard, keys: Sequence[tuple[str, int]], lang: str = "v
     wanted = set(keys)
     agencies = board.tasks.agencies
     records = []
-    for row in _rows(board):
+    for row in board.task_rows:
         task = row["task"]
         if task.key not in wanted:
             continue

@@ -19,7 +19,7 @@ from kpi.common.i18n import t
 from kpi.common.settings import DATA_DIR
 from kpi.domain.tasks import DONE, Task, TaskList
 from kpi.tasks.board import TaskBoard
-from kpi.tasks.rules import by_task, period_end
+from kpi.tasks.rules import Reported, period_end, reported_periods
 
 CADENCE_FILE = DATA_DIR / "reports" / "brief.yaml"
 QUARTERS = (1, 2, 3, 4)
@@ -54,8 +54,9 @@ def is_quarterly(task: Task, cadence: Cadence) -> bool:
     )
 
 
-def owes_in_year(task: Task, tasks: TaskList, year: int, reports: pd.DataFrame) -> bool:
-    """Return True when the task owes at least one report for `year` (see the module's rules)."""
+def owes_in_year(task: Task, tasks: TaskList, year: int, reported: Reported) -> bool:
+    """Return True when the task owes at least one report for `year` (see the module's rules); `reported`
+    holds the task's own reports (`reported_periods`)."""
     rules, schedule = tasks.rules, task.schedule
     if schedule.recurrence in ("deadline", "period"):
         if schedule.deadline is None:
@@ -63,8 +64,7 @@ def owes_in_year(task: Task, tasks: TaskList, year: int, reports: pd.DataFrame) 
         first = schedule.start.year if schedule.start is not None else schedule.deadline.year
         if not first <= year <= schedule.deadline.year:
             return False
-        mine = reports[(reports["group"] == task.group) & (reports["number"] == task.number)]
-        return not ((mine["status"] == DONE) & (mine["year"] < year)).any()
+        return not any(status == DONE and earlier < year for earlier, _, status in reported)
     if not rules.first_yearly_report_year <= year <= rules.plan_end_year:
         return False
     if schedule.recurrence == "biennial":
@@ -73,9 +73,9 @@ def owes_in_year(task: Task, tasks: TaskList, year: int, reports: pd.DataFrame) 
     return True
 
 
-def owed_periods(task: Task, tasks: TaskList, year: int, reports: pd.DataFrame, cadence: Cadence) -> list:
+def owed_periods(task: Task, tasks: TaskList, year: int, reported: Reported, cadence: Cadence) -> list:
     """Return the periods of `year` the task owes a report for: the quarters 1-4, or [None] (the year)."""
-    if not owes_in_year(task, tasks, year, reports):
+    if not owes_in_year(task, tasks, year, reported):
         return []
     return list(QUARTERS) if is_quarterly(task, cadence) else [None]
 
@@ -94,14 +94,13 @@ def reporting_status(board: TaskBoard, year: int, cadence: Cadence | None = None
     (None for the year), state (reported, late, pending: the period is over but not yet its grace days,
     not_due: the period has not ended on the board's day)."""
     cadence = cadence or load_cadence()
-    reports = board.reports
-    own_reports, none = by_task(reports), reports.iloc[0:0]
+    reported_of = reported_periods(board.reports)
     rows = []
     for task in board.tasks:
-        own = own_reports.get(task.key, none)
-        mine = own[own["year"] == year]
+        own = reported_of.get(task.key, [])
+        quarters = [quarter for reported_year, quarter, _ in own if reported_year == year]  # None: yearly
         for quarter in owed_periods(task, board.tasks, year, own, cadence):
-            reported = not mine.empty if quarter is None else bool((mine["quarter"] == quarter).any())
+            reported = bool(quarters) if quarter is None else quarter in quarters
             state = _state(reported, (year, quarter), board.as_of, cadence)
             for agency in task.lead_agencies:
                 rows.append(

@@ -12,6 +12,7 @@ import calendar
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kpi.domain.tasks import DONE, REPORT_COLUMNS, Quantity, ScheduleRules, Task, TaskList
@@ -30,12 +31,20 @@ def report_rows(reports: pd.DataFrame | None) -> pd.DataFrame:
     return reports.assign(**absent) if absent else reports
 
 
-def by_task(rows: pd.DataFrame) -> dict[tuple[str, int], pd.DataFrame]:
-    """Return the rows of each task, keyed by (group, number) as `Task.key`, in their order: one grouping
-    rather than a filter of the whole table per task (34 of them, on every first visit of the tasks page)."""
-    if rows.empty:
-        return {}
-    return {(str(g), int(n)): part for (g, n), part in rows.groupby(["group", "number"], sort=False)}
+# A task's reports as (year, quarter or None for a yearly report, status id), in their order.
+Reported = list[tuple[int, int | None, object]]
+
+
+def reported_periods(reports: pd.DataFrame) -> dict[tuple[str, int], Reported]:
+    """Return the reports of each task, keyed by `Task.key`: one pass over the rows, which the overdue
+    rule, the timeline and the reporting status read as plain tuples (a frame filter per task and period
+    cost more than the rest of the tasks page)."""
+    reported: dict[tuple[str, int], Reported] = {}
+    columns = (reports[c].tolist() for c in ("group", "number", "year", "quarter", "status"))
+    for group, number, year, quarter, status in zip(*columns, strict=True):
+        period = (int(year), None if pd.isna(quarter) else int(quarter), status)
+        reported.setdefault((str(group), int(number)), []).append(period)
+    return reported
 
 
 def _missing(value: object) -> bool:
@@ -119,24 +128,21 @@ def overdue(tasks: TaskList, reports: pd.DataFrame | None, today: date) -> pd.Da
     rules = tasks.rules
     last_past_year = min(today.year - 1, rules.plan_end_year)
     records = []
-    own, none = by_task(clean), clean.iloc[0:0]
+    reported_of = reported_periods(clean)
     for task in tasks:
-        mine = own.get(task.key, none)
+        mine = reported_of.get(task.key, [])
         schedule = task.schedule
         is_overdue, reason, missing, after = False, None, [], False
         if schedule.recurrence in ("deadline", "period") and schedule.deadline is not None:
-            done = mine[mine["status"] == DONE]
-            if done.empty:
+            done = [(year, quarter) for year, quarter, status in mine if status == DONE]
+            if not done:
                 if schedule.deadline < today:
                     is_overdue, reason = True, "deadline_passed"
             else:
-                first_done = min(
-                    period_end(int(y), None if _missing(q) else int(q))
-                    for y, q in zip(done["year"], done["quarter"], strict=True)
-                )
+                first_done = min(period_end(year, quarter) for year, quarter in done)
                 after = first_done > schedule.deadline
         elif schedule.recurrence in ("yearly", "periodic", "biennial"):
-            reported = {int(y) for y in mine["year"]}
+            reported = {year for year, _, _ in mine}
             for first, last in _due_windows(task, rules, last_past_year):
                 window = range(first, last + 1)
                 if not reported.intersection(window):
@@ -170,6 +176,22 @@ def _quantity_years(task: Task, quantity: Quantity, rules: ScheduleRules) -> lis
     return list(range(rules.first_yearly_report_year, rules.plan_end_year + 1))
 
 
+def _achieved(clean: pd.DataFrame) -> dict[tuple[str, int, str, int], float]:
+    """Return the amount achieved per (group, number, metric, year) reported: the sum of the year's yearly
+    reports (no quarter) when there are any, else of its quarterly reports. One pass over the rows (a filter
+    per task, quantity and year cost more than the rest of the tasks page)."""
+    yearly: dict[tuple[str, int, str, int], list[float]] = {}
+    quarterly: dict[tuple[str, int, str, int], list[float]] = {}
+    columns = (clean[c].tolist() for c in ("group", "number", "metric", "year", "quarter", "quantity"))
+    for group, number, metric, year, quarter, quantity in zip(*columns, strict=True):
+        if _missing(metric) or _missing(quantity):
+            continue
+        into = yearly if _missing(quarter) else quarterly
+        into.setdefault((str(group), int(number), metric, int(year)), []).append(quantity)
+    # numpy's sum, as a column's sum adds them (pairwise), over the same values in the same order.
+    return {key: float(np.sum(amounts)) for key, amounts in (quarterly | yearly).items()}
+
+
 def quantities_by_year(tasks: TaskList, reports: pd.DataFrame | None) -> pd.DataFrame:
     """Return promised versus achieved quantities per task, metric and year.
 
@@ -180,24 +202,17 @@ def quantities_by_year(tasks: TaskList, reports: pd.DataFrame | None) -> pd.Data
     quarterly reports; NaN when nothing was reported. For per="total" compare achieved_cumulative with
     promised (the total due by the last year).
     """
-    clean = report_rows(reports)
-    clean = clean[clean["metric"].notna() & clean["quantity"].notna()]
+    achieved_of = _achieved(report_rows(reports))
     columns = [
         "group", "number", "metric", "label_vi", "label_en", "unit", "per", "at_least",
         "year", "promised", "promised_max", "achieved", "achieved_cumulative",
     ]  # fmt: skip
     records = []
-    own, none = by_task(clean), clean.iloc[0:0]
     for task in tasks:
-        mine = own.get(task.key, none)
         for quantity in task.quantities:
-            rows = mine[mine["metric"] == quantity.metric] if not mine.empty else mine
             cumulative: float | None = None
             for year in _quantity_years(task, quantity, tasks.rules):
-                in_year = rows[rows["year"] == year] if not rows.empty else rows
-                yearly = in_year[in_year["quarter"].isna()]
-                chosen = yearly if not yearly.empty else in_year
-                achieved = float(chosen["quantity"].sum()) if not chosen.empty else None
+                achieved = achieved_of.get((task.group, task.number, quantity.metric, year))
                 if achieved is not None:
                     cumulative = (cumulative or 0.0) + achieved
                 records.append(

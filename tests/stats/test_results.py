@@ -175,6 +175,63 @@ def test_a_rollback_to_a_version_without_results_computes_them_at_once(
     assert kept.load_results(store, [v1], R.default_stamp(), names=()) == {v1: {}}
 
 
+# --- read when asked (the pages' first visit decodes only what it shows) ------------------------------------
+
+
+@pytest.fixture
+def decoded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the kept tables decoded from the store's bytes."""
+    calls: list[int] = []
+    decode = kept.frame_from_bytes
+
+    def counted(data: bytes) -> pd.DataFrame:
+        calls.append(1)
+        return decode(data)
+
+    monkeypatch.setattr(kept, "frame_from_bytes", counted)
+    return calls
+
+
+def test_results_read_when_asked_equal_their_computation_from_scratch(store: Store) -> None:
+    import_sample(store)
+    assert_same_as_from_scratch(R.stored_results(store, lazy=True), store)
+
+
+def test_results_read_when_asked_decode_only_the_tables_and_years_asked_for(
+    store: Store, decoded: list[int]
+) -> None:
+    import_sample(store)  # six years, each with its five tables
+    results = R.stored_results(store, lazy=True)
+    assert (results.years, len(decoded)) == ([2020, 2021, 2022, 2023, 2024, 2025], 0)
+    results.population_counts(2024)
+    assert len(decoded) == 1  # that year's population counts
+    results.commune_coverage(2023)
+    results.model_cooperatives(2023)
+    assert len(decoded) == 3
+    results.report(2025)
+    assert len(decoded) == 3 + 6  # the values of every year: a report has each indicator's history
+    results.report(2021, by_district=True)
+    results.population_counts(2024, "Gia Nghĩa")
+    results.values()
+    assert len(decoded) == 9  # asked for again: nothing decoded again
+    results.rating_counts("district", 2024)
+    assert len(decoded) == 9 + 6
+
+
+def test_results_read_when_asked_compute_a_version_without_results_at_once_and_only_once(
+    store_url: str, engine_calls: list[int]
+) -> None:
+    with open_store(store_url) as plain:  # no keep_results: as an old checkout imported it
+        stored(plain, make_workbook(2024))
+        results = R.stored_results(plain, lazy=True)
+        assert engine_calls == [1]  # computed (and stored) when the results were asked for
+        results.report(2024, by_district=True)
+        results.commune_coverage(2024)
+        R.stored_results(plain, lazy=True).report(2024)
+        assert engine_calls == [1]  # kept in memory, then read back: never computed again
+        assert_same_as_from_scratch(results, plain)
+
+
 # --- never stale ---------------------------------------------------------------------------------------------
 
 

@@ -548,6 +548,21 @@ def test_rollback_makes_an_earlier_version_current_and_is_an_event(store: Store)
     assert stored(store, make_workbook(coops=with_members(50))).version == 3
 
 
+def test_the_records_of_the_versions_in_force_are_those_of_each_years_current_version(store: Store) -> None:
+    stored(store, make_workbook(2022), name="2022.xlsx")
+    stored(store, make_workbook(2023), name="2023-v1.xlsx")
+    stored(store, make_workbook(2023, coops=with_members(40)), name="2023-v2.xlsx", by="Lan")
+    stored(store, make_workbook(2024), name="2024.xlsx")
+    store.rollback(2024, None, "Lan", identity=OPERATOR)  # 2024 has no version in force
+    infos = store.current_version_infos()
+    assert [(i.year, i.version, i.file_name, i.imported_by, i.current) for i in infos] == [
+        (2022, 1, "2022.xlsx", "Nguyễn Thị Lan", True),
+        (2023, 2, "2023-v2.xlsx", "Lan", True),
+    ]
+    assert infos == [v for year in (2022, 2023) for v in store.versions(year) if v.current]
+    assert store.current_version_infos("tasks") == []
+
+
 def test_rolling_back_to_the_current_version_changes_nothing(store: Store) -> None:
     stored(store, make_workbook())
     before = store.dump()
@@ -715,6 +730,16 @@ def test_deleting_sample_data_falls_back_to_the_newest_real_version(store: Store
     assert store.current_versions() == {2024: 1}
     assert store.history()["action"].tolist() == [Action.IMPORT, Action.IMPORT, Action.DELETE_SAMPLE]
     assert store.delete_sample("Lan", identity=OPERATOR) == []
+
+
+def test_a_store_has_events_of_a_kind_once_anything_of_it_was_imported_even_if_removed_since(
+    store: Store,
+) -> None:
+    assert not store.has_events()
+    stored(store, make_workbook(2024), is_sample=True)
+    assert store.has_events() and not store.has_events("tasks")
+    store.delete_sample("Lan", identity=OPERATOR)
+    assert store.current_versions() == {} and store.has_events()  # the dashboard does not seed it again
 
 
 def test_a_sample_export_carries_the_sample_notice(store: Store, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from datetime import date
 
 import plotly.graph_objects as go
 import pytest
+from plotly.subplots import make_subplots
 
 from kpi.tasks.board import (
     NO_REPORT,
@@ -26,6 +27,7 @@ from kpi.tasks.charts import (
     build_quantities_figure,
     build_status_figure,
     build_timeline_figure,
+    subplot_grid,
 )
 from kpi.workbook.task_contract import default_tasks
 from tests.builders import task_reports
@@ -198,10 +200,22 @@ def test_the_quantity_figure_has_one_panel_per_promised_quantity(board):
         lambda board, lang: build_status_figure(board, "group", lang),
         lambda board, lang: build_status_figure(board, "agency", lang),
         build_timeline_figure,
+        build_quantities_figure,
     ],
-    ids=["status by group", "status by agency", "timeline"],
+    ids=["status by group", "status by agency", "timeline", "quantities"],
 )
 def test_a_figure_built_without_validation_is_the_one_plotly_validates(board, build, lang):
     fig = build(board, lang)
     validated = go.Figure(fig.to_dict())  # every property checked and coerced by plotly
     assert json.loads(fig.to_json()) == json.loads(validated.to_json())
+
+
+@pytest.mark.parametrize("rows", [1, 2, 3, 4, 7])
+def test_the_subplot_grid_is_the_one_plotly_makes(rows):
+    spacing = 0.5 / rows  # as the quantity figure spaces its rows
+    made = make_subplots(rows=rows, cols=2, vertical_spacing=spacing, horizontal_spacing=0.1).layout
+    cells = subplot_grid(rows, 2, spacing, 0.1)
+    assert len(cells) == 2 * rows
+    for i, (x_domain, y_domain) in enumerate(cells):
+        n = str(i + 1) if i else ""
+        assert (list(made[f"xaxis{n}"].domain), list(made[f"yaxis{n}"].domain)) == (x_domain, y_domain)

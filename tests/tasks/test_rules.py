@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from kpi.domain.tasks import TaskList, load_tasks
-from kpi.tasks.rules import latest_status, overdue, quantities_by_year, tasks_to_records
+from kpi.tasks.rules import latest_status, overdue, quantities_by_year, reported_periods, tasks_to_records
 from tests.builders import task_reports
 
 
@@ -31,6 +31,23 @@ def row_of(frame: pd.DataFrame, group: str, number: int) -> pd.Series:
     rows = frame[(frame["group"] == group) & (frame["number"] == number)]
     assert len(rows) == 1
     return rows.iloc[0]
+
+
+# ------------------------------------------------------------------------------------- reported periods
+
+
+def test_the_reports_of_each_task_read_as_year_quarter_and_status_in_their_order():
+    table = reports(
+        ("II", 2, 2021, 1, "in_progress"),
+        ("I", 4, 2022, None, "done"),  # a yearly report: no quarter
+        ("II", 2, 2021, 3, "done"),
+        ("II", 2, 2022, None, "late"),
+    )
+    assert reported_periods(table) == {
+        ("II", 2): [(2021, 1, "in_progress"), (2021, 3, "done"), (2022, None, "late")],
+        ("I", 4): [(2022, None, "done")],
+    }
+    assert reported_periods(reports()) == {}
 
 
 # ------------------------------------------------------------------------------------------ overdue
