@@ -292,27 +292,25 @@ def test_a_confirmation_whose_preview_saw_the_version_in_force_is_stored(store: 
 def test_a_store_made_before_the_difficulties_column_is_migrated_and_keeps_its_reports(tmp_path):
     """A database at revision 0002 (no column of difficulties) opens at the head with its rows intact."""
     import sqlalchemy as sa
-    from alembic import command
 
-    from kpi.store.versions import _alembic_config, head_revision, open_store
+    from kpi.store.versions import head_revision, open_store
+    from tests.store.test_versions import at_revision
 
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        command.upgrade(_alembic_config(conn), "0002")
-        conn.execute(
-            sa.text(
-                "INSERT INTO versions (id, kind, year, version, imported_at, imported_by, file_name, sha256,"
-                " row_counts, is_sample) VALUES (1, 'tasks', 2021, 1, '2026-01-01', 'x', 'a.xlsx', 'h', '{}', 0)"
-            )
-        )
-        conn.execute(
-            sa.text(
-                'INSERT INTO tasks_reports (version_id, _row, "group", number, year, status)'
-                " VALUES (1, 2, 'V', 3, 2021, 'done')"
-            )
-        )
-    engine.dispose()
+    at_revision(
+        url,
+        "0002",
+        (
+            "INSERT INTO versions (id, kind, year, version, imported_at, imported_by, file_name, sha256,"
+            " row_counts, is_sample) VALUES (1, 'tasks', 2021, 1, '2026-01-01', 'x', 'a.xlsx', 'h', '{}', 0)",
+            {},
+        ),
+        (
+            'INSERT INTO tasks_reports (version_id, _row, "group", number, year, status)'
+            " VALUES (1, 2, 'V', 3, 2021, 'done')",
+            {},
+        ),
+    )
     with open_store(url) as store:
         assert store.revision() == head_revision()  # 0004 and every later migration applied
         with store.read_transaction() as conn:

@@ -11,7 +11,7 @@ import pytest
 from kpi.store import results as kept
 from kpi.store.coop_rows import coop_rows
 from kpi.store.versions import Store, open_store
-from tests.store.test_versions import OPERATOR, make_workbook, store_url, stored, with_members
+from tests.store.test_versions import OPERATOR, at_revision, make_workbook, store_url, stored, with_members
 
 __all__ = ["store_url"]  # the fixture, shared with the store's tests
 
@@ -114,25 +114,19 @@ def test_a_store_holding_results_as_text_opens_with_them_gone_and_they_are_compu
     """A database at revision 0005 (results as JSON text) opens at the head with an empty binary results table:
     the results are derived, so a reader computes them again from the rows, which are intact."""
     import sqlalchemy as sa
-    from alembic import command
 
     from kpi.stats.results import default_stamp, stored_results
-    from kpi.store.versions import _alembic_config, head_revision
+    from kpi.store.versions import head_revision
 
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     with open_store(url) as store:
         stored(store, make_workbook(2024))
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        command.downgrade(_alembic_config(conn), "0005")
-        conn.execute(
-            sa.text(
-                "INSERT INTO version_results (version_id, name, fingerprint, method, computed_at, payload)"
-                " VALUES (1, 'values', :f, :m, '2026-11-01', '{\"columns\": []}')"
-            ),
-            {"f": default_stamp().fingerprint, "m": default_stamp().method},
-        )
-    engine.dispose()
+    text_results = (
+        "INSERT INTO version_results (version_id, name, fingerprint, method, computed_at, payload)"
+        " VALUES (1, 'values', :f, :m, '2026-11-01', '{\"columns\": []}')",
+        {"f": default_stamp().fingerprint, "m": default_stamp().method},
+    )
+    at_revision(url, "0005", text_results)
     with open_store(url) as store:
         assert store.revision() == head_revision()
         with store.read_transaction() as conn:

@@ -145,6 +145,28 @@ def stored(store: Store, data: bytes, name: str = "hop-tac-xa-2024.xlsx", **kw) 
     return outcome
 
 
+def at_revision(url: str, revision: str, *statements: tuple[str, dict]) -> None:
+    """Move the database at `url` to the migration `revision` (up or down), then run the SQL `statements`
+    ((text, parameters) pairs) there: a store as an older checkout left it."""
+    from alembic import command
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            config = store_module._alembic_config(conn)
+            current = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'"
+            ).first()
+            if current is None:
+                command.upgrade(config, revision)
+            else:
+                command.downgrade(config, revision)
+            for sql, parameters in statements:
+                conn.execute(sa.text(sql), parameters)
+    finally:
+        engine.dispose()
+
+
 # --- opening and migrations ---------------------------------------------------------------------------------
 
 

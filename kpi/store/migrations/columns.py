@@ -35,3 +35,18 @@ def create_row_table(name: str, *columns: sa.Column) -> None:
         *columns,
         sa.PrimaryKeyConstraint("version_id", "_row", name=f"pk_{name}"),
     )
+
+
+def create_results_table(payload: sa.types.TypeEngine) -> None:
+    """Create `version_results` (issue 16): per version, named tables with the stamp they were computed with;
+    `payload` is the type their bytes or text are kept as (Text in 0005, LargeBinary from 0006)."""
+    op.create_table(
+        "version_results",
+        version_fk(),
+        sa.Column("name", sa.String(60), nullable=False),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("method", sa.Integer, nullable=False),
+        sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("payload", payload, nullable=False),
+        sa.PrimaryKeyConstraint("version_id", "name", name="pk_version_results"),
+    )

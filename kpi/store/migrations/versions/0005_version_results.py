@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from kpi.store.migrations.columns import version_fk
+from kpi.store.migrations.columns import create_results_table
 
 revision = "0005"
 down_revision = "0004"
@@ -18,16 +18,7 @@ down_revision = "0004"
 
 def upgrade() -> None:
     """Create version_results."""
-    op.create_table(
-        "version_results",
-        version_fk(),
-        sa.Column("name", sa.String(60), nullable=False),
-        sa.Column("fingerprint", sa.String(64), nullable=False),
-        sa.Column("method", sa.Integer, nullable=False),
-        sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("payload", sa.Text, nullable=False),
-        sa.PrimaryKeyConstraint("version_id", "name", name="pk_version_results"),
-    )
+    create_results_table(sa.Text)
 
 
 def downgrade() -> None:
