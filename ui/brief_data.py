@@ -30,7 +30,7 @@ def _brief_data(version: data.DataVersion, task_version: tasks_data.TaskDataVers
     rows = store.load_sheets(TASKS, dict(task_version.versions), (REPORT.id, PLANS.id))
     reports, plans = rows[REPORT.id], rows[PLANS.id]
     task_sources = version_sources(store, TASKS)
-    return BriefData(data.get_dataset(), reports, data.get_sources(), task_sources, plans)
+    return BriefData(data.get_results(), reports, data.get_sources(), task_sources, plans)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

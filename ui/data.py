@@ -133,16 +133,6 @@ def _ask_data_version() -> DataVersion:
     return DataVersion(store.url, tuple(sorted(store.current_versions().items())))
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _dataset(version: DataVersion) -> Dataset:
-    return get_store().load_dataset(dict(version.versions))
-
-
-def get_dataset() -> Dataset:
-    """Return every year's data (current versions). Shared by all sessions: do not modify it."""
-    return _dataset(data_version())
-
-
 # --- the rows of cooperatives, only where a page shows them (page 5, the quality page) -----------------------
 
 

@@ -59,7 +59,7 @@ def _brief(args: argparse.Namespace, store) -> int:
         print(t("brief_format", args.lang, file=args.out), file=sys.stderr)
         return EXIT_UNREADABLE
     data = load_brief_data(store)
-    years = data.dataset.years
+    years = data.results.years
     if not years:
         print(t("no_data", args.lang), file=sys.stderr)
         return EXIT_REJECTED

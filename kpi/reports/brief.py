@@ -28,8 +28,9 @@ from kpi.domain.plan import Plan
 from kpi.domain.tasks import DONE, TaskList
 from kpi.stats import charts
 from kpi.stats.assess import ACHIEVED
-from kpi.stats.report import Report, build_report, default_engine
-from kpi.stats.scorecard import overall_sentence, rating_counts, rating_targets
+from kpi.stats.report import Report, default_engine
+from kpi.stats.results import Results, stored_results
+from kpi.stats.scorecard import overall_sentence, rating_targets
 from kpi.tasks.board import (
     NO_REPORT,
     OVERDUE,
@@ -45,7 +46,6 @@ from kpi.tasks.board import (
 )
 from kpi.tasks.cadence import LATE, load_cadence, reporting_grid, reporting_status
 from kpi.tasks.rules import period_end
-from kpi.workbook.dataset import Dataset
 from kpi.workbook.kinds import STATS, TASKS
 from kpi.workbook.task_contract import PLANS, REPORT, default_tasks
 
@@ -166,7 +166,7 @@ class BriefData:
     imported_at, imported_by, is_sample).
     """
 
-    dataset: Dataset
+    results: Results  # the statistics' results (kept with each version in a store: kpi.stats.results)
     task_reports: pd.DataFrame | None
     sources: pd.DataFrame
     task_sources: pd.DataFrame
@@ -196,7 +196,7 @@ def load_brief_data(store: Any) -> BriefData:
     """Return the statistics, task reports and version records of the store's current versions."""
     task_rows = store.load_sheets(TASKS, None, (REPORT.id, PLANS.id))
     return BriefData(
-        dataset=store.load_dataset(),
+        results=stored_results(store),
         task_reports=task_rows[REPORT.id],
         sources=version_sources(store, STATS),
         task_sources=version_sources(store, TASKS),
@@ -253,13 +253,13 @@ def build_brief(
 ) -> Brief:
     """Return the implementation report of `year` (and `quarter`), with the final review of the plan when
     `final` or when `year` is the plan's last year. Raises ValueError for a year without statistics."""
-    if year not in data.dataset.years:
+    if year not in data.results.years:
         raise ValueError(f"no statistics for {year}")
     if quarter is not None and quarter not in QUARTERS:
         raise ValueError(f"quarter must be one of {QUARTERS}, not {quarter!r}")
     engine = default_engine()
     plan = engine.plan
-    report = build_report(data.dataset, year, by_district=True, engine=engine)
+    report = data.results.report(year, by_district=True)
     tasks = tasks or default_tasks()
     today = today or dt.date.today()
     as_of = min(period_end(year, quarter), today)
@@ -414,7 +414,7 @@ def _pictures(data: BriefData, report: Report, lang: str, sample: bool, today: d
         )
         name = district.indicator.name.get(lang)
         figures.append((t("brief.fig.district", lang, name=name, year=report.year), fig))
-    counts = rating_counts(data.dataset, by="year")
+    counts = data.results.rating_counts("year")
     counts = counts[[int(y) <= report.year for y in counts.index]]
     fig = charts.build_rating_figure(counts, lang, "year", targets=rating_targets(plan))
     figures.append((t("brief.fig.ratings", lang, year=report.year), fig))
