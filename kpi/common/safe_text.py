@@ -7,8 +7,6 @@ import re
 import unicodedata
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -26,16 +24,25 @@ def fold(text: object) -> str:
     return _NON_ALNUM.sub("", strip_diacritics(str(text)).lower())
 
 
+_SEPARATOR = "\x00"
+_DROPPED = bytes(b for b in range(256) if chr(b) not in "0123456789abcdefghijklmnopqrstuvwxyz" + _SEPARATOR)
+
+
 def fold_all(values: pd.Series) -> pd.Series:
-    """Return `fold` of every cell, as pandas' str ("" for a blank cell), computed over the whole column at once
-    (a year's 30.000 names fold in milliseconds instead of a second)."""
-    if values.dtype != "str":
-        values = values.astype(object).where(values.notna(), None).map(str, na_action="ignore").astype("str")
-    text = pa.array(values, pa.string(), from_pandas=True)
-    text = pc.replace_substring(pc.replace_substring(text, "đ", "d"), "Đ", "D")
-    # The combining marks that NFD splits off are outside [0-9a-z]: one pass removes them with the rest.
-    text = pc.replace_substring_regex(pc.utf8_lower(pc.utf8_normalize(text, "NFD")), "[^0-9a-z]+", "")
-    return pd.Series(pc.fill_null(text, ""), index=values.index, dtype="str")
+    """Return `fold` of every cell, as pandas' str ("" for a blank cell), computed over the whole column at
+    once: the cells joined into one text, decomposed and lower-cased, and everything but 0-9 a-z dropped as
+    bytes (a year's 30.000 names in about 25 ms instead of 150)."""
+    if values.dtype == "str":
+        cells = values.fillna("").tolist()
+    else:
+        cells = values.astype(object).where(values.notna(), "").map(str).tolist()
+    joined = _SEPARATOR.join(cells)
+    if joined.count(_SEPARATOR) != max(len(cells) - 1, 0):  # a cell holding the separator: one at a time
+        return pd.Series([fold(c) for c in cells], index=values.index, dtype="str")
+    decomposed = unicodedata.normalize("NFD", joined.replace("đ", "d").replace("Đ", "D")).lower()
+    # The marks NFD splits off, and every other letter outside a-z, are not ASCII: encoding drops them.
+    kept = decomposed.encode("ascii", "ignore").translate(None, _DROPPED).decode("ascii")
+    return pd.Series(kept.split(_SEPARATOR) if cells else [], index=values.index, dtype="str")
 
 
 # --- showing users' text literally --------------------------------------------------------------------------

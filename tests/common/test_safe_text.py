@@ -59,6 +59,7 @@ FOLDED = [
     ("İzmir", "izmir"),  # a dotted capital I: its dot is a mark
     ("Kelvin \u212a", "kelvink"),  # the Kelvin sign decomposes to K
     ("Ω ω µ ß ﬁ", ""),  # letters outside a-z are dropped, not transliterated
+    ("HTX\x00A", "htxa"),  # the separator of the column-wide fold, inside a cell
     ("6400123 / 01", "640012301"),
     ("  ", ""),
     ("", ""),
