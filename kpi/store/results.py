@@ -53,18 +53,19 @@ class Stamp:
 
 # --- frames as Arrow ----------------------------------------------------------------------------------------
 
-# Large frames (a year's register) are compressed, about 3 times smaller; small ones are not: decompressing
-# costs more than their few kilobytes save, on every first visit of a page.
+# Large frames (a year's register, 9 MB as Arrow) are compressed, about 3 times smaller; smaller ones (the codes
+# of a year, 0,8 MB; the summary tables, kilobytes) are not: decompressing them costs more on every first visit
+# of a page than the bytes it saves.
 _COMPRESSED = pa.ipc.IpcWriteOptions(compression="lz4")
 _PLAIN = pa.ipc.IpcWriteOptions()
-COMPRESS_FROM_ROWS = 5_000
+COMPRESS_FROM_BYTES = 2_000_000
 
 
 def frame_to_bytes(frame: pd.DataFrame) -> bytes:
     """Return a frame as an Arrow IPC stream: its columns, their dtypes, its rows (the index is not kept)."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
     sink = pa.BufferOutputStream()
-    options = _COMPRESSED if len(frame) >= COMPRESS_FROM_ROWS else _PLAIN
+    options = _COMPRESSED if table.nbytes >= COMPRESS_FROM_BYTES else _PLAIN
     with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
         writer.write_table(table)
     return sink.getvalue().to_pybytes()

@@ -41,6 +41,16 @@ def test_a_frame_written_as_bytes_reads_back_equal_with_its_dtypes(frame: pd.Dat
     pd.testing.assert_frame_equal(kept.frame_from_bytes(kept.frame_to_bytes(frame)), frame)
 
 
+def test_a_large_frame_is_stored_compressed_and_a_small_one_as_it_is_both_read_back_equal() -> None:
+    large = pd.DataFrame({"name": ["HTX Nông nghiệp Hòa Thuận"] * 200_000})  # about 6 MB of text as Arrow
+    small = pd.DataFrame({"name": ["HTX Nông nghiệp Hòa Thuận"] * 100})
+    for frame, compressed in [(large, True), (small, False)]:
+        written = kept.frame_to_bytes(frame)
+        text_bytes = len("HTX Nông nghiệp Hòa Thuận".encode()) * len(frame)
+        assert (len(written) < text_bytes / 2) is compressed
+        pd.testing.assert_frame_equal(kept.frame_from_bytes(written), frame)
+
+
 def test_results_are_read_back_only_with_the_stamp_they_were_stored_with(store: Store) -> None:
     stored(store, make_workbook(2024))
     (vid,) = kept.version_ids(store, {2024: 1}).values()
