@@ -18,7 +18,7 @@ K = "quality_"  # widget keys of this page
 lang = state.lang()
 year = components.chosen_year(lang)
 
-quality = safeguards.get_quality(year)
+quality = safeguards.get_quality(year, lang)
 quality_table, warnings_table = safeguards.get_quality_tables(year, lang)
 
 st.title(t("quality.title", lang, year=year))

@@ -142,7 +142,7 @@ def _register(version: DataVersion, year: int) -> pd.DataFrame:
 
 
 def year_register(version: DataVersion, year: int) -> pd.DataFrame:
-    """Return the cooperatives of one year of `version` in list order with their search keys (kept with the
+    """Return the cooperatives of one year of `version` in list order (kept with the
     version: `kpi.stats.coops.list_order`). Shared by all sessions: read-only."""
     return _register(version, year)
 

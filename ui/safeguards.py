@@ -50,19 +50,19 @@ def prefilled_template(prefix: str, store, lang: str) -> None:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _quality(version: data.DataVersion, year: int) -> QualityTables:
-    return stored_quality(data.get_store(), year, dict(version.versions))
+def _quality(version: data.DataVersion, year: int, lang: str) -> QualityTables:
+    return stored_quality(data.get_store(), year, dict(version.versions), (lang,))
 
 
-def get_quality(year: int) -> QualityTables:
-    """Return the data quality of `year` in force (kept with its version: computed at the first visit after
-    an import of the year or of the year before). Read-only."""
-    return _quality(data.data_version(), year)
+def get_quality(year: int, lang: str) -> QualityTables:
+    """Return the data quality of `year` in force, its warnings in `lang` (kept with its version: computed at
+    the first visit after an import of the year or of the year before, or in the background then). Read-only."""
+    return _quality(data.data_version(), year, lang)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _quality_tables(version: data.DataVersion, year: int, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    quality = _quality(version, year)
+    quality = _quality(version, year, lang)
     return readable_quality(quality, lang), quality.warnings[lang]
 
 

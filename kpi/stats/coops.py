@@ -101,8 +101,7 @@ def filter_coops(
         if SEARCH_KEYS[0] in kept:
             codes, names = kept[SEARCH_KEYS[0]], kept[SEARCH_KEYS[1]]
         else:
-            codes = kept["code"].map(fold, na_action="ignore").fillna("")
-            names = kept["name"].map(fold, na_action="ignore").fillna("")
+            codes, names = fold_all(kept["code"]), fold_all(kept["name"])
         hit = pd.Series(True, index=kept.index)
         for w in words:
             hit &= codes.str.contains(w, regex=False) | names.str.contains(w, regex=False)
@@ -122,12 +121,12 @@ def with_search_keys(clean_coops: pd.DataFrame) -> pd.DataFrame:
 
 
 def list_order(clean_coops: pd.DataFrame, districts: list[str] | tuple[str, ...]) -> pd.DataFrame:
-    """Return one year's rows as the list shows them, with their search keys: by district in the order of
-    `districts` (other districts after them), then by name (accents and case ignored), then by Excel row."""
-    keyed = with_search_keys(clean_coops)
-    rank = keyed["district"].map({name: i for i, name in enumerate(districts)}).fillna(len(districts))
-    keys = pd.DataFrame({"d": rank, "n": keyed[SEARCH_KEYS[1]]}, index=keyed.index)
-    return keyed.loc[keys.sort_values(["d", "n"], kind="stable").index].reset_index(drop=True)
+    """Return one year's rows as the list shows them: by district in the order of `districts` (other districts
+    after them), then by name (accents and case ignored), then by Excel row. Searching folds the names it
+    looks at when asked (`filter_coops`), so the keys are not kept with the rows."""
+    rank = clean_coops["district"].map({name: i for i, name in enumerate(districts)}).fillna(len(districts))
+    keys = pd.DataFrame({"d": rank, "n": fold_all(clean_coops["name"])}, index=clean_coops.index)
+    return clean_coops.loc[keys.sort_values(["d", "n"], kind="stable").index].reset_index(drop=True)
 
 
 def code_rows(clean_coops: pd.DataFrame) -> pd.DataFrame:

@@ -78,7 +78,8 @@ def year_quality(data: Dataset, year: int, reference: Reference) -> Quality:
 class QualityTables:
     """The quality of one year as the page shows it, in every language: what is kept with the version.
 
-    `table` is `Quality.table`; `warnings` holds, per language, `problems_table` of `Quality.warnings`.
+    `table` is `Quality.table`; `warnings` holds, per language (every one, or those read back), `problems_table`
+    of `Quality.warnings`.
     """
 
     year: int
@@ -87,6 +88,11 @@ class QualityTables:
     warnings: dict[str, pd.DataFrame]
 
     NAMES = ("table", "compared", *(f"warnings_{lang}" for lang in LANGS))  # the frames kept
+
+    @staticmethod
+    def names(langs: tuple[str, ...] = LANGS) -> tuple[str, ...]:
+        """Return the names of the frames a page in `langs` reads (the warnings of other languages are not)."""
+        return ("table", "compared", *(f"warnings_{lang}" for lang in langs))
 
     @classmethod
     def of(cls, quality: Quality) -> QualityTables:
@@ -97,7 +103,7 @@ class QualityTables:
     @property
     def warning_count(self) -> int:
         """Return the number of year-on-year warnings."""
-        return len(self.warnings[LANGS[0]])
+        return len(next(iter(self.warnings.values())))
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """Return the tables as named frames (NAMES), to be kept."""
@@ -109,8 +115,8 @@ class QualityTables:
 
     @classmethod
     def from_frames(cls, year: int, frames: dict[str, pd.DataFrame]) -> QualityTables:
-        """Return the tables written by `frames`."""
-        warnings = {lang: frames[f"warnings_{lang}"] for lang in LANGS}
+        """Return the tables written by `frames` (the warnings of the languages among them)."""
+        warnings = {lang: frames[f"warnings_{lang}"] for lang in LANGS if f"warnings_{lang}" in frames}
         return cls(year, frames["table"], bool(frames["compared"]["compared"].iloc[0]), warnings)
 
 

@@ -5,7 +5,7 @@ year's rows only (each measure groups by year; the reference lists give the comm
 results of a version are computed from its own rows, once, right after its import, and stored beside it
 (`kpi.store.results`): the long table of indicator values by district, the operating cooperatives counted
 per district, sector and rating, the population counts, the communes covered and the model cooperatives
-(SUMMARY); and, for the list of cooperatives, the year's rows in list order with their search keys and the
+(SUMMARY); and, for the list of cooperatives, the year's rows in list order and the
 codes with their Excel rows. The chart pages and the report read the few small SUMMARY tables instead of
 6 × 30.000 rows; the list reads one year's register and the codes of every year.
 
@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from kpi.common.i18n import LANGS
 from kpi.domain.places import DEFAULT_PATH as REFERENCE_FILE
 from kpi.domain.plan import DEFAULT_PLAN_ID, PLANS_DIR, MeasureKind
 from kpi.stats import coops as coop_list
@@ -41,7 +42,7 @@ from kpi.store.versions import STATS, Store, StoreError
 from kpi.workbook.dataset import YEAR, Dataset, dataset_from_workbooks
 from kpi.workbook.validate import CleanWorkbook
 
-METHOD_VERSION = 2  # raise when a change of code changes any table below: stored results are then recomputed
+METHOD_VERSION = 3  # raise when a change of code changes any table below: stored results are then recomputed
 PLAN_FILE = PLANS_DIR / f"{DEFAULT_PLAN_ID}.yaml"
 
 # The tables kept per version.
@@ -337,7 +338,7 @@ def stored_population_counts(
 
 
 def stored_register(store: Store, year: int, version: int) -> pd.DataFrame:
-    """Return the cooperatives of one version in list order with their search keys (`coops.list_order`)."""
+    """Return the cooperatives of one version in list order (`coops.list_order`)."""
     return kept_tables(store, {year: version}, (REGISTER,))[year][REGISTER]
 
 
@@ -346,13 +347,15 @@ def stored_codes(store: Store, versions: Mapping[int, int]) -> dict[int, pd.Data
     return {year: tables[CODES] for year, tables in kept_tables(store, versions, (CODES,)).items()}
 
 
-def stored_quality(store: Store, year: int, versions: Mapping[int, int]) -> QualityTables:
-    """Return the quality of `year` among the {year: version} given (`kpi.stats.quality`), kept with the
-    year's version for the version of the year before that it was compared with: computed from the two
-    years' rows the first time, and kept."""
+def stored_quality(
+    store: Store, year: int, versions: Mapping[int, int], langs: tuple[str, ...] = LANGS
+) -> QualityTables:
+    """Return the quality of `year` among the {year: version} given (`kpi.stats.quality`), with its warnings
+    in `langs`, kept with the year's version for the version of the year before that it was compared with:
+    computed from the two years' rows the first time (in every language), and kept."""
     ids = kept.version_ids(store, {y: versions[y] for y in (year - 1, year) if y in versions})
     prefix = f"{QUALITY}{ids.get(year - 1, 0)}:"
-    names = [prefix + name for name in QualityTables.NAMES]
+    names = [prefix + name for name in QualityTables.names(langs)]
     kept_tables(store, {year: versions[year]}, ())  # the version's own results first: a set is never partial
     stamp = default_stamp()
     found = kept.load_results(store, [ids[year]], stamp, names).get(ids[year], {})

@@ -383,6 +383,12 @@ def test_a_years_quality_is_computed_once_then_read_back_by_any_reader(
         second = R.stored_quality(again, 2024, again.current_versions())
     assert quality_calls == [2024]
     assert_quality_as_from_scratch(second, store, 2024)
+    english = R.stored_quality(
+        store, 2024, store.current_versions(), ("en",)
+    )  # a page in English reads only it
+    assert list(english.warnings) == ["en"] and quality_calls == [2024]
+    pd.testing.assert_frame_equal(english.warnings["en"], second.warnings["en"])
+    assert english.warning_count == second.warning_count
     pd.testing.assert_frame_equal(first.warnings["vi"], second.warnings["vi"])
     # 6400001 went from 12 members to 120: tenfold, the factor of the yearly jump check
     assert second.compared and second.warning_count >= 1
