@@ -97,11 +97,8 @@ def filter_coops(
     words = [fold(w) for w in f.text.split()]
     words = [w for w in words if w]
     if words and len(kept):
-        # Folding is the costly part: it runs last, on the rows still kept, unless the keys are there already.
-        if SEARCH_KEYS[0] in kept:
-            codes, names = kept[SEARCH_KEYS[0]], kept[SEARCH_KEYS[1]]
-        else:
-            codes, names = fold_all(kept["code"]), fold_all(kept["name"])
+        # Folding is the costly part: it runs last, on the rows still kept.
+        codes, names = fold_all(kept["code"]), fold_all(kept["name"])
         hit = pd.Series(True, index=kept.index)
         for w in words:
             hit &= codes.str.contains(w, regex=False) | names.str.contains(w, regex=False)
@@ -109,21 +106,9 @@ def filter_coops(
     return kept
 
 
-SEARCH_KEYS = ("_code_key", "_name_key")  # folded code and name, added by `with_search_keys`
-
-
-def with_search_keys(clean_coops: pd.DataFrame) -> pd.DataFrame:
-    """Return the rows with their folded code and name added (columns `SEARCH_KEYS`), so that searching a
-    list that is kept in a cache does not fold every name again."""
-    return clean_coops.assign(
-        **{SEARCH_KEYS[0]: fold_all(clean_coops["code"]), SEARCH_KEYS[1]: fold_all(clean_coops["name"])}
-    )
-
-
 def list_order(clean_coops: pd.DataFrame, districts: list[str] | tuple[str, ...]) -> pd.DataFrame:
     """Return one year's rows as the list shows them: by district in the order of `districts` (other districts
-    after them), then by name (accents and case ignored), then by Excel row. Searching folds the names it
-    looks at when asked (`filter_coops`), so the keys are not kept with the rows."""
+    after them), then by name (accents and case ignored), then by Excel row."""
     rank = clean_coops["district"].map({name: i for i, name in enumerate(districts)}).fillna(len(districts))
     keys = pd.DataFrame({"d": rank, "n": fold_all(clean_coops["name"])}, index=clean_coops.index)
     return clean_coops.loc[keys.sort_values(["d", "n"], kind="stable").index].reset_index(drop=True)
@@ -139,13 +124,11 @@ def code_rows(clean_coops: pd.DataFrame) -> pd.DataFrame:
 
 def rows_of_code(codes_by_year: Mapping[int, pd.DataFrame], code: str) -> dict[int, list[int]]:
     """Return {year: Excel rows} of the cooperative `code` in each year's `code_rows`, matched as
-    `code_matches` matches: equal after trimming, else (when no year has it so) without regard to case."""
-    wanted = str(code).strip()
-    exact = {year: frame[frame["code"] == wanted] for year, frame in codes_by_year.items()}
-    if not any(len(found) for found in exact.values()):
-        folded = wanted.casefold()
-        exact = {year: frame[frame["code"].str.casefold() == folded] for year, frame in codes_by_year.items()}
-    return {year: found[ROW].tolist() for year, found in exact.items() if len(found)}
+    `code_matches` matches, over all the years together."""
+    years = list(codes_by_year)
+    masks = _code_masks([codes_by_year[year]["code"] for year in years], code)
+    found = {year: codes_by_year[year][ROW][mask].tolist() for year, mask in zip(years, masks, strict=True)}
+    return {year: rows for year, rows in found.items() if rows}
 
 
 def years_present(codes_by_year: Mapping[int, pd.DataFrame], codes: pd.Series) -> np.ndarray:
@@ -190,10 +173,18 @@ HISTORY_COLUMNS = [YEAR, *COOP.ids]
 def code_matches(codes: pd.Series, code: str) -> pd.Series:
     """Return which of `codes` are the cooperative `code`: equal after trimming, else (when none is) equal
     without regard to case."""
+    return _code_masks([codes], code)[0]
+
+
+def _code_masks(columns: list[pd.Series], code: str) -> list[pd.Series]:
+    """Return, per column of codes, which are `code`: equal after trimming, else (when none in any column is)
+    equal without regard to case."""
     wanted = str(code).strip()
-    trimmed = codes.astype("str").str.strip()
-    exact = trimmed == wanted
-    return exact if exact.any() else trimmed.str.casefold() == wanted.casefold()
+    trimmed = [column.astype("str").str.strip() for column in columns]
+    exact = [column == wanted for column in trimmed]
+    if any(mask.any() for mask in exact):
+        return exact
+    return [column.str.casefold() == wanted.casefold() for column in trimmed]
 
 
 def coop_history(dataset: Dataset, code: str) -> pd.DataFrame:

@@ -25,7 +25,6 @@ from kpi.stats.coops import (
     readable_table,
     rows_of_code,
     screen_table,
-    with_search_keys,
     years_present,
 )
 from kpi.workbook.contract import COOP
@@ -120,13 +119,6 @@ def test_each_filter_keeps_exactly_the_rows_that_meet_it(coops, filters, expecte
 )
 def test_the_search_matches_every_word_in_the_code_or_the_name(coops, text, expected) -> None:
     assert _codes(filter_coops(coops, {"text": text})) == expected
-
-
-@pytest.mark.parametrize("text", ["hoa thuan", "dak rlap", "6400", "cà phê mil"])
-def test_the_search_gives_the_same_rows_with_keys_folded_beforehand(coops, text) -> None:
-    assert _codes(filter_coops(with_search_keys(coops), {"text": text})) == _codes(
-        filter_coops(coops, {"text": text})
-    )
 
 
 def test_search_and_filters_combine(coops) -> None:
