@@ -24,7 +24,7 @@ NAME = "pages"
 WARM_TARGET = 1.5
 COLD_TARGET = 1.5  # a cold run against the warm run of the same page
 # Cold runs: each empties the caches first. Now that a first visit reads kept results (about 0,2 s, not
-# seconds), a median of 7 instead of 3 keeps one slow run of a shared machine from deciding the ratio.
+# seconds), a median of at least 7 keeps one slow run of a shared machine from deciding the ratio.
 COLD_RUNS = 7
 MIN_TIME = 4.0  # seconds of timed runs per measurement: page runs are short and AppTest's overhead varies
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,7 +134,16 @@ def run(ctx: Context) -> None:
                 floor_label = "floor: {figures} figures, {metrics} metrics, {tables} tables".format(
                     **{k: len(v) for k, v in content.items()}
                 )
-                (warm,) = bench.compare(
+
+                def cold_session(page=page):
+                    st.cache_data.clear()
+                    st.cache_resource.clear()
+                    return session(registered, page)
+
+                # Cold runs interleaved with the warm ones and the floor (a warm run right after a cold one is
+                # warm: the cold run filled the caches), so that the ratio of cold to warm is not a ratio of
+                # two moments of a shared machine.
+                warm, cold = bench.compare(
                     (floor_label, run_checked),
                     [
                         Candidate(
@@ -142,24 +151,13 @@ def run(ctx: Context) -> None:
                             run_checked,
                             setup=lambda page=page: session(registered, page),
                             target=WARM_TARGET,
-                        )
+                        ),
+                        Candidate(f"{page} cold", run_checked, setup=cold_session),
                     ],
                     baseline_setup=lambda content=content: floor_session(content),
                     warmup=max(1, ctx.warmup),
+                    repeat=ctx.repeat if ctx.quick else max(ctx.repeat, COLD_RUNS),
                     min_time=min_time,
-                )
-
-                def cold_session(page=page):
-                    st.cache_data.clear()
-                    st.cache_resource.clear()
-                    return session(registered, page)
-
-                cold = bench.candidate(
-                    f"{page} cold",
-                    run_checked,
-                    setup=cold_session,
-                    warmup=0,
-                    repeat=ctx.repeat if ctx.quick else COLD_RUNS,
                 )
                 bench.baseline(warm.label, warm.candidate)
                 bench.candidate(cold.label, cold.candidate, against=warm.label, target=COLD_TARGET)
@@ -170,6 +168,7 @@ def run(ctx: Context) -> None:
     ctx.report.notes.append(
         f"{NAME}: store of {len(years)} years ({years[0]}–{years[-1]}) × {format_number(size, 0)} HTX, each run "
         "in a new AppTest session of dashboard.py; cold = st.cache_data and st.cache_resource emptied before "
-        "the run, as for the first visitor after a restart or a new import (median of 7 runs); "
+        "the run, as for the first visitor after a restart or a new import; cold, warm and floor runs "
+        "interleaved (median of at least 7 runs each); "
         "the floor also renders the page's tables (st.dataframe), which the page could not do for less"
     )
