@@ -24,7 +24,6 @@ from kpi.stats.coops import (
     identity_line,
     rating_path,
     screen_table,
-    years_present,
 )
 from kpi.stats.report import default_reference
 from kpi.workbook.contract import RATINGS, SECTORS, STATUSES
@@ -107,7 +106,7 @@ def _listing(
     coops = _year_list(version, year).coops
     shown = filter_coops(coops, CoopFilters(*filters))
     choices = shown.head(max_choices)
-    spans = years_present(data.codes_by_year(version), choices["code"])
+    spans = data.code_index(version).years_present(choices["code"])
     labels = {
         str(code): f"{name} · {code} ({district})"
         for code, name, district in zip(

@@ -33,7 +33,7 @@ from kpi.domain.plan import Plan
 from kpi.reports.brief import version_sources
 from kpi.stats import charts
 from kpi.stats import scorecard as overview
-from kpi.stats.coops import rows_of_code
+from kpi.stats.coops import CodeIndex
 from kpi.stats.report import Report, default_engine, default_plan
 from kpi.stats.results import (
     Results,
@@ -148,20 +148,20 @@ def year_register(version: DataVersion, year: int) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _codes(version: DataVersion) -> dict[int, pd.DataFrame]:
-    return stored_codes(get_store(), dict(version.versions))
+def _codes(version: DataVersion) -> CodeIndex:
+    return CodeIndex.of(stored_codes(get_store(), dict(version.versions)))
 
 
-def codes_by_year(version: DataVersion) -> dict[int, pd.DataFrame]:
-    """Return {year: code and Excel row of each cooperative} of `version` (`kpi.stats.coops.code_rows`).
-    Read-only."""
+def code_index(version: DataVersion) -> CodeIndex:
+    """Return the codes and Excel rows of the cooperatives of every year of `version`
+    (`kpi.stats.coops.CodeIndex` of `code_rows`). Read-only."""
     return _codes(version)
 
 
 def coop_dataset(version: DataVersion, code: str) -> Dataset:
-    """Return a Dataset holding only the rows of the cooperative `code` (kpi.stats.coops.rows_of_code), every
-    year of `version`: what `kpi.stats.coops.coop_history` needs, without reading the other rows."""
-    rows = rows_of_code(_codes(version), code)
+    """Return a Dataset holding only the rows of the cooperative `code` (`CodeIndex.rows_of`), every year of
+    `version`: what `kpi.stats.coops.coop_history` needs, without reading the other rows."""
+    rows = _codes(version).rows_of(code)
     coops = coop_rows(get_store(), dict(version.versions), rows=rows)
     return Dataset(coops=coops, groups=pd.DataFrame(columns=[YEAR]), info=pd.DataFrame(columns=[YEAR]))
 

@@ -122,24 +122,57 @@ def code_rows(clean_coops: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def rows_of_code(codes_by_year: Mapping[int, pd.DataFrame], code: str) -> dict[int, list[int]]:
-    """Return {year: Excel rows} of the cooperative `code` in each year's `code_rows`, matched as
-    `code_matches` matches, over all the years together."""
-    years = list(codes_by_year)
-    masks = _code_masks([codes_by_year[year]["code"] for year in years], code)
-    found = {year: codes_by_year[year][ROW][mask].tolist() for year, mask in zip(years, masks, strict=True)}
-    return {year: rows for year, rows in found.items() if rows}
+@dataclass(frozen=True)
+class CodeIndex:
+    """Every year's codes (`code_rows`) as one column, to find one cooperative across the years and count the
+    years each of many appears in, each in one pass over all the years (Arrow's own lookups: pandas' would
+    walk the texts in Python)."""
+
+    years: tuple[int, ...]  # the years, in the order of `codes_by_year`
+    codes: pa.ChunkedArray  # the trimmed codes, a chunk per year
+    slots: np.ndarray  # each code's year, as a position in `years`
+    rows: np.ndarray  # each code's Excel row
+
+    @classmethod
+    def of(cls, codes_by_year: Mapping[int, pd.DataFrame]) -> CodeIndex:
+        """Return the index of {year: `code_rows`}."""
+        frames = list(codes_by_year.values())
+        chunks = [pa.array(f["code"].astype("str"), pa.large_string(), from_pandas=True) for f in frames]
+        return cls(
+            years=tuple(int(y) for y in codes_by_year),
+            codes=pa.chunked_array(chunks, type=pa.large_string()),
+            slots=np.repeat(np.arange(len(frames), dtype="int64"), [len(f) for f in frames]),
+            rows=np.concatenate([f[ROW].to_numpy("int64") for f in frames] or [np.empty(0, "int64")]),
+        )
+
+    def rows_of(self, code: str) -> dict[int, list[int]]:
+        """Return {year: Excel rows} of the cooperative `code`, matched as `code_matches` matches, over all the
+        years together."""
+        hit = _matching(self.codes, code)
+        found: dict[int, list[int]] = {}
+        for slot, row in zip(self.slots[hit].tolist(), self.rows[hit].tolist(), strict=True):
+            found.setdefault(self.years[slot], []).append(row)
+        return found
+
+    def years_present(self, codes: pd.Series) -> np.ndarray:
+        """Return, for each of `codes` (trimmed here), in how many of the years it appears."""
+        wanted = pa.array(codes.astype("str").str.strip(), pa.large_string(), from_pandas=True)
+        distinct = pc.unique(wanted.drop_null())
+        at = pc.index_in(self.codes, value_set=distinct).to_numpy(zero_copy_only=False)  # NaN: not wanted
+        kept = ~np.isnan(at)
+        # Each (code, year) pair once, however many rows the code has that year.
+        pairs = np.unique(at[kept].astype("int64") * len(self.years) + self.slots[kept])
+        count = np.bincount(pairs // max(len(self.years), 1), minlength=len(distinct))
+        of_wanted = pc.index_in(wanted, value_set=distinct).to_numpy(zero_copy_only=False)
+        known = ~np.isnan(of_wanted)
+        out = np.zeros(len(wanted), dtype="int64")
+        out[known] = count[of_wanted[known].astype("int64")]
+        return out
 
 
-def years_present(codes_by_year: Mapping[int, pd.DataFrame], codes: pd.Series) -> np.ndarray:
-    """Return, for each of `codes`, in how many of the years of `codes_by_year` (`code_rows`) it appears."""
-    wanted = pa.array(codes.astype("str").str.strip(), pa.string(), from_pandas=True)
-    count = np.zeros(len(wanted), dtype="int64")
-    for frame in codes_by_year.values():
-        # Arrow's own set lookup: pandas' isin on text walks every value of both sides in Python.
-        present = pc.is_in(wanted, value_set=pa.array(frame["code"], pa.string(), from_pandas=True))
-        count += pc.fill_null(present, False).to_numpy(zero_copy_only=False)
-    return count
+def _true(mask: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Return an Arrow boolean column as a numpy mask, null counted as False."""
+    return pc.fill_null(mask, False).to_numpy(zero_copy_only=False).astype(bool)
 
 
 def _choice_mask(series: pd.Series, chosen: tuple[str, ...]) -> pd.Series:
@@ -173,18 +206,18 @@ HISTORY_COLUMNS = [YEAR, *COOP.ids]
 def code_matches(codes: pd.Series, code: str) -> pd.Series:
     """Return which of `codes` are the cooperative `code`: equal after trimming, else (when none is) equal
     without regard to case."""
-    return _code_masks([codes], code)[0]
+    trimmed = pa.array(codes.astype("str").str.strip(), pa.large_string(), from_pandas=True)
+    return pd.Series(_matching(trimmed, code), index=codes.index)
 
 
-def _code_masks(columns: list[pd.Series], code: str) -> list[pd.Series]:
-    """Return, per column of codes, which are `code`: equal after trimming, else (when none in any column is)
-    equal without regard to case."""
+def _matching(trimmed: pa.Array | pa.ChunkedArray, code: str) -> np.ndarray:
+    """Return which of the `trimmed` codes are `code`: equal once it is trimmed too, else (when none is) equal
+    without regard to case (rare: pandas' casefold, which Arrow has no equal of)."""
     wanted = str(code).strip()
-    trimmed = [column.astype("str").str.strip() for column in columns]
-    exact = [column == wanted for column in trimmed]
-    if any(mask.any() for mask in exact):
+    exact = _true(pc.equal(trimmed, wanted))
+    if exact.any():
         return exact
-    return [column.str.casefold() == wanted.casefold() for column in trimmed]
+    return (trimmed.to_pandas().str.casefold() == wanted.casefold()).fillna(False).to_numpy(dtype=bool)
 
 
 def coop_history(dataset: Dataset, code: str) -> pd.DataFrame:
@@ -265,13 +298,16 @@ def screen_table(clean_coops: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     the exact values."""
     table = readable_table(clean_coops, lang)
     headers = column_headers(lang)
+    rounded = {}
     for col in COOP.columns:
         name = headers[col.id]
         if col.kind in NUMERIC_KINDS and name in table:
-            x = pd.to_numeric(table[name], errors="coerce").astype("float64")
-            rounded = np.sign(x) * np.floor(np.abs(x) + 0.5)
-            table[name] = pd.array(rounded.to_numpy(), dtype="Float64").astype("Int64")
-    return table
+            x = pd.to_numeric(table[name], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+            whole = np.sign(x) * np.floor(np.abs(x) + 0.5)
+            blank = ~np.isfinite(whole)
+            # numpy first, one integer column at the end: pandas' own steps cost more than the rounding
+            rounded[name] = pd.arrays.IntegerArray(np.where(blank, 0, whole).astype("int64"), blank)
+    return table.assign(**rounded)
 
 
 def list_workbook_bytes(clean_coops: pd.DataFrame, title_lines: list[str], lang: str = "vi") -> bytes:

@@ -274,9 +274,10 @@ def kept_tables(
     engine: Engine | None = None,
     stamp: kept.Stamp | None = None,
     computed: dict[int, dict[str, pd.DataFrame]] | None = None,
+    ids: Mapping[int, int] | None = None,
 ) -> dict[int, dict[str, pd.DataFrame]]:
     """Return {year: {name: table}} of the {year: version} given (default: the current ones), only the tables
-    `names` (None: all), read from the store.
+    `names` (None: all), read from the store (`ids`: their version ids, when known).
 
     A version without results, or whose results were computed from another plan or reference file or by
     another method version, is computed again from its rows and its results are stored; `computed`, when
@@ -295,7 +296,7 @@ def kept_tables(
             computed.update(frames)
         return frames
 
-    return kept.results_for(store, dict(versions), stamp, compute, names)
+    return kept.results_for(store, dict(versions), stamp, compute, names, ids)
 
 
 def stored_results(
@@ -315,13 +316,14 @@ def stored_results(
     if not lazy:
         return Results(engine, kept_tables(store, versions, SUMMARY, engine, stamp))
     versions = dict(store.current_versions() if versions is None else versions)
+    ids = kept.version_ids(store, versions)  # a version's id never changes: asked once, not at every read
     # Tables computed here are kept in memory too: a busy or read-only store may not keep them.
     computed: dict[int, dict[str, pd.DataFrame]] = {}
 
     def load(name: str, years: list[int]) -> Mapping[int, Mapping[str, pd.DataFrame]]:
-        return kept_tables(store, {y: versions[y] for y in years}, (name,), engine, stamp, computed)
+        return kept_tables(store, {y: versions[y] for y in years}, (name,), engine, stamp, computed, ids)
 
-    checked = kept_tables(store, versions, (), engine, stamp, computed)
+    checked = kept_tables(store, versions, (), engine, stamp, computed, ids)
     summary = {year: {n: f for n, f in computed.get(year, {}).items() if n in SUMMARY} for year in checked}
     return Results(engine, summary, load)
 

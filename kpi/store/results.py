@@ -160,26 +160,17 @@ def load_results(
     if not ids:
         return {}
     table = version_results_table
-    wanted = None if names is None else set(names)
+    wanted = None if names is None else sorted(set(names))
+    # One query: every frame's stamp, and the payload of the frames wanted only.
+    payload = table.c.payload if wanted is None else sa.case((table.c.name.in_(wanted), table.c.payload))
+    query = sa.select(table.c.version_id, table.c.name, table.c.fingerprint, table.c.method, payload)
     with store.read_transaction() as conn:
-        stamps = conn.execute(
-            sa.select(table.c.version_id, table.c.fingerprint, table.c.method).where(
-                table.c.version_id.in_(ids)
-            )
-        ).all()
-        bad = {r.version_id for r in stamps if (r.fingerprint, r.method) != (stamp.fingerprint, stamp.method)}
-        good = sorted({r.version_id for r in stamps} - bad)
-        if not good:
-            return {}
-        query = sa.select(table.c.version_id, table.c.name, table.c.payload).where(
-            table.c.version_id.in_(good)
-        )
-        if wanted is not None:
-            query = query.where(table.c.name.in_(sorted(wanted)))
-        rows = conn.execute(query).all()
-    found: dict[int, dict[str, pd.DataFrame]] = {i: {} for i in good}
-    for r in rows:
-        found[r.version_id][r.name] = frame_from_bytes(bytes(r.payload))
+        rows = conn.execute(query.where(table.c.version_id.in_(ids))).all()
+    bad = {r[0] for r in rows if (r[2], r[3]) != (stamp.fingerprint, stamp.method)}
+    found: dict[int, dict[str, pd.DataFrame]] = {i: {} for i in sorted({r[0] for r in rows} - bad)}
+    for version_id, name, _, _, data in rows:
+        if version_id in found and data is not None:
+            found[version_id][name] = frame_from_bytes(bytes(data))
     return found
 
 
@@ -199,10 +190,12 @@ def results_for(
     stamp: Stamp,
     compute: Callable[[Mapping[int, int]], Mapping[int, Mapping[str, pd.DataFrame]]],
     names: Iterable[str] | None = None,
+    ids: Mapping[int, int] | None = None,
 ) -> dict[int, dict[str, pd.DataFrame]]:
     """Return {year: {name: frame}} of the {year: version} given: the stored results that match `stamp`, and
-    for the other versions `compute({year: version})` → {year: frames}, which are stored before returning."""
-    ids = version_ids(store, versions)
+    for the other versions `compute({year: version})` → {year: frames}, which are stored before returning.
+    `ids`: {year: version id} of those versions when already known (`version_ids`)."""
+    ids = version_ids(store, versions) if ids is None else {year: ids[year] for year in versions}
     stored = load_results(store, ids.values(), stamp, names)
     by_year = {year: stored[vid] for year, vid in ids.items() if vid in stored}
     missing = {year: versions[year] for year in ids if year not in by_year}

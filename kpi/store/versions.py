@@ -1138,9 +1138,13 @@ class Store:
             return {int(y): int(i) for y, i in conn.execute(query)}
         if not versions:
             return {}
-        pairs = [sa.and_(v.c.year == int(y), v.c.version == int(n)) for y, n in versions.items()]
-        query = sa.select(v.c.year, v.c.version, v.c.id).where(v.c.kind == kind, sa.or_(*pairs))
-        found = {int(y): (int(n), int(i)) for y, n, i in conn.execute(query)}
+        wanted = {int(y): int(n) for y, n in versions.items()}
+        # The versions of those years, the pairs picked here: one statement for any number of years (an OR of
+        # pairs is a new statement to compile for each number of years).
+        query = sa.select(v.c.year, v.c.version, v.c.id).where(
+            v.c.kind == kind, v.c.year.in_(sorted(wanted)), v.c.version.in_(sorted(set(wanted.values())))
+        )
+        found = {int(y): (int(n), int(i)) for y, n, i in conn.execute(query) if wanted[int(y)] == int(n)}
         for y, n in versions.items():
             if int(y) not in found:
                 raise StoreError(self._missing(conn, kind, int(y), int(n)))

@@ -10,6 +10,7 @@ import pytest
 
 from kpi.stats.coops import (
     BLANK,
+    CodeIndex,
     CoopFilters,
     choice_options,
     code_rows,
@@ -23,9 +24,7 @@ from kpi.stats.coops import (
     list_workbook_bytes,
     rating_path,
     readable_table,
-    rows_of_code,
     screen_table,
-    years_present,
 )
 from kpi.workbook.contract import COOP
 from kpi.workbook.dataset import Dataset
@@ -208,12 +207,18 @@ CODES_BY_YEAR = _codes_by_year(
     ],
 )
 def test_one_cooperatives_rows_are_found_in_every_year_as_its_history_matches_codes(code, expected) -> None:
-    assert rows_of_code(CODES_BY_YEAR, code) == expected
+    assert CodeIndex.of(CODES_BY_YEAR).rows_of(code) == expected
 
 
 def test_the_years_a_cooperative_appears_in_are_counted_once_per_year() -> None:
-    wanted = pd.Series(["A1", " A2", "B7", "ZZ"])
-    assert years_present(CODES_BY_YEAR, wanted).tolist() == [3, 1, 1, 0]
+    wanted = pd.Series(["A1", " A2", "B7", "ZZ", "A1", None, "b7"])  # A1 asked twice: counted for both
+    assert CodeIndex.of(CODES_BY_YEAR).years_present(wanted).tolist() == [3, 1, 1, 0, 3, 0, 1]
+
+
+def test_an_index_of_no_year_finds_nothing() -> None:
+    index = CodeIndex.of({})
+    assert index.rows_of("A1") == {}
+    assert index.years_present(pd.Series(["A1"])).tolist() == [0]
 
 
 # --- history ---------------------------------------------------------------------------------------------------
