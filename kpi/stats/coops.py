@@ -7,13 +7,11 @@ from a `Dataset`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from kpi.common.i18n import t
 from kpi.common.safe_text import fold, fold_all
@@ -114,41 +112,66 @@ def list_order(clean_coops: pd.DataFrame, districts: list[str] | tuple[str, ...]
     return clean_coops.loc[keys.sort_values(["d", "n"], kind="stable").index].reset_index(drop=True)
 
 
+def code_keys(codes: pd.Series | list[str], fold_case: bool = False) -> np.ndarray:
+    """Return a 64-bit key of each code, trimmed (and case-folded with `fold_case`): pandas' own hash of texts,
+    the same in every process, so keys kept with a version match keys made later (`kpi.stats.results` stamps
+    the kept tables with a probe of it). Equal codes have equal keys; two codes sharing a key are so rare that
+    lookups by key are checked against the codes themselves where it matters (`coop_history`)."""
+    trimmed = pd.Series(codes, dtype="str").str.strip()
+    if fold_case:
+        trimmed = trimmed.str.casefold()
+    return pd.util.hash_array(trimmed.to_numpy(dtype=object, na_value=None), categorize=False)
+
+
 def code_rows(clean_coops: pd.DataFrame) -> pd.DataFrame:
-    """Return each row's code (trimmed, as text) and Excel row: what finding a cooperative across the years
-    needs, without its other columns."""
+    """Return each row's code key (`code_keys`), its key regardless of case (`fold`) and its Excel row: what
+    finding a cooperative across the years needs, as numbers (a year's codes as text cost more to keep, read
+    and look up)."""
     return pd.DataFrame(
-        {"code": clean_coops["code"].astype("str").str.strip(), ROW: clean_coops[ROW].astype("int64")}
-    ).reset_index(drop=True)
+        {
+            "key": code_keys(clean_coops["code"]),
+            "fold": code_keys(clean_coops["code"], fold_case=True),
+            ROW: clean_coops[ROW].to_numpy().astype("int64"),
+        }
+    )
 
 
 @dataclass(frozen=True)
 class CodeIndex:
-    """Every year's codes (`code_rows`) as one column, to find one cooperative across the years and count the
-    years each of many appears in, each in one pass over all the years (Arrow's own lookups: pandas' would
-    walk the texts in Python)."""
+    """Every year's code keys (`code_rows`) as one column, to find one cooperative across the years and count
+    the years each of many appears in, each in one pass over all the years."""
 
     years: tuple[int, ...]  # the years, in the order of `codes_by_year`
-    codes: pa.ChunkedArray  # the trimmed codes, a chunk per year
-    slots: np.ndarray  # each code's year, as a position in `years`
-    rows: np.ndarray  # each code's Excel row
+    keys: np.ndarray  # code_keys of each row, year after year
+    folds: np.ndarray  # code_keys(fold_case=True) of each row
+    slots: np.ndarray  # each row's year, as a position in `years`
+    rows: np.ndarray  # each row's Excel row
 
     @classmethod
     def of(cls, codes_by_year: Mapping[int, pd.DataFrame]) -> CodeIndex:
         """Return the index of {year: `code_rows`}."""
         frames = list(codes_by_year.values())
-        chunks = [pa.array(f["code"].astype("str"), pa.large_string(), from_pandas=True) for f in frames]
+
+        def joined(column: str, dtype: str) -> np.ndarray:
+            return np.concatenate(
+                [f[column].to_numpy().astype(dtype) for f in frames] or [np.empty(0, dtype)]
+            )
+
         return cls(
             years=tuple(int(y) for y in codes_by_year),
-            codes=pa.chunked_array(chunks, type=pa.large_string()),
+            keys=joined("key", "uint64"),
+            folds=joined("fold", "uint64"),
             slots=np.repeat(np.arange(len(frames), dtype="int64"), [len(f) for f in frames]),
-            rows=np.concatenate([f[ROW].to_numpy("int64") for f in frames] or [np.empty(0, "int64")]),
+            rows=joined(ROW, "int64"),
         )
 
     def rows_of(self, code: str) -> dict[int, list[int]]:
-        """Return {year: Excel rows} of the cooperative `code`, matched as `code_matches` matches, over all the
-        years together."""
-        hit = _matching(self.codes, code)
+        """Return {year: Excel rows} of the cooperative `code`, matched as `code_matches` matches (by key), over
+        all the years together."""
+        hit = _matching(
+            lambda: self.keys == code_keys([code])[0],
+            lambda: self.folds == code_keys([code], fold_case=True)[0],
+        )
         found: dict[int, list[int]] = {}
         for slot, row in zip(self.slots[hit].tolist(), self.rows[hit].tolist(), strict=True):
             found.setdefault(self.years[slot], []).append(row)
@@ -156,23 +179,15 @@ class CodeIndex:
 
     def years_present(self, codes: pd.Series) -> np.ndarray:
         """Return, for each of `codes` (trimmed here), in how many of the years it appears."""
-        wanted = pa.array(codes.astype("str").str.strip(), pa.large_string(), from_pandas=True)
-        distinct = pc.unique(wanted.drop_null())
-        at = pc.index_in(self.codes, value_set=distinct).to_numpy(zero_copy_only=False)  # NaN: not wanted
-        kept = ~np.isnan(at)
-        # Each (code, year) pair once, however many rows the code has that year.
-        pairs = np.unique(at[kept].astype("int64") * len(self.years) + self.slots[kept])
-        count = np.bincount(pairs // max(len(self.years), 1), minlength=len(distinct))
-        of_wanted = pc.index_in(wanted, value_set=distinct).to_numpy(zero_copy_only=False)
-        known = ~np.isnan(of_wanted)
-        out = np.zeros(len(wanted), dtype="int64")
-        out[known] = count[of_wanted[known].astype("int64")]
+        wanted = code_keys(codes)
+        distinct = np.unique(wanted)
+        at = pd.Index(distinct).get_indexer(self.keys)  # -1: a code not asked for
+        kept = at >= 0
+        seen = np.zeros((len(distinct), len(self.years)), dtype=bool)  # each (code, year) once
+        seen[at[kept], self.slots[kept]] = True
+        out = seen.sum(axis=1)[np.searchsorted(distinct, wanted)]
+        out[pd.isna(codes).to_numpy()] = 0  # a blank code is no cooperative
         return out
-
-
-def _true(mask: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    """Return an Arrow boolean column as a numpy mask, null counted as False."""
-    return pc.fill_null(mask, False).to_numpy(zero_copy_only=False).astype(bool)
 
 
 def _choice_mask(series: pd.Series, chosen: tuple[str, ...]) -> pd.Series:
@@ -206,18 +221,19 @@ HISTORY_COLUMNS = [YEAR, *COOP.ids]
 def code_matches(codes: pd.Series, code: str) -> pd.Series:
     """Return which of `codes` are the cooperative `code`: equal after trimming, else (when none is) equal
     without regard to case."""
-    trimmed = pa.array(codes.astype("str").str.strip(), pa.large_string(), from_pandas=True)
-    return pd.Series(_matching(trimmed, code), index=codes.index)
+    trimmed, wanted = codes.astype("str").str.strip(), str(code).strip()
+    mask = _matching(
+        lambda: (trimmed == wanted).fillna(False).to_numpy(dtype=bool),
+        lambda: (trimmed.str.casefold() == wanted.casefold()).fillna(False).to_numpy(dtype=bool),
+    )
+    return pd.Series(mask, index=codes.index)
 
 
-def _matching(trimmed: pa.Array | pa.ChunkedArray, code: str) -> np.ndarray:
-    """Return which of the `trimmed` codes are `code`: equal once it is trimmed too, else (when none is) equal
-    without regard to case (rare: pandas' casefold, which Arrow has no equal of)."""
-    wanted = str(code).strip()
-    exact = _true(pc.equal(trimmed, wanted))
-    if exact.any():
-        return exact
-    return (trimmed.to_pandas().str.casefold() == wanted.casefold()).fillna(False).to_numpy(dtype=bool)
+def _matching(exact: Callable[[], np.ndarray], folded: Callable[[], np.ndarray]) -> np.ndarray:
+    """Return the rule by which a code names a cooperative: the `exact` matches (after trimming) when there are
+    any, else the matches without regard to case (`folded`, computed only then)."""
+    hit = exact()
+    return hit if hit.any() else folded()
 
 
 def coop_history(dataset: Dataset, code: str) -> pd.DataFrame:

@@ -42,7 +42,7 @@ from kpi.store.versions import STATS, Store, StoreError
 from kpi.workbook.dataset import YEAR, Dataset, dataset_from_workbooks
 from kpi.workbook.validate import CleanWorkbook
 
-METHOD_VERSION = 3  # raise when a change of code changes any table below: stored results are then recomputed
+METHOD_VERSION = 4  # raise when a change of code changes any table below: stored results are then recomputed
 PLAN_FILE = PLANS_DIR / f"{DEFAULT_PLAN_ID}.yaml"
 
 # The tables kept per version.
@@ -52,7 +52,7 @@ POPULATIONS = "populations"  # scorecard.population_counts of the province (dist
 COVERAGE = "coverage"  # commune_coverage_detail, when the plan has a commune_coverage indicator
 MODELS = "models"  # scorecard.model_cooperatives, when the plan has a district_count indicator
 REGISTER = "register"  # coops.list_order: the year's cooperatives as page "Danh sách HTX" lists them
-CODES = "codes"  # coops.code_rows: each cooperative's code and Excel row, to follow one across the years
+CODES = "codes"  # coops.code_rows: each cooperative's code key and Excel row, to follow one across the years
 # What the chart pages and `kpi report` read of every year; the register and the codes are read only by the list.
 SUMMARY = (VALUES, RATING_CELLS, POPULATIONS, COVERAGE, MODELS)
 # A year's quality (kpi.stats.quality) compares it with the year before: kept beside the version's results as
@@ -62,9 +62,9 @@ QUALITY = "quality@"
 log = logging.getLogger(__name__)
 
 
-def fingerprint(paths: list[Path]) -> str:
-    """Return the SHA-256 of the files' names and contents, in hex."""
-    digest = hashlib.sha256()
+def fingerprint(paths: list[Path], salt: bytes = b"") -> str:
+    """Return the SHA-256 of `salt` and the files' names and contents, in hex."""
+    digest = hashlib.sha256(salt)
     for path in paths:
         digest.update(path.name.encode())
         digest.update(b"\0")
@@ -78,7 +78,10 @@ def stamp_of(
 ) -> kept.Stamp:
     """Return the stamp of results computed from these files (the plan, the reference lists, the thresholds
     of the year-on-year checks) with this code."""
-    return kept.Stamp(fingerprint([plan_file, reference_file, rules_file]), METHOD_VERSION)
+    # The kept codes are keys made by pandas' hash (coops.code_keys): a pandas that made other keys would not
+    # find them, so a probe of it is part of the stamp, and a change recomputes them.
+    probe = coop_list.code_keys(["HTX"]).tobytes()
+    return kept.Stamp(fingerprint([plan_file, reference_file, rules_file], salt=probe), METHOD_VERSION)
 
 
 @cache

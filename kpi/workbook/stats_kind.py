@@ -31,25 +31,29 @@ def _scalar(value: object) -> object:
     return value
 
 
+# Dtype objects, not names: pandas looks a name up in its registry of dtypes on every conversion, which costs
+# more than converting the few rows of one cooperative's history.
+_TEXT = pd.Series([], dtype="str").dtype
+_YES_NO = pd.BooleanDtype()
+
+
 def typed_rows(rows: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
     """Return stored rows of a sheet with the dtypes validation gives (float64, boolean, str), `_row` and, when
     the rows carry it, `year`."""
-    columns: dict[
-        str, object
-    ] = {}  # built apart and made a frame once: inserting column by column costs more
+    columns: dict[str, object] = {}  # arrays, made a frame once: inserting column by column costs more
     for col in sheet.columns:
         if col.id not in rows:
             continue
-        values = rows[col.id].reset_index(drop=True)
+        values = rows[col.id].to_numpy()
         if col.kind in NUMERIC_KINDS:
             columns[col.id] = pd.to_numeric(values, errors="coerce").astype("float64")
         elif col.kind == Kind.YES_NO:
-            columns[col.id] = values.astype(object).astype("boolean")
+            columns[col.id] = pd.array(values.astype(object), dtype=_YES_NO)
         else:
-            columns[col.id] = values.astype(object).astype("str")
+            columns[col.id] = pd.array(values.astype(object), dtype=_TEXT)
     for extra in (ROW, YEAR):
         if extra in rows:
-            columns[extra] = rows[extra].reset_index(drop=True).astype("int64")
+            columns[extra] = rows[extra].to_numpy().astype("int64")
     return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
 
 

@@ -13,6 +13,7 @@ from kpi.stats.coops import (
     CodeIndex,
     CoopFilters,
     choice_options,
+    code_keys,
     code_rows,
     coop_history,
     coop_index,
@@ -177,18 +178,35 @@ def test_a_district_outside_the_reference_and_a_blank_one_go_last_in_excel_row_o
     assert _codes(list_order(rows, DISTRICTS)) == ["B7", "A1", "6400123", "C4", "A2", "C3"]
 
 
-def test_each_code_is_kept_trimmed_with_its_excel_row(coops) -> None:
+def test_each_code_is_kept_as_a_key_of_the_trimmed_code_with_its_excel_row(coops) -> None:
     rows = coops.assign(_row=range(2, 8))
     rows.loc[0, "code"] = "  A1 "
     kept = code_rows(rows)
-    assert kept.to_dict("list") == {
-        "code": ["A1", "A2", "B7", "C3", "C4", "6400123"],
-        "_row": [2, 3, 4, 5, 6, 7],
-    }
+    trimmed = np.array(["A1", "A2", "B7", "C3", "C4", "6400123"], dtype=object)
+    assert kept["key"].tolist() == pd.util.hash_array(trimmed, categorize=False).tolist()
+    folded = np.array([c.casefold() for c in trimmed], dtype=object)
+    assert kept["fold"].tolist() == pd.util.hash_array(folded, categorize=False).tolist()
+    assert kept["_row"].tolist() == [2, 3, 4, 5, 6, 7]
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "same_key", "same_fold"),
+    [
+        ("A1", " A1 ", True, True),  # spaces around a code are not part of it
+        ("A1", "a1", False, True),
+        ("A1", "A2", False, False),
+        ("HTX-Đắk", "htx-đắk", False, True),
+    ],
+)
+def test_two_codes_share_a_key_when_equal_once_trimmed_and_a_fold_key_regardless_of_case(
+    one, other, same_key, same_fold
+) -> None:
+    assert bool(code_keys([one])[0] == code_keys([other])[0]) is same_key
+    assert bool(code_keys([one], fold_case=True)[0] == code_keys([other], fold_case=True)[0]) is same_fold
 
 
 def _codes_by_year(**years: list[tuple[str, int]]) -> dict[int, pd.DataFrame]:
-    return {int(y[1:]): pd.DataFrame(rows, columns=["code", "_row"]) for y, rows in years.items()}
+    return {int(y[1:]): code_rows(pd.DataFrame(rows, columns=["code", "_row"])) for y, rows in years.items()}
 
 
 CODES_BY_YEAR = _codes_by_year(
