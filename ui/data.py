@@ -38,7 +38,7 @@ from kpi.stats.report import Report, default_engine, default_plan
 from kpi.stats.results import (
     Results,
     keep_results,
-    stored_codes,
+    stored_code_index,
     stored_population_counts,
     stored_quality,
     stored_register,
@@ -149,7 +149,7 @@ def year_register(version: DataVersion, year: int) -> pd.DataFrame:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _codes(version: DataVersion) -> CodeIndex:
-    return CodeIndex.of(stored_codes(get_store(), dict(version.versions)))
+    return stored_code_index(get_store(), dict(version.versions))
 
 
 def code_index(version: DataVersion) -> CodeIndex:

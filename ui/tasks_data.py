@@ -64,7 +64,7 @@ def _seed_if_sample(url: str) -> bool:
     """Load the sample progress reports into a sample store that has none (once per process and store)."""
     store = data.get_store()
     with _seed_lock:
-        if not store.history(kind=TASKS).empty or not store.has_sample():
+        if store.has_events(TASKS) or not store.has_sample():  # one cheap query each, not the whole history
             return False
         load_task_samples(store)
     return True

@@ -138,14 +138,19 @@ def code_rows(clean_coops: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class CodeIndex:
-    """Every year's code keys (`code_rows`) as one column, to find one cooperative across the years and count
-    the years each of many appears in, each in one pass over all the years."""
+    """Every year's code keys (`code_rows`) as one table: a row per cooperative (distinct code key), its Excel
+    row in each year, to find one cooperative across the years and count the years each of many appears in.
+
+    A year holds a code once (the workbook check rejects a code used twice in a year); were one there twice,
+    its first row is the one kept.
+    """
 
     years: tuple[int, ...]  # the years, in the order of `codes_by_year`
-    keys: np.ndarray  # code_keys of each row, year after year
-    folds: np.ndarray  # code_keys(fold_case=True) of each row
-    slots: np.ndarray  # each row's year, as a position in `years`
-    rows: np.ndarray  # each row's Excel row
+    keys: np.ndarray  # code_keys of each cooperative (uint64)
+    folds: np.ndarray  # code_keys(fold_case=True) of each cooperative
+    rows: np.ndarray  # its Excel row in each year, a column per year; ABSENT when not there that year
+
+    ABSENT = -1
 
     @classmethod
     def of(cls, codes_by_year: Mapping[int, pd.DataFrame]) -> CodeIndex:
@@ -157,12 +162,33 @@ class CodeIndex:
                 [f[column].to_numpy().astype(dtype) for f in frames] or [np.empty(0, dtype)]
             )
 
+        keys, folds, rows = joined("key", "uint64"), joined("fold", "uint64"), joined(ROW, "int64")
+        slots = np.repeat(np.arange(len(frames), dtype="int64"), [len(f) for f in frames])
+        at, distinct = pd.factorize(keys)
+        table = np.full((len(distinct), len(frames)), cls.ABSENT, dtype="int64")
+        _, first_of_year = np.unique(
+            at * max(len(frames), 1) + slots, return_index=True
+        )  # a year's first row
+        table[at[first_of_year], slots[first_of_year]] = rows[first_of_year]
+        _, first = np.unique(at, return_index=True)  # each cooperative's first row: its fold key
+        return cls(tuple(int(y) for y in codes_by_year), distinct.astype("uint64"), folds[first], table)
+
+    def frame(self) -> pd.DataFrame:
+        """Return the index as a table to keep: key, fold, then a column of Excel rows per year."""
+        # Excel rows fit 32 bits: the table stays under the size from which kept tables are compressed
+        per_year = {str(year): self.rows[:, i].astype("int32") for i, year in enumerate(self.years)}
+        return pd.DataFrame({"key": self.keys, "fold": self.folds, **per_year})
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> CodeIndex:
+        """Return the index kept as `frame()`."""
+        years = [c for c in frame.columns if c not in ("key", "fold")]
+        rows = frame[years].to_numpy(dtype="int64") if years else np.empty((len(frame), 0), dtype="int64")
         return cls(
-            years=tuple(int(y) for y in codes_by_year),
-            keys=joined("key", "uint64"),
-            folds=joined("fold", "uint64"),
-            slots=np.repeat(np.arange(len(frames), dtype="int64"), [len(f) for f in frames]),
-            rows=joined(ROW, "int64"),
+            tuple(int(y) for y in years),
+            frame["key"].to_numpy().astype("uint64"),
+            frame["fold"].to_numpy().astype("uint64"),
+            rows,
         )
 
     def rows_of(self, code: str) -> dict[int, list[int]]:
@@ -172,20 +198,19 @@ class CodeIndex:
             lambda: self.keys == code_keys([code])[0],
             lambda: self.folds == code_keys([code], fold_case=True)[0],
         )
-        found: dict[int, list[int]] = {}
-        for slot, row in zip(self.slots[hit].tolist(), self.rows[hit].tolist(), strict=True):
-            found.setdefault(self.years[slot], []).append(row)
+        found = {}
+        for slot, year in enumerate(self.years):
+            rows = self.rows[hit, slot]
+            rows = sorted(int(r) for r in rows[rows != self.ABSENT])
+            if rows:
+                found[year] = rows
         return found
 
     def years_present(self, codes: pd.Series) -> np.ndarray:
         """Return, for each of `codes` (trimmed here), in how many of the years it appears."""
-        wanted = code_keys(codes)
-        distinct = np.unique(wanted)
-        at = pd.Index(distinct).get_indexer(self.keys)  # -1: a code not asked for
-        kept = at >= 0
-        seen = np.zeros((len(distinct), len(self.years)), dtype=bool)  # each (code, year) once
-        seen[at[kept], self.slots[kept]] = True
-        out = seen.sum(axis=1)[np.searchsorted(distinct, wanted)]
+        at = pd.Index(self.keys).get_indexer(code_keys(codes))  # -1: a code of no year
+        spans = (self.rows != self.ABSENT).sum(axis=1)
+        out = np.where(at >= 0, spans[at] if len(spans) else 0, 0).astype("int64")
         out[pd.isna(codes).to_numpy()] = 0  # a blank code is no cooperative
         return out
 

@@ -58,6 +58,9 @@ SUMMARY = (VALUES, RATING_CELLS, POPULATIONS, COVERAGE, MODELS)
 # A year's quality (kpi.stats.quality) compares it with the year before: kept beside the version's results as
 # "quality@<id of the year before's version, 0 when none>:<name>", computed when first asked for.
 QUALITY = "quality@"
+# Every year's codes of a set of versions (coops.CodeIndex): kept beside the results of the latest year's version
+# as "codes@<digest of the set>", computed when first asked for; a later set replaces it.
+CODE_INDEX = "codes@"
 
 log = logging.getLogger(__name__)
 
@@ -352,6 +355,32 @@ def stored_codes(store: Store, versions: Mapping[int, int]) -> dict[int, pd.Data
     return {year: tables[CODES] for year, tables in kept_tables(store, versions, (CODES,)).items()}
 
 
+def stored_code_index(store: Store, versions: Mapping[int, int]) -> coop_list.CodeIndex:
+    """Return the `coops.CodeIndex` of the {year: version} given: kept beside the latest year's version for
+    exactly that set of versions, made from every year's CODES the first time, and kept (a later set replaces
+    it), so that a first visit of the list reads one table instead of every year's codes."""
+    ids = kept.version_ids(store, versions)
+    if not ids:
+        return coop_list.CodeIndex.of({})
+    latest = max(ids)
+    pairs = ",".join(f"{year}:{ids[year]}" for year in sorted(ids))
+    name = CODE_INDEX + hashlib.sha256(pairs.encode()).hexdigest()[:16]
+    kept_tables(
+        store, {latest: versions[latest]}, (), ids=ids
+    )  # the version's own results first: never partial
+    stamp = default_stamp()
+    found = kept.load_results(store, [ids[latest]], stamp, [name]).get(ids[latest], {})
+    if name in found:
+        return coop_list.CodeIndex.from_frame(found[name])
+    index = coop_list.CodeIndex.of(stored_codes(store, versions))
+    try:
+        kept.add_results(store, ids[latest], {name: index.frame()}, stamp, replacing=CODE_INDEX)
+        kept.forget_results(store, CODE_INDEX, keep=[ids[latest]])  # those of other sets: never read again
+    except (StoreError, sa.exc.SQLAlchemyError):  # a busy or read-only store: serve it anyway
+        log.warning("the code index of %s made but not stored", pairs, exc_info=True)
+    return index
+
+
 def stored_quality(
     store: Store, year: int, versions: Mapping[int, int], langs: tuple[str, ...] = LANGS
 ) -> QualityTables:
@@ -421,6 +450,7 @@ __all__ = [
     "results_of_dataset",
     "stamp_of",
     "counts_of",
+    "stored_code_index",
     "stored_codes",
     "stored_population_counts",
     "stored_quality",

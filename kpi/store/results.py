@@ -184,6 +184,18 @@ def delete_results(store: st.Store, ids: Iterable[int] | None = None) -> int:
         return conn.execute(query).rowcount or 0
 
 
+def forget_results(store: st.Store, prefix: str, keep: Iterable[int]) -> int:
+    """Remove the frames whose name starts with `prefix` from every version but those of `keep` (ids); return
+    how many were removed."""
+    table = version_results_table
+    with store.write_transaction() as conn:
+        query = table.delete().where(
+            table.c.name.startswith(prefix, autoescape=True),
+            table.c.version_id.not_in(sorted({int(i) for i in keep})),
+        )
+        return conn.execute(query).rowcount or 0
+
+
 def results_for(
     store: st.Store,
     versions: Mapping[int, int],
@@ -216,6 +228,7 @@ __all__ = [
     "add_results",
     "delete_results",
     "frame_from_bytes",
+    "forget_results",
     "frame_to_bytes",
     "load_results",
     "results_for",

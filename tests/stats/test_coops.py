@@ -210,17 +210,18 @@ def _codes_by_year(**years: list[tuple[str, int]]) -> dict[int, pd.DataFrame]:
 
 
 CODES_BY_YEAR = _codes_by_year(
-    y2021=[("A1", 4), ("b7", 9)], y2022=[("A2", 3), ("A1", 8)], y2023=[("B7", 2), ("A1", 5), ("A1", 6)]
+    y2021=[("A1", 4), ("b7", 9), ("a1", 12)], y2022=[("A2", 3), ("A1", 8)], y2023=[("B7", 2), ("A1", 5)]
 )
 
 
 @pytest.mark.parametrize(
     ("code", "expected"),
     [
-        ("A1", {2021: [4], 2022: [8], 2023: [5, 6]}),  # twice in 2023: both rows
-        (" A1 ", {2021: [4], 2022: [8], 2023: [5, 6]}),
-        ("a1", {2021: [4], 2022: [8], 2023: [5, 6]}),  # no year has "a1": matched without regard to case
+        ("A1", {2021: [4], 2022: [8], 2023: [5]}),
+        (" A1 ", {2021: [4], 2022: [8], 2023: [5]}),
+        ("a1", {2021: [12]}),  # 2021 has "a1" exactly: the other spelling "A1" is another cooperative
         ("B7", {2023: [2]}),  # 2023 has "B7" exactly: "b7" of 2021 is another spelling, left out
+        ("b7", {2021: [9]}),
         ("ZZ", {}),
     ],
 )
@@ -228,15 +229,44 @@ def test_one_cooperatives_rows_are_found_in_every_year_as_its_history_matches_co
     assert CodeIndex.of(CODES_BY_YEAR).rows_of(code) == expected
 
 
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("a2", {2022: [3]}),  # no year has "a2": matched without regard to case
+        ("AB1", {2021: [6], 2023: [7]}),  # "Ab1" and "aB1": every spelling of it, each year's
+        ("Đ1", {2022: [10]}),
+    ],
+)
+def test_a_code_no_year_has_exactly_is_matched_without_regard_to_case(code, expected) -> None:
+    codes = _codes_by_year(y2021=[("Ab1", 6)], y2022=[("A2", 3), ("đ1", 10)], y2023=[("aB1", 7)])
+    assert CodeIndex.of(codes).rows_of(code) == expected
+
+
+def test_a_code_twice_in_one_year_which_the_workbook_check_rejects_keeps_its_first_row() -> None:
+    codes = _codes_by_year(y2023=[("B7", 2), ("A1", 5), ("A1", 6)], y2024=[("A1", 3)])
+    assert CodeIndex.of(codes).rows_of("A1") == {2023: [5], 2024: [3]}
+    assert CodeIndex.of(codes).years_present(pd.Series(["A1"])).tolist() == [2]
+
+
 def test_the_years_a_cooperative_appears_in_are_counted_once_per_year() -> None:
     wanted = pd.Series(["A1", " A2", "B7", "ZZ", "A1", None, "b7"])  # A1 asked twice: counted for both
     assert CodeIndex.of(CODES_BY_YEAR).years_present(wanted).tolist() == [3, 1, 1, 0, 3, 0, 1]
 
 
+def test_an_index_kept_as_a_table_reads_back_the_same() -> None:
+    index = CodeIndex.of(CODES_BY_YEAR)
+    back = CodeIndex.from_frame(index.frame())
+    assert back.years == (2021, 2022, 2023)
+    for code in ("A1", "a1", "B7", "b7", "A2", "a2", "ZZ"):
+        assert back.rows_of(code) == index.rows_of(code)
+    wanted = pd.Series(["A1", "A2", "b7", "ZZ"])
+    assert back.years_present(wanted).tolist() == index.years_present(wanted).tolist() == [3, 1, 1, 0]
+
+
 def test_an_index_of_no_year_finds_nothing() -> None:
-    index = CodeIndex.of({})
-    assert index.rows_of("A1") == {}
-    assert index.years_present(pd.Series(["A1"])).tolist() == [0]
+    for index in (CodeIndex.of({}), CodeIndex.from_frame(CodeIndex.of({}).frame())):
+        assert index.rows_of("A1") == {}
+        assert index.years_present(pd.Series(["A1"])).tolist() == [0]
 
 
 # --- history ---------------------------------------------------------------------------------------------------

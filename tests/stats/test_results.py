@@ -25,7 +25,7 @@ from kpi.stats.report import build_report, compute_values, default_engine, defau
 from kpi.stats.sample import sample_files
 from kpi.store import results as kept
 from kpi.store.versions import Store, open_store
-from tests.store.test_versions import OPERATOR, make_workbook, store_url, stored, with_members
+from tests.store.test_versions import BASE_COOPS, OPERATOR, make_workbook, store_url, stored, with_members
 
 __all__ = ["store_url"]  # the fixture, shared with the store's tests
 
@@ -432,3 +432,55 @@ def test_results_of_the_version_computed_again_drop_its_kept_quality(store: Stor
     (vid,) = kept.version_ids(store, {2024: 1}).values()
     kept.store_results(store, vid, {R.VALUES: pd.DataFrame({"value": [1.0]})}, R.default_stamp())
     assert quality_names(store, 2024) == set()
+
+
+# --- every year's codes, one index per set of versions ---------------------------------------------------------
+
+
+def code_index_frames(store: Store) -> set[tuple[int, str]]:
+    """Return (version id, name) of every code index kept in the store."""
+    return {
+        (r["version_id"], r["name"])
+        for r in store.dump()["version_results"]
+        if r["name"].startswith(R.CODE_INDEX)
+    }
+
+
+def expected_rows(store: Store) -> dict[str, dict[int, list[int]]]:
+    """Return {code: {year: Excel rows}} of the versions in force, from the store's rows by plain pandas."""
+    rows = store.load_dataset(store.current_versions()).coops
+    return {
+        code: {int(y): sorted(int(r) for r in g["_row"]) for y, g in per_code.groupby("year")}
+        for code, per_code in rows.groupby("code")
+    }
+
+
+def test_every_years_codes_are_kept_as_one_index_made_once_then_read_back(
+    store_url: str, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored(store, make_workbook(2023))
+    stored(store, make_workbook(2024, coops=BASE_COOPS[:2]))  # fewer cooperatives in 2024
+    expected = expected_rows(store)
+    made = R.stored_code_index(store, store.current_versions())
+    assert len(code_index_frames(store)) == 1
+    monkeypatch.setattr(R, "stored_codes", lambda *a, **k: pytest.fail("made again instead of read"))
+    with open_store(store_url) as again:  # another process, say
+        read = R.stored_code_index(again, again.current_versions())
+    for index in (made, read):
+        assert index.years == (2023, 2024)
+        assert {code: index.rows_of(code) for code in expected} == expected
+        spans = index.years_present(pd.Series(list(expected)))
+        assert spans.tolist() == [len(years) for years in expected.values()]
+
+
+def test_a_new_version_makes_a_new_index_and_the_one_of_the_old_set_is_removed(store: Store) -> None:
+    stored(store, make_workbook(2023))
+    stored(store, make_workbook(2024))
+    R.stored_code_index(store, store.current_versions())
+    before = code_index_frames(store)
+    stored(store, make_workbook(2024, coops=BASE_COOPS[:1]), name="2024-b.xlsx")  # one cooperative left
+    index = R.stored_code_index(store, store.current_versions())
+    after = code_index_frames(store)
+    assert len(before) == len(after) == 1 and not before & after
+    gone = BASE_COOPS[1][0]  # its code: in 2023 only, now
+    assert index.rows_of(gone) == expected_rows(store)[gone] and list(index.rows_of(gone)) == [2023]
