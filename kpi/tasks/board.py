@@ -181,14 +181,11 @@ def status_counts(board: TaskBoard, by: str, lang: str = "vi") -> pd.DataFrame:
             counts[row["status"]] += 1
             counts[OVERDUE] += int(bool(row["flag"]["overdue"]))
             counts[TOTAL] += 1
-    frame = pd.DataFrame.from_dict(table, orient="index", columns=columns).astype("int64")
+    labels = list(table)
     if by == "agency":
-        frame = (
-            frame.assign(_name=frame.index)
-            .sort_values([TOTAL, "_name"], ascending=[False, True])
-            .drop(columns="_name")
-        )
-    return frame
+        labels.sort(key=lambda name: (-table[name][TOTAL], name))
+    rows = [[table[label][c] for c in columns] for label in labels]
+    return pd.DataFrame(rows, index=pd.Index(labels), columns=columns, dtype="int64")
 
 
 def status_count_table(board: TaskBoard, by: str, lang: str = "vi", drop_empty: bool = False) -> pd.DataFrame:
@@ -357,8 +354,7 @@ def filter_tasks(
             continue
         if overdue_only and not row["flag"]["overdue"]:
             continue
-        haystack = fold(f"{task.label} {task.text} {task.output}")
-        if needle and needle not in haystack:
+        if needle and needle not in fold(f"{task.label} {task.text} {task.output}"):  # folded only to search
             continue
         keys.append(task.key)
     return keys

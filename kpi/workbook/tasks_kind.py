@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from kpi.common.settings import ReadLimits
@@ -65,21 +66,38 @@ INFO_STORED = stored_sheet(INFO, "tasks_info", per_row=False, skip=(YEAR,))
 PLANS_STORED = stored_sheet(PLANS, "tasks_plans", required=True)
 
 
-def _nullable_ints(values: pd.Series) -> pd.arrays.IntegerArray:
-    return pd.array([None if pd.isna(x) else int(x) for x in values], dtype="Int64")
+def _nullable_ints(values: np.ndarray) -> pd.arrays.IntegerArray:
+    return pd.array([None if pd.isna(x) else int(x) for x in values], dtype=_INT)
+
+
+_INT = pd.Int64Dtype()  # a dtype object, not a name: pandas looks names up in its registry on every use
+
+
+def _texts(values: np.ndarray) -> np.ndarray:
+    """Return the cells as objects with None for a blank."""
+    out = values.astype(object)
+    out[pd.isna(out)] = None
+    return out
 
 
 def typed_reports(rows: pd.DataFrame) -> pd.DataFrame:
     """Return stored report rows with the dtypes validation gives (Int64 numbers, float64 quantity, object
     texts with None for blanks), `_row` included."""
-    out = rows[[*STORED_COLUMNS, ROW]].reset_index(drop=True).copy()
-    for column in ("number", "year", "quarter"):
-        out[column] = _nullable_ints(out[column])
-    out["quantity"] = pd.to_numeric(out["quantity"], errors="coerce").astype("float64")
-    for column in ("group", "status", "metric", *TEXT_COLUMNS):
-        out[column] = out[column].astype(object).where(out[column].notna(), None)
-    out[ROW] = pd.to_numeric(out[ROW]).astype("int64")
-    return out
+    columns: dict[
+        str, object
+    ] = {}  # arrays, made a frame once: converting a frame's columns in place costs more
+    for column in STORED_COLUMNS:
+        values = rows[column].to_numpy()
+        if column in ("number", "year", "quarter"):
+            columns[column] = _nullable_ints(values)
+        elif column == "quantity":
+            columns[column] = pd.to_numeric(values, errors="coerce").astype("float64")
+        elif column in ("group", "status", "metric", *TEXT_COLUMNS):
+            columns[column] = _texts(values)
+        else:
+            columns[column] = rows[column].reset_index(drop=True)  # kept as it is, dtype included
+    columns[ROW] = pd.to_numeric(rows[ROW].to_numpy()).astype("int64")
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
 
 
 def typed_plans(rows: pd.DataFrame) -> pd.DataFrame:
