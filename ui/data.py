@@ -73,31 +73,33 @@ def _database_url() -> str:
 def _open_store(url: str) -> Store:
     """Return the store at `url`, opened (and migrated) once per process, seeded with the sample if new."""
     store = keep_results(store_versions.open_store(url))  # each import keeps its version's results
-    store.after_change.append(_prepare_quality)
+    store.after_change.append(_prepare_derived)
     _seed_if_new(store)
     return store
 
 
-def _prepare_quality(store: Store, kind: str, year: int, version: int, clean: object) -> None:
-    """After an import or a rollback made here, keep the quality of the year and of the year after in the
-    background (it compares two years, so an import does not compute it): the analyst's next visit of page
-    "Chất lượng số liệu" then reads it instead of checking 2 × 30.000 rows."""
+def _prepare_derived(store: Store, kind: str, year: int, version: int, clean: object) -> None:
+    """After an import or a rollback made here, keep in the background what depends on several versions and is
+    not computed at import: the quality of the year and of the year after (it compares two years), and the
+    index of every year's codes (page "Danh sách HTX"); the next visit then reads them instead of checking
+    2 × 30.000 rows or reading every year's codes."""
     if kind == store_versions.STATS:
         threading.Thread(
-            target=keep_quality, args=(store, year), name="kpi-keep-quality", daemon=True
+            target=keep_derived, args=(store, year), name="kpi-keep-derived", daemon=True
         ).start()
 
 
-def keep_quality(store: Store, year: int) -> None:
-    """Compute and keep the quality of `year` and of the year after, among the versions in force (what is
+def keep_derived(store: Store, year: int) -> None:
+    """Keep the quality of `year` and of the year after, and the code index of the versions in force (what is
     already kept is read, not computed); a failure is logged, never raised (the page computes it then)."""
     try:
         versions = store.current_versions()
         for wanted in (year, year + 1):
             if wanted in versions:
                 stored_quality(store, wanted, versions)
+        stored_code_index(store, versions)
     except Exception:  # a store closed or busy meanwhile: the page computes what is missing when visited
-        log.warning("the quality of %s was not kept in the background", year, exc_info=True)
+        log.warning("what depends on %s was not kept in the background", year, exc_info=True)
 
 
 def get_store() -> Store:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from kpi.stats.results import CODE_INDEX
 from kpi.store.versions import open_store
 from tests.app.apptest_helpers import shown_table
 from tests.builders import coop, group, workbook
@@ -89,7 +90,7 @@ def test_the_quality_is_kept_so_a_first_visit_after_a_restart_reads_it_without_c
     assert shown_table(again.table[1].value).equals(shown_table(first.table[1].value))
 
 
-def test_an_import_made_on_the_dashboard_keeps_the_quality_of_its_year_and_the_next_in_the_background(
+def test_an_import_made_on_the_dashboard_keeps_the_quality_and_the_code_index_in_the_background(
     fresh_store, monkeypatch
 ) -> None:
     import threading
@@ -99,11 +100,14 @@ def test_an_import_made_on_the_dashboard_keeps_the_quality_of_its_year_and_the_n
     calls = _counted_quality(monkeypatch)
     with open_store(fresh_store) as store:
         assert store.import_workbook(workbook(**Y2024), "b.xlsx", None, "Kiểm thử", identity=OPERATOR).ok
-        store.after_change.append(data._prepare_quality)  # as the dashboard's store has it
+        store.after_change.append(data._prepare_derived)  # as the dashboard's store has it
         assert store.import_workbook(workbook(**Y2023), "a.xlsx", None, "Kiểm thử", identity=OPERATOR).ok
-        for thread in [t for t in threading.enumerate() if t.name == "kpi-keep-quality"]:
+        for thread in [t for t in threading.enumerate() if t.name == "kpi-keep-derived"]:
             thread.join(timeout=60)
     assert calls == [2023, 2024]  # 2023 imported: its quality, and 2024's, which compares with it
+    with open_store(fresh_store) as store:  # and the list's index of both years' codes
+        kept = [r["name"] for r in store.dump()["version_results"] if r["name"].startswith(CODE_INDEX)]
+    assert len(kept) == 1
     at = AppTest.from_file(PAGE, default_timeout=120).run()
     assert not at.exception
     assert calls == [2023, 2024]  # the page read what was kept
