@@ -458,3 +458,60 @@ def test_a_verdict_of_a_derived_target_carries_its_mark_and_reason():
     assert chain.target == "Mục tiêu 2025 (suy ra): 16 HTX"
     assert chain.derived_mark == "suy ra"
     assert "nhiệm vụ IV.7" in chain.derived_note
+
+
+# --- the rating table, summed in Python, against pandas' own route ------------------------------------------------
+
+
+def _rating_table_by_pandas(cells: pd.DataFrame, by: str, year, districts) -> pd.DataFrame:
+    """The rating table as pandas' groupby and unstack give it (the route `rating_table` took before)."""
+    mask = pd.Series(True, index=cells.index)
+    if year is not None:
+        mask &= cells["year"] == year
+    if districts is not None:
+        mask &= cells["district"].isin(districts)
+    rows = cells[mask & cells[by].notna()]
+    table = (
+        rows.groupby([by, "rating"], sort=True)["count"]
+        .sum()
+        .unstack("rating", fill_value=0)
+        .reindex(columns=list(overview.RATINGS), fill_value=0)
+    )
+    if by == "sector":
+        order = [s for s in overview.SECTORS if s in table.index]
+        table = table.reindex(order + [s for s in table.index if s not in overview.SECTORS])
+    elif by == "district" and districts is not None:
+        table = table.reindex(list(districts), fill_value=0)
+    else:
+        table = table.sort_index()
+    table.index.name = by
+    table.columns.name = None
+    return table.astype("int64")
+
+
+@pytest.fixture(scope="module")
+def sample_cells() -> pd.DataFrame:
+    from kpi.stats.sample import sample_files
+    from tests.store.test_versions import direct_dataset
+
+    return overview.rating_cells(direct_dataset(*(p.read_bytes() for p in sample_files())).coops)
+
+
+@pytest.mark.parametrize(
+    ("by", "year", "districts"),
+    [
+        ("year", None, None),
+        ("year", None, ["Cư Jút"]),
+        ("district", 2024, None),
+        ("district", 2024, default_engine().districts),
+        ("district", 2024, ["Cư Jút", "Huyện không có"]),  # a district without cooperatives: a row of zeros
+        ("sector", 2025, None),
+        ("sector", 2025, ["Đắk Mil"]),
+        ("sector", 1999, None),  # a year without data: no row
+    ],
+)
+def test_the_rating_table_equals_pandas_groupby_and_unstack_route(sample_cells, by, year, districts) -> None:
+    expected = _rating_table_by_pandas(sample_cells, by, year, districts)
+    got = overview.rating_table(sample_cells, by, year, districts)
+    pd.testing.assert_frame_equal(got, expected, check_index_type=len(expected) > 0)
+    assert list(got.index) == list(expected.index)
