@@ -166,9 +166,8 @@ class CodeIndex:
         slots = np.repeat(np.arange(len(frames), dtype="int64"), [len(f) for f in frames])
         at, distinct = pd.factorize(keys)
         table = np.full((len(distinct), len(frames)), cls.ABSENT, dtype="int64")
-        _, first_of_year = np.unique(
-            at * max(len(frames), 1) + slots, return_index=True
-        )  # a year's first row
+        # Each (cooperative, year) once: its first row that year.
+        _, first_of_year = np.unique(at * max(len(frames), 1) + slots, return_index=True)
         table[at[first_of_year], slots[first_of_year]] = rows[first_of_year]
         _, first = np.unique(at, return_index=True)  # each cooperative's first row: its fold key
         return cls(tuple(int(y) for y in codes_by_year), distinct.astype("uint64"), folds[first], table)

@@ -365,9 +365,8 @@ def stored_code_index(store: Store, versions: Mapping[int, int]) -> coop_list.Co
     latest = max(ids)
     pairs = ",".join(f"{year}:{ids[year]}" for year in sorted(ids))
     name = CODE_INDEX + hashlib.sha256(pairs.encode()).hexdigest()[:16]
-    kept_tables(
-        store, {latest: versions[latest]}, (), ids=ids
-    )  # the version's own results first: never partial
+    # The version's own results first: its kept tables are never a partial set.
+    kept_tables(store, {latest: versions[latest]}, (), ids=ids)
     stamp = default_stamp()
     found = kept.load_results(store, [ids[latest]], stamp, [name]).get(ids[latest], {})
     if name in found:
