@@ -355,6 +355,33 @@ def stored_codes(store: Store, versions: Mapping[int, int]) -> dict[int, pd.Data
     return {year: tables[CODES] for year, tables in kept_tables(store, versions, (CODES,)).items()}
 
 
+def kept_beside(
+    store: Store,
+    year: int,
+    version: int,
+    version_id: int,
+    names: list[str],
+    replacing: str,
+    make: Callable[[], dict[str, pd.DataFrame]],
+) -> tuple[dict[str, pd.DataFrame], bool]:
+    """Return the frames `names` kept beside one version for what depends on other versions too (named after
+    them), and whether they were made now: read when all are there, else `make()` (every frame of the kind,
+    whatever `names`) kept in place of the version's frames whose name starts with `replacing`. A busy or
+    read-only store is served them anyway."""
+    # The version's own results first: its kept tables are never a partial set.
+    kept_tables(store, {year: version}, (), ids={year: version_id})
+    stamp = default_stamp()
+    found = kept.load_results(store, [version_id], stamp, names).get(version_id, {})
+    if set(found) == set(names):
+        return found, False
+    frames = make()
+    try:
+        kept.add_results(store, version_id, frames, stamp, replacing=replacing)
+    except (StoreError, sa.exc.SQLAlchemyError):
+        log.warning("%s… of version id %s made but not stored", replacing, version_id, exc_info=True)
+    return frames, True
+
+
 def stored_code_index(store: Store, versions: Mapping[int, int]) -> coop_list.CodeIndex:
     """Return the `coops.CodeIndex` of the {year: version} given: kept beside the latest year's version for
     exactly that set of versions, made from every year's CODES the first time, and kept (a later set replaces
@@ -365,19 +392,21 @@ def stored_code_index(store: Store, versions: Mapping[int, int]) -> coop_list.Co
     latest = max(ids)
     pairs = ",".join(f"{year}:{ids[year]}" for year in sorted(ids))
     name = CODE_INDEX + hashlib.sha256(pairs.encode()).hexdigest()[:16]
-    # The version's own results first: its kept tables are never a partial set.
-    kept_tables(store, {latest: versions[latest]}, (), ids=ids)
-    stamp = default_stamp()
-    found = kept.load_results(store, [ids[latest]], stamp, [name]).get(ids[latest], {})
-    if name in found:
-        return coop_list.CodeIndex.from_frame(found[name])
-    index = coop_list.CodeIndex.of(stored_codes(store, versions))
-    try:
-        kept.add_results(store, ids[latest], {name: index.frame()}, stamp, replacing=CODE_INDEX)
-        kept.forget_results(store, CODE_INDEX, keep=[ids[latest]])  # those of other sets: never read again
-    except (StoreError, sa.exc.SQLAlchemyError):  # a busy or read-only store: serve it anyway
-        log.warning("the code index of %s made but not stored", pairs, exc_info=True)
-    return index
+    frames, made = kept_beside(
+        store,
+        latest,
+        versions[latest],
+        ids[latest],
+        [name],
+        CODE_INDEX,
+        lambda: {name: coop_list.CodeIndex.of(stored_codes(store, versions)).frame()},
+    )
+    if made:
+        try:  # the indexes of other sets, beside other versions: never read again
+            kept.forget_results(store, CODE_INDEX, keep=[ids[latest]])
+        except (StoreError, sa.exc.SQLAlchemyError):
+            log.warning("old code indexes not removed", exc_info=True)
+    return coop_list.CodeIndex.from_frame(frames[name])
 
 
 def stored_quality(
@@ -388,21 +417,16 @@ def stored_quality(
     computed from the two years' rows the first time (in every language), and kept."""
     ids = kept.version_ids(store, {y: versions[y] for y in (year - 1, year) if y in versions})
     prefix = f"{QUALITY}{ids.get(year - 1, 0)}:"
+
+    def make() -> dict[str, pd.DataFrame]:
+        log.info("computing the quality of %s", year)
+        data = store.load_dataset({y: versions[y] for y in ids})
+        tables = QualityTables.of(year_quality(data, year, default_reference()))
+        return {prefix + name: frame for name, frame in tables.frames().items()}
+
     names = [prefix + name for name in QualityTables.names(langs)]
-    kept_tables(store, {year: versions[year]}, ())  # the version's own results first: a set is never partial
-    stamp = default_stamp()
-    found = kept.load_results(store, [ids[year]], stamp, names).get(ids[year], {})
-    if set(found) == set(names):
-        return QualityTables.from_frames(year, {n.removeprefix(prefix): f for n, f in found.items()})
-    log.info("computing the quality of %s", year)
-    data = store.load_dataset({y: versions[y] for y in ids})
-    tables = QualityTables.of(year_quality(data, year, default_reference()))
-    frames = {prefix + name: frame for name, frame in tables.frames().items()}
-    try:
-        kept.add_results(store, ids[year], frames, stamp, replacing=QUALITY)
-    except (StoreError, sa.exc.SQLAlchemyError):  # a busy or read-only store: serve it anyway
-        log.warning("quality of %s computed but not stored", year, exc_info=True)
-    return tables
+    frames, _ = kept_beside(store, year, versions[year], ids[year], names, QUALITY, make)
+    return QualityTables.from_frames(year, {n.removeprefix(prefix): f for n, f in frames.items()})
 
 
 # --- computed at import ----------------------------------------------------------------------------------------
